@@ -1,0 +1,228 @@
+//! The case (sak) and the facts recorded about it.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// Individual pupil case, or a system case about a class, group or school environment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CaseKind {
+    Individual,
+    System,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Gender {
+    Jente,
+    Gutt,
+    Annet,
+}
+
+/// Where a case stands in the concern process, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    InternalSparring,
+    Meeting1,
+    Meeting2,
+    Meeting3,
+    Referred,
+}
+
+/// The decision made at meeting 3.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Decision {
+    /// The case is closed.
+    Close,
+    /// Measures continue in ordinary teaching; the case stays open for follow-up.
+    Continue,
+    /// The case is referred to PPT; the referral is due within 14 days.
+    Refer,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Open,
+    Closed,
+}
+
+/// Meeting 1, 2 or 3 of the process.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct MeetingNo(u8);
+
+impl MeetingNo {
+    pub const ALL: [MeetingNo; 3] = [MeetingNo(1), MeetingNo(2), MeetingNo(3)];
+
+    pub fn new(number: u8) -> Option<MeetingNo> {
+        (1..=3).contains(&number).then_some(MeetingNo(number))
+    }
+
+    pub fn get(self) -> u8 {
+        self.0
+    }
+
+    pub(crate) fn index(self) -> usize {
+        usize::from(self.0 - 1)
+    }
+
+    pub fn previous(self) -> Option<MeetingNo> {
+        MeetingNo::new(self.0 - 1)
+    }
+
+    pub fn next(self) -> Option<MeetingNo> {
+        MeetingNo::new(self.0 + 1)
+    }
+}
+
+/// A meeting's date, either planned ahead or recorded as held.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Meeting {
+    pub date: NaiveDate,
+    pub held: bool,
+}
+
+/// The fields a user types about a case; everything else follows from actions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseDetails {
+    pub kind: CaseKind,
+    pub school: String,
+    /// Class or grade, e.g. "5. trinn" or "7B".
+    pub grade: String,
+    /// Only for individual cases.
+    pub gender: Option<Gender>,
+    pub teacher: String,
+    pub description: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Closure {
+    pub date: NaiveDate,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Case {
+    /// Stable across machines.
+    pub id: Uuid,
+    /// Short human reference, e.g. `2026-014`.
+    pub reference: String,
+    pub details: CaseDetails,
+    pub created: NaiveDate,
+    pub meetings: [Option<Meeting>; 3],
+    pub decision: Option<(Decision, NaiveDate)>,
+    pub referral_sent: Option<NaiveDate>,
+    pub closure: Option<Closure>,
+}
+
+impl Case {
+    pub fn meeting(&self, number: MeetingNo) -> Option<Meeting> {
+        self.meetings[number.index()]
+    }
+
+    pub fn held(&self, number: MeetingNo) -> Option<NaiveDate> {
+        self.meeting(number).filter(|m| m.held).map(|m| m.date)
+    }
+
+    pub fn planned(&self, number: MeetingNo) -> Option<NaiveDate> {
+        self.meeting(number).filter(|m| !m.held).map(|m| m.date)
+    }
+
+    pub fn status(&self) -> Status {
+        if self.closure.is_some() { Status::Closed } else { Status::Open }
+    }
+
+    /// The furthest step reached; a referral counts once it is sent.
+    pub fn stage(&self) -> Stage {
+        if self.referral_sent.is_some() {
+            return Stage::Referred;
+        }
+        match MeetingNo::ALL.iter().rev().find(|n| self.held(**n).is_some()) {
+            Some(n) if n.get() == 3 => Stage::Meeting3,
+            Some(n) if n.get() == 2 => Stage::Meeting2,
+            Some(_) => Stage::Meeting1,
+            None => Stage::InternalSparring,
+        }
+    }
+
+    /// The meeting the process waits for next, if any: the first one not yet held.
+    pub fn next_meeting(&self) -> Option<MeetingNo> {
+        MeetingNo::ALL.into_iter().find(|n| self.held(*n).is_none())
+    }
+
+    /// Text the case list search looks in, lower-cased once here so that æøå match
+    /// whatever case the user types.
+    pub fn search_text(&self) -> String {
+        let d = &self.details;
+        [self.reference.as_str(), &d.school, &d.grade, &d.teacher, &d.description].join("\n").to_lowercase()
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    pub fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    pub fn sample_case() -> Case {
+        Case {
+            id: Uuid::nil(),
+            reference: "2026-001".into(),
+            details: CaseDetails {
+                kind: CaseKind::Individual,
+                school: "Bjørkå skole".into(),
+                grade: "5. trinn".into(),
+                gender: Some(Gender::Jente),
+                teacher: "Åse Ødegård".into(),
+                description: "Uro i timene".into(),
+            },
+            created: date(2026, 9, 1),
+            meetings: [None; 3],
+            decision: None,
+            referral_sent: None,
+            closure: None,
+        }
+    }
+
+    #[test]
+    fn meeting_numbers_are_one_to_three() {
+        assert!(MeetingNo::new(0).is_none());
+        assert!(MeetingNo::new(4).is_none());
+        let two = MeetingNo::new(2).unwrap();
+        assert_eq!(two.previous().map(MeetingNo::get), Some(1));
+        assert_eq!(two.next().map(MeetingNo::get), Some(3));
+        assert!(MeetingNo::new(1).unwrap().previous().is_none());
+        assert!(MeetingNo::new(3).unwrap().next().is_none());
+    }
+
+    #[test]
+    fn stage_follows_held_meetings_and_sent_referral() {
+        let mut case = sample_case();
+        assert_eq!(case.stage(), Stage::InternalSparring);
+        case.meetings[0] = Some(Meeting { date: date(2026, 9, 10), held: false });
+        assert_eq!(case.stage(), Stage::InternalSparring, "a planned meeting is not a stage reached");
+        case.meetings[0] = Some(Meeting { date: date(2026, 9, 10), held: true });
+        assert_eq!(case.stage(), Stage::Meeting1);
+        case.meetings[1] = Some(Meeting { date: date(2026, 10, 1), held: true });
+        assert_eq!(case.stage(), Stage::Meeting2);
+        case.meetings[2] = Some(Meeting { date: date(2026, 11, 1), held: true });
+        assert_eq!(case.stage(), Stage::Meeting3);
+        case.decision = Some((Decision::Refer, date(2026, 11, 1)));
+        assert_eq!(case.stage(), Stage::Meeting3, "referral decided but not yet sent");
+        case.referral_sent = Some(date(2026, 11, 5));
+        assert_eq!(case.stage(), Stage::Referred);
+    }
+
+    #[test]
+    fn search_text_is_lower_case_including_norwegian_letters() {
+        let text = sample_case().search_text();
+        assert!(text.contains("bjørkå skole"));
+        assert!(text.contains("åse ødegård"));
+        assert!(text.contains("2026-001"));
+    }
+}

@@ -1,0 +1,468 @@
+//! Every change to a case goes through `Case::apply`: the one place where the
+//! order of the process and its dates are checked.
+
+use chrono::NaiveDate;
+use uuid::Uuid;
+
+use super::case::{Case, CaseDetails, CaseKind, Closure, Decision, Meeting, MeetingNo};
+
+/// A change a user asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    /// Book a meeting for a future day.
+    PlanMeeting {
+        number: MeetingNo,
+        date: NaiveDate,
+    },
+    /// Record that a meeting was held on a day.
+    RecordMeeting {
+        number: MeetingNo,
+        date: NaiveDate,
+    },
+    /// The decision of meeting 3.
+    Decide {
+        decision: Decision,
+        date: NaiveDate,
+    },
+    ReferralSent {
+        date: NaiveDate,
+    },
+    Close {
+        date: NaiveDate,
+        reason: String,
+    },
+    Reopen {
+        date: NaiveDate,
+        reason: String,
+    },
+    Edit(CaseDetails),
+}
+
+/// A field of the case form that a rule can point at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    School,
+    Grade,
+    Gender,
+    Reason,
+    Date,
+}
+
+/// Why a change was refused. The UI words it in the user's language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RuleError {
+    CaseClosed,
+    CaseNotClosed,
+    Required(Field),
+    GenderOnlyForIndividual,
+    CreatedInFuture {
+        date: NaiveDate,
+    },
+    /// Meeting `number` cannot come before meeting `previous` is held.
+    PreviousNotHeld {
+        number: MeetingNo,
+        previous: MeetingNo,
+    },
+    /// A date earlier than the step before it.
+    BeforePrevious {
+        date: NaiveDate,
+        previous: NaiveDate,
+    },
+    /// A held meeting or a sent referral dated after today.
+    InFuture {
+        date: NaiveDate,
+    },
+    /// A planned meeting dated before today.
+    PlannedInPast {
+        date: NaiveDate,
+    },
+    AlreadyHeld {
+        number: MeetingNo,
+    },
+    /// A meeting cannot change once the next step is recorded.
+    LaterStepRecorded {
+        number: MeetingNo,
+    },
+    Meeting3NotHeld,
+    AlreadyDecided,
+    NoReferralDecided,
+    ReferralAlreadySent,
+}
+
+impl std::fmt::Display for RuleError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // English fallback for logs; users see the catalogue's wording.
+        write!(f, "change refused: {self:?}")
+    }
+}
+
+impl std::error::Error for RuleError {}
+
+/// Checks the fields of a new or edited case.
+pub fn validate_details(details: &CaseDetails) -> Result<(), RuleError> {
+    if details.school.trim().is_empty() {
+        return Err(RuleError::Required(Field::School));
+    }
+    if details.grade.trim().is_empty() {
+        return Err(RuleError::Required(Field::Grade));
+    }
+    if details.kind == CaseKind::System && details.gender.is_some() {
+        return Err(RuleError::GenderOnlyForIndividual);
+    }
+    Ok(())
+}
+
+impl Case {
+    /// A new case in internal sparring.
+    pub fn new(
+        id: Uuid,
+        reference: String,
+        details: CaseDetails,
+        created: NaiveDate,
+        today: NaiveDate,
+    ) -> Result<Case, RuleError> {
+        validate_details(&details)?;
+        if created > today {
+            return Err(RuleError::CreatedInFuture { date: created });
+        }
+        Ok(Case {
+            id,
+            reference,
+            details: trimmed(details),
+            created,
+            meetings: [None; 3],
+            decision: None,
+            referral_sent: None,
+            closure: None,
+        })
+    }
+
+    /// The case after `action`, or why the action is refused. `today` bounds what
+    /// can be recorded as done and what can be planned.
+    pub fn apply(&self, action: &Action, today: NaiveDate) -> Result<Case, RuleError> {
+        if self.closure.is_some() && !matches!(action, Action::Reopen { .. }) {
+            return Err(RuleError::CaseClosed);
+        }
+        let mut next = self.clone();
+        match action {
+            Action::PlanMeeting { number, date } => {
+                self.check_meeting_change(*number)?;
+                if *date < today {
+                    return Err(RuleError::PlannedInPast { date: *date });
+                }
+                next.meetings[number.index()] = Some(Meeting { date: *date, held: false });
+            }
+            Action::RecordMeeting { number, date } => {
+                self.check_meeting_change(*number)?;
+                if *date > today {
+                    return Err(RuleError::InFuture { date: *date });
+                }
+                let previous = match number.previous() {
+                    Some(p) => self.held(p).expect("checked above"),
+                    None => self.created,
+                };
+                if *date < previous {
+                    return Err(RuleError::BeforePrevious { date: *date, previous });
+                }
+                next.meetings[number.index()] = Some(Meeting { date: *date, held: true });
+            }
+            Action::Decide { decision, date } => {
+                let held3 = self.held(MeetingNo::ALL[2]).ok_or(RuleError::Meeting3NotHeld)?;
+                if let Some((earlier, decided_on)) = self.decision {
+                    // Only "continue" awaits a follow-up decision.
+                    if earlier != Decision::Continue {
+                        return Err(RuleError::AlreadyDecided);
+                    }
+                    if *date < decided_on {
+                        return Err(RuleError::BeforePrevious { date: *date, previous: decided_on });
+                    }
+                }
+                check_done_on(*date, held3, today)?;
+                next.decision = Some((*decision, *date));
+                if *decision == Decision::Close {
+                    next.closure = Some(Closure { date: *date, reason: String::new() });
+                }
+            }
+            Action::ReferralSent { date } => {
+                if self.decision.map(|(d, _)| d) != Some(Decision::Refer) {
+                    return Err(RuleError::NoReferralDecided);
+                }
+                if self.referral_sent.is_some() {
+                    return Err(RuleError::ReferralAlreadySent);
+                }
+                let held3 = self.held(MeetingNo::ALL[2]).expect("a decision needs meeting 3");
+                check_done_on(*date, held3, today)?;
+                next.referral_sent = Some(*date);
+            }
+            Action::Close { date, reason } => {
+                let reason = required_reason(reason)?;
+                check_done_on(*date, self.created, today)?;
+                next.closure = Some(Closure { date: *date, reason });
+            }
+            Action::Reopen { date, reason } => {
+                let closure = self.closure.as_ref().ok_or(RuleError::CaseNotClosed)?;
+                required_reason(reason)?;
+                check_done_on(*date, closure.date, today)?;
+                next.closure = None;
+                // A case closed by meeting 3 goes back to awaiting that decision.
+                if matches!(self.decision, Some((Decision::Close, _))) {
+                    next.decision = None;
+                }
+            }
+            Action::Edit(details) => {
+                validate_details(details)?;
+                next.details = trimmed(details.clone());
+            }
+        }
+        Ok(next)
+    }
+
+    /// A meeting can be planned or (re)recorded when the one before it is held and
+    /// nothing after it is recorded yet.
+    fn check_meeting_change(&self, number: MeetingNo) -> Result<(), RuleError> {
+        if let Some(previous) = number.previous()
+            && self.held(previous).is_none()
+        {
+            return Err(RuleError::PreviousNotHeld { number, previous });
+        }
+        let later_recorded = match number.next() {
+            Some(after) => self.meeting(after).is_some(),
+            None => self.decision.is_some(),
+        };
+        if later_recorded {
+            return Err(RuleError::LaterStepRecorded { number });
+        }
+        Ok(())
+    }
+}
+
+/// Something done is dated between the step before it and today.
+fn check_done_on(date: NaiveDate, previous: NaiveDate, today: NaiveDate) -> Result<(), RuleError> {
+    if date > today {
+        return Err(RuleError::InFuture { date });
+    }
+    if date < previous {
+        return Err(RuleError::BeforePrevious { date, previous });
+    }
+    Ok(())
+}
+
+fn required_reason(reason: &str) -> Result<String, RuleError> {
+    let reason = reason.trim();
+    if reason.is_empty() { Err(RuleError::Required(Field::Reason)) } else { Ok(reason.to_string()) }
+}
+
+fn trimmed(details: CaseDetails) -> CaseDetails {
+    CaseDetails {
+        school: details.school.trim().to_string(),
+        grade: details.grade.trim().to_string(),
+        teacher: details.teacher.trim().to_string(),
+        description: details.description.trim().to_string(),
+        ..details
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::case::tests::{date, sample_case};
+    use crate::domain::case::{Gender, Stage, Status};
+
+    const TODAY: (i32, u32, u32) = (2026, 11, 23);
+
+    fn today() -> NaiveDate {
+        date(TODAY.0, TODAY.1, TODAY.2)
+    }
+
+    fn m(n: u8) -> MeetingNo {
+        MeetingNo::new(n).unwrap()
+    }
+
+    fn record(case: &Case, n: u8, on: NaiveDate) -> Result<Case, RuleError> {
+        case.apply(&Action::RecordMeeting { number: m(n), date: on }, today())
+    }
+
+    fn through_meeting_3() -> Case {
+        let case = sample_case();
+        let case = record(&case, 1, date(2026, 9, 10)).unwrap();
+        let case = record(&case, 2, date(2026, 10, 5)).unwrap();
+        record(&case, 3, date(2026, 11, 20)).unwrap()
+    }
+
+    #[test]
+    fn the_whole_process_to_a_sent_referral() {
+        let case = through_meeting_3();
+        assert_eq!(case.stage(), Stage::Meeting3);
+        let case =
+            case.apply(&Action::Decide { decision: Decision::Refer, date: date(2026, 11, 20) }, today()).unwrap();
+        assert_eq!(case.open_deadline().unwrap().due, date(2026, 12, 4));
+        let case = case.apply(&Action::ReferralSent { date: today() }, today()).unwrap();
+        assert_eq!(case.stage(), Stage::Referred);
+        assert_eq!(case.status(), Status::Open);
+        assert!(case.open_deadline().is_none());
+        assert_eq!(case.apply(&Action::ReferralSent { date: today() }, today()), Err(RuleError::ReferralAlreadySent));
+    }
+
+    #[test]
+    fn a_new_case_needs_school_and_grade_and_no_future_date() {
+        let details = sample_case().details;
+        let new = |d: CaseDetails, created| Case::new(Uuid::nil(), "2026-001".into(), d, created, today());
+        assert!(new(details.clone(), today()).is_ok());
+        let blank_school = CaseDetails { school: "  ".into(), ..details.clone() };
+        assert_eq!(new(blank_school, today()), Err(RuleError::Required(Field::School)));
+        let blank_grade = CaseDetails { grade: "".into(), ..details.clone() };
+        assert_eq!(new(blank_grade, today()), Err(RuleError::Required(Field::Grade)));
+        assert_eq!(
+            new(details.clone(), date(2026, 11, 24)),
+            Err(RuleError::CreatedInFuture { date: date(2026, 11, 24) })
+        );
+        let system = CaseDetails { kind: CaseKind::System, ..details.clone() };
+        assert_eq!(new(system.clone(), today()), Err(RuleError::GenderOnlyForIndividual));
+        assert!(new(CaseDetails { gender: None, ..system }, today()).is_ok());
+        let padded = CaseDetails { school: "  Bjørkå skole ".into(), ..details };
+        assert_eq!(new(padded, today()).unwrap().details.school, "Bjørkå skole");
+    }
+
+    #[test]
+    fn no_stage_can_be_skipped() {
+        let case = sample_case();
+        assert_eq!(
+            record(&case, 2, date(2026, 10, 1)),
+            Err(RuleError::PreviousNotHeld { number: m(2), previous: m(1) })
+        );
+        assert_eq!(
+            case.apply(&Action::PlanMeeting { number: m(3), date: date(2026, 12, 1) }, today()),
+            Err(RuleError::PreviousNotHeld { number: m(3), previous: m(2) })
+        );
+        assert_eq!(
+            case.apply(&Action::Decide { decision: Decision::Refer, date: today() }, today()),
+            Err(RuleError::Meeting3NotHeld)
+        );
+        assert_eq!(case.apply(&Action::ReferralSent { date: today() }, today()), Err(RuleError::NoReferralDecided));
+    }
+
+    #[test]
+    fn a_planned_meeting_does_not_open_the_next_stage() {
+        let case = sample_case();
+        let planned = case.apply(&Action::PlanMeeting { number: m(1), date: date(2026, 12, 1) }, today()).unwrap();
+        assert_eq!(planned.planned(m(1)), Some(date(2026, 12, 1)));
+        assert_eq!(record(&planned, 2, today()), Err(RuleError::PreviousNotHeld { number: m(2), previous: m(1) }));
+    }
+
+    #[test]
+    fn meeting_dates_follow_each_other() {
+        let case = record(&sample_case(), 1, date(2026, 10, 10)).unwrap();
+        assert_eq!(
+            record(&case, 2, date(2026, 10, 9)),
+            Err(RuleError::BeforePrevious { date: date(2026, 10, 9), previous: date(2026, 10, 10) })
+        );
+        assert!(record(&case, 2, date(2026, 10, 10)).is_ok(), "the same day is allowed");
+        assert_eq!(
+            record(&sample_case(), 1, date(2026, 8, 31)),
+            Err(RuleError::BeforePrevious { date: date(2026, 8, 31), previous: date(2026, 9, 1) }),
+            "meeting 1 not before the case was opened"
+        );
+    }
+
+    #[test]
+    fn held_is_not_in_the_future_and_planned_is_not_in_the_past() {
+        let case = sample_case();
+        assert_eq!(record(&case, 1, date(2026, 11, 24)), Err(RuleError::InFuture { date: date(2026, 11, 24) }));
+        assert_eq!(
+            case.apply(&Action::PlanMeeting { number: m(1), date: date(2026, 11, 22) }, today()),
+            Err(RuleError::PlannedInPast { date: date(2026, 11, 22) })
+        );
+        assert!(case.apply(&Action::PlanMeeting { number: m(1), date: today() }, today()).is_ok());
+    }
+
+    #[test]
+    fn a_meeting_can_be_corrected_until_the_next_is_recorded() {
+        let case = record(&sample_case(), 1, date(2026, 10, 10)).unwrap();
+        let corrected = record(&case, 1, date(2026, 10, 12)).unwrap();
+        assert_eq!(corrected.held(m(1)), Some(date(2026, 10, 12)));
+        let with_plan =
+            corrected.apply(&Action::PlanMeeting { number: m(2), date: date(2026, 12, 1) }, today()).unwrap();
+        assert_eq!(record(&with_plan, 1, date(2026, 10, 11)), Err(RuleError::LaterStepRecorded { number: m(1) }));
+        let decided = through_meeting_3()
+            .apply(&Action::Decide { decision: Decision::Continue, date: today() }, today())
+            .unwrap();
+        assert_eq!(record(&decided, 3, today()), Err(RuleError::LaterStepRecorded { number: m(3) }));
+    }
+
+    #[test]
+    fn decisions_close_continue_or_refer() {
+        let case = through_meeting_3();
+        let closed = case.apply(&Action::Decide { decision: Decision::Close, date: today() }, today()).unwrap();
+        assert_eq!(closed.status(), Status::Closed);
+        assert!(closed.open_deadline().is_none());
+
+        let continued = case.apply(&Action::Decide { decision: Decision::Continue, date: today() }, today()).unwrap();
+        assert_eq!(continued.status(), Status::Open);
+        assert!(continued.open_deadline().is_none());
+        // A follow-up can still refer the case.
+        let referred = continued.apply(&Action::Decide { decision: Decision::Refer, date: today() }, today()).unwrap();
+        assert_eq!(referred.decision, Some((Decision::Refer, today())));
+        assert_eq!(
+            referred.apply(&Action::Decide { decision: Decision::Close, date: today() }, today()),
+            Err(RuleError::AlreadyDecided)
+        );
+        assert_eq!(
+            case.apply(&Action::Decide { decision: Decision::Refer, date: date(2026, 11, 19) }, today()),
+            Err(RuleError::BeforePrevious { date: date(2026, 11, 19), previous: date(2026, 11, 20) })
+        );
+    }
+
+    #[test]
+    fn a_closed_case_is_frozen_until_reopened() {
+        let case = record(&sample_case(), 1, date(2026, 10, 1)).unwrap();
+        let close = Action::Close { date: today(), reason: "Eleven har flyttet".into() };
+        let closed = case.apply(&close, today()).unwrap();
+        assert_eq!(closed.status(), Status::Closed);
+        assert!(closed.open_deadline().is_none(), "an overdue deadline no longer applies");
+        assert_eq!(record(&closed, 2, today()), Err(RuleError::CaseClosed));
+        assert_eq!(closed.apply(&close, today()), Err(RuleError::CaseClosed));
+        let edit = Action::Edit(sample_case().details);
+        assert_eq!(closed.apply(&edit, today()), Err(RuleError::CaseClosed));
+
+        let blank = Action::Reopen { date: today(), reason: " ".into() };
+        assert_eq!(closed.apply(&blank, today()), Err(RuleError::Required(Field::Reason)));
+        let reopened =
+            closed.apply(&Action::Reopen { date: today(), reason: "Flyttet tilbake".into() }, today()).unwrap();
+        assert_eq!(reopened.status(), Status::Open);
+        assert_eq!(reopened.open_deadline().unwrap().kind, crate::domain::DeadlineKind::Meeting2);
+        assert_eq!(
+            case.apply(&Action::Reopen { date: today(), reason: "x".into() }, today()),
+            Err(RuleError::CaseNotClosed)
+        );
+    }
+
+    #[test]
+    fn closing_needs_a_reason() {
+        let case = sample_case();
+        assert_eq!(
+            case.apply(&Action::Close { date: today(), reason: "".into() }, today()),
+            Err(RuleError::Required(Field::Reason))
+        );
+        let closed = case.apply(&Action::Close { date: today(), reason: "  Løst  ".into() }, today()).unwrap();
+        assert_eq!(closed.closure.unwrap().reason, "Løst");
+    }
+
+    #[test]
+    fn reopening_a_case_closed_at_meeting_3_awaits_a_new_decision() {
+        let closed =
+            through_meeting_3().apply(&Action::Decide { decision: Decision::Close, date: today() }, today()).unwrap();
+        let reopened = closed.apply(&Action::Reopen { date: today(), reason: "Ny bekymring".into() }, today()).unwrap();
+        assert_eq!(reopened.decision, None);
+        assert!(reopened.apply(&Action::Decide { decision: Decision::Refer, date: today() }, today()).is_ok());
+    }
+
+    #[test]
+    fn edits_are_validated_like_new_cases() {
+        let case = sample_case();
+        let system_with_gender =
+            CaseDetails { kind: CaseKind::System, gender: Some(Gender::Gutt), ..case.details.clone() };
+        assert_eq!(case.apply(&Action::Edit(system_with_gender), today()), Err(RuleError::GenderOnlyForIndividual));
+        let edited = CaseDetails { teacher: "Øystein Å".into(), ..case.details.clone() };
+        assert_eq!(case.apply(&Action::Edit(edited), today()).unwrap().details.teacher, "Øystein Å");
+    }
+}

@@ -1,0 +1,461 @@
+//! Cases: writing them with their derived columns, reading one, and the paged,
+//! indexed queries behind the screens.
+
+use anyhow::{Context, Result, bail};
+use chrono::{Datelike, NaiveDate};
+use rusqlite::{OptionalExtension, Row, Transaction, params, params_from_iter};
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use super::{Store, audit};
+use crate::domain::{
+    Action, Case, CaseDetails, CaseKind, Closure, DeadlineKind, Decision, Gender, Meeting, MeetingNo, Stage, Status,
+    iso_date,
+};
+
+/// Which cases a list shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum StatusFilter {
+    #[default]
+    Open,
+    Closed,
+    All,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Order {
+    /// Most urgent open deadline first; cases with none last.
+    #[default]
+    Urgency,
+    /// Newest reference first.
+    Newest,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CaseQuery {
+    pub status: StatusFilter,
+    pub stage: Option<Stage>,
+    /// Words looked for in reference, school, class, teacher and description.
+    pub search: String,
+    /// Only cases whose open deadline falls on or before this day.
+    pub due_by: Option<NaiveDate>,
+    pub order: Order,
+}
+
+/// What a list line shows of a case: no meetings are loaded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseRow {
+    pub id: Uuid,
+    pub reference: String,
+    pub kind: CaseKind,
+    pub school: String,
+    pub grade: String,
+    pub gender: Option<Gender>,
+    pub teacher: String,
+    pub stage: Stage,
+    pub status: Status,
+    pub next_kind: Option<DeadlineKind>,
+    pub next_due: Option<NaiveDate>,
+    pub next_planned: Option<NaiveDate>,
+}
+
+/// Open cases per stage, for the start screen.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StageCounts {
+    pub per_stage: Vec<(Stage, u64)>,
+    pub closed: u64,
+}
+
+const NO_DEADLINE: &str = "9999-12-31";
+
+pub(super) fn stage_code(stage: Stage) -> &'static str {
+    match stage {
+        Stage::InternalSparring => "internal_sparring",
+        Stage::Meeting1 => "meeting1",
+        Stage::Meeting2 => "meeting2",
+        Stage::Meeting3 => "meeting3",
+        Stage::Referred => "referred",
+    }
+}
+
+fn parse_stage(code: &str) -> rusqlite::Result<Stage> {
+    ALL_STAGES.into_iter().find(|s| stage_code(*s) == code).ok_or_else(|| bad_value(code))
+}
+
+const ALL_STAGES: [Stage; 5] =
+    [Stage::InternalSparring, Stage::Meeting1, Stage::Meeting2, Stage::Meeting3, Stage::Referred];
+
+fn kind_code(kind: CaseKind) -> &'static str {
+    match kind {
+        CaseKind::Individual => "individual",
+        CaseKind::System => "system",
+    }
+}
+
+fn parse_kind(code: &str) -> rusqlite::Result<CaseKind> {
+    match code {
+        "individual" => Ok(CaseKind::Individual),
+        "system" => Ok(CaseKind::System),
+        other => Err(bad_value(other)),
+    }
+}
+
+fn gender_code(gender: Gender) -> &'static str {
+    match gender {
+        Gender::Jente => "jente",
+        Gender::Gutt => "gutt",
+        Gender::Annet => "annet",
+    }
+}
+
+fn parse_gender(code: Option<String>) -> rusqlite::Result<Option<Gender>> {
+    code.map(|c| match c.as_str() {
+        "jente" => Ok(Gender::Jente),
+        "gutt" => Ok(Gender::Gutt),
+        "annet" => Ok(Gender::Annet),
+        other => Err(bad_value(other)),
+    })
+    .transpose()
+}
+
+fn decision_code(decision: Decision) -> &'static str {
+    match decision {
+        Decision::Close => "close",
+        Decision::Continue => "continue",
+        Decision::Refer => "refer",
+    }
+}
+
+fn parse_decision(code: &str) -> rusqlite::Result<Decision> {
+    match code {
+        "close" => Ok(Decision::Close),
+        "continue" => Ok(Decision::Continue),
+        "refer" => Ok(Decision::Refer),
+        other => Err(bad_value(other)),
+    }
+}
+
+fn parse_day(text: &str) -> rusqlite::Result<NaiveDate> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| bad_value(text))
+}
+
+fn parse_opt_day(text: Option<String>) -> rusqlite::Result<Option<NaiveDate>> {
+    text.as_deref().map(parse_day).transpose()
+}
+
+fn parse_uuid(text: &str) -> rusqlite::Result<Uuid> {
+    Uuid::parse_str(text).map_err(|_| bad_value(text))
+}
+
+fn bad_value(text: &str) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(
+        0,
+        rusqlite::types::Type::Text,
+        format!("unexpected value in the database: {text:?}").into(),
+    )
+}
+
+/// Inserts or updates a case and its meetings, with the columns derived from it.
+pub(super) fn write_case(tx: &Transaction, case: &Case) -> Result<()> {
+    let d = &case.details;
+    let open = case.open_deadline();
+    let (ref_year, ref_seq) = split_reference(&case.reference)?;
+    tx.prepare_cached(
+        "INSERT INTO cases (id, reference, ref_year, ref_seq, kind, school, grade, gender, teacher, description,
+             created_on, decision, decided_on, referral_sent_on, closed_on, close_reason,
+             stage, status, next_kind, next_due, next_planned, due_sort, search_text)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)
+         ON CONFLICT (id) DO UPDATE SET
+             kind = excluded.kind, school = excluded.school, grade = excluded.grade, gender = excluded.gender,
+             teacher = excluded.teacher, description = excluded.description, decision = excluded.decision,
+             decided_on = excluded.decided_on, referral_sent_on = excluded.referral_sent_on,
+             closed_on = excluded.closed_on, close_reason = excluded.close_reason, stage = excluded.stage,
+             status = excluded.status, next_kind = excluded.next_kind, next_due = excluded.next_due,
+             next_planned = excluded.next_planned, due_sort = excluded.due_sort, search_text = excluded.search_text",
+    )?
+    .execute(params![
+        case.id.to_string(),
+        case.reference,
+        ref_year,
+        ref_seq,
+        kind_code(d.kind),
+        d.school,
+        d.grade,
+        d.gender.map(gender_code),
+        d.teacher,
+        d.description,
+        iso_date(case.created),
+        case.decision.map(|(dec, _)| decision_code(dec)),
+        case.decision.map(|(_, on)| iso_date(on)),
+        case.referral_sent.map(iso_date),
+        case.closure.as_ref().map(|c| iso_date(c.date)),
+        case.closure.as_ref().map(|c| c.reason.clone()),
+        stage_code(case.stage()),
+        if case.status() == Status::Open { "open" } else { "closed" },
+        open.map(|o| o.kind.as_str()),
+        open.map(|o| iso_date(o.due)),
+        open.and_then(|o| o.planned).map(iso_date),
+        open.map_or(NO_DEADLINE.to_string(), |o| iso_date(o.due)),
+        case.search_text(),
+    ])?;
+    tx.prepare_cached("DELETE FROM meetings WHERE case_id = ?1")?.execute([case.id.to_string()])?;
+    let mut insert = tx.prepare_cached("INSERT INTO meetings (case_id, number, date, held) VALUES (?1, ?2, ?3, ?4)")?;
+    for number in MeetingNo::ALL {
+        if let Some(m) = case.meeting(number) {
+            insert.execute(params![case.id.to_string(), number.get(), iso_date(m.date), m.held])?;
+        }
+    }
+    Ok(())
+}
+
+fn split_reference(reference: &str) -> Result<(i64, i64)> {
+    let parsed = reference.split_once('-').and_then(|(y, s)| Some((y.parse().ok()?, s.parse().ok()?)));
+    parsed.with_context(|| format!("malformed reference {reference:?}"))
+}
+
+fn next_reference(tx: &Transaction, year: i32) -> Result<String> {
+    let seq: i64 = tx
+        .prepare_cached("SELECT COALESCE(MAX(ref_seq), 0) + 1 FROM cases WHERE ref_year = ?1")?
+        .query_row([year], |r| r.get(0))?;
+    Ok(format!("{year}-{seq:03}"))
+}
+
+const CASE_COLUMNS: &str = "id, reference, kind, school, grade, gender, teacher, description, created_on,
+     decision, decided_on, referral_sent_on, closed_on, close_reason";
+
+fn case_from_row(row: &Row) -> rusqlite::Result<Case> {
+    let decision = match (row.get::<_, Option<String>>(9)?, row.get::<_, Option<String>>(10)?) {
+        (Some(code), Some(on)) => Some((parse_decision(&code)?, parse_day(&on)?)),
+        _ => None,
+    };
+    let closure = match (row.get::<_, Option<String>>(12)?, row.get::<_, Option<String>>(13)?) {
+        (Some(on), reason) => Some(Closure { date: parse_day(&on)?, reason: reason.unwrap_or_default() }),
+        _ => None,
+    };
+    Ok(Case {
+        id: parse_uuid(&row.get::<_, String>(0)?)?,
+        reference: row.get(1)?,
+        details: CaseDetails {
+            kind: parse_kind(&row.get::<_, String>(2)?)?,
+            school: row.get(3)?,
+            grade: row.get(4)?,
+            gender: parse_gender(row.get(5)?)?,
+            teacher: row.get(6)?,
+            description: row.get(7)?,
+        },
+        created: parse_day(&row.get::<_, String>(8)?)?,
+        meetings: [None; 3],
+        decision,
+        referral_sent: parse_opt_day(row.get(11)?)?,
+        closure,
+    })
+}
+
+const ROW_COLUMNS: &str =
+    "id, reference, kind, school, grade, gender, teacher, stage, status, next_kind, next_due, next_planned";
+
+fn case_row_from_row(row: &Row) -> rusqlite::Result<CaseRow> {
+    let next_kind: Option<String> = row.get(9)?;
+    Ok(CaseRow {
+        id: parse_uuid(&row.get::<_, String>(0)?)?,
+        reference: row.get(1)?,
+        kind: parse_kind(&row.get::<_, String>(2)?)?,
+        school: row.get(3)?,
+        grade: row.get(4)?,
+        gender: parse_gender(row.get(5)?)?,
+        teacher: row.get(6)?,
+        stage: parse_stage(&row.get::<_, String>(7)?)?,
+        status: if row.get::<_, String>(8)? == "open" { Status::Open } else { Status::Closed },
+        next_kind: next_kind.as_deref().map(|k| DeadlineKind::parse(k).ok_or_else(|| bad_value(k))).transpose()?,
+        next_due: parse_opt_day(row.get(10)?)?,
+        next_planned: parse_opt_day(row.get(11)?)?,
+    })
+}
+
+/// The WHERE and ORDER BY of a query, with its parameters (all text).
+fn query_sql(query: &CaseQuery) -> (String, Vec<String>) {
+    let mut conditions = Vec::new();
+    let mut params = Vec::new();
+    match query.status {
+        StatusFilter::Open => conditions.push("status = 'open'".to_string()),
+        StatusFilter::Closed => conditions.push("status = 'closed'".to_string()),
+        StatusFilter::All => {}
+    }
+    if let Some(stage) = query.stage {
+        params.push(stage_code(stage).to_string());
+        conditions.push(format!("stage = ?{}", params.len()));
+    }
+    if let Some(due_by) = query.due_by {
+        params.push(iso_date(due_by));
+        conditions.push(format!("due_sort <= ?{}", params.len()));
+    }
+    for word in query.search.split_whitespace() {
+        let escaped = word.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+        params.push(format!("%{escaped}%"));
+        conditions.push(format!("search_text LIKE ?{} ESCAPE '\\'", params.len()));
+    }
+    let mut sql = String::new();
+    if !conditions.is_empty() {
+        sql.push_str(" WHERE ");
+        sql.push_str(&conditions.join(" AND "));
+    }
+    sql.push_str(match query.order {
+        Order::Urgency => " ORDER BY due_sort, ref_year, ref_seq",
+        Order::Newest => " ORDER BY ref_year DESC, ref_seq DESC",
+    });
+    (sql, params)
+}
+
+impl Store {
+    /// Registers a new case in internal sparring; its reference is the next free one
+    /// of the year it was created.
+    pub fn create_case(&mut self, details: CaseDetails, created: NaiveDate, today: NaiveDate) -> Result<Case> {
+        self.write(|tx, actor| {
+            let reference = next_reference(tx, created.year())?;
+            let case = Case::new(Uuid::new_v4(), reference, details, created, today)?;
+            write_case(tx, &case)?;
+            audit::append(tx, actor, case.id, "created", &details_json(&case.details, Some(case.created)))?;
+            Ok(case)
+        })
+    }
+
+    /// Applies a user's action through the domain's rules, stores the result and
+    /// audits it, all in one transaction.
+    pub fn apply(&mut self, case_id: Uuid, action: &Action, today: NaiveDate) -> Result<Case> {
+        self.write(|tx, actor| {
+            let Some(before) = load_case(tx, "id", &case_id.to_string())? else {
+                bail!("case {case_id} does not exist");
+            };
+            let after = before.apply(action, today)?;
+            write_case(tx, &after)?;
+            let (name, detail) = audit_detail(&before, action);
+            audit::append(tx, actor, case_id, name, &detail)?;
+            Ok(after)
+        })
+    }
+
+    pub fn case_by_reference(&self, reference: &str) -> Result<Option<Case>> {
+        load_case(&self.conn, "reference", reference.trim())
+    }
+
+    pub fn case_by_id(&self, id: Uuid) -> Result<Option<Case>> {
+        load_case(&self.conn, "id", &id.to_string())
+    }
+
+    pub fn count_cases(&self, query: &CaseQuery) -> Result<u64> {
+        let (sql, params) = query_sql(query);
+        let sql = format!("SELECT count(*) FROM cases{}", sql.split(" ORDER BY").next().unwrap_or_default());
+        let count: i64 = self.conn.prepare_cached(&sql)?.query_row(params_from_iter(params), |r| r.get(0))?;
+        Ok(count as u64)
+    }
+
+    /// One page of a list, as the screens show it.
+    pub fn list_cases(&self, query: &CaseQuery, offset: u64, limit: u64) -> Result<Vec<CaseRow>> {
+        let (sql, mut params) = query_sql(query);
+        params.push(limit.to_string());
+        params.push(offset.to_string());
+        let n = params.len();
+        let sql = format!("SELECT {ROW_COLUMNS} FROM cases{sql} LIMIT ?{} OFFSET ?{n}", n - 1);
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(params_from_iter(params), case_row_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Whole cases with their meetings, for output to scripts; streamed through `each`.
+    pub fn for_each_case(&self, query: &CaseQuery, mut each: impl FnMut(Case) -> Result<()>) -> Result<()> {
+        let (sql, params) = query_sql(query);
+        let mut stmt = self.conn.prepare(&format!("SELECT {CASE_COLUMNS} FROM cases{sql}"))?;
+        let mut rows = stmt.query(params_from_iter(params))?;
+        while let Some(row) = rows.next()? {
+            let mut case = case_from_row(row)?;
+            load_meetings(&self.conn, &mut case)?;
+            each(case)?;
+        }
+        Ok(())
+    }
+
+    /// Open cases per stage, and how many are closed.
+    pub fn stage_counts(&self) -> Result<StageCounts> {
+        let mut stmt = self.conn.prepare_cached("SELECT status, stage, count(*) FROM cases GROUP BY status, stage")?;
+        let mut counts = StageCounts { per_stage: ALL_STAGES.iter().map(|s| (*s, 0)).collect(), closed: 0 };
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            let n = row.get::<_, i64>(2)? as u64;
+            if row.get::<_, String>(0)? == "closed" {
+                counts.closed += n;
+            } else {
+                let stage = parse_stage(&row.get::<_, String>(1)?)?;
+                counts.per_stage.iter_mut().filter(|(s, _)| *s == stage).for_each(|(_, c)| *c = n);
+            }
+        }
+        Ok(counts)
+    }
+}
+
+fn load_case(conn: &rusqlite::Connection, column: &str, value: &str) -> Result<Option<Case>> {
+    let sql = format!("SELECT {CASE_COLUMNS} FROM cases WHERE {column} = ?1");
+    let Some(mut case) = conn.prepare_cached(&sql)?.query_row([value], case_from_row).optional()? else {
+        return Ok(None);
+    };
+    load_meetings(conn, &mut case)?;
+    Ok(Some(case))
+}
+
+fn load_meetings(conn: &rusqlite::Connection, case: &mut Case) -> Result<()> {
+    let mut stmt = conn.prepare_cached("SELECT number, date, held FROM meetings WHERE case_id = ?1")?;
+    let mut rows = stmt.query([case.id.to_string()])?;
+    while let Some(row) = rows.next()? {
+        let number = MeetingNo::new(row.get(0)?).context("meeting number out of range in the database")?;
+        let date = parse_day(&row.get::<_, String>(1)?)?;
+        case.meetings[number.index()] = Some(Meeting { date, held: row.get(2)? });
+    }
+    Ok(())
+}
+
+fn details_json(d: &CaseDetails, created: Option<NaiveDate>) -> Value {
+    let mut value = json!({
+        "kind": kind_code(d.kind),
+        "school": d.school,
+        "grade": d.grade,
+        "gender": d.gender.map(gender_code),
+        "teacher": d.teacher,
+        "description": d.description,
+    });
+    if let Some(created) = created {
+        value["created"] = json!(iso_date(created));
+    }
+    value
+}
+
+/// The audit action name and the facts of a change (for an edit: each changed
+/// field with its old and new value).
+fn audit_detail(before: &Case, action: &Action) -> (&'static str, Value) {
+    match action {
+        Action::PlanMeeting { number, date } => {
+            ("meeting_planned", json!({"meeting": number.get(), "date": iso_date(*date)}))
+        }
+        Action::RecordMeeting { number, date } => {
+            ("meeting_held", json!({"meeting": number.get(), "date": iso_date(*date)}))
+        }
+        Action::Decide { decision, date } => {
+            ("decided", json!({"decision": decision_code(*decision), "date": iso_date(*date)}))
+        }
+        Action::ReferralSent { date } => ("referral_sent", json!({"date": iso_date(*date)})),
+        Action::Close { date, reason } => ("closed", json!({"date": iso_date(*date), "reason": reason.trim()})),
+        Action::Reopen { date, reason } => ("reopened", json!({"date": iso_date(*date), "reason": reason.trim()})),
+        Action::Edit(details) => {
+            let old = details_json(&before.details, None);
+            let new = details_json(details, None);
+            let changed: serde_json::Map<String, Value> = new
+                .as_object()
+                .into_iter()
+                .flatten()
+                .filter(|(k, v)| {
+                    old.get(k.as_str()).map(|o| o.as_str().map(str::trim)) != Some(v.as_str().map(str::trim))
+                })
+                .map(|(k, v)| (k.clone(), json!([old[k.as_str()], v])))
+                .collect();
+            ("edited", Value::Object(changed))
+        }
+    }
+}

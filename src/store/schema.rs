@@ -1,0 +1,70 @@
+//! The schema, one migration per version. `PRAGMA user_version` holds the version
+//! applied; `PRAGMA application_id` marks the file as ours.
+
+/// "SAKS" in ASCII: tells a saksgang database from any other SQLite file.
+pub const APPLICATION_ID: i64 = 0x5341_4B53;
+
+/// Applied in order; migration `i` brings the schema to version `i + 1`.
+pub const MIGRATIONS: &[&str] = &[
+    // 1: cases, their meetings, and the audit trail.
+    r#"
+    CREATE TABLE cases (
+        id              TEXT PRIMARY KEY,                -- UUID, stable across machines
+        reference       TEXT NOT NULL UNIQUE,            -- e.g. 2026-014
+        ref_year        INTEGER NOT NULL,
+        ref_seq         INTEGER NOT NULL,
+        kind            TEXT NOT NULL CHECK (kind IN ('individual', 'system')),
+        school          TEXT NOT NULL,
+        grade           TEXT NOT NULL,
+        gender          TEXT CHECK (gender IN ('jente', 'gutt', 'annet')),
+        teacher         TEXT NOT NULL DEFAULT '',
+        description     TEXT NOT NULL DEFAULT '',
+        created_on      TEXT NOT NULL,                   -- YYYY-MM-DD
+        decision        TEXT CHECK (decision IN ('close', 'continue', 'refer')),
+        decided_on      TEXT,
+        referral_sent_on TEXT,
+        closed_on       TEXT,
+        close_reason    TEXT,
+        -- Derived by the domain on every write, so that screens can filter and
+        -- sort with an index instead of loading cases:
+        stage           TEXT NOT NULL,
+        status          TEXT NOT NULL CHECK (status IN ('open', 'closed')),
+        next_kind       TEXT,                            -- the open deadline
+        next_due        TEXT,
+        next_planned    TEXT,                            -- a planned meeting that would meet it
+        due_sort        TEXT NOT NULL,                   -- next_due, or 9999-12-31 when none
+        search_text     TEXT NOT NULL                    -- lower-cased text the search looks in
+    );
+    CREATE UNIQUE INDEX cases_by_ref ON cases (ref_year, ref_seq);
+    CREATE INDEX cases_by_status_ref ON cases (status, ref_year, ref_seq);
+    CREATE INDEX cases_by_status_stage_ref ON cases (status, stage, ref_year, ref_seq);
+    CREATE INDEX cases_by_status_due ON cases (status, due_sort, ref_year, ref_seq);
+
+    CREATE TABLE meetings (
+        case_id TEXT NOT NULL REFERENCES cases (id) ON DELETE CASCADE,
+        number  INTEGER NOT NULL CHECK (number BETWEEN 1 AND 3),
+        date    TEXT NOT NULL,
+        held    INTEGER NOT NULL CHECK (held IN (0, 1)),
+        PRIMARY KEY (case_id, number)
+    ) WITHOUT ROWID;
+
+    CREATE TABLE audit (
+        id      INTEGER PRIMARY KEY,
+        at      TEXT NOT NULL,                           -- RFC 3339, UTC
+        actor   TEXT NOT NULL,
+        case_id TEXT REFERENCES cases (id),
+        action  TEXT NOT NULL,
+        detail  TEXT NOT NULL                            -- JSON object
+    );
+    CREATE INDEX audit_by_case ON audit (case_id, id);
+    CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    "#,
+];
+
+/// The schema version this program writes.
+pub fn current_version() -> i64 {
+    MIGRATIONS.len() as i64
+}
