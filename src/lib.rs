@@ -1,4 +1,9 @@
 //! saksgang: a terminal case tracker for schools and PPT.
 
+pub mod cli;
+pub mod config;
+pub mod demo;
 pub mod domain;
+pub mod i18n;
 pub mod store;
+pub mod ui;

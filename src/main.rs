@@ -1,1 +1,35 @@
-fn main() {}
+use std::process::ExitCode;
+
+use clap::Parser;
+use saksgang::cli::{self, Cli};
+use saksgang::config::Settings;
+use saksgang::i18n::{Catalog, Lang};
+
+fn main() -> ExitCode {
+    let args = Cli::parse();
+    let overrides = args.overrides();
+    let settings = match Settings::resolve(&overrides) {
+        Ok(settings) => settings,
+        Err(error) => {
+            let lang = overrides.lang.as_deref().and_then(|l| Lang::parse(l).ok()).unwrap_or_default();
+            return fail(&Catalog::new(lang), &error);
+        }
+    };
+    let result = match &args.command {
+        Some(command) => cli::run(command, &settings, &mut std::io::stdout().lock()),
+        None => saksgang::ui::run(&settings),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => fail(&Catalog::new(settings.lang), &error),
+    }
+}
+
+fn fail(catalog: &Catalog, error: &anyhow::Error) -> ExitCode {
+    // A reader that stops early (`saksgang list | head`) is not an error.
+    if error.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe) {
+        return ExitCode::SUCCESS;
+    }
+    eprintln!("saksgang: {}", catalog.explain(error));
+    ExitCode::FAILURE
+}

@@ -43,9 +43,7 @@ pub enum Action {
 pub enum Field {
     School,
     Grade,
-    Gender,
     Reason,
-    Date,
 }
 
 /// Why a change was refused. The UI words it in the user's language.
@@ -75,9 +73,6 @@ pub enum RuleError {
     /// A planned meeting dated before today.
     PlannedInPast {
         date: NaiveDate,
-    },
-    AlreadyHeld {
-        number: MeetingNo,
     },
     /// A meeting cannot change once the next step is recorded.
     LaterStepRecorded {

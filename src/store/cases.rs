@@ -319,6 +319,28 @@ impl Store {
         })
     }
 
+    /// Creates many cases with their histories in one transaction (demo data, imports).
+    /// Each action passes the domain's rules and is audited like a user's.
+    pub fn create_with_history(&mut self, cases: &[crate::demo::DemoCase], today: NaiveDate) -> Result<usize> {
+        self.write(|tx, actor| {
+            for demo in cases {
+                let reference = next_reference(tx, demo.created.year())?;
+                let mut case = Case::new(Uuid::new_v4(), reference, demo.details.clone(), demo.created, today)?;
+                let mut trail = vec![("created", details_json(&case.details, Some(case.created)))];
+                for action in &demo.history {
+                    let after = case.apply(action, today)?;
+                    trail.push(audit_detail(&case, action));
+                    case = after;
+                }
+                write_case(tx, &case)?;
+                for (name, detail) in trail {
+                    audit::append(tx, actor, case.id, name, &detail)?;
+                }
+            }
+            Ok(cases.len())
+        })
+    }
+
     /// Applies a user's action through the domain's rules, stores the result and
     /// audits it, all in one transaction.
     pub fn apply(&mut self, case_id: Uuid, action: &Action, today: NaiveDate) -> Result<Case> {

@@ -1,0 +1,388 @@
+//! The command line: parse, then call the domain and the store and print. Thin on purpose.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use chrono::NaiveDate;
+use clap::{Parser, Subcommand, ValueEnum};
+use serde_json::{Value, json};
+
+use crate::config::{Overrides, Settings};
+use crate::demo::demo_cases;
+use crate::domain::{
+    Action, Case, CaseDetails, CaseKind, Decision, Gender, MeetingNo, Status, add_days, format_date, iso_date,
+    parse_date,
+};
+use crate::i18n::{Catalog, Explained};
+use crate::store::{CaseQuery, Order, StatusFilter, Store};
+
+#[derive(Debug, Parser)]
+#[command(name = "saksgang", version, about = "Case tracker for schools and PPT: cases, meetings and deadlines")]
+pub struct Cli {
+    /// The database file (default: saksgang.db in the user's data folder).
+    #[arg(long, global = true, env = "SAKSGANG_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// Fix today's date (dd.mm.yyyy or yyyy-mm-dd), for tests and demonstrations.
+    #[arg(long, global = true, env = "SAKSGANG_TODAY", value_name = "DATE")]
+    pub today: Option<String>,
+    /// Language of the interface: nb (default) or en.
+    #[arg(long, global = true, env = "SAKSGANG_LANG", value_name = "LANG")]
+    pub lang: Option<String>,
+    /// The settings file (default: config.toml in the user's config folder).
+    #[arg(long, global = true, env = "SAKSGANG_CONFIG", value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum KindArg {
+    Individual,
+    System,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum GenderArg {
+    Jente,
+    Gutt,
+    Annet,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum DecisionArg {
+    Close,
+    Continue,
+    Refer,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Register a new case; prints its reference on the last line.
+    Add {
+        #[arg(long, value_enum)]
+        kind: KindArg,
+        #[arg(long)]
+        school: String,
+        /// Class or grade, e.g. "5. trinn".
+        #[arg(long)]
+        grade: String,
+        #[arg(long, value_enum)]
+        gender: Option<GenderArg>,
+        /// Contact teacher.
+        #[arg(long, default_value = "")]
+        teacher: String,
+        /// The concern, in short.
+        #[arg(long, default_value = "")]
+        description: String,
+        /// When the case was opened (default: today).
+        #[arg(long)]
+        date: Option<String>,
+    },
+    /// Record meeting 1, 2 or 3 as held on a date, or plan it with --planned.
+    Meeting {
+        reference: String,
+        #[arg(value_parser = clap::value_parser!(u8).range(1..=3))]
+        number: u8,
+        #[arg(long)]
+        date: String,
+        #[arg(long)]
+        planned: bool,
+    },
+    /// Record the decision of meeting 3.
+    Decide {
+        reference: String,
+        #[arg(value_enum)]
+        decision: DecisionArg,
+        #[arg(long)]
+        date: String,
+    },
+    /// Record that the referral to PPT was sent.
+    ReferralSent {
+        reference: String,
+        #[arg(long)]
+        date: String,
+    },
+    /// Close a case at any stage.
+    Close {
+        reference: String,
+        #[arg(long)]
+        reason: String,
+        /// Default: today.
+        #[arg(long)]
+        date: Option<String>,
+    },
+    /// Reopen a closed case.
+    Reopen {
+        reference: String,
+        #[arg(long)]
+        reason: String,
+        /// Default: today.
+        #[arg(long)]
+        date: Option<String>,
+    },
+    /// Open cases, most urgent deadline first.
+    List {
+        /// Only cases with an overdue deadline.
+        #[arg(long, conflicts_with = "due_within")]
+        overdue: bool,
+        /// Only cases with a deadline within this many days (overdue ones included).
+        #[arg(long, value_name = "DAYS")]
+        due_within: Option<u32>,
+        /// Closed cases too.
+        #[arg(long)]
+        all: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// One case in full.
+    Show {
+        reference: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Fill the database with fictional, anonymous cases.
+    Demo {
+        #[arg(long, default_value_t = 50)]
+        cases: usize,
+    },
+}
+
+impl Cli {
+    pub fn overrides(&self) -> Overrides {
+        Overrides {
+            db: self.db.clone(),
+            today: self.today.clone(),
+            lang: self.lang.clone(),
+            config: self.config.clone(),
+        }
+    }
+}
+
+/// Runs a subcommand and writes its output to `out`.
+pub fn run(command: &Command, settings: &Settings, out: &mut impl Write) -> Result<()> {
+    let catalog = Catalog::new(settings.lang);
+    let mut store = Store::open(&settings.db_path, &settings.actor)?;
+    let today = settings.today;
+    let date_or_today = |text: &Option<String>| -> Result<NaiveDate> {
+        text.as_deref().map(parse_date).transpose().map(|d| d.unwrap_or(today)).map_err(Into::into)
+    };
+    match command {
+        Command::Add { kind, school, grade, gender, teacher, description, date } => {
+            let details = CaseDetails {
+                kind: match kind {
+                    KindArg::Individual => CaseKind::Individual,
+                    KindArg::System => CaseKind::System,
+                },
+                school: school.clone(),
+                grade: grade.clone(),
+                gender: gender.map(|g| match g {
+                    GenderArg::Jente => Gender::Jente,
+                    GenderArg::Gutt => Gender::Gutt,
+                    GenderArg::Annet => Gender::Annet,
+                }),
+                teacher: teacher.clone(),
+                description: description.clone(),
+            };
+            let case = store.create_case(details, date_or_today(date)?, today)?;
+            writeln!(out, "{}", case.reference)?;
+        }
+        Command::Meeting { reference, number, date, planned } => {
+            let number = MeetingNo::new(*number).context("meeting number 1, 2 or 3")?;
+            let date = parse_date(date)?;
+            let action =
+                if *planned { Action::PlanMeeting { number, date } } else { Action::RecordMeeting { number, date } };
+            apply(&mut store, &catalog, reference, &action, settings, out)?;
+        }
+        Command::Decide { reference, decision, date } => {
+            let decision = match decision {
+                DecisionArg::Close => Decision::Close,
+                DecisionArg::Continue => Decision::Continue,
+                DecisionArg::Refer => Decision::Refer,
+            };
+            let action = Action::Decide { decision, date: parse_date(date)? };
+            apply(&mut store, &catalog, reference, &action, settings, out)?;
+        }
+        Command::ReferralSent { reference, date } => {
+            let action = Action::ReferralSent { date: parse_date(date)? };
+            apply(&mut store, &catalog, reference, &action, settings, out)?;
+        }
+        Command::Close { reference, reason, date } => {
+            let action = Action::Close { date: date_or_today(date)?, reason: reason.clone() };
+            apply(&mut store, &catalog, reference, &action, settings, out)?;
+        }
+        Command::Reopen { reference, reason, date } => {
+            let action = Action::Reopen { date: date_or_today(date)?, reason: reason.clone() };
+            apply(&mut store, &catalog, reference, &action, settings, out)?;
+        }
+        Command::List { overdue, due_within, all, json } => {
+            let due_by = match (overdue, due_within) {
+                (true, _) => Some(today.pred_opt().context("date out of range")?),
+                (false, Some(days)) => Some(add_days(today, u64::from(*days))),
+                (false, None) => None,
+            };
+            let status = if *all { StatusFilter::All } else { StatusFilter::Open };
+            let query = CaseQuery { status, due_by, order: Order::Urgency, ..CaseQuery::default() };
+            if *json {
+                // Streamed so that a large database is never held in memory at once.
+                write!(out, "[")?;
+                let mut first = true;
+                store.for_each_case(&query, |case| {
+                    let separator = if std::mem::take(&mut first) { "" } else { "," };
+                    write!(out, "{separator}\n  {}", case_json(&case, settings))?;
+                    Ok(())
+                })?;
+                writeln!(out, "{}]", if first { "" } else { "\n" })?;
+            } else {
+                store.for_each_case(&query, |case| {
+                    writeln!(out, "{}", list_line(&case, &catalog, settings))?;
+                    Ok(())
+                })?;
+            }
+        }
+        Command::Show { reference, json } => {
+            let case = find(&store, &catalog, reference)?;
+            if *json {
+                let mut value = case_json(&case, settings);
+                value["audit"] = store
+                    .audit_of(case.id)?
+                    .into_iter()
+                    .map(|e| json!({"at": e.at, "actor": e.actor, "action": e.action, "detail": e.detail}))
+                    .collect();
+                writeln!(out, "{}", serde_json::to_string_pretty(&value)?)?;
+            } else {
+                write_case_text(&case, &catalog, settings, out)?;
+            }
+        }
+        Command::Demo { cases } => {
+            let seed = today.to_string().bytes().fold(0u64, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(b)));
+            let made = store.create_with_history(&demo_cases(*cases, today, seed), today)?;
+            writeln!(out, "{made}")?;
+        }
+    }
+    Ok(())
+}
+
+fn find(store: &Store, catalog: &Catalog, reference: &str) -> Result<Case> {
+    store
+        .case_by_reference(reference)?
+        .ok_or_else(|| Explained(catalog.f("error.no_such_case", &[("reference", reference)])).into())
+}
+
+fn apply(
+    store: &mut Store,
+    catalog: &Catalog,
+    reference: &str,
+    action: &Action,
+    settings: &Settings,
+    out: &mut impl Write,
+) -> Result<()> {
+    let case = find(store, catalog, reference)?;
+    let case = store.apply(case.id, action, settings.today)?;
+    writeln!(out, "{}", list_line(&case, catalog, settings))?;
+    Ok(())
+}
+
+/// The stable JSON form of a case for scripts.
+pub fn case_json(case: &Case, settings: &Settings) -> Value {
+    let d = &case.details;
+    json!({
+        "id": case.id.to_string(),
+        "reference": case.reference,
+        "kind": d.kind,
+        "school": d.school,
+        "grade": d.grade,
+        "gender": d.gender,
+        "teacher": d.teacher,
+        "description": d.description,
+        "created": iso_date(case.created),
+        "stage": case.stage(),
+        "status": case.status(),
+        "meetings": MeetingNo::ALL.iter().filter_map(|n| case.meeting(*n).map(|m| json!({
+            "number": n.get(), "date": iso_date(m.date), "held": m.held,
+        }))).collect::<Vec<_>>(),
+        "decision": case.decision.map(|(decision, on)| json!({"decision": decision, "date": iso_date(on)})),
+        "referral_sent": case.referral_sent.map(iso_date),
+        "closed": case.closure.as_ref().map(|c| json!({"date": iso_date(c.date), "reason": c.reason})),
+        "deadlines": case.deadlines().iter().map(|dl| json!({
+            "kind": dl.kind,
+            "due": iso_date(dl.due),
+            "state": dl.state(settings.today, settings.due_soon_days),
+            "met_on": dl.met_on.map(iso_date),
+            "planned": dl.planned.map(iso_date),
+            "planned_too_late": dl.planned_too_late(),
+        })).collect::<Vec<_>>(),
+    })
+}
+
+fn list_line(case: &Case, catalog: &Catalog, settings: &Settings) -> String {
+    let deadline = match case.open_deadline() {
+        Some(dl) => format!(
+            "{} {} ({})",
+            catalog.deadline(dl.kind),
+            format_date(dl.due),
+            catalog.state(dl.state(settings.today, settings.due_soon_days))
+        ),
+        None if case.status() == Status::Closed => catalog.t("status.closed").to_string(),
+        None => catalog.t("deadline.none").to_string(),
+    };
+    format!(
+        "{}  {:<18}  {:<28}  {:<10}  {deadline}",
+        case.reference,
+        catalog.stage(case.stage()),
+        case.details.school,
+        case.details.grade
+    )
+}
+
+fn write_case_text(case: &Case, catalog: &Catalog, settings: &Settings, out: &mut impl Write) -> Result<()> {
+    let d = &case.details;
+    writeln!(out, "{}", catalog.f("detail.title", &[("reference", &case.reference)]))?;
+    let mut field = |key: &str, value: &str| writeln!(out, "  {:<16} {value}", catalog.t(key));
+    field("detail.kind", catalog.kind(d.kind))?;
+    field("detail.school", &d.school)?;
+    field("detail.grade", &d.grade)?;
+    if let Some(gender) = d.gender {
+        field("detail.gender", catalog.gender(gender))?;
+    }
+    field("detail.teacher", &d.teacher)?;
+    field("detail.description", &d.description)?;
+    field("detail.created", &format_date(case.created))?;
+    let status = match &case.closure {
+        Some(c) => catalog.f("detail.closed_on", &[("date", &format_date(c.date)), ("reason", &c.reason)]),
+        None => catalog.t("status.open").to_string(),
+    };
+    field("detail.status", &status)?;
+    field("detail.timeline", catalog.stage(case.stage()))?;
+    for number in MeetingNo::ALL {
+        let text = match case.meeting(number) {
+            Some(m) if m.held => catalog.f("detail.held", &[("date", &format_date(m.date))]),
+            Some(m) => catalog.f("detail.planned", &[("date", &format_date(m.date))]),
+            None => catalog.t("detail.not_yet").to_string(),
+        };
+        writeln!(out, "    {:<14} {text}", catalog.stage(meeting_stage(number)))?;
+    }
+    if let Some((decision, on)) = case.decision {
+        writeln!(out, "    {:<14} {} ({})", catalog.t("detail.decision"), catalog.decision(decision), format_date(on))?;
+    }
+    if let Some(sent) = case.referral_sent {
+        writeln!(out, "    {:<14} {}", catalog.t("detail.referral_sent"), format_date(sent))?;
+    }
+    writeln!(out, "  {}", catalog.t("detail.deadlines"))?;
+    for dl in case.deadlines() {
+        writeln!(
+            out,
+            "    {:<14} {}  {}",
+            catalog.deadline(dl.kind),
+            catalog.f("detail.due", &[("date", &format_date(dl.due))]),
+            catalog.state(dl.state(settings.today, settings.due_soon_days))
+        )?;
+    }
+    Ok(())
+}
+
+/// The stage a meeting reaches once held.
+pub fn meeting_stage(number: MeetingNo) -> crate::domain::Stage {
+    use crate::domain::Stage;
+    [Stage::Meeting1, Stage::Meeting2, Stage::Meeting3][number.index()]
+}

@@ -1,0 +1,159 @@
+//! Settings: the command line and environment first, then the config file, then defaults.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+use crate::domain::{DEFAULT_DUE_SOON_DAYS, parse_date};
+use crate::i18n::{Catalog, Explained, Lang};
+
+/// `config.toml` in the user's config folder. Every key is optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigFile {
+    /// The name written in the audit trail instead of the OS user.
+    pub user: Option<String>,
+    /// `nb` (default) or `en`.
+    pub lang: Option<String>,
+    /// How many days before a deadline it counts as due soon.
+    pub due_soon_days: Option<u32>,
+}
+
+/// What the program runs with, resolved once at start.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub db_path: PathBuf,
+    pub today: NaiveDate,
+    pub lang: Lang,
+    pub actor: String,
+    pub due_soon_days: u32,
+}
+
+/// What the command line (or its environment variables) said.
+#[derive(Debug, Default, Clone)]
+pub struct Overrides {
+    pub db: Option<PathBuf>,
+    pub today: Option<String>,
+    pub lang: Option<String>,
+    pub config: Option<PathBuf>,
+}
+
+fn project_dirs() -> Option<directories::ProjectDirs> {
+    directories::ProjectDirs::from("no", "saksgang", "saksgang")
+}
+
+/// Where the database lives unless `--db` or `SAKSGANG_DB` says otherwise.
+pub fn default_db_path() -> Option<PathBuf> {
+    project_dirs().map(|d| d.data_dir().join("saksgang.db"))
+}
+
+pub fn default_config_path() -> Option<PathBuf> {
+    project_dirs().map(|d| d.config_dir().join("config.toml"))
+}
+
+impl Settings {
+    pub fn resolve(overrides: &Overrides) -> Result<Settings> {
+        let config_path = overrides.config.clone().or_else(default_config_path);
+        let file = match &config_path {
+            Some(path) => read_config(path, overrides.lang.as_deref())?,
+            None => ConfigFile::default(),
+        };
+        let lang = match overrides.lang.as_deref().or(file.lang.as_deref()) {
+            Some(code) => Lang::parse(code)?,
+            None => Lang::default(),
+        };
+        let today = match overrides.today.as_deref() {
+            Some(text) => parse_date(text).with_context(|| "--today / SAKSGANG_TODAY")?,
+            None => chrono::Local::now().date_naive(),
+        };
+        let db_path = match overrides.db.clone() {
+            Some(path) => path,
+            None => default_db_path().context("no data folder for this user: give the database with --db PATH")?,
+        };
+        let actor = file
+            .user
+            .filter(|u| !u.trim().is_empty())
+            .or_else(|| std::env::var("USER").ok())
+            .or_else(|| std::env::var("USERNAME").ok())
+            .unwrap_or_else(|| "ukjent".to_string());
+        Ok(Settings { db_path, today, lang, actor, due_soon_days: file.due_soon_days.unwrap_or(DEFAULT_DUE_SOON_DAYS) })
+    }
+}
+
+/// A missing file is no settings; a broken one is an error that names the file.
+fn read_config(path: &Path, lang_hint: Option<&str>) -> Result<ConfigFile> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(ConfigFile::default()),
+        Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+    };
+    toml::from_str(&text).map_err(|e| {
+        let lang = lang_hint.and_then(|l| Lang::parse(l).ok()).unwrap_or_default();
+        let cause = e.message().to_string();
+        Explained(Catalog::new(lang).f("error.bad_config", &[("path", &path.display().to_string()), ("cause", &cause)]))
+            .into()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_config(text: &str) -> (tempfile::TempDir, Overrides) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        std::fs::write(&path, text).unwrap();
+        let overrides = Overrides {
+            db: Some(dir.path().join("x.db")),
+            today: Some("23.11.2026".into()),
+            config: Some(path),
+            ..Overrides::default()
+        };
+        (dir, overrides)
+    }
+
+    #[test]
+    fn reads_the_config_file() {
+        let (_dir, overrides) = with_config("user = \"Åse\"\nlang = \"en\"\ndue_soon_days = 3\n");
+        let settings = Settings::resolve(&overrides).unwrap();
+        assert_eq!(settings.actor, "Åse");
+        assert_eq!(settings.lang, Lang::En);
+        assert_eq!(settings.due_soon_days, 3);
+        assert_eq!(settings.today, NaiveDate::from_ymd_opt(2026, 11, 23).unwrap());
+    }
+
+    #[test]
+    fn the_command_line_wins_over_the_file() {
+        let (_dir, mut overrides) = with_config("lang = \"en\"\n");
+        overrides.lang = Some("nb".into());
+        assert_eq!(Settings::resolve(&overrides).unwrap().lang, Lang::Nb);
+    }
+
+    #[test]
+    fn a_missing_file_means_defaults() {
+        let (dir, mut overrides) = with_config("");
+        overrides.config = Some(dir.path().join("absent.toml"));
+        let settings = Settings::resolve(&overrides).unwrap();
+        assert_eq!(settings.due_soon_days, DEFAULT_DUE_SOON_DAYS);
+        assert_eq!(settings.lang, Lang::Nb);
+    }
+
+    #[test]
+    fn a_broken_file_is_named_in_the_message() {
+        let (_dir, overrides) = with_config("due_soon_days = \"sju\"\n");
+        let err = Settings::resolve(&overrides).unwrap_err();
+        let text = Catalog::new(Lang::Nb).explain(&err);
+        assert!(text.contains("config.toml kan ikke leses"), "{text}");
+        let (_dir, overrides) = with_config("colour = true\n");
+        assert!(Settings::resolve(&overrides).is_err(), "unknown keys are refused, not ignored");
+    }
+
+    #[test]
+    fn a_bad_today_is_refused() {
+        let (_dir, mut overrides) = with_config("");
+        overrides.today = Some("31.02.2026".into());
+        assert!(Settings::resolve(&overrides).is_err());
+    }
+}

@@ -1,0 +1,290 @@
+//! The user's language: catalogues of strings under `assets/`, embedded in the
+//! binary, and the wording of every domain value and error.
+
+use std::collections::HashMap;
+
+use anyhow::{Result, bail};
+
+use crate::domain::{
+    CaseKind, DateError, DeadlineKind, DeadlineState, Decision, Field, Gender, RuleError, Stage, format_date,
+};
+use crate::store::OpenError;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    Nb,
+    En,
+}
+
+impl Lang {
+    pub fn parse(code: &str) -> Result<Lang> {
+        match code.trim().to_lowercase().as_str() {
+            "nb" | "no" | "nb-no" | "norsk" => Ok(Lang::Nb),
+            "en" | "english" => Ok(Lang::En),
+            other => bail!("unknown language {other:?} (use nb or en)"),
+        }
+    }
+
+    fn source(self) -> &'static str {
+        match self {
+            Lang::Nb => include_str!("../assets/nb.toml"),
+            Lang::En => include_str!("../assets/en.toml"),
+        }
+    }
+}
+
+/// All strings of one language, by dotted key (`stage.meeting1`).
+#[derive(Debug, Clone)]
+pub struct Catalog {
+    strings: HashMap<String, String>,
+}
+
+/// A user-facing error: `Display` already speaks the user's language.
+#[derive(Debug)]
+pub struct Explained(pub String);
+
+impl std::fmt::Display for Explained {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Explained {}
+
+impl Catalog {
+    pub fn new(lang: Lang) -> Catalog {
+        let table: toml::Table = lang.source().parse().expect("the embedded catalogue is valid TOML (tested)");
+        let mut strings = HashMap::new();
+        flatten("", &table, &mut strings);
+        Catalog { strings }
+    }
+
+    /// The string for `key`; a missing key shows as itself (the tests keep that from happening).
+    pub fn t<'a>(&'a self, key: &'a str) -> &'a str {
+        self.strings.get(key).map_or(key, String::as_str)
+    }
+
+    /// The string for `key` with `{name}` placeholders filled in.
+    pub fn f(&self, key: &str, args: &[(&str, &str)]) -> String {
+        let mut text = self.t(key).to_string();
+        for (name, value) in args {
+            text = text.replace(&format!("{{{name}}}"), value);
+        }
+        text
+    }
+
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.strings.keys().map(String::as_str)
+    }
+
+    pub fn stage(&self, stage: Stage) -> &str {
+        self.t(match stage {
+            Stage::InternalSparring => "stage.internal_sparring",
+            Stage::Meeting1 => "stage.meeting1",
+            Stage::Meeting2 => "stage.meeting2",
+            Stage::Meeting3 => "stage.meeting3",
+            Stage::Referred => "stage.referred",
+        })
+    }
+
+    pub fn kind(&self, kind: CaseKind) -> &str {
+        self.t(match kind {
+            CaseKind::Individual => "kind.individual",
+            CaseKind::System => "kind.system",
+        })
+    }
+
+    pub fn gender(&self, gender: Gender) -> &str {
+        self.t(match gender {
+            Gender::Jente => "gender.jente",
+            Gender::Gutt => "gender.gutt",
+            Gender::Annet => "gender.annet",
+        })
+    }
+
+    pub fn decision(&self, decision: Decision) -> &str {
+        self.t(match decision {
+            Decision::Close => "decision.close",
+            Decision::Continue => "decision.continue",
+            Decision::Refer => "decision.refer",
+        })
+    }
+
+    pub fn deadline(&self, kind: DeadlineKind) -> &str {
+        self.t(match kind {
+            DeadlineKind::Meeting2 => "deadline.meeting2",
+            DeadlineKind::Meeting3 => "deadline.meeting3",
+            DeadlineKind::Referral => "deadline.referral",
+        })
+    }
+
+    pub fn state(&self, state: DeadlineState) -> &str {
+        self.t(match state {
+            DeadlineState::Overdue => "state.overdue",
+            DeadlineState::DueSoon => "state.due_soon",
+            DeadlineState::Ok => "state.ok",
+            DeadlineState::Met => "state.met",
+            DeadlineState::MetLate => "state.met_late",
+        })
+    }
+
+    pub fn date_error(&self, error: &DateError) -> String {
+        match error {
+            DateError::Empty => self.t("error.date_empty").to_string(),
+            DateError::BadFormat(text) => self.f("error.date_format", &[("text", text)]),
+            DateError::NoSuchDay(text) => self.f("error.date_no_such_day", &[("text", text)]),
+        }
+    }
+
+    pub fn rule_error(&self, error: &RuleError) -> String {
+        let date = |d: &chrono::NaiveDate| format_date(*d);
+        match error {
+            RuleError::CaseClosed => self.t("rule.case_closed").into(),
+            RuleError::CaseNotClosed => self.t("rule.case_not_closed").into(),
+            RuleError::Required(Field::School) => self.t("rule.required_school").into(),
+            RuleError::Required(Field::Grade) => self.t("rule.required_grade").into(),
+            RuleError::Required(Field::Reason) => self.t("rule.required_reason").into(),
+            RuleError::GenderOnlyForIndividual => self.t("rule.gender_only_individual").into(),
+            RuleError::CreatedInFuture { date: d } => self.f("rule.created_in_future", &[("date", &date(d))]),
+            RuleError::PreviousNotHeld { number, previous } => self.f(
+                "rule.previous_not_held",
+                &[("number", &number.get().to_string()), ("previous", &previous.get().to_string())],
+            ),
+            RuleError::BeforePrevious { date: d, previous } => {
+                self.f("rule.before_previous", &[("date", &date(d)), ("previous", &date(previous))])
+            }
+            RuleError::InFuture { date: d } => self.f("rule.in_future", &[("date", &date(d))]),
+            RuleError::PlannedInPast { date: d } => self.f("rule.planned_in_past", &[("date", &date(d))]),
+            RuleError::LaterStepRecorded { number } => {
+                self.f("rule.later_step_recorded", &[("number", &number.get().to_string())])
+            }
+            RuleError::Meeting3NotHeld => self.t("rule.meeting3_not_held").into(),
+            RuleError::AlreadyDecided => self.t("rule.already_decided").into(),
+            RuleError::NoReferralDecided => self.t("rule.no_referral_decided").into(),
+            RuleError::ReferralAlreadySent => self.t("rule.referral_already_sent").into(),
+        }
+    }
+
+    /// One line for any error: the user's wording where we know the error, else its chain.
+    pub fn explain(&self, error: &anyhow::Error) -> String {
+        if let Some(e) = error.downcast_ref::<RuleError>() {
+            return self.rule_error(e);
+        }
+        if let Some(e) = error.downcast_ref::<DateError>() {
+            return self.date_error(e);
+        }
+        if let Some(e) = error.downcast_ref::<Explained>() {
+            return e.0.clone();
+        }
+        if let Some(e) = error.downcast_ref::<OpenError>() {
+            return match e {
+                OpenError::NotSaksgang { path } => {
+                    self.f("error.not_saksgang", &[("path", &path.display().to_string())])
+                }
+                OpenError::NewerVersion { path, found, supported } => self.f(
+                    "error.newer_version",
+                    &[
+                        ("path", &path.display().to_string()),
+                        ("found", &found.to_string()),
+                        ("supported", &supported.to_string()),
+                    ],
+                ),
+            };
+        }
+        format!("{error:#}")
+    }
+}
+
+fn flatten(prefix: &str, table: &toml::Table, out: &mut HashMap<String, String>) {
+    for (key, value) in table {
+        let full = if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") };
+        match value {
+            toml::Value::Table(inner) => flatten(&full, inner, out),
+            toml::Value::String(text) => {
+                out.insert(full, text.clone());
+            }
+            other => panic!("catalogue value {full} is not a string: {other}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    #[test]
+    fn both_languages_have_the_same_keys() {
+        let nb: BTreeSet<_> = Catalog::new(Lang::Nb).keys().map(String::from).collect();
+        let en: BTreeSet<_> = Catalog::new(Lang::En).keys().map(String::from).collect();
+        assert_eq!(nb.difference(&en).collect::<Vec<_>>(), Vec::<&String>::new(), "in nb only");
+        assert_eq!(en.difference(&nb).collect::<Vec<_>>(), Vec::<&String>::new(), "in en only");
+        assert!(nb.len() > 100);
+    }
+
+    /// Every `"section.key"` literal in the source names a string of the catalogue.
+    #[test]
+    fn every_key_used_in_the_source_exists() {
+        let catalog = Catalog::new(Lang::Nb);
+        let sections: BTreeSet<String> =
+            catalog.keys().filter_map(|k| k.split_once('.')).map(|(s, _)| s.into()).collect();
+        let mut missing = Vec::new();
+        let mut checked = 0;
+        for file in source_files(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src"))) {
+            let text = std::fs::read_to_string(&file).unwrap();
+            for literal in text.split('"').skip(1).step_by(2) {
+                let Some((section, key)) = literal.split_once('.') else { continue };
+                let is_key = sections.contains(section)
+                    && !key.is_empty()
+                    && key.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+                if is_key {
+                    checked += 1;
+                    if catalog.strings.get(literal).is_none() {
+                        missing.push(format!("{}: {literal}", file.display()));
+                    }
+                }
+            }
+        }
+        assert!(missing.is_empty(), "keys missing from the catalogue: {missing:#?}");
+        assert!(checked > 50, "the scan found only {checked} keys");
+    }
+
+    fn source_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+        let mut files = Vec::new();
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                files.extend(source_files(&path));
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                files.push(path);
+            }
+        }
+        files
+    }
+
+    #[test]
+    fn placeholders_are_filled() {
+        let nb = Catalog::new(Lang::Nb);
+        assert_eq!(nb.f("detail.title", &[("reference", "2026-014")]), "Sak 2026-014");
+        let en = Catalog::new(Lang::En);
+        assert_eq!(en.stage(Stage::Meeting2), "Meeting 2");
+        assert_eq!(nb.stage(Stage::Referred), "Henvist PPT");
+    }
+
+    #[test]
+    fn errors_are_worded_in_the_users_language() {
+        let nb = Catalog::new(Lang::Nb);
+        let err = anyhow::Error::new(DateError::BadFormat("31/12".into()));
+        assert!(nb.explain(&err).contains("«31/12» er ikke en dato"));
+        let err = anyhow::Error::new(RuleError::CaseClosed);
+        assert_eq!(Catalog::new(Lang::En).explain(&err), "The case is closed. Reopen it first.");
+    }
+
+    #[test]
+    fn language_codes() {
+        assert_eq!(Lang::parse("NB").unwrap(), Lang::Nb);
+        assert_eq!(Lang::parse("en").unwrap(), Lang::En);
+        assert!(Lang::parse("sv").is_err());
+    }
+}

@@ -1,0 +1,499 @@
+//! The application state and how keys change it. Drawing lives in `render`;
+//! nothing here draws, and nothing in `render` changes state or queries.
+
+use anyhow::Result;
+use chrono::NaiveDate;
+use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use tui_input::{Input, InputRequest};
+use uuid::Uuid;
+
+use super::form::{Form, Purpose, Slot};
+use super::keymap::{self, Binding, Command};
+use super::pager::CasePager;
+use crate::config::Settings;
+use crate::domain::{Action, Case, DateError, MeetingNo, RuleError, Stage, parse_date};
+use crate::i18n::Catalog;
+use crate::store::{AuditEntry, CaseQuery, Order, StageCounts, StatusFilter, Store};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    Start,
+    List,
+    Detail,
+}
+
+/// A case opened on the detail screen, with its trail.
+pub struct DetailView {
+    pub case: Case,
+    pub audit: Vec<AuditEntry>,
+    pub scroll: u16,
+    /// The screen Esc goes back to.
+    pub back_to: Screen,
+}
+
+/// Something to be confirmed before it is done, worded for the user.
+pub struct Confirm {
+    pub text: String,
+    pub on_yes: Pending,
+}
+
+pub enum Pending {
+    Apply(Uuid, Action),
+    DiscardForm,
+}
+
+/// Rows of the screen that are not list rows: header, column titles, status, keys.
+const CHROME_ROWS: u16 = 6;
+
+pub struct App {
+    pub store: Store,
+    pub catalog: Catalog,
+    pub today: NaiveDate,
+    pub due_soon_days: u32,
+    pub screen: Screen,
+    pub start: CasePager,
+    pub counts: StageCounts,
+    pub list: CasePager,
+    /// The search field while `/` is active.
+    pub search: Option<Input>,
+    pub detail: Option<DetailView>,
+    pub form: Option<Form>,
+    pub confirm: Option<Confirm>,
+    pub help: bool,
+    /// A one-line message: what just happened, or why it did not.
+    pub message: Option<String>,
+    pub quit: bool,
+    /// Terminal size, for paging.
+    pub size: (u16, u16),
+}
+
+impl App {
+    pub fn new(store: Store, settings: &Settings, size: (u16, u16)) -> Result<App> {
+        let mut app = App {
+            store,
+            catalog: Catalog::new(settings.lang),
+            today: settings.today,
+            due_soon_days: settings.due_soon_days,
+            screen: Screen::Start,
+            start: CasePager::new(CaseQuery {
+                status: StatusFilter::Open,
+                order: Order::Urgency,
+                ..CaseQuery::default()
+            }),
+            counts: StageCounts::default(),
+            list: CasePager::new(CaseQuery {
+                status: StatusFilter::Open,
+                order: Order::Newest,
+                ..CaseQuery::default()
+            }),
+            search: None,
+            detail: None,
+            form: None,
+            confirm: None,
+            help: false,
+            message: None,
+            quit: false,
+            size,
+        };
+        app.reload()?;
+        Ok(app)
+    }
+
+    /// Rows a list can show at the current size.
+    pub fn page_height(&self) -> u64 {
+        let chrome = if self.screen == Screen::Start { CHROME_ROWS + 2 } else { CHROME_ROWS };
+        u64::from(self.size.1.saturating_sub(chrome).max(1))
+    }
+
+    /// The keys that work on what is in front of the user now.
+    pub fn bindings(&self) -> &'static [Binding] {
+        if self.help {
+            keymap::HELP
+        } else if self.form.is_some() {
+            keymap::FORM
+        } else if self.search.is_some() {
+            keymap::SEARCH
+        } else {
+            self.screen_bindings()
+        }
+    }
+
+    pub fn screen_bindings(&self) -> &'static [Binding] {
+        match self.screen {
+            Screen::Start => keymap::START,
+            Screen::List => keymap::LIST,
+            Screen::Detail => keymap::DETAIL,
+        }
+    }
+
+    /// Re-reads what the screens show after a change.
+    fn reload(&mut self) -> Result<()> {
+        self.counts = self.store.stage_counts()?;
+        let height = self.page_height();
+        self.start.refresh(&self.store, height)?;
+        self.list.refresh(&self.store, height)?;
+        if let Some(view) = &self.detail {
+            self.open_case(view.case.id)?;
+        }
+        Ok(())
+    }
+
+    fn open_case(&mut self, id: Uuid) -> Result<()> {
+        match self.store.case_by_id(id)? {
+            Some(case) => {
+                let audit = self.store.audit_of(id)?;
+                let same = self.detail.as_ref().filter(|v| v.case.id == id);
+                let scroll = same.map_or(0, |v| v.scroll);
+                let back_to = same.map_or(self.screen, |v| v.back_to);
+                self.detail = Some(DetailView { case, audit, scroll, back_to });
+                self.screen = Screen::Detail;
+            }
+            None => self.detail = None,
+        }
+        Ok(())
+    }
+
+    /// Handles one terminal event. Errors of the store are shown, not fatal.
+    pub fn handle_event(&mut self, event: &Event) {
+        let result = match event {
+            Event::Key(key) if key.kind == KeyEventKind::Press => self.handle_key(*key),
+            Event::Paste(text) => {
+                if let Some(form) = &mut self.form {
+                    form.paste(text);
+                    Ok(())
+                } else if let Some(search) = &mut self.search {
+                    text.chars().filter(|c| !c.is_control()).for_each(|c| {
+                        search.handle(InputRequest::InsertChar(c));
+                    });
+                    self.apply_search()
+                } else {
+                    Ok(())
+                }
+            }
+            Event::Resize(w, h) => {
+                self.size = (*w, *h);
+                self.reload()
+            }
+            _ => Ok(()),
+        };
+        self.show(result);
+    }
+
+    fn show(&mut self, result: Result<()>) {
+        if let Err(error) = result {
+            self.message = Some(self.catalog.explain(&error));
+        }
+    }
+
+    pub fn handle_key(&mut self, key: KeyEvent) -> Result<()> {
+        if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c') {
+            // Ctrl-C quits from anywhere; everything is already saved.
+            self.quit = true;
+            return Ok(());
+        }
+        if self.confirm.is_some() {
+            return self.handle_confirm(key);
+        }
+        if self.help {
+            if keymap::lookup(keymap::HELP, key).is_some() {
+                self.help = false;
+            }
+            return Ok(());
+        }
+        if self.form.is_some() {
+            return self.handle_form_key(key);
+        }
+        if self.search.is_some() {
+            return self.handle_search_key(key);
+        }
+        self.message = None;
+        match keymap::lookup(self.screen_bindings(), key) {
+            Some(command) => self.run(command),
+            None => Ok(()),
+        }
+    }
+
+    fn run(&mut self, command: Command) -> Result<()> {
+        let height = self.page_height();
+        let page = height as i64;
+        let store = &self.store;
+        let pager = match self.screen {
+            Screen::Start => Some(&mut self.start),
+            Screen::List => Some(&mut self.list),
+            Screen::Detail => None,
+        };
+        match (command, pager) {
+            (Command::Up, Some(p)) => p.move_by(store, -1, height)?,
+            (Command::Down, Some(p)) => p.move_by(store, 1, height)?,
+            (Command::PageUp, Some(p)) => p.move_by(store, -page, height)?,
+            (Command::PageDown, Some(p)) => p.move_by(store, page, height)?,
+            (Command::First, Some(p)) => p.select(store, 0, height)?,
+            (Command::Last, Some(p)) => p.select(store, u64::MAX, height)?,
+            (Command::Open, Some(p)) => {
+                if let Some(id) = p.selected_row().map(|r| r.id) {
+                    self.open_case(id)?;
+                }
+            }
+            (Command::Up, None) => self.scroll_detail(-1),
+            (Command::Down, None) => self.scroll_detail(1),
+            (Command::Quit, _) => self.quit = true,
+            (Command::Help, _) => self.help = true,
+            (Command::ShowList, _) => self.screen = Screen::List,
+            (Command::Back, _) => {
+                self.screen = match (self.screen, self.detail.take()) {
+                    (Screen::Detail, Some(view)) => view.back_to,
+                    _ => Screen::Start,
+                };
+            }
+            (Command::NewCase, _) => {
+                let fields = Form::case_fields(None, Some(self.today));
+                self.form = Some(Form::new(Purpose::NewCase, self.catalog.t("form.new_case").into(), fields));
+            }
+            (Command::Search, _) => self.search = Some(Input::new(self.list.query.search.clone())),
+            (Command::CycleStage, _) => {
+                self.list.query.stage = next_stage(self.list.query.stage);
+                self.list.selected = 0;
+                self.list.refresh(&self.store, height)?;
+            }
+            (Command::CycleStatus, _) => {
+                self.list.query.status = match self.list.query.status {
+                    StatusFilter::Open => StatusFilter::All,
+                    StatusFilter::All => StatusFilter::Closed,
+                    StatusFilter::Closed => StatusFilter::Open,
+                };
+                self.list.selected = 0;
+                self.list.refresh(&self.store, height)?;
+            }
+            (command, None) => self.detail_command(command)?,
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn scroll_detail(&mut self, delta: i32) {
+        if let Some(view) = &mut self.detail {
+            view.scroll = view.scroll.saturating_add_signed(delta as i16);
+        }
+    }
+
+    /// Opens the form for an action on the case shown.
+    fn detail_command(&mut self, command: Command) -> Result<()> {
+        let Some(case) = self.detail.as_ref().map(|v| v.case.clone()) else { return Ok(()) };
+        let c = &self.catalog;
+        let reference = [("reference", case.reference.as_str())];
+        // The meeting the process waits for; a held meeting can still be corrected
+        // until the next is recorded, which the rules decide.
+        let next = case.next_meeting().unwrap_or(MeetingNo::ALL[2]);
+        let meeting_args =
+            |key: &str| c.f(key, &[("meeting", &next.get().to_string()), ("reference", case.reference.as_str())]);
+        let form = match command {
+            Command::Edit => Form::new(
+                Purpose::EditCase(case.id),
+                c.f("form.edit_case", &reference),
+                Form::case_fields(Some(&case.details), None),
+            ),
+            Command::Plan => {
+                let suggested = case.open_deadline().map(|d| d.due).filter(|due| *due >= self.today);
+                Form::new(
+                    Purpose::PlanMeeting(case.id, next),
+                    meeting_args("form.plan_meeting"),
+                    vec![Form::date_field(suggested.or(case.planned(next)))],
+                )
+            }
+            Command::Record => {
+                let planned = case.planned(next).filter(|d| *d <= self.today);
+                Form::new(
+                    Purpose::RecordMeeting(case.id, next),
+                    meeting_args("form.record_meeting"),
+                    vec![Form::date_field(Some(planned.unwrap_or(self.today)))],
+                )
+            }
+            Command::Decide => Form::new(
+                Purpose::Decide(case.id),
+                c.f("form.decide", &reference),
+                vec![Form::decision_field(), Form::date_field(case.held(MeetingNo::ALL[2]).or(Some(self.today)))],
+            ),
+            Command::Referral => Form::new(
+                Purpose::ReferralSent(case.id),
+                c.f("form.referral", &reference),
+                vec![Form::date_field(Some(self.today))],
+            ),
+            Command::Close => {
+                Form::new(Purpose::Close(case.id), c.f("form.close", &reference), vec![Form::reason_field()])
+            }
+            Command::Reopen => {
+                Form::new(Purpose::Reopen(case.id), c.f("form.reopen", &reference), vec![Form::reason_field()])
+            }
+            _ => return Ok(()),
+        };
+        self.form = Some(form);
+        Ok(())
+    }
+
+    fn handle_search_key(&mut self, key: KeyEvent) -> Result<()> {
+        let Some(search) = &mut self.search else { return Ok(()) };
+        match keymap::lookup(keymap::SEARCH, key) {
+            Some(Command::Submit) => self.search = None,
+            Some(_) => {
+                search.reset();
+                self.search = None;
+                return self.apply_search();
+            }
+            None => {
+                let request = match key.code {
+                    KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => InputRequest::InsertChar(c),
+                    KeyCode::Backspace => InputRequest::DeletePrevChar,
+                    KeyCode::Delete => InputRequest::DeleteNextChar,
+                    KeyCode::Left => InputRequest::GoToPrevChar,
+                    KeyCode::Right => InputRequest::GoToNextChar,
+                    _ => return Ok(()),
+                };
+                search.handle(request);
+                return self.apply_search();
+            }
+        }
+        Ok(())
+    }
+
+    /// The list follows the search text as it is typed.
+    fn apply_search(&mut self) -> Result<()> {
+        let text = self.search.as_ref().map_or(String::new(), |s| s.value().to_string());
+        if text != self.list.query.search {
+            self.list.query.search = text;
+            self.list.selected = 0;
+            self.list.top = 0;
+            self.list.refresh(&self.store, self.page_height())?;
+        }
+        Ok(())
+    }
+
+    fn handle_form_key(&mut self, key: KeyEvent) -> Result<()> {
+        let Some(form) = &mut self.form else { return Ok(()) };
+        match keymap::lookup(keymap::FORM, key) {
+            Some(Command::NextField) => form.next_field(),
+            Some(Command::PrevField) => form.prev_field(),
+            Some(Command::Cancel) if form.dirty => {
+                self.confirm =
+                    Some(Confirm { text: self.catalog.t("form.discard").into(), on_yes: Pending::DiscardForm })
+            }
+            Some(Command::Cancel) => self.form = None,
+            Some(_) => return self.submit_form(),
+            None => form.edit(key),
+        }
+        Ok(())
+    }
+
+    fn handle_confirm(&mut self, key: KeyEvent) -> Result<()> {
+        let yes = matches!(key.code, KeyCode::Enter | KeyCode::Char('j' | 'J' | 'y' | 'Y'));
+        let no = matches!(key.code, KeyCode::Esc | KeyCode::Char('n' | 'N'));
+        if !(yes || no) {
+            return Ok(());
+        }
+        let Some(confirm) = self.confirm.take() else { return Ok(()) };
+        if no {
+            return Ok(());
+        }
+        match confirm.on_yes {
+            Pending::DiscardForm => self.form = None,
+            Pending::Apply(id, action) => self.apply(id, &action)?,
+        }
+        Ok(())
+    }
+
+    /// Turns the form into an action; a refusal is shown at its field and the
+    /// typed text stays.
+    fn submit_form(&mut self) -> Result<()> {
+        let Some(form) = &self.form else { return Ok(()) };
+        let date = || -> Result<NaiveDate, DateError> { parse_date(form.text(Slot::Date)) };
+        let purpose = form.purpose;
+        let action = match purpose {
+            Purpose::NewCase => {
+                let created = match date() {
+                    Ok(d) => d,
+                    Err(e) => return self.form_error(Slot::Date, self.catalog.date_error(&e)),
+                };
+                let details = form.details();
+                return match self.store.create_case(details, created, self.today) {
+                    Ok(case) => {
+                        self.form = None;
+                        self.message = Some(self.catalog.f("form.created_msg", &[("reference", &case.reference)]));
+                        self.reload()?;
+                        self.open_case(case.id)
+                    }
+                    Err(error) => self.refused(error),
+                };
+            }
+            Purpose::EditCase(id) => (id, Action::Edit(form.details())),
+            Purpose::Close(id) => {
+                let action = Action::Close { date: self.today, reason: form.text(Slot::Reason).to_string() };
+                // Check the rules before asking, so a missing reason is shown at its field.
+                if let Some(view) = &self.detail
+                    && let Err(rule) = view.case.apply(&action, self.today)
+                {
+                    return self.form_error(Form::slot_of(&rule), self.catalog.rule_error(&rule));
+                }
+                let reason = form.text(Slot::Reason).trim().to_string();
+                let reference = self.detail.as_ref().map_or(String::new(), |v| v.case.reference.clone());
+                self.confirm = Some(Confirm {
+                    text: self.catalog.f("form.confirm_close", &[("reference", &reference), ("reason", &reason)]),
+                    on_yes: Pending::Apply(id, action),
+                });
+                return Ok(());
+            }
+            Purpose::Reopen(id) => (id, Action::Reopen { date: self.today, reason: form.text(Slot::Reason).into() }),
+            Purpose::PlanMeeting(id, _)
+            | Purpose::RecordMeeting(id, _)
+            | Purpose::Decide(id)
+            | Purpose::ReferralSent(id) => {
+                let date = match date() {
+                    Ok(d) => d,
+                    Err(e) => return self.form_error(Slot::Date, self.catalog.date_error(&e)),
+                };
+                let action = match purpose {
+                    Purpose::PlanMeeting(_, number) => Action::PlanMeeting { number, date },
+                    Purpose::RecordMeeting(_, number) => Action::RecordMeeting { number, date },
+                    Purpose::Decide(_) => Action::Decide { decision: form.decision(), date },
+                    _ => Action::ReferralSent { date },
+                };
+                (id, action)
+            }
+        };
+        self.apply(action.0, &action.1)
+    }
+
+    fn apply(&mut self, id: Uuid, action: &Action) -> Result<()> {
+        match self.store.apply(id, action, self.today) {
+            Ok(_) => {
+                self.form = None;
+                self.message = Some(self.catalog.t("form.saved").into());
+                self.reload()
+            }
+            Err(error) => self.refused(error),
+        }
+    }
+
+    /// A refused change: at its field when a form is open, else in the message line.
+    fn refused(&mut self, error: anyhow::Error) -> Result<()> {
+        let slot = error.downcast_ref::<RuleError>().map(Form::slot_of).unwrap_or(Slot::Date);
+        let text = self.catalog.explain(&error);
+        if self.form.is_some() { self.form_error(slot, text) } else { Err(error) }
+    }
+
+    fn form_error(&mut self, slot: Slot, message: String) -> Result<()> {
+        if let Some(form) = &mut self.form {
+            form.set_error(slot, message);
+        }
+        Ok(())
+    }
+}
+
+fn next_stage(stage: Option<Stage>) -> Option<Stage> {
+    match stage {
+        None => Some(Stage::InternalSparring),
+        Some(Stage::InternalSparring) => Some(Stage::Meeting1),
+        Some(Stage::Meeting1) => Some(Stage::Meeting2),
+        Some(Stage::Meeting2) => Some(Stage::Meeting3),
+        Some(Stage::Meeting3) => Some(Stage::Referred),
+        Some(Stage::Referred) => None,
+    }
+}

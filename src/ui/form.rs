@@ -1,0 +1,301 @@
+//! Forms: a list of fields, one focused; text fields take every printable key.
+//! A form knows how to turn its fields into a store call, and where an error belongs.
+
+use chrono::NaiveDate;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use tui_input::{Input, InputRequest};
+use uuid::Uuid;
+
+use crate::domain::{CaseDetails, CaseKind, Decision, Field, Gender, MeetingNo, RuleError, format_date};
+
+/// What submitting the form does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    NewCase,
+    EditCase(Uuid),
+    PlanMeeting(Uuid, MeetingNo),
+    RecordMeeting(Uuid, MeetingNo),
+    Decide(Uuid),
+    ReferralSent(Uuid),
+    Close(Uuid),
+    Reopen(Uuid),
+}
+
+/// What a field holds and how it is edited.
+#[derive(Debug, Clone)]
+pub enum Value {
+    Text(Input),
+    /// One of fixed options, chosen with ←/→; labels are catalogue keys.
+    Choice {
+        options: Vec<&'static str>,
+        index: usize,
+    },
+}
+
+/// Which fact a field carries, so errors can be placed on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Slot {
+    Kind,
+    School,
+    Grade,
+    Gender,
+    Teacher,
+    Description,
+    Date,
+    Reason,
+    Decision,
+}
+
+#[derive(Debug, Clone)]
+pub struct FormField {
+    pub slot: Slot,
+    pub label: &'static str,
+    pub value: Value,
+}
+
+#[derive(Debug, Clone)]
+pub struct Form {
+    pub purpose: Purpose,
+    /// Already worded in the user's language.
+    pub title: String,
+    pub fields: Vec<FormField>,
+    pub focus: usize,
+    /// An error shown under a field, in the user's language.
+    pub error: Option<(usize, String)>,
+    pub dirty: bool,
+}
+
+const KINDS: [&str; 2] = ["kind.individual", "kind.system"];
+const GENDERS: [&str; 4] = ["form.gender_none", "gender.jente", "gender.gutt", "gender.annet"];
+const DECISIONS: [&str; 3] = ["decision.refer", "decision.continue", "decision.close"];
+
+fn text(slot: Slot, label: &'static str, value: &str) -> FormField {
+    FormField { slot, label, value: Value::Text(Input::new(value.to_string())) }
+}
+
+fn choice(slot: Slot, label: &'static str, options: &[&'static str], index: usize) -> FormField {
+    FormField { slot, label, value: Value::Choice { options: options.to_vec(), index } }
+}
+
+impl Form {
+    pub fn new(purpose: Purpose, title: String, fields: Vec<FormField>) -> Form {
+        Form { purpose, title, fields, focus: 0, error: None, dirty: false }
+    }
+
+    /// The fields of a case, empty or from an existing case.
+    pub fn case_fields(details: Option<&CaseDetails>, created: Option<NaiveDate>) -> Vec<FormField> {
+        let kind = details.map_or(0, |d| usize::from(d.kind == CaseKind::System));
+        let gender = match details.and_then(|d| d.gender) {
+            None => 0,
+            Some(Gender::Jente) => 1,
+            Some(Gender::Gutt) => 2,
+            Some(Gender::Annet) => 3,
+        };
+        let get = |f: fn(&CaseDetails) -> &str| details.map_or("", f);
+        let mut fields = vec![
+            choice(Slot::Kind, "form.kind", &KINDS, kind),
+            text(Slot::School, "form.school", get(|d| &d.school)),
+            text(Slot::Grade, "form.grade", get(|d| &d.grade)),
+            choice(Slot::Gender, "form.gender", &GENDERS, gender),
+            text(Slot::Teacher, "form.teacher", get(|d| &d.teacher)),
+            text(Slot::Description, "form.description", get(|d| &d.description)),
+        ];
+        if let Some(created) = created {
+            fields.push(text(Slot::Date, "form.created", &format_date(created)));
+        }
+        fields
+    }
+
+    pub fn date_field(date: Option<NaiveDate>) -> FormField {
+        text(Slot::Date, "form.date", &date.map(format_date).unwrap_or_default())
+    }
+
+    pub fn reason_field() -> FormField {
+        text(Slot::Reason, "form.reason", "")
+    }
+
+    pub fn decision_field() -> FormField {
+        choice(Slot::Decision, "form.decision", &DECISIONS, 0)
+    }
+
+    fn field(&self, slot: Slot) -> Option<&FormField> {
+        self.fields.iter().find(|f| f.slot == slot)
+    }
+
+    pub fn index_of(&self, slot: Slot) -> Option<usize> {
+        self.fields.iter().position(|f| f.slot == slot)
+    }
+
+    pub fn text(&self, slot: Slot) -> &str {
+        match self.field(slot).map(|f| &f.value) {
+            Some(Value::Text(input)) => input.value(),
+            _ => "",
+        }
+    }
+
+    fn choice_index(&self, slot: Slot) -> usize {
+        match self.field(slot).map(|f| &f.value) {
+            Some(Value::Choice { index, .. }) => *index,
+            _ => 0,
+        }
+    }
+
+    pub fn details(&self) -> CaseDetails {
+        CaseDetails {
+            kind: if self.choice_index(Slot::Kind) == 1 { CaseKind::System } else { CaseKind::Individual },
+            school: self.text(Slot::School).to_string(),
+            grade: self.text(Slot::Grade).to_string(),
+            gender: [None, Some(Gender::Jente), Some(Gender::Gutt), Some(Gender::Annet)]
+                [self.choice_index(Slot::Gender).min(3)],
+            teacher: self.text(Slot::Teacher).to_string(),
+            description: self.text(Slot::Description).to_string(),
+        }
+    }
+
+    pub fn decision(&self) -> Decision {
+        [Decision::Refer, Decision::Continue, Decision::Close][self.choice_index(Slot::Decision).min(2)]
+    }
+
+    /// The field a refused rule is about, or the first field.
+    pub fn slot_of(error: &RuleError) -> Slot {
+        match error {
+            RuleError::Required(Field::School) => Slot::School,
+            RuleError::Required(Field::Grade) => Slot::Grade,
+            RuleError::Required(Field::Reason) => Slot::Reason,
+            RuleError::GenderOnlyForIndividual => Slot::Gender,
+            _ => Slot::Date,
+        }
+    }
+
+    pub fn set_error(&mut self, slot: Slot, message: String) {
+        let index = self.index_of(slot).unwrap_or(0);
+        self.focus = index;
+        self.error = Some((index, message));
+    }
+
+    pub fn next_field(&mut self) {
+        self.focus = (self.focus + 1) % self.fields.len();
+    }
+
+    pub fn prev_field(&mut self) {
+        self.focus = (self.focus + self.fields.len() - 1) % self.fields.len();
+    }
+
+    /// Edits the focused field with a key that is not a form command.
+    pub fn edit(&mut self, key: KeyEvent) {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        let changed = match &mut self.fields[self.focus].value {
+            Value::Choice { options, index } => {
+                let n = options.len();
+                let before = *index;
+                match key.code {
+                    KeyCode::Left => *index = (*index + n - 1) % n,
+                    KeyCode::Right | KeyCode::Char(' ') => *index = (*index + 1) % n,
+                    _ => {}
+                }
+                before != *index
+            }
+            Value::Text(input) => {
+                let request = match key.code {
+                    KeyCode::Char('w') if ctrl => Some(InputRequest::DeletePrevWord),
+                    KeyCode::Char('u') if ctrl => Some(InputRequest::DeleteLine),
+                    KeyCode::Char(c) if !ctrl => Some(InputRequest::InsertChar(c)),
+                    KeyCode::Backspace => Some(InputRequest::DeletePrevChar),
+                    KeyCode::Delete => Some(InputRequest::DeleteNextChar),
+                    KeyCode::Left if ctrl => Some(InputRequest::GoToPrevWord),
+                    KeyCode::Right if ctrl => Some(InputRequest::GoToNextWord),
+                    KeyCode::Left => Some(InputRequest::GoToPrevChar),
+                    KeyCode::Right => Some(InputRequest::GoToNextChar),
+                    KeyCode::Home => Some(InputRequest::GoToStart),
+                    KeyCode::End => Some(InputRequest::GoToEnd),
+                    _ => None,
+                };
+                request.and_then(|r| input.handle(r)).is_some_and(|change| change.value)
+            }
+        };
+        self.mark_changed(changed);
+    }
+
+    /// Pasted text goes into the focused text field; line breaks become spaces
+    /// because every field here is one line, and a paste never submits.
+    pub fn paste(&mut self, pasted: &str) {
+        if let Value::Text(input) = &mut self.fields[self.focus].value {
+            let mut changed = false;
+            for c in pasted.chars().filter(|c| *c != '\r').map(|c| if c == '\n' || c == '\t' { ' ' } else { c }) {
+                changed |= input.handle(InputRequest::InsertChar(c)).is_some_and(|change| change.value);
+            }
+            self.mark_changed(changed);
+        }
+    }
+
+    fn mark_changed(&mut self, changed: bool) {
+        if changed {
+            self.dirty = true;
+            self.error = None;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(code: KeyCode) -> KeyEvent {
+        KeyEvent::new(code, KeyModifiers::NONE)
+    }
+
+    #[test]
+    fn typing_fills_the_focused_field_with_norwegian_letters() {
+        let mut form = Form::new(Purpose::NewCase, "Ny sak".into(), Form::case_fields(None, None));
+        form.next_field();
+        for c in "Bjørkå".chars() {
+            form.edit(key(KeyCode::Char(c)));
+        }
+        form.edit(key(KeyCode::Backspace));
+        assert_eq!(form.text(Slot::School), "Bjørk");
+        assert!(form.dirty);
+    }
+
+    #[test]
+    fn choices_turn_with_the_arrows() {
+        let mut form = Form::new(Purpose::NewCase, "Ny sak".into(), Form::case_fields(None, None));
+        assert_eq!(form.details().kind, CaseKind::Individual);
+        form.edit(key(KeyCode::Right));
+        assert_eq!(form.details().kind, CaseKind::System);
+        form.edit(key(KeyCode::Left));
+        assert_eq!(form.details().kind, CaseKind::Individual);
+        form.focus = form.index_of(Slot::Gender).unwrap();
+        form.edit(key(KeyCode::Left));
+        assert_eq!(form.details().gender, Some(Gender::Annet));
+    }
+
+    #[test]
+    fn a_paste_of_several_lines_stays_in_the_field() {
+        let mut form = Form::new(Purpose::Close(Uuid::nil()), "x".into(), vec![Form::reason_field()]);
+        form.paste("Familien flytter\r\ntil Tromsø");
+        assert_eq!(form.text(Slot::Reason), "Familien flytter til Tromsø");
+    }
+
+    #[test]
+    fn an_edit_clears_the_error_and_errors_land_on_their_field() {
+        let mut form = Form::new(Purpose::NewCase, "Ny sak".into(), Form::case_fields(None, None));
+        form.set_error(Form::slot_of(&RuleError::Required(Field::Grade)), "mangler".into());
+        assert_eq!(form.focus, form.index_of(Slot::Grade).unwrap());
+        form.edit(key(KeyCode::Char('5')));
+        assert!(form.error.is_none());
+    }
+
+    #[test]
+    fn edit_form_starts_from_the_case() {
+        let details = CaseDetails {
+            kind: CaseKind::Individual,
+            school: "Å skole".into(),
+            grade: "7B".into(),
+            gender: Some(Gender::Gutt),
+            teacher: "Øyvind".into(),
+            description: "Lesing".into(),
+        };
+        let form = Form::new(Purpose::EditCase(Uuid::nil()), "x".into(), Form::case_fields(Some(&details), None));
+        assert_eq!(form.details(), details);
+    }
+}

@@ -1,0 +1,165 @@
+//! One table of keys per screen: it drives dispatch, the hints at the bottom and
+//! the `?` help, so the three can never disagree.
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Command {
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    First,
+    Last,
+    Open,
+    Back,
+    Quit,
+    Help,
+    NewCase,
+    ShowList,
+    Search,
+    CycleStage,
+    CycleStatus,
+    Edit,
+    Plan,
+    Record,
+    Decide,
+    Referral,
+    Close,
+    Reopen,
+    // In forms and the search field, where printable keys are text:
+    NextField,
+    PrevField,
+    Submit,
+    Cancel,
+}
+
+#[derive(Clone, Copy)]
+pub struct Binding {
+    pub keys: &'static [KeyCode],
+    pub command: Command,
+    /// Catalogue key of the hint; `None` for a key described by another binding's hint.
+    pub hint: Option<&'static str>,
+    /// Shown at the bottom of the screen as well as in the help.
+    pub footer: bool,
+}
+
+const fn bind(keys: &'static [KeyCode], command: Command, hint: Option<&'static str>, footer: bool) -> Binding {
+    Binding { keys, command, hint, footer }
+}
+
+use Command as C;
+use KeyCode as K;
+
+const MOVE: [Binding; 6] = [
+    bind(&[K::Up, K::Char('k')], C::Up, Some("keys.up_down"), true),
+    bind(&[K::Down, K::Char('j')], C::Down, None, false),
+    bind(&[K::PageUp], C::PageUp, Some("keys.page"), false),
+    bind(&[K::PageDown], C::PageDown, None, false),
+    bind(&[K::Home, K::Char('g')], C::First, Some("keys.home_end"), false),
+    bind(&[K::End, K::Char('G')], C::Last, None, false),
+];
+
+pub const START: &[Binding] = &[
+    MOVE[0],
+    MOVE[1],
+    MOVE[2],
+    MOVE[3],
+    MOVE[4],
+    MOVE[5],
+    bind(&[K::Enter], C::Open, Some("keys.open"), true),
+    bind(&[K::Char('n')], C::NewCase, Some("keys.new"), true),
+    bind(&[K::Char('l'), K::Tab], C::ShowList, Some("keys.list"), true),
+    bind(&[K::Char('?'), K::F(1)], C::Help, Some("keys.help"), true),
+    bind(&[K::Char('q')], C::Quit, Some("keys.quit"), true),
+];
+
+pub const LIST: &[Binding] = &[
+    MOVE[0],
+    MOVE[1],
+    MOVE[2],
+    MOVE[3],
+    MOVE[4],
+    MOVE[5],
+    bind(&[K::Enter], C::Open, Some("keys.open"), true),
+    bind(&[K::Char('/')], C::Search, Some("keys.search"), true),
+    bind(&[K::Char('s')], C::CycleStage, Some("keys.filter_stage"), true),
+    bind(&[K::Char('a')], C::CycleStatus, Some("keys.filter_status"), true),
+    bind(&[K::Char('n')], C::NewCase, Some("keys.new"), false),
+    bind(&[K::Esc, K::BackTab], C::Back, Some("keys.start"), true),
+    bind(&[K::Char('?'), K::F(1)], C::Help, Some("keys.help"), true),
+    bind(&[K::Char('q')], C::Quit, Some("keys.quit"), true),
+];
+
+pub const DETAIL: &[Binding] = &[
+    bind(&[K::Char('e')], C::Edit, Some("keys.edit"), true),
+    bind(&[K::Char('p')], C::Plan, Some("keys.plan"), true),
+    bind(&[K::Char('m')], C::Record, Some("keys.record"), true),
+    bind(&[K::Char('v')], C::Decide, Some("keys.decide"), true),
+    bind(&[K::Char('h')], C::Referral, Some("keys.referral"), true),
+    bind(&[K::Char('c')], C::Close, Some("keys.close"), true),
+    bind(&[K::Char('o')], C::Reopen, Some("keys.reopen"), true),
+    bind(&[K::Up, K::Char('k')], C::Up, Some("keys.scroll"), false),
+    bind(&[K::Down, K::Char('j')], C::Down, None, false),
+    bind(&[K::Esc, K::Backspace], C::Back, Some("keys.back"), true),
+    bind(&[K::Char('?'), K::F(1)], C::Help, Some("keys.help"), true),
+    bind(&[K::Char('q')], C::Quit, Some("keys.quit"), true),
+];
+
+/// In a form every printable key is text; only these keys act.
+pub const FORM: &[Binding] = &[
+    bind(&[K::Tab, K::Down], C::NextField, Some("keys.next_field"), true),
+    bind(&[K::BackTab, K::Up], C::PrevField, Some("keys.prev_field"), true),
+    bind(&[K::Enter], C::Submit, Some("keys.save"), true),
+    bind(&[K::Esc], C::Cancel, Some("keys.cancel"), true),
+];
+
+pub const SEARCH: &[Binding] = &[
+    bind(&[K::Enter, K::Down], C::Submit, Some("keys.search_done"), true),
+    bind(&[K::Esc], C::Cancel, Some("keys.search_clear"), true),
+];
+
+pub const HELP: &[Binding] =
+    &[bind(&[K::Esc, K::Char('?'), K::F(1), K::Char('q')], C::Back, Some("keys.help_close"), true)];
+
+/// The command bound to a key press in `table`. Keys held with Ctrl or Alt are
+/// never screen commands (Ctrl-C is handled before this).
+pub fn lookup(table: &[Binding], key: KeyEvent) -> Option<Command> {
+    if key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) {
+        return None;
+    }
+    table.iter().find(|b| b.keys.contains(&key.code)).map(|b| b.command)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_key_is_bound_twice_in_a_table() {
+        for table in [START, LIST, DETAIL, FORM, SEARCH, HELP] {
+            let mut seen = Vec::new();
+            for key in table.iter().flat_map(|b| b.keys) {
+                assert!(!seen.contains(key), "{key:?} bound twice");
+                seen.push(*key);
+            }
+        }
+    }
+
+    #[test]
+    fn every_screen_can_be_left_and_has_help() {
+        for table in [START, LIST, DETAIL] {
+            let commands: Vec<_> = table.iter().map(|b| b.command).collect();
+            assert!(commands.contains(&Command::Help));
+            assert!(commands.contains(&Command::Quit));
+        }
+    }
+
+    #[test]
+    fn control_keys_are_not_commands() {
+        let ctrl_q = KeyEvent::new(KeyCode::Char('q'), KeyModifiers::CONTROL);
+        assert_eq!(lookup(START, ctrl_q), None);
+        let shift_g = KeyEvent::new(KeyCode::Char('G'), KeyModifiers::SHIFT);
+        assert_eq!(lookup(LIST, shift_g), Some(Command::Last));
+    }
+}

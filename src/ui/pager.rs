@@ -1,0 +1,69 @@
+//! A list of cases too long to load: it counts them, keeps a window of rows around
+//! the selection and fetches another window only when the selection leaves it.
+
+use anyhow::Result;
+
+use crate::store::{CaseQuery, CaseRow, Store};
+
+/// Rows fetched at a time; a screen shows at most a few dozen.
+const WINDOW: u64 = 200;
+
+#[derive(Debug, Default)]
+pub struct CasePager {
+    pub query: CaseQuery,
+    pub total: u64,
+    pub selected: u64,
+    /// The first row on screen.
+    pub top: u64,
+    window_start: u64,
+    rows: Vec<CaseRow>,
+}
+
+impl CasePager {
+    pub fn new(query: CaseQuery) -> CasePager {
+        CasePager { query, ..CasePager::default() }
+    }
+
+    /// Counts again and reloads, keeping the selection where it can be.
+    pub fn refresh(&mut self, store: &Store, height: u64) -> Result<()> {
+        self.total = store.count_cases(&self.query)?;
+        self.rows.clear();
+        self.select(store, self.selected, height)
+    }
+
+    /// Moves the selection to `index` (clamped) and keeps it on screen.
+    pub fn select(&mut self, store: &Store, index: u64, height: u64) -> Result<()> {
+        let height = height.max(1);
+        self.selected = index.min(self.total.saturating_sub(1));
+        if self.selected < self.top {
+            self.top = self.selected;
+        } else if self.selected >= self.top + height {
+            self.top = self.selected + 1 - height;
+        }
+        self.top = self.top.min(self.total.saturating_sub(height));
+        let window_end = self.window_start + self.rows.len() as u64;
+        let wanted_end = (self.top + height).min(self.total);
+        if self.top < self.window_start || wanted_end > window_end || self.rows.is_empty() {
+            // Centre the window on the screen so that moving either way stays inside it.
+            self.window_start = self.top.saturating_sub(WINDOW / 2 - height.min(WINDOW / 2));
+            self.rows = store.list_cases(&self.query, self.window_start, WINDOW)?;
+        }
+        Ok(())
+    }
+
+    pub fn move_by(&mut self, store: &Store, delta: i64, height: u64) -> Result<()> {
+        let target = self.selected.saturating_add_signed(delta);
+        self.select(store, target, height)
+    }
+
+    /// The rows on screen, with their absolute index.
+    pub fn visible(&self, height: u64) -> impl Iterator<Item = (u64, &CaseRow)> {
+        let skip = self.top.saturating_sub(self.window_start) as usize;
+        self.rows.iter().skip(skip).take(height as usize).enumerate().map(move |(i, row)| (self.top + i as u64, row))
+    }
+
+    pub fn selected_row(&self) -> Option<&CaseRow> {
+        let offset = self.selected.checked_sub(self.window_start)?;
+        self.rows.get(offset as usize)
+    }
+}

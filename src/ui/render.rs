@@ -1,0 +1,411 @@
+//! Drawing: a function of the state. No queries, no changes.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+
+use super::app::{App, Screen};
+use super::form::Value;
+use super::keymap::Binding;
+use super::pager::CasePager;
+use super::theme::{Theme, marker};
+use crate::domain::{DeadlineState, MeetingNo, Status, format_date, state_of};
+use crate::i18n::Catalog;
+use crate::store::{CaseRow, StatusFilter};
+
+/// Below this the screens cannot be read; a message says so instead.
+pub const MIN_SIZE: (u16, u16) = (60, 16);
+
+pub fn render(app: &App, theme: &Theme, frame: &mut Frame) {
+    let area = frame.area();
+    let c = &app.catalog;
+    if area.width < MIN_SIZE.0 || area.height < MIN_SIZE.1 {
+        let text = c.f("app.too_small", &[("cols", &MIN_SIZE.0.to_string()), ("rows", &MIN_SIZE.1.to_string())]);
+        frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
+        return;
+    }
+    let [header, body, message, footer] =
+        Layout::vertical([Constraint::Length(1), Constraint::Min(1), Constraint::Length(1), Constraint::Length(2)])
+            .areas(area);
+    let screen_title = match app.screen {
+        Screen::Start => c.t("start.title").to_string(),
+        Screen::List => c.t("list.title").to_string(),
+        Screen::Detail => {
+            app.detail.as_ref().map_or(String::new(), |v| c.f("detail.title", &[("reference", &v.case.reference)]))
+        }
+    };
+    let today = c.f("app.today", &[("date", &format_date(app.today))]);
+    let title = format!(" {} · {screen_title}", c.t("app.title"));
+    let gap = (header.width as usize).saturating_sub(title.chars().count() + today.chars().count() + 1);
+    frame.render_widget(
+        Line::from(vec![Span::styled(title, theme.title()), Span::raw(" ".repeat(gap)), Span::raw(today)]),
+        header,
+    );
+    match app.screen {
+        Screen::Start => render_start(app, theme, frame, body),
+        Screen::List => render_list(app, theme, frame, body),
+        Screen::Detail => render_detail(app, theme, frame, body),
+    }
+    if let Some(text) = &app.message {
+        frame.render_widget(Line::styled(format!(" {text}"), theme.focus()), message);
+    }
+    frame.render_widget(hints(c, app.bindings(), theme), footer);
+    if app.help {
+        render_help(app, theme, frame, area);
+    }
+    if app.form.is_some() {
+        render_form(app, theme, frame, area);
+    }
+    if let Some(confirm) = &app.confirm {
+        let popup = centered(area, 60, 5);
+        frame.render_widget(Clear, popup);
+        frame.render_widget(
+            Paragraph::new(confirm.text.as_str()).wrap(Wrap { trim: true }).block(Block::bordered()),
+            popup,
+        );
+    }
+}
+
+/// The footer: the keys of what has focus, from the same table that dispatches them.
+fn hints<'a>(c: &'a Catalog, bindings: &'static [Binding], theme: &Theme) -> Paragraph<'a> {
+    let spans: Vec<Span> = bindings
+        .iter()
+        .filter(|b| b.footer)
+        .filter_map(|b| b.hint)
+        .flat_map(|key| [Span::styled(c.t(key), theme.dim()), Span::raw("  ")])
+        .collect();
+    Paragraph::new(Line::from(spans)).wrap(Wrap { trim: true })
+}
+
+fn render_start(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let c = &app.catalog;
+    let [counts_area, table] = Layout::vertical([Constraint::Length(2), Constraint::Min(1)]).areas(area);
+    let mut counts: Vec<Span> = vec![Span::styled(format!(" {}: ", c.t("start.counts")), theme.dim())];
+    for (stage, n) in &app.counts.per_stage {
+        counts.push(Span::raw(format!("{} {n}  ", c.stage(*stage))));
+    }
+    counts.push(Span::styled(format!("{} {}", c.t("start.closed_count"), app.counts.closed), theme.dim()));
+    frame.render_widget(Paragraph::new(Line::from(counts)).wrap(Wrap { trim: true }), counts_area);
+    if app.start.total == 0 {
+        frame.render_widget(Paragraph::new(format!(" {}", c.t("start.empty"))), table);
+        return;
+    }
+    render_rows(app, theme, frame, table, &app.start);
+}
+
+fn render_list(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let c = &app.catalog;
+    let [filter_area, table] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
+    let query = &app.list.query;
+    let status = match query.status {
+        StatusFilter::Open => c.t("list.status_open"),
+        StatusFilter::Closed => c.t("list.status_closed"),
+        StatusFilter::All => c.t("list.status_all"),
+    };
+    let stage = query.stage.map_or(c.t("list.all_stages"), |s| c.stage(s));
+    let search_text = app.search.as_ref().map_or(query.search.as_str(), |s| s.value());
+    let search = c.f("list.search", &[("text", search_text)]);
+    let count = c.f("list.count", &[("n", &app.list.total.to_string())]);
+    let line = Line::from(vec![
+        Span::raw(format!(" {} · ", c.f("list.filter_status", &[("status", status)]))),
+        Span::raw(format!("{} · ", c.f("list.filter_stage", &[("stage", stage)]))),
+        Span::styled(search.clone(), if app.search.is_some() { theme.focus() } else { Style::new() }),
+        Span::styled(format!(" · {count}"), theme.dim()),
+    ]);
+    frame.render_widget(line, filter_area);
+    if let Some(input) = &app.search {
+        let prefix = format!(
+            " {} · {} · ",
+            c.f("list.filter_status", &[("status", status)]),
+            c.f("list.filter_stage", &[("stage", stage)])
+        );
+        let label = c.f("list.search", &[("text", "")]);
+        let x = filter_area.x + (prefix.chars().count() + label.chars().count() + input.visual_cursor()) as u16;
+        frame.set_cursor_position((x.min(filter_area.right().saturating_sub(1)), filter_area.y));
+    }
+    if app.list.total == 0 {
+        frame.render_widget(Paragraph::new(format!(" {}", c.t("list.empty"))), table);
+        return;
+    }
+    render_rows(app, theme, frame, table, &app.list);
+}
+
+/// Column widths of a case row; school takes what is left.
+const REF_W: usize = 9;
+const STAGE_W: usize = 16;
+const GRADE_W: usize = 9;
+const DEADLINE_W: usize = 30;
+/// Narrower than this, the stage column gives way to the school (the deadline
+/// names the next meeting anyway).
+const STAGE_COLUMN_FROM: usize = 100;
+
+fn render_rows(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, pager: &CasePager) {
+    let c = &app.catalog;
+    let width = area.width as usize;
+    let stage_w = if width >= STAGE_COLUMN_FROM { STAGE_W + 1 } else { 0 };
+    let school_w = width.saturating_sub(3 + REF_W + 1 + stage_w + GRADE_W + 1 + DEADLINE_W + 1).max(8);
+    let column = |text: &str, w: usize| if w == 0 { String::new() } else { format!("{} ", fit(text, w - 1)) };
+    let header = format!(
+        "   {} {}{} {} {}",
+        fit(c.t("list.col_ref"), REF_W),
+        column(c.t("list.col_stage"), stage_w),
+        fit(c.t("list.col_school"), school_w),
+        fit(c.t("list.col_grade"), GRADE_W),
+        c.t("list.col_deadline"),
+    );
+    let mut lines = vec![Line::styled(header, theme.dim())];
+    let height = u64::from(area.height.saturating_sub(1));
+    for (index, row) in pager.visible(height) {
+        let state = row.next_due.map(|due| state_of(due, None, app.today, app.due_soon_days));
+        let selected = index == pager.selected;
+        let pointer = if selected { "▶" } else { " " };
+        let stage = if row.status == Status::Closed { c.t("status.closed") } else { c.stage(row.stage) };
+        let mut spans = vec![
+            Span::raw(format!("{pointer}{}", marker(state))),
+            Span::raw(format!(
+                "{} {}{} {} ",
+                fit(&row.reference, REF_W),
+                column(stage, stage_w),
+                fit(&row.school, school_w),
+                fit(&row.grade, GRADE_W)
+            )),
+            Span::styled(
+                fit(&deadline_text(c, row, state), DEADLINE_W),
+                state.map_or(Style::new(), |s| theme.state(s)),
+            ),
+        ];
+        if selected {
+            spans.iter_mut().for_each(|s| s.style = s.style.patch(theme.selected()));
+        }
+        lines.push(Line::from(spans));
+    }
+    frame.render_widget(Paragraph::new(lines), area);
+}
+
+fn deadline_text(c: &Catalog, row: &CaseRow, state: Option<DeadlineState>) -> String {
+    match (row.next_kind, row.next_due, state) {
+        (Some(kind), Some(due), Some(state)) => {
+            let late = row.next_planned.is_some_and(|p| p > due);
+            format!("{} {} {}{}", c.deadline(kind), format_date(due), c.state(state), if late { " ⚠" } else { "" })
+        }
+        _ if row.status == Status::Closed => String::new(),
+        _ => c.t("deadline.none").to_string(),
+    }
+}
+
+/// Pads or cuts to exactly `width` characters.
+fn fit(text: &str, width: usize) -> String {
+    let count = text.chars().count();
+    if count <= width {
+        format!("{text}{}", " ".repeat(width - count))
+    } else {
+        let mut cut: String = text.chars().take(width.saturating_sub(1)).collect();
+        cut.push('…');
+        cut
+    }
+}
+
+fn render_detail(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let Some(view) = &app.detail else { return };
+    let c = &app.catalog;
+    let case = &view.case;
+    let d = &case.details;
+    let mut lines = Vec::new();
+    let field = |key: &str, value: String| {
+        Line::from(vec![Span::styled(format!(" {:<14} ", c.t(key)), theme.dim()), Span::raw(value)])
+    };
+    lines.push(field("detail.kind", c.kind(d.kind).to_string()));
+    lines.push(field("detail.school", d.school.clone()));
+    let gender = d.gender.map(|g| format!(" · {}", c.gender(g))).unwrap_or_default();
+    lines.push(field("detail.grade", format!("{}{gender}", d.grade)));
+    lines.push(field("detail.teacher", d.teacher.clone()));
+    lines.push(field("detail.description", d.description.clone()));
+    lines.push(field("detail.created", format_date(case.created)));
+    let status = match &case.closure {
+        Some(cl) if cl.reason.is_empty() => {
+            c.f("detail.closed_on", &[("date", &format_date(cl.date)), ("reason", c.t("decision.close"))])
+        }
+        Some(cl) => c.f("detail.closed_on", &[("date", &format_date(cl.date)), ("reason", &cl.reason)]),
+        None => c.t("status.open").to_string(),
+    };
+    lines.push(field("detail.status", status));
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(format!(" {} · {}", c.t("detail.timeline"), c.stage(case.stage())), theme.title()));
+    for number in MeetingNo::ALL {
+        let text = match case.meeting(number) {
+            Some(m) if m.held => c.f("detail.held", &[("date", &format_date(m.date))]),
+            Some(m) => c.f("detail.planned", &[("date", &format_date(m.date))]),
+            None => c.t("detail.not_yet").to_string(),
+        };
+        lines.push(Line::raw(format!("   {:<22} {text}", c.stage(crate::cli::meeting_stage(number)))));
+    }
+    if let Some((decision, on)) = case.decision {
+        lines.push(Line::raw(format!(
+            "   {:<22} {} ({})",
+            c.t("detail.decision"),
+            c.decision(decision),
+            format_date(on)
+        )));
+    }
+    if let Some(sent) = case.referral_sent {
+        lines.push(Line::raw(format!("   {:<22} {}", c.t("detail.referral_sent"), format_date(sent))));
+    }
+    let deadlines = case.deadlines();
+    if !deadlines.is_empty() {
+        lines.push(Line::raw(""));
+        lines.push(Line::styled(format!(" {}", c.t("detail.deadlines")), theme.title()));
+    }
+    for dl in deadlines {
+        let state = dl.state(app.today, app.due_soon_days);
+        let planned = match dl.planned {
+            Some(p) if dl.planned_too_late() => {
+                format!(" · {}", c.f("deadline.planned_too_late", &[("date", &format_date(p))]))
+            }
+            Some(p) => format!(" · {}", c.f("deadline.planned", &[("date", &format_date(p))])),
+            None => String::new(),
+        };
+        lines.push(Line::from(vec![
+            Span::raw(format!(" {}", marker(Some(state)))),
+            Span::raw(format!(
+                "{:<22} {}  ",
+                c.deadline(dl.kind),
+                c.f("detail.due", &[("date", &format_date(dl.due))])
+            )),
+            Span::styled(c.state(state).to_string(), theme.state(state)),
+            Span::raw(planned),
+        ]));
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(format!(" {}", c.t("detail.audit")), theme.title()));
+    for entry in &view.audit {
+        lines.push(Line::from(vec![
+            Span::styled(format!("   {} {:<10} ", audit_time(&entry.at), fit(&entry.actor, 10)), theme.dim()),
+            Span::raw(audit_text(c, &entry.action, &entry.detail)),
+        ]));
+    }
+    let paragraph = Paragraph::new(lines).wrap(Wrap { trim: false }).scroll((view.scroll, 0));
+    frame.render_widget(paragraph, area);
+}
+
+/// An RFC 3339 UTC stamp shown in local time, as dd.mm.yyyy hh:mm.
+fn audit_time(at: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(at)
+        .map(|t| t.with_timezone(&chrono::Local).format("%d.%m.%Y %H:%M").to_string())
+        .unwrap_or_else(|_| at.to_string())
+}
+
+/// One audit entry in words.
+pub fn audit_text(c: &Catalog, action: &str, detail: &serde_json::Value) -> String {
+    let get = |key: &str| match &detail[key] {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Number(n) => n.to_string(),
+        _ => String::new(),
+    };
+    let date = crate::domain::parse_date(&get("date")).map(format_date).unwrap_or_default();
+    match action {
+        "created" => c.t("audit.created").to_string(),
+        "meeting_planned" | "meeting_held" | "referral_sent" | "closed" | "reopened" => c.f(
+            &format!("audit.{action}"),
+            &[("meeting", &get("meeting")), ("date", &date), ("reason", &get("reason"))],
+        ),
+        "decided" => {
+            let decision = c.t(&format!("decision.{}", get("decision"))).to_string();
+            c.f("audit.decided", &[("decision", &decision), ("date", &date)])
+        }
+        "edited" => {
+            let fields: Vec<&str> = detail
+                .as_object()
+                .into_iter()
+                .flat_map(|o| o.keys())
+                .map(|k| {
+                    c.t(match k.as_str() {
+                        "kind" => "detail.kind",
+                        "school" => "detail.school",
+                        "grade" => "detail.grade",
+                        "gender" => "detail.gender",
+                        "teacher" => "detail.teacher",
+                        _ => "detail.description",
+                    })
+                })
+                .collect();
+            c.f("audit.edited", &[("fields", &fields.join(", "))])
+        }
+        other => other.to_string(),
+    }
+}
+
+fn render_help(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let c = &app.catalog;
+    let screen = match (app.form.is_some(), app.screen) {
+        (true, _) => c.t("help.form"),
+        (false, Screen::Start) => c.t("help.start"),
+        (false, Screen::List) => c.t("help.list"),
+        (false, Screen::Detail) => c.t("help.detail"),
+    };
+    let bindings = app.screen_bindings();
+    let mut lines = vec![Line::raw(c.t("help.intro")), Line::raw("")];
+    lines.extend(bindings.iter().filter_map(|b| b.hint).map(|key| Line::raw(format!("  {}", c.t(key)))));
+    let popup = centered(area, 50, lines.len() as u16 + 2);
+    frame.render_widget(Clear, popup);
+    let block =
+        Block::bordered().title(Span::styled(format!(" {} ", c.f("help.title", &[("screen", screen)])), theme.title()));
+    frame.render_widget(Paragraph::new(lines).block(block), popup);
+}
+
+fn render_form(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let Some(form) = &app.form else { return };
+    let c = &app.catalog;
+    let label_w = form.fields.iter().map(|f| c.t(f.label).chars().count()).max().unwrap_or(0) + 2;
+    let error_lines = u16::from(form.error.is_some()) * 2;
+    let popup = centered(area, 76, form.fields.len() as u16 * 2 + 1 + error_lines + 2);
+    frame.render_widget(Clear, popup);
+    let block = Block::new().borders(Borders::ALL).title(Span::styled(format!(" {} ", form.title), theme.title()));
+    let inner = block.inner(popup);
+    frame.render_widget(block, popup);
+    let value_w = (inner.width as usize).saturating_sub(label_w + 2);
+    let mut lines = Vec::new();
+    let mut cursor = None;
+    for (index, field) in form.fields.iter().enumerate() {
+        let focused = index == form.focus;
+        let label_style = if focused { theme.focus() } else { theme.dim() };
+        let pointer = if focused { "▶" } else { " " };
+        let value = match &field.value {
+            Value::Text(input) => {
+                let scroll = input.visual_scroll(value_w.saturating_sub(1));
+                if focused {
+                    let x = inner.x + (1 + label_w + input.visual_cursor() - scroll) as u16;
+                    cursor = Some((x, inner.y + lines.len() as u16));
+                }
+                input.value().chars().skip(scroll).take(value_w).collect::<String>()
+            }
+            Value::Choice { options, index } => {
+                let hint = if focused { format!("   ({})", c.t("form.choice_hint")) } else { String::new() };
+                format!("◀ {} ▶{hint}", c.t(options[*index]))
+            }
+        };
+        lines.push(Line::from(vec![
+            Span::styled(format!("{pointer}{:<label_w$}", c.t(field.label)), label_style),
+            Span::styled(
+                value,
+                if focused { Style::new().add_modifier(ratatui::style::Modifier::UNDERLINED) } else { Style::new() },
+            ),
+        ]));
+        if let Some((_, message)) = form.error.as_ref().filter(|(at, _)| *at == index) {
+            lines.push(Line::styled(format!("  ⚠ {message}"), theme.error()));
+        }
+        lines.push(Line::raw(""));
+    }
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+    if let Some(position) = cursor.filter(|_| app.confirm.is_none()) {
+        frame.set_cursor_position(position);
+    }
+}
+
+/// A rectangle of at most `width`×`height` in the middle of `area`.
+fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let width = width.min(area.width);
+    let height = height.min(area.height);
+    Rect { x: area.x + (area.width - width) / 2, y: area.y + (area.height - height) / 2, width, height }
+}
