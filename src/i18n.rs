@@ -240,7 +240,7 @@ mod tests {
                     && key.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
                 if is_key {
                     checked += 1;
-                    if catalog.strings.get(literal).is_none() {
+                    if !catalog.strings.contains_key(literal) {
                         missing.push(format!("{}: {literal}", file.display()));
                     }
                 }

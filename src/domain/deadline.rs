@@ -37,7 +37,7 @@ impl DeadlineKind {
 }
 
 /// Ordered from most to least urgent, so sorting by state puts overdue first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DeadlineState {
     Overdue,

@@ -358,8 +358,8 @@ fn render_form(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let Some(form) = &app.form else { return };
     let c = &app.catalog;
     let label_w = form.fields.iter().map(|f| c.t(f.label).chars().count()).max().unwrap_or(0) + 2;
-    let error_lines = u16::from(form.error.is_some()) * 2;
-    let popup = centered(area, 76, form.fields.len() as u16 * 2 + 1 + error_lines + 2);
+    let error_lines = u16::from(form.error.is_some());
+    let popup = centered(area, 76, form.fields.len() as u16 * 2 + error_lines + 2);
     frame.render_widget(Clear, popup);
     let block = Block::new().borders(Borders::ALL).title(Span::styled(format!(" {} ", form.title), theme.title()));
     let inner = block.inner(popup);

@@ -1,0 +1,162 @@
+//! The real binary in a pseudo-terminal: keys in, screen read through vt100.
+
+use std::io::{Read, Write};
+use std::num::NonZeroU16;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+
+struct Session {
+    screen: Arc<Mutex<vt100::Parser>>,
+    writer: Box<dyn Write + Send>,
+    child: Box<dyn portable_pty::Child + Send + Sync>,
+}
+
+impl Session {
+    fn start(db: &std::path::Path) -> Session {
+        let pair = native_pty_system()
+            .openpty(PtySize { rows: 24, cols: 80, pixel_width: 0, pixel_height: 0 })
+            .expect("a pseudo-terminal");
+        let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_saksgang"));
+        command.arg("--db");
+        command.arg(db);
+        command.args(["--today", "2026-11-23"]);
+        command.env("TERM", "xterm-256color");
+        command.env("SAKSGANG_CONFIG", db.with_file_name("none.toml"));
+        command.env_remove("SAKSGANG_LANG");
+        let child = pair.slave.spawn_command(command).expect("the program starts");
+        drop(pair.slave);
+        let mut reader = pair.master.try_clone_reader().unwrap();
+        let writer = pair.master.take_writer().unwrap();
+        let screen =
+            Arc::new(Mutex::new(vt100::Parser::new(NonZeroU16::new(24).unwrap(), NonZeroU16::new(80).unwrap(), 0)));
+        let sink = Arc::clone(&screen);
+        // Drained on its own thread so the program never blocks on a full pty.
+        std::thread::spawn(move || {
+            let _master = pair.master;
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                sink.lock().unwrap().process(&buf[..n]);
+            }
+        });
+        Session { screen, writer, child }
+    }
+
+    fn contents(&self) -> String {
+        self.screen.lock().unwrap().screen().contents()
+    }
+
+    fn wait_for(&self, text: &str) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline {
+            if self.contents().contains(text) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        panic!("{text:?} never appeared; the screen:\n{}", self.contents());
+    }
+
+    fn send(&mut self, bytes: &str) {
+        self.writer.write_all(bytes.as_bytes()).unwrap();
+        self.writer.flush().unwrap();
+        // Give the event loop a moment, as a person would.
+        std::thread::sleep(Duration::from_millis(60));
+    }
+
+    fn wait_for_exit(&mut self) -> portable_pty::ExitStatus {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        self.child.kill().ok();
+        panic!("the program did not quit; the screen:\n{}", self.contents());
+    }
+}
+
+const TAB: &str = "\t";
+const ENTER: &str = "\r";
+const RIGHT: &str = "\x1b[C";
+
+#[test]
+fn create_a_case_with_the_keyboard_quit_and_find_it_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("saksgang.db");
+    let mut session = Session::start(&db);
+    session.wait_for("Frister");
+    session.wait_for("Ingen åpne saker");
+    session.send("n");
+    session.wait_for("Ny sak");
+    session.send(TAB);
+    session.send("Ærøy skole");
+    session.send(TAB);
+    session.send("5. trinn");
+    session.send(TAB);
+    session.send(RIGHT); // jente
+    session.send(TAB);
+    session.send("Åse Øvrebø");
+    session.send(TAB);
+    // A multi-line paste stays in the field and does not submit the form.
+    session.send("\x1b[200~Uro i timene,\r\nstrever med lesing\x1b[201~");
+    session.wait_for("Uro i timene, strever");
+    assert!(session.contents().contains("Ny sak"), "the paste did not submit");
+    session.send(ENTER);
+    session.wait_for("Sak 2026-001");
+    session.wait_for("Ærøy skole");
+    session.send("q");
+    let status = session.wait_for_exit();
+    assert!(status.success(), "{status:?}");
+
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_saksgang"))
+        .args(["list", "--json", "--today", "2026-11-23"])
+        .arg("--db")
+        .arg(&db)
+        .env("SAKSGANG_CONFIG", dir.path().join("none.toml"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let case = &list[0];
+    assert_eq!(case["reference"], "2026-001");
+    assert_eq!(case["school"], "Ærøy skole");
+    assert_eq!(case["grade"], "5. trinn");
+    assert_eq!(case["gender"], "jente");
+    assert_eq!(case["teacher"], "Åse Øvrebø");
+    assert_eq!(case["description"], "Uro i timene, strever med lesing");
+    assert_eq!(case["stage"], "internal_sparring");
+    assert_eq!(case["created"], "2026-11-23");
+}
+
+#[test]
+fn the_terminal_is_restored_on_quit() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut session = Session::start(&dir.path().join("s.db"));
+    session.wait_for("Frister");
+    assert!(session.screen.lock().unwrap().screen().alternate_screen());
+    session.send("q");
+    assert!(session.wait_for_exit().success());
+    std::thread::sleep(Duration::from_millis(100));
+    let parser = session.screen.lock().unwrap();
+    assert!(!parser.screen().alternate_screen(), "left the alternate screen");
+    assert!(!parser.screen().hide_cursor(), "the cursor is shown again");
+    assert!(!parser.screen().bracketed_paste(), "bracketed paste is off again");
+}
+
+#[test]
+fn a_foreign_file_never_reaches_the_terminal_ui() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("other.db");
+    std::fs::write(&file, "hello").unwrap();
+    let mut session = Session::start(&file);
+    let status = session.wait_for_exit();
+    assert!(!status.success());
+    session.wait_for("er ikke en saksgang-database");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "hello");
+}

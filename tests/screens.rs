@@ -1,0 +1,326 @@
+//! Rendered screens at 80×24 (`TestBackend` + insta), driven with key events.
+
+use chrono::NaiveDate;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use ratatui::style::Color;
+use saksgang::config::Settings;
+use saksgang::domain::{Action, CaseDetails, CaseKind, Gender, MeetingNo};
+use saksgang::i18n::Lang;
+use saksgang::store::Store;
+use saksgang::ui::{App, Screen, Theme, render};
+
+fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).unwrap()
+}
+
+fn settings(dir: &std::path::Path, lang: Lang) -> Settings {
+    Settings { db_path: dir.join("s.db"), today: d(2026, 11, 23), lang, actor: "koordinator".into(), due_soon_days: 7 }
+}
+
+/// A few cases, one in each situation the start screen tells apart.
+fn app_with_cases(dir: &std::path::Path, lang: Lang, size: (u16, u16)) -> App {
+    let settings = settings(dir, lang);
+    let mut store = Store::open(&settings.db_path, &settings.actor).unwrap();
+    let today = settings.today;
+    let m = |n| MeetingNo::new(n).unwrap();
+    let cases: [(&str, &str, &str, Vec<Action>); 5] = [
+        ("Bjørkå skole", "5. trinn", "Åse Ødegård", vec![Action::RecordMeeting { number: m(1), date: d(2026, 10, 1) }]),
+        (
+            "Fjordtun skole",
+            "7B",
+            "Kåre Ås",
+            vec![
+                Action::RecordMeeting { number: m(1), date: d(2026, 10, 27) },
+                Action::PlanMeeting { number: m(2), date: d(2026, 12, 1) },
+            ],
+        ),
+        (
+            "Granåsen skole",
+            "2. trinn",
+            "Liv Berg",
+            vec![
+                Action::RecordMeeting { number: m(1), date: d(2026, 8, 20) },
+                Action::RecordMeeting { number: m(2), date: d(2026, 9, 20) },
+            ],
+        ),
+        ("Måkeberget skole", "9A", "Per Øye", vec![]),
+        ("Sølvberg skole", "10. trinn", "Ida Holm", vec![Action::Close { date: today, reason: "Flyttet".into() }]),
+    ];
+    for (school, grade, teacher, actions) in cases {
+        let details = CaseDetails {
+            kind: CaseKind::Individual,
+            school: school.into(),
+            grade: grade.into(),
+            gender: Some(Gender::Gutt),
+            teacher: teacher.into(),
+            description: "Lesevansker og uro i timene".into(),
+        };
+        let case = store.create_case(details, d(2026, 8, 1), today).unwrap();
+        for action in &actions {
+            store.apply(case.id, action, today).unwrap();
+        }
+    }
+    App::new(store, &settings, size).unwrap()
+}
+
+fn draw(app: &App, size: (u16, u16)) -> Terminal<TestBackend> {
+    let mut terminal = Terminal::new(TestBackend::new(size.0, size.1)).unwrap();
+    terminal.draw(|frame| render(app, &Theme::plain(), frame)).unwrap();
+    terminal
+}
+
+fn press(app: &mut App, code: KeyCode) {
+    app.handle_event(&Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+}
+
+fn type_text(app: &mut App, text: &str) {
+    text.chars().for_each(|c| press(app, KeyCode::Char(c)));
+}
+
+const SMALL: (u16, u16) = (80, 24);
+
+fn snapshot(name: &str, terminal: &Terminal<TestBackend>) {
+    // Audit entries carry the real time of the test run.
+    insta::with_settings!({filters => vec![(r"\d{2}\.\d{2}\.\d{4} \d{2}:\d{2}", "[tid]            ")]}, {
+        insta::assert_snapshot!(name, terminal.backend());
+    });
+}
+
+#[test]
+fn start_screen() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = app_with_cases(dir.path(), Lang::Nb, SMALL);
+    snapshot("start", &draw(&app, SMALL));
+}
+
+#[test]
+fn start_screen_in_english() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = app_with_cases(dir.path(), Lang::En, SMALL);
+    snapshot("start_en", &draw(&app, SMALL));
+}
+
+#[test]
+fn deadline_states_carry_colour_as_well_as_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = app_with_cases(dir.path(), Lang::Nb, SMALL);
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    let theme = Theme::from_env();
+    terminal.draw(|frame| render(&app, &theme, frame)).unwrap();
+    let buffer = terminal.backend().buffer();
+    let row =
+        (0..24).find(|y| (0..80).map(|x| buffer[(x, *y)].symbol()).collect::<String>().contains("Forfalt")).unwrap();
+    let text: String = (0..80).map(|x| buffer[(x, row)].symbol()).collect();
+    assert!(text.contains("!!"), "the marker is text: {text}");
+    let colour_expected = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let word_start = text.find("Møte 2").unwrap();
+    let x = text[..word_start].chars().count() as u16;
+    let fg = buffer[(x, row)].fg;
+    assert_eq!(fg == Color::Red, colour_expected, "overdue is red unless NO_COLOR: {fg:?}");
+}
+
+#[test]
+fn case_list_with_a_search() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app_with_cases(dir.path(), Lang::Nb, SMALL);
+    press(&mut app, KeyCode::Char('l'));
+    assert_eq!(app.screen, Screen::List);
+    snapshot("list", &draw(&app, SMALL));
+    press(&mut app, KeyCode::Char('/'));
+    type_text(&mut app, "ÅS");
+    assert_eq!(app.list.total, 3, "Åse Ødegård, Kåre Ås and Granåsen");
+    snapshot("list_search", &draw(&app, SMALL));
+    // Typing q and j in the search field types them; it neither quits nor moves.
+    type_text(&mut app, "qj");
+    assert!(!app.quit);
+    assert_eq!(app.list.query.search, "ÅSqj");
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.list.query.search, "");
+    assert_eq!(app.list.total, 4);
+}
+
+#[test]
+fn list_filters_cycle() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app_with_cases(dir.path(), Lang::Nb, SMALL);
+    press(&mut app, KeyCode::Char('l'));
+    press(&mut app, KeyCode::Char('a'));
+    assert_eq!(app.list.total, 5, "open and closed");
+    press(&mut app, KeyCode::Char('a'));
+    assert_eq!(app.list.total, 1, "closed only");
+    press(&mut app, KeyCode::Char('a'));
+    press(&mut app, KeyCode::Char('s'));
+    assert_eq!(app.list.total, 1, "internal sparring");
+    press(&mut app, KeyCode::Char('s'));
+    assert_eq!(app.list.total, 2, "meeting 1");
+}
+
+#[test]
+fn case_detail() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app_with_cases(dir.path(), Lang::Nb, SMALL);
+    press(&mut app, KeyCode::Char('j'));
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.screen, Screen::Detail);
+    snapshot("detail", &draw(&app, SMALL));
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.screen, Screen::Start);
+}
+
+#[test]
+fn new_case_form_with_a_bad_date_keeps_the_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app_with_cases(dir.path(), Lang::Nb, SMALL);
+    press(&mut app, KeyCode::Char('n'));
+    press(&mut app, KeyCode::Tab);
+    type_text(&mut app, "Ærlig skole");
+    press(&mut app, KeyCode::Tab);
+    type_text(&mut app, "3. trinn");
+    for _ in 0..4 {
+        press(&mut app, KeyCode::Tab);
+    }
+    for _ in 0..10 {
+        press(&mut app, KeyCode::Backspace);
+    }
+    type_text(&mut app, "30.02.2026");
+    press(&mut app, KeyCode::Enter);
+    assert!(app.form.is_some(), "not saved");
+    snapshot("form_bad_date", &draw(&app, SMALL));
+
+    for _ in 0..10 {
+        press(&mut app, KeyCode::Backspace);
+    }
+    type_text(&mut app, "2026-11-20");
+    press(&mut app, KeyCode::Enter);
+    assert!(app.form.is_none());
+    assert_eq!(app.screen, Screen::Detail);
+    let case = &app.detail.as_ref().unwrap().case;
+    assert_eq!((case.reference.as_str(), case.details.school.as_str()), ("2026-006", "Ærlig skole"));
+    assert_eq!(case.created, d(2026, 11, 20));
+}
+
+#[test]
+fn a_refused_meeting_is_explained_at_the_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app_with_cases(dir.path(), Lang::Nb, SMALL);
+    press(&mut app, KeyCode::Enter); // the most urgent: Bjørkå, meeting 1 held 01.10
+    press(&mut app, KeyCode::Char('m'));
+    for _ in 0..10 {
+        press(&mut app, KeyCode::Backspace);
+    }
+    type_text(&mut app, "30.09.2026");
+    press(&mut app, KeyCode::Enter);
+    let form = app.form.as_ref().expect("still open");
+    assert!(form.error.as_ref().unwrap().1.contains("før forrige steg (01.10.2026)"), "{:?}", form.error);
+    snapshot("form_refused", &draw(&app, SMALL));
+    for _ in 0..10 {
+        press(&mut app, KeyCode::Backspace);
+    }
+    type_text(&mut app, "20.11.2026");
+    press(&mut app, KeyCode::Enter);
+    assert!(app.form.is_none());
+    let case = &app.detail.as_ref().unwrap().case;
+    assert_eq!(case.held(MeetingNo::new(2).unwrap()), Some(d(2026, 11, 20)));
+}
+
+#[test]
+fn closing_asks_first_and_escape_leaves_the_case_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app_with_cases(dir.path(), Lang::Nb, SMALL);
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('c'));
+    type_text(&mut app, "Eleven har flyttet");
+    press(&mut app, KeyCode::Enter);
+    assert!(app.confirm.is_some());
+    snapshot("confirm_close", &draw(&app, SMALL));
+    press(&mut app, KeyCode::Esc);
+    assert!(app.detail.as_ref().unwrap().case.closure.is_none());
+    press(&mut app, KeyCode::Enter);
+    assert!(app.confirm.is_some());
+    press(&mut app, KeyCode::Enter);
+    assert!(app.detail.as_ref().unwrap().case.closure.is_some());
+}
+
+#[test]
+fn leaving_a_changed_form_asks_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app_with_cases(dir.path(), Lang::Nb, SMALL);
+    press(&mut app, KeyCode::Char('n'));
+    press(&mut app, KeyCode::Esc);
+    assert!(app.form.is_none(), "an untouched form just closes");
+    press(&mut app, KeyCode::Char('n'));
+    press(&mut app, KeyCode::Tab);
+    type_text(&mut app, "x");
+    press(&mut app, KeyCode::Esc);
+    assert!(app.confirm.is_some());
+    press(&mut app, KeyCode::Char('n'));
+    assert_eq!(app.form.as_ref().unwrap().fields[1].label, "form.school");
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('j'));
+    assert!(app.form.is_none());
+}
+
+#[test]
+fn help_lists_the_keys_of_the_screen() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app_with_cases(dir.path(), Lang::Nb, SMALL);
+    press(&mut app, KeyCode::Char('?'));
+    assert!(app.help);
+    snapshot("help", &draw(&app, SMALL));
+    press(&mut app, KeyCode::Esc);
+    assert!(!app.help);
+    assert!(!app.quit);
+}
+
+#[test]
+fn a_terminal_too_small_says_so_and_resize_recovers() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app_with_cases(dir.path(), Lang::Nb, SMALL);
+    app.handle_event(&Event::Resize(40, 10));
+    let small = draw(&app, (40, 10));
+    let text: String = small.backend().buffer().content().iter().map(|c| c.symbol()).collect();
+    assert!(text.contains("Terminalen er for liten"), "{text}");
+    app.handle_event(&Event::Resize(120, 40));
+    snapshot("start_120x40", &draw(&app, (120, 40)));
+}
+
+#[test]
+fn paging_through_many_cases_stays_in_step() {
+    let dir = tempfile::tempdir().unwrap();
+    let settings = settings(dir.path(), Lang::Nb);
+    let mut store = Store::open(&settings.db_path, &settings.actor).unwrap();
+    let demo = saksgang::demo::demo_cases(1000, settings.today, 3);
+    store.create_with_history(&demo, settings.today).unwrap();
+    let mut app = App::new(store, &settings, SMALL).unwrap();
+    press(&mut app, KeyCode::Char('l'));
+    let total = app.list.total;
+    assert!(total > 800);
+    press(&mut app, KeyCode::End);
+    assert_eq!(app.list.selected, total - 1);
+    assert!(app.list.selected_row().is_some(), "the window follows the selection");
+    for _ in 0..30 {
+        press(&mut app, KeyCode::PageUp);
+        assert!(app.list.selected_row().is_some());
+    }
+    press(&mut app, KeyCode::Home);
+    assert_eq!(app.list.selected, 0);
+    for _ in 0..450 {
+        press(&mut app, KeyCode::Char('j'));
+    }
+    assert_eq!(app.list.selected, 450);
+    let expected = app.store.list_cases(&app.list.query, 450, 1).unwrap();
+    assert_eq!(app.list.selected_row(), expected.first());
+}
+
+#[test]
+fn control_c_quits_from_a_form() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app_with_cases(dir.path(), Lang::Nb, SMALL);
+    press(&mut app, KeyCode::Char('n'));
+    type_text(&mut app, "q");
+    assert!(!app.quit);
+    app.handle_event(&Event::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)));
+    assert!(app.quit);
+}
