@@ -348,10 +348,7 @@ fn write_case_text(case: &Case, catalog: &Catalog, settings: &Settings, out: &mu
     field("detail.teacher", &d.teacher)?;
     field("detail.description", &d.description)?;
     field("detail.created", &format_date(case.created))?;
-    let status = match &case.closure {
-        Some(c) => catalog.f("detail.closed_on", &[("date", &format_date(c.date)), ("reason", &c.reason)]),
-        None => catalog.t("status.open").to_string(),
-    };
+    let status = case.closure.as_ref().map_or_else(|| catalog.t("status.open").to_string(), |c| catalog.closure(c));
     field("detail.status", &status)?;
     field("detail.timeline", catalog.stage(case.stage()))?;
     for number in MeetingNo::ALL {

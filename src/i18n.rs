@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use anyhow::{Result, bail};
 
 use crate::domain::{
-    CaseKind, DateError, DeadlineKind, DeadlineState, Decision, Field, Gender, RuleError, Stage, format_date,
+    CaseKind, Closure, DateError, DeadlineKind, DeadlineState, Decision, Field, Gender, RuleError, Stage, format_date,
 };
 use crate::store::OpenError;
 
@@ -127,6 +127,12 @@ impl Catalog {
             DeadlineState::Met => "state.met",
             DeadlineState::MetLate => "state.met_late",
         })
+    }
+
+    /// "Closed 23.11.2026: reason"; a case closed by the meeting 3 decision says so.
+    pub fn closure(&self, closure: &Closure) -> String {
+        let reason = if closure.reason.is_empty() { self.t("decision.close") } else { closure.reason.as_str() };
+        self.f("detail.closed_on", &[("date", &format_date(closure.date)), ("reason", reason)])
     }
 
     pub fn date_error(&self, error: &DateError) -> String {
@@ -279,6 +285,14 @@ mod tests {
         assert!(nb.explain(&err).contains("«31/12» er ikke en dato"));
         let err = anyhow::Error::new(RuleError::CaseClosed);
         assert_eq!(Catalog::new(Lang::En).explain(&err), "The case is closed. Reopen it first.");
+    }
+
+    #[test]
+    fn a_closure_by_decision_is_worded_as_the_decision() {
+        let nb = Catalog::new(Lang::Nb);
+        let date = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        assert_eq!(nb.closure(&Closure { date, reason: "Flyttet".into() }), "Avsluttet 23.11.2026: Flyttet");
+        assert_eq!(nb.closure(&Closure { date, reason: String::new() }), "Avsluttet 23.11.2026: Saken avsluttes");
     }
 
     #[test]

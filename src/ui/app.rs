@@ -270,9 +270,11 @@ impl App {
         Ok(())
     }
 
-    fn scroll_detail(&mut self, delta: i32) {
+    fn scroll_detail(&mut self, delta: i16) {
         if let Some(view) = &mut self.detail {
-            view.scroll = view.scroll.saturating_add_signed(delta as i16);
+            // The fixed part of the view is about 25 lines; below it one line per log entry.
+            let last = 25 + view.audit.len().min(usize::from(u16::MAX - 25)) as u16;
+            view.scroll = view.scroll.saturating_add_signed(delta).min(last);
         }
     }
 

@@ -223,13 +223,7 @@ fn render_detail(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     lines.push(field("detail.teacher", d.teacher.clone()));
     lines.push(field("detail.description", d.description.clone()));
     lines.push(field("detail.created", format_date(case.created)));
-    let status = match &case.closure {
-        Some(cl) if cl.reason.is_empty() => {
-            c.f("detail.closed_on", &[("date", &format_date(cl.date)), ("reason", c.t("decision.close"))])
-        }
-        Some(cl) => c.f("detail.closed_on", &[("date", &format_date(cl.date)), ("reason", &cl.reason)]),
-        None => c.t("status.open").to_string(),
-    };
+    let status = case.closure.as_ref().map_or_else(|| c.t("status.open").to_string(), |cl| c.closure(cl));
     lines.push(field("detail.status", status));
     lines.push(Line::raw(""));
     lines.push(Line::styled(format!(" {} · {}", c.t("detail.timeline"), c.stage(case.stage())), theme.title()));

@@ -1,0 +1,314 @@
+//! Speed at the scale of a municipality. For each database size it prints:
+//! demo generation time, file size, process start → first complete frame (the real
+//! binary in a pseudo-terminal), key → frame latency for the main paths (in process,
+//! rendered into `TestBackend`), the queries behind the screens, and peak memory of
+//! the running program. It measures and prints; it never fails on a time.
+
+use std::hint::black_box;
+use std::io::{Read, Write};
+use std::num::NonZeroU16;
+use std::path::Path;
+use std::process::Command;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use saksgang::config::Settings;
+use saksgang::i18n::Lang;
+use saksgang::store::{CaseQuery, Order, StatusFilter, Store};
+use saksgang::ui::{App, Theme, render};
+
+const BIN: &str = env!("CARGO_BIN_EXE_saksgang");
+const TODAY: &str = "2026-11-23";
+const PRESSES: usize = 200;
+
+fn main() {
+    let sizes: Vec<usize> = std::env::var("SAKSGANG_BENCH_SIZES")
+        .ok()
+        .map(|s| s.split(',').filter_map(|n| n.trim().parse().ok()).collect())
+        .unwrap_or_else(|| vec![1_000, 10_000, 100_000]);
+    println!("saksgang speed ({} cores; times in ms; goals at 100,000 cases in brackets)", cores());
+    for n in sizes {
+        measure(n);
+    }
+}
+
+fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+fn measure(n: usize) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("saksgang.db");
+    let started = Instant::now();
+    let out = Command::new(BIN)
+        .args(["demo", "--cases", &n.to_string(), "--today", TODAY])
+        .arg("--db")
+        .arg(&db)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let generated = started.elapsed();
+    // Fold the WAL into the file so its size is the database's.
+    drop(Store::open(&db, "bench").unwrap());
+    let size = std::fs::metadata(&db).unwrap().len();
+
+    println!();
+    println!("== {n} cases");
+    println!("  demo generation                 {:>9.0} ms", ms(generated));
+    println!("  database file                   {:>9.1} MB", size as f64 / 1e6);
+    let (first_frames, peak_rss) = run_in_pty(&db);
+    println!(
+        "  start → first frame (pty)       {:>9.1} ms median, {:.1} worst of {} [≤ 100]",
+        median(&first_frames),
+        worst(&first_frames),
+        first_frames.len()
+    );
+    println!("  peak memory of the program      {:>9.1} MB [≤ 50]", peak_rss as f64 / 1e6);
+
+    let settings = Settings {
+        db_path: db.clone(),
+        today: saksgang::domain::parse_date(TODAY).unwrap(),
+        lang: Lang::Nb,
+        actor: "bench".into(),
+        due_soon_days: 7,
+    };
+    queries(&db);
+    println!("  key → frame, {PRESSES} presses each         median    worst  [≤ 16]");
+    let mut app = new_app(&settings);
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    key_latency("start screen ↓", &mut app, &mut terminal, |_| key(KeyCode::Down));
+    key_latency("case list ↓ (scroll)", &mut app, &mut terminal, |i| {
+        if i == 0 { key(KeyCode::Char('l')) } else { key(KeyCode::Char('j')) }
+    });
+    key_latency("case list PgDn", &mut app, &mut terminal, |_| key(KeyCode::PageDown));
+    key_latency("case list End/Home", &mut app, &mut terminal, |i| {
+        key(if i % 2 == 0 { KeyCode::End } else { KeyCode::Home })
+    });
+    let word: Vec<char> = "bjørkelia".chars().collect();
+    key_latency("search: type / erase", &mut app, &mut terminal, |i| match i {
+        0 => key(KeyCode::Char('/')),
+        i if (i / word.len()) % 2 == 1 => key(KeyCode::Backspace),
+        i => key(KeyCode::Char(word[i % word.len()])),
+    });
+    app.handle_event(&Event::Key(key(KeyCode::Esc)));
+    key_latency("open case / back", &mut app, &mut terminal, |i| {
+        key(if i % 2 == 0 { KeyCode::Enter } else { KeyCode::Esc })
+    });
+    compare_with_taskwarrior(n, dir.path(), &db);
+}
+
+fn new_app(settings: &Settings) -> App {
+    let store = Store::open(&settings.db_path, &settings.actor).unwrap();
+    App::new(store, settings, (80, 24)).unwrap()
+}
+
+fn key(code: KeyCode) -> KeyEvent {
+    KeyEvent::new(code, KeyModifiers::NONE)
+}
+
+/// Each press handled and the frame drawn, timed together.
+fn key_latency(label: &str, app: &mut App, terminal: &mut Terminal<TestBackend>, press: impl Fn(usize) -> KeyEvent) {
+    let theme = Theme::plain();
+    terminal.draw(|f| render(app, &theme, f)).unwrap();
+    let mut times = Vec::with_capacity(PRESSES);
+    for i in 0..PRESSES {
+        let event = Event::Key(press(i));
+        let started = Instant::now();
+        app.handle_event(&event);
+        terminal.draw(|f| render(app, &theme, f)).unwrap();
+        times.push(ms(started.elapsed()));
+    }
+    println!("    {label:<28} {:>8.2} {:>8.2}", median(&times), worst(&times));
+}
+
+/// One query to time.
+type Query<'a> = Box<dyn Fn() + 'a>;
+
+/// The queries behind the screens, each timed over repeated runs.
+fn queries(db: &Path) {
+    let store = Store::open(db, "bench").unwrap();
+    let start = CaseQuery { status: StatusFilter::Open, order: Order::Urgency, ..CaseQuery::default() };
+    let list = CaseQuery { status: StatusFilter::Open, order: Order::Newest, ..CaseQuery::default() };
+    let total = store.count_cases(&list).unwrap();
+    let search = CaseQuery { search: "bjørkelia".into(), ..list.clone() };
+    println!("  queries, 50 runs each                  median    worst  [≤ 10]");
+    let runs: [(&str, Query); 7] = [
+        (
+            "stage counts",
+            Box::new(|| {
+                black_box(store.stage_counts().unwrap());
+            }),
+        ),
+        (
+            "start: count open",
+            Box::new(|| {
+                black_box(store.count_cases(&start).unwrap());
+            }),
+        ),
+        (
+            "start: first page",
+            Box::new(|| {
+                black_box(store.list_cases(&start, 0, 200).unwrap());
+            }),
+        ),
+        (
+            "list: first page",
+            Box::new(|| {
+                black_box(store.list_cases(&list, 0, 200).unwrap());
+            }),
+        ),
+        (
+            "list: last page",
+            Box::new(|| {
+                black_box(store.list_cases(&list, total.saturating_sub(200), 200).unwrap());
+            }),
+        ),
+        (
+            "search: count",
+            Box::new(|| {
+                black_box(store.count_cases(&search).unwrap());
+            }),
+        ),
+        (
+            "search: first page",
+            Box::new(|| {
+                black_box(store.list_cases(&search, 0, 200).unwrap());
+            }),
+        ),
+    ];
+    for (label, run) in runs {
+        let times: Vec<f64> = (0..50)
+            .map(|_| {
+                let started = Instant::now();
+                run();
+                ms(started.elapsed())
+            })
+            .collect();
+        println!("    {label:<28} {:>8.2} {:>8.2}", median(&times), worst(&times));
+    }
+}
+
+/// Starts the real program in an 80×24 pseudo-terminal five times; returns the
+/// times to the first complete frame and the largest peak RSS seen after use.
+fn run_in_pty(db: &Path) -> (Vec<f64>, u64) {
+    let mut times = Vec::new();
+    let mut peak = 0;
+    for _ in 0..5 {
+        let pair =
+            native_pty_system().openpty(PtySize { rows: 24, cols: 80, pixel_width: 0, pixel_height: 0 }).unwrap();
+        let mut command = CommandBuilder::new(BIN);
+        command.arg("--db");
+        command.arg(db);
+        command.args(["--today", TODAY]);
+        command.env("TERM", "xterm-256color");
+        command.env("SAKSGANG_CONFIG", db.with_file_name("none.toml"));
+        let started = Instant::now();
+        let mut child = pair.slave.spawn_command(command).unwrap();
+        drop(pair.slave);
+        let mut reader = pair.master.try_clone_reader().unwrap();
+        let mut writer = pair.master.take_writer().unwrap();
+        let screen =
+            Arc::new(Mutex::new(vt100::Parser::new(NonZeroU16::new(24).unwrap(), NonZeroU16::new(80).unwrap(), 0)));
+        let sink = Arc::clone(&screen);
+        std::thread::spawn(move || {
+            let _master = pair.master;
+            let mut buf = [0u8; 8192];
+            while let Ok(count) = reader.read(&mut buf) {
+                if count == 0 {
+                    break;
+                }
+                sink.lock().unwrap().process(&buf[..count]);
+            }
+        });
+        // Complete: the footer (drawn last) and the first row of the list are there.
+        let complete = |s: &vt100::Screen| s.contents().contains("q avslutt") && s.contents().contains('▶');
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !complete(screen.lock().unwrap().screen()) {
+            assert!(Instant::now() < deadline, "no first frame");
+            std::thread::sleep(Duration::from_micros(200));
+        }
+        times.push(ms(started.elapsed()));
+        // Use it a little (scroll, page, search, open) before reading its peak memory.
+        for keys in ["l", "jjjjjjjjjj", "\x1b[6~\x1b[6~\x1b[6~", "G", "/", "ø", "r", "n", "\r", "g", "\r", "\x1b"] {
+            writer.write_all(keys.as_bytes()).unwrap();
+            std::thread::sleep(Duration::from_millis(30));
+        }
+        std::thread::sleep(Duration::from_millis(200));
+        if let Some(pid) = child.process_id() {
+            peak = peak.max(peak_rss(pid));
+        }
+        writer.write_all(b"q").unwrap();
+        let _ = child.wait();
+    }
+    (times, peak)
+}
+
+/// VmHWM of a running process, in bytes (Linux); 0 where unknown.
+fn peak_rss(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        .map_or(0, |kb| kb * 1024)
+}
+
+/// What a user might pick instead: Taskwarrior holding as many items, `task list`
+/// against `saksgang list`. Only where `task` is installed.
+fn compare_with_taskwarrior(n: usize, dir: &Path, db: &Path) {
+    if Command::new("task").arg("--version").output().is_err() {
+        println!("  taskwarrior: not installed (apt-get install taskwarrior), no comparison");
+        return;
+    }
+    let data = dir.join("task");
+    std::fs::create_dir_all(&data).unwrap();
+    let rc = dir.join("taskrc");
+    std::fs::write(&rc, format!("data.location={}\nconfirmation=off\nverbose=nothing\ngc=off\n", data.display()))
+        .unwrap();
+    let mut import = String::from("[");
+    for i in 0..n {
+        let sep = if i == 0 { "" } else { "," };
+        import.push_str(&format!(
+            "{sep}{{\"description\":\"Demo-sak {i}\",\"status\":\"pending\",\"entry\":\"20260101T000000Z\",\"due\":\"20261201T000000Z\",\"project\":\"skole{}\"}}",
+            i % 8
+        ));
+    }
+    import.push(']');
+    let file = dir.join("tasks.json");
+    std::fs::write(&file, import).unwrap();
+    let task = |args: &[&str]| {
+        let started = Instant::now();
+        let out = Command::new("task").env("TASKRC", &rc).args(args).output().unwrap();
+        (ms(started.elapsed()), out.status.success())
+    };
+    let (import_ms, ok) = task(&["import", file.to_str().unwrap()]);
+    if !ok {
+        println!("  taskwarrior: import failed, no comparison");
+        return;
+    }
+    let (task_list, _) = task(&["rc.report.list.limit=0", "list"]);
+    let started = Instant::now();
+    Command::new(BIN).args(["list", "--today", TODAY]).arg("--db").arg(db).output().unwrap();
+    let saksgang_list = ms(started.elapsed());
+    println!(
+        "  taskwarrior {n} items: import {import_ms:.0} ms; `task list` {task_list:.0} ms vs `saksgang list` {saksgang_list:.0} ms"
+    );
+}
+
+fn ms(duration: Duration) -> f64 {
+    duration.as_secs_f64() * 1000.0
+}
+
+fn median(times: &[f64]) -> f64 {
+    let mut sorted = times.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    sorted[sorted.len() / 2]
+}
+
+fn worst(times: &[f64]) -> f64 {
+    times.iter().copied().fold(0.0, f64::max)
+}
