@@ -133,10 +133,10 @@ fn queries(db: &Path) {
     let store = Store::open(db, "bench").unwrap();
     let start = CaseQuery { status: StatusFilter::Open, order: Order::Urgency, ..CaseQuery::default() };
     let list = CaseQuery { status: StatusFilter::Open, order: Order::Newest, ..CaseQuery::default() };
-    let total = store.count_cases(&list).unwrap();
+    let total = store.count_cases(&list, None).unwrap();
     let search = CaseQuery { search: "bjørkelia".into(), ..list.clone() };
     println!("  queries, 50 runs each                  median    worst  [≤ 10]");
-    let runs: [(&str, Query); 7] = [
+    let runs: [(&str, Query); 8] = [
         (
             "stage counts",
             Box::new(|| {
@@ -146,7 +146,7 @@ fn queries(db: &Path) {
         (
             "start: count open",
             Box::new(|| {
-                black_box(store.count_cases(&start).unwrap());
+                black_box(store.count_cases(&start, None).unwrap());
             }),
         ),
         (
@@ -170,7 +170,13 @@ fn queries(db: &Path) {
         (
             "search: count",
             Box::new(|| {
-                black_box(store.count_cases(&search).unwrap());
+                black_box(store.count_cases(&search, Some(1001)).unwrap());
+            }),
+        ),
+        (
+            "search: count (all)",
+            Box::new(|| {
+                black_box(store.count_cases(&search, None).unwrap());
             }),
         ),
         (

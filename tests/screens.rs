@@ -324,3 +324,25 @@ fn control_c_quits_from_a_form() {
     app.handle_event(&Event::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)));
     assert!(app.quit);
 }
+
+#[test]
+fn a_broad_search_counts_to_a_cap_and_the_rest_on_the_way_to_the_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let settings = settings(dir.path(), Lang::Nb);
+    let mut store = Store::open(&settings.db_path, &settings.actor).unwrap();
+    store.create_with_history(&saksgang::demo::demo_cases(1500, settings.today, 5), settings.today).unwrap();
+    let mut app = App::new(store, &settings, SMALL).unwrap();
+    press(&mut app, KeyCode::Char('l'));
+    press(&mut app, KeyCode::Char('a'));
+    press(&mut app, KeyCode::Char('/'));
+    type_text(&mut app, "demo");
+    assert!(app.list.total_capped);
+    let text: String = draw(&app, SMALL).backend().buffer().content().iter().map(|c| c.symbol()).collect();
+    assert!(text.contains("1000+ saker"), "{text}");
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::End);
+    assert!(!app.list.total_capped);
+    assert_eq!(app.list.total, 1500);
+    assert_eq!(app.list.selected, 1499);
+    assert!(app.list.selected_row().is_some());
+}

@@ -221,10 +221,10 @@ fn the_start_query_puts_the_most_urgent_first_and_skips_closed_cases() {
     assert_eq!(schools, ["Bakken skole", "Dalen skole", "Øvre skole", "Åsen skole"]);
     assert_eq!(rows[0].next_due, Some(d(2026, 10, 1)));
     assert_eq!(rows[3].next_due, None);
-    assert_eq!(store.count_cases(&query).unwrap(), 4);
+    assert_eq!(store.count_cases(&query, None).unwrap(), 4);
 
     let due_within_7 = CaseQuery { due_by: Some(d(2026, 11, 30)), ..query.clone() };
-    assert_eq!(store.count_cases(&due_within_7).unwrap(), 2);
+    assert_eq!(store.count_cases(&due_within_7, None).unwrap(), 2);
     // Paging gives the same rows as one long read.
     let paged: Vec<_> =
         (0..4).flat_map(|i| store.list_cases(&query, i, 1).unwrap()).map(|r| r.school).collect::<Vec<_>>();
@@ -235,7 +235,7 @@ fn the_start_query_puts_the_most_urgent_first_and_skips_closed_cases() {
 fn list_filters_by_status_stage_and_search_words() {
     let (_dir, mut store) = temp_store();
     mixed(&mut store);
-    let count = |q: CaseQuery| store.count_cases(&q).unwrap();
+    let count = |q: CaseQuery| store.count_cases(&q, None).unwrap();
     assert_eq!(count(CaseQuery { status: StatusFilter::All, ..CaseQuery::default() }), 5);
     assert_eq!(count(CaseQuery { status: StatusFilter::Closed, ..CaseQuery::default() }), 1);
     assert_eq!(count(CaseQuery { stage: Some(Stage::Meeting1), ..CaseQuery::default() }), 3);
@@ -282,4 +282,74 @@ fn a_whole_process_through_the_store() {
     assert_eq!(done.stage(), Stage::Referred);
     let row = &store.list_cases(&CaseQuery::default(), 0, 1).unwrap()[0];
     assert_eq!((row.stage, row.next_due), (Stage::Referred, None));
+}
+
+#[test]
+fn stage_counts_kept_by_triggers_match_a_full_count() {
+    let (dir, mut store) = temp_store();
+    mixed(&mut store);
+    let demo = saksgang::demo::demo_cases(300, today(), 11);
+    store.create_with_history(&demo, today()).unwrap();
+    let first = store.case_by_reference("2026-001").unwrap().unwrap();
+    store.apply(first.id, &Action::Close { date: today(), reason: "x".into() }, today()).unwrap();
+    store.apply(first.id, &Action::Reopen { date: today(), reason: "y".into() }, today()).unwrap();
+    let kept = store.stage_counts().unwrap();
+
+    let conn = Connection::open(dir.path().join("nested/folder/saksgang.db")).unwrap();
+    let mut closed = 0u64;
+    let mut open = std::collections::HashMap::new();
+    let mut stmt = conn.prepare("SELECT status, stage, count(*) FROM cases GROUP BY status, stage").unwrap();
+    let rows =
+        stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?))).unwrap();
+    for row in rows {
+        let (status, stage, n) = row.unwrap();
+        if status == "closed" {
+            closed += n as u64;
+        } else {
+            open.insert(stage, n as u64);
+        }
+    }
+    assert_eq!(kept.closed, closed);
+    let code = |s: Stage| serde_json::to_value(s).unwrap().as_str().unwrap().to_string();
+    for (stage, n) in kept.per_stage {
+        assert_eq!(open.get(&code(stage)).copied().unwrap_or(0), n, "{stage:?}");
+    }
+}
+
+#[test]
+fn search_finds_parts_of_words_through_the_index_and_short_words_by_scanning() {
+    let (_dir, mut store) = temp_store();
+    mixed(&mut store);
+    let mut quoted = details("Skolen \"Nord\" 100% (test)");
+    quoted.grade = "7B".into();
+    let quoted = store.create_case(quoted, today(), today()).unwrap();
+    let search = |text: &str| CaseQuery { search: text.into(), ..CaseQuery::default() };
+    let count = |store: &Store, text: &str| store.count_cases(&search(text), None).unwrap();
+    assert_eq!(count(&store, "akke"), 1, "inside a word: Bakken");
+    assert_eq!(count(&store, "ÅSE"), 5, "the teacher Åse, upper case");
+    assert_eq!(count(&store, "\"nord\""), 1, "quotes are text, not syntax");
+    assert_eq!(count(&store, "100%"), 1);
+    assert_eq!(count(&store, "(test) AND"), 0, "operators are text too");
+    assert_eq!(count(&store, "7b"), 1, "two letters: scanned");
+    assert_eq!(count(&store, "7b nord"), 1, "a short and a long word together");
+    assert_eq!(count(&store, "7b bakken"), 0);
+    let row = store.list_cases(&search("nord 7b"), 0, 10).unwrap();
+    assert_eq!(row.iter().map(|r| r.id).collect::<Vec<_>>(), [quoted.id]);
+
+    // The index follows edits.
+    let mut renamed = quoted.details.clone();
+    renamed.school = "Sørvik skole".into();
+    store.apply(quoted.id, &Action::Edit(renamed), today()).unwrap();
+    assert_eq!(count(&store, "nord"), 0);
+    assert_eq!(count(&store, "sørvik"), 1);
+}
+
+#[test]
+fn a_capped_count_stops_at_the_cap() {
+    let (_dir, mut store) = temp_store();
+    mixed(&mut store);
+    let query = CaseQuery { search: "skole".into(), status: StatusFilter::All, ..CaseQuery::default() };
+    assert_eq!(store.count_cases(&query, None).unwrap(), 5);
+    assert_eq!(store.count_cases(&query, Some(3)).unwrap(), 3);
+    assert_eq!(store.count_cases(&query, Some(10)).unwrap(), 5);
 }

@@ -272,38 +272,88 @@ fn case_row_from_row(row: &Row) -> rusqlite::Result<CaseRow> {
     })
 }
 
-/// The WHERE and ORDER BY of a query, with its parameters (all text).
-fn query_sql(query: &CaseQuery) -> (String, Vec<String>) {
-    let mut conditions = Vec::new();
-    let mut params = Vec::new();
-    match query.status {
-        StatusFilter::Open => conditions.push("status = 'open'".to_string()),
-        StatusFilter::Closed => conditions.push("status = 'closed'".to_string()),
-        StatusFilter::All => {}
+/// Search words shorter than this cannot use the trigram index and are matched by
+/// scanning instead.
+const TRIGRAM: usize = 3;
+
+/// The parts of a query's SQL, with its parameters (all text).
+struct QuerySql {
+    /// Conditions on `cases`, joined with AND.
+    conditions: Vec<String>,
+    params: Vec<String>,
+    /// The parameter number of the trigram MATCH expression, if any word uses it.
+    fts_param: Option<usize>,
+    order: &'static str,
+}
+
+impl QuerySql {
+    fn new(query: &CaseQuery) -> QuerySql {
+        let mut sql = QuerySql { conditions: Vec::new(), params: Vec::new(), fts_param: None, order: "" };
+        match query.status {
+            StatusFilter::Open => sql.conditions.push("cases.status = 'open'".to_string()),
+            StatusFilter::Closed => sql.conditions.push("cases.status = 'closed'".to_string()),
+            StatusFilter::All => {}
+        }
+        if let Some(stage) = query.stage {
+            let n = sql.param(stage_code(stage).to_string());
+            sql.conditions.push(format!("cases.stage = ?{n}"));
+        }
+        if let Some(due_by) = query.due_by {
+            let n = sql.param(iso_date(due_by));
+            sql.conditions.push(format!("cases.due_sort <= ?{n}"));
+        }
+        let words: Vec<String> = query.search.split_whitespace().map(str::to_lowercase).collect();
+        let (long, short): (Vec<&String>, Vec<&String>) = words.iter().partition(|w| w.chars().count() >= TRIGRAM);
+        if !long.is_empty() {
+            // Every word a quoted phrase (quotes doubled): FTS5 reads no operators in it.
+            let phrases: Vec<String> = long.iter().map(|w| format!("\"{}\"", w.replace('"', "\"\""))).collect();
+            sql.fts_param = Some(sql.param(phrases.join(" ")));
+        }
+        for word in short {
+            let escaped = word.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+            let n = sql.param(format!("%{escaped}%"));
+            sql.conditions.push(format!("cases.search_text LIKE ?{n} ESCAPE '\\'"));
+        }
+        sql.order = match query.order {
+            Order::Urgency => " ORDER BY due_sort, ref_year, ref_seq",
+            Order::Newest => " ORDER BY ref_year DESC, ref_seq DESC",
+        };
+        sql
     }
-    if let Some(stage) = query.stage {
-        params.push(stage_code(stage).to_string());
-        conditions.push(format!("stage = ?{}", params.len()));
+
+    fn param(&mut self, value: String) -> usize {
+        self.params.push(value);
+        self.params.len()
     }
-    if let Some(due_by) = query.due_by {
-        params.push(iso_date(due_by));
-        conditions.push(format!("due_sort <= ?{}", params.len()));
+
+    fn where_clause(conditions: &[String]) -> String {
+        if conditions.is_empty() { String::new() } else { format!(" WHERE {}", conditions.join(" AND ")) }
     }
-    for word in query.search.split_whitespace() {
-        let escaped = word.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-        params.push(format!("%{escaped}%"));
-        conditions.push(format!("search_text LIKE ?{} ESCAPE '\\'", params.len()));
+
+    /// `FROM … WHERE …` that walks `cases` in the index order of the list and
+    /// checks each row against the search: early out when matches are many.
+    fn from_cases(&self) -> String {
+        let mut conditions = self.conditions.clone();
+        if let Some(n) = self.fts_param {
+            conditions.push(format!("cases.key IN (SELECT rowid FROM cases_search WHERE cases_search MATCH ?{n})"));
+        }
+        format!(" FROM cases{}", Self::where_clause(&conditions))
     }
-    let mut sql = String::new();
-    if !conditions.is_empty() {
-        sql.push_str(" WHERE ");
-        sql.push_str(&conditions.join(" AND "));
+
+    /// `FROM … WHERE …` that starts from the search index: cost follows the matches.
+    fn from_matches(&self) -> String {
+        match self.fts_param {
+            Some(n) => {
+                let mut conditions = vec![format!("cases_search MATCH ?{n}")];
+                conditions.extend(self.conditions.iter().cloned());
+                format!(
+                    " FROM cases_search CROSS JOIN cases ON cases.key = cases_search.rowid{}",
+                    Self::where_clause(&conditions)
+                )
+            }
+            None => self.from_cases(),
+        }
     }
-    sql.push_str(match query.order {
-        Order::Urgency => " ORDER BY due_sort, ref_year, ref_seq",
-        Order::Newest => " ORDER BY ref_year DESC, ref_seq DESC",
-    });
-    (sql, params)
 }
 
 impl Store {
@@ -364,30 +414,35 @@ impl Store {
         load_case(&self.conn, "id", &id.to_string())
     }
 
-    pub fn count_cases(&self, query: &CaseQuery) -> Result<u64> {
-        let (sql, params) = query_sql(query);
-        let sql = format!("SELECT count(*) FROM cases{}", sql.split(" ORDER BY").next().unwrap_or_default());
-        let count: i64 = self.conn.prepare_cached(&sql)?.query_row(params_from_iter(params), |r| r.get(0))?;
+    /// How many cases match, counting no further than `cap` when one is given
+    /// (a search matching half the municipality need not be counted while typing).
+    pub fn count_cases(&self, query: &CaseQuery, cap: Option<u64>) -> Result<u64> {
+        let sql = QuerySql::new(query);
+        let from = sql.from_matches();
+        let text = match cap {
+            Some(cap) => format!("SELECT count(*) FROM (SELECT 1{from} LIMIT {cap})"),
+            None => format!("SELECT count(*){from}"),
+        };
+        let count: i64 = self.conn.prepare_cached(&text)?.query_row(params_from_iter(sql.params), |r| r.get(0))?;
         Ok(count as u64)
     }
 
     /// One page of a list, as the screens show it.
     pub fn list_cases(&self, query: &CaseQuery, offset: u64, limit: u64) -> Result<Vec<CaseRow>> {
-        let (sql, mut params) = query_sql(query);
-        params.push(limit.to_string());
-        params.push(offset.to_string());
-        let n = params.len();
-        let sql = format!("SELECT {ROW_COLUMNS} FROM cases{sql} LIMIT ?{} OFFSET ?{n}", n - 1);
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map(params_from_iter(params), case_row_from_row)?;
+        let mut sql = QuerySql::new(query);
+        let limit_n = sql.param(limit.to_string());
+        let offset_n = sql.param(offset.to_string());
+        let text = format!("SELECT {ROW_COLUMNS}{}{} LIMIT ?{limit_n} OFFSET ?{offset_n}", sql.from_cases(), sql.order);
+        let mut stmt = self.conn.prepare_cached(&text)?;
+        let rows = stmt.query_map(params_from_iter(sql.params), case_row_from_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// Whole cases with their meetings, for output to scripts; streamed through `each`.
     pub fn for_each_case(&self, query: &CaseQuery, mut each: impl FnMut(Case) -> Result<()>) -> Result<()> {
-        let (sql, params) = query_sql(query);
-        let mut stmt = self.conn.prepare(&format!("SELECT {CASE_COLUMNS} FROM cases{sql}"))?;
-        let mut rows = stmt.query(params_from_iter(params))?;
+        let sql = QuerySql::new(query);
+        let mut stmt = self.conn.prepare(&format!("SELECT {CASE_COLUMNS}{}{}", sql.from_cases(), sql.order))?;
+        let mut rows = stmt.query(params_from_iter(sql.params))?;
         while let Some(row) = rows.next()? {
             let mut case = case_from_row(row)?;
             load_meetings(&self.conn, &mut case)?;
@@ -398,7 +453,7 @@ impl Store {
 
     /// Open cases per stage, and how many are closed.
     pub fn stage_counts(&self) -> Result<StageCounts> {
-        let mut stmt = self.conn.prepare_cached("SELECT status, stage, count(*) FROM cases GROUP BY status, stage")?;
+        let mut stmt = self.conn.prepare_cached("SELECT status, stage, n FROM stage_counts")?;
         let mut counts = StageCounts { per_stage: ALL_STAGES.iter().map(|s| (*s, 0)).collect(), closed: 0 };
         let mut rows = stmt.query([])?;
         while let Some(row) = rows.next()? {

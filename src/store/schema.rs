@@ -9,7 +9,8 @@ pub const MIGRATIONS: &[&str] = &[
     // 1: cases, their meetings, and the audit trail.
     r#"
     CREATE TABLE cases (
-        id              TEXT PRIMARY KEY,                -- UUID, stable across machines
+        key             INTEGER PRIMARY KEY,             -- local and stable: the search index refers to it
+        id              TEXT NOT NULL UNIQUE,            -- UUID, stable across machines
         reference       TEXT NOT NULL UNIQUE,            -- e.g. 2026-014
         ref_year        INTEGER NOT NULL,
         ref_seq         INTEGER NOT NULL,
@@ -39,6 +40,44 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE INDEX cases_by_status_ref ON cases (status, ref_year, ref_seq);
     CREATE INDEX cases_by_status_stage_ref ON cases (status, stage, ref_year, ref_seq);
     CREATE INDEX cases_by_status_due ON cases (status, due_sort, ref_year, ref_seq);
+
+    -- Search by any part of a word: a trigram index over cases.search_text, kept
+    -- in step by triggers.
+    CREATE VIRTUAL TABLE cases_search USING fts5 (
+        search_text, content = 'cases', content_rowid = 'key', tokenize = 'trigram'
+    );
+    CREATE TRIGGER cases_search_insert AFTER INSERT ON cases BEGIN
+        INSERT INTO cases_search (rowid, search_text) VALUES (new.key, new.search_text);
+    END;
+    CREATE TRIGGER cases_search_delete AFTER DELETE ON cases BEGIN
+        INSERT INTO cases_search (cases_search, rowid, search_text) VALUES ('delete', old.key, old.search_text);
+    END;
+    CREATE TRIGGER cases_search_update AFTER UPDATE OF search_text ON cases BEGIN
+        INSERT INTO cases_search (cases_search, rowid, search_text) VALUES ('delete', old.key, old.search_text);
+        INSERT INTO cases_search (rowid, search_text) VALUES (new.key, new.search_text);
+    END;
+
+    -- Cases per status and stage for the start screen, kept by triggers so that
+    -- showing them never counts 100,000 rows.
+    CREATE TABLE stage_counts (
+        status TEXT NOT NULL,
+        stage  TEXT NOT NULL,
+        n      INTEGER NOT NULL,
+        PRIMARY KEY (status, stage)
+    ) WITHOUT ROWID;
+    CREATE TRIGGER stage_counts_insert AFTER INSERT ON cases BEGIN
+        INSERT INTO stage_counts VALUES (new.status, new.stage, 1)
+            ON CONFLICT (status, stage) DO UPDATE SET n = n + 1;
+    END;
+    CREATE TRIGGER stage_counts_delete AFTER DELETE ON cases BEGIN
+        UPDATE stage_counts SET n = n - 1 WHERE status = old.status AND stage = old.stage;
+    END;
+    CREATE TRIGGER stage_counts_update AFTER UPDATE OF status, stage ON cases
+        WHEN old.status IS NOT new.status OR old.stage IS NOT new.stage BEGIN
+        UPDATE stage_counts SET n = n - 1 WHERE status = old.status AND stage = old.stage;
+        INSERT INTO stage_counts VALUES (new.status, new.stage, 1)
+            ON CONFLICT (status, stage) DO UPDATE SET n = n + 1;
+    END;
 
     CREATE TABLE meetings (
         case_id TEXT NOT NULL REFERENCES cases (id) ON DELETE CASCADE,

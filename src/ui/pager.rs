@@ -8,10 +8,16 @@ use crate::store::{CaseQuery, CaseRow, Store};
 /// Rows fetched at a time; a screen shows at most a few dozen.
 const WINDOW: u64 = 200;
 
+/// While a search is typed, matches are counted no further than this; the rest
+/// are counted when the user moves towards the end.
+pub const SEARCH_COUNT_CAP: u64 = 1000;
+
 #[derive(Debug, Default)]
 pub struct CasePager {
     pub query: CaseQuery,
     pub total: u64,
+    /// `total` stopped at the cap: there are more.
+    pub total_capped: bool,
     pub selected: u64,
     /// The first row on screen.
     pub top: u64,
@@ -26,7 +32,12 @@ impl CasePager {
 
     /// Counts again and reloads, keeping the selection where it can be.
     pub fn refresh(&mut self, store: &Store, height: u64) -> Result<()> {
-        self.total = store.count_cases(&self.query)?;
+        let cap = (!self.query.search.trim().is_empty()).then_some(SEARCH_COUNT_CAP + 1);
+        self.total = store.count_cases(&self.query, cap)?;
+        self.total_capped = cap.is_some_and(|c| self.total >= c);
+        if self.total_capped {
+            self.total = SEARCH_COUNT_CAP;
+        }
         self.rows.clear();
         self.select(store, self.selected, height)
     }
@@ -34,6 +45,10 @@ impl CasePager {
     /// Moves the selection to `index` (clamped) and keeps it on screen.
     pub fn select(&mut self, store: &Store, index: u64, height: u64) -> Result<()> {
         let height = height.max(1);
+        if self.total_capped && index.saturating_add(height) >= self.total {
+            self.total = store.count_cases(&self.query, None)?;
+            self.total_capped = false;
+        }
         self.selected = index.min(self.total.saturating_sub(1));
         if self.selected < self.top {
             self.top = self.selected;
