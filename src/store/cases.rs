@@ -332,7 +332,7 @@ impl QuerySql {
 
     /// `FROM … WHERE …` that walks `cases` in the index order of the list and
     /// checks each row against the search: early out when matches are many.
-    fn from_cases(&self) -> String {
+    fn source_by_list_order(&self) -> String {
         let mut conditions = self.conditions.clone();
         if let Some(n) = self.fts_param {
             conditions.push(format!("cases.key IN (SELECT rowid FROM cases_search WHERE cases_search MATCH ?{n})"));
@@ -341,7 +341,7 @@ impl QuerySql {
     }
 
     /// `FROM … WHERE …` that starts from the search index: cost follows the matches.
-    fn from_matches(&self) -> String {
+    fn source_by_matches(&self) -> String {
         match self.fts_param {
             Some(n) => {
                 let mut conditions = vec![format!("cases_search MATCH ?{n}")];
@@ -351,7 +351,7 @@ impl QuerySql {
                     Self::where_clause(&conditions)
                 )
             }
-            None => self.from_cases(),
+            None => self.source_by_list_order(),
         }
     }
 }
@@ -418,7 +418,7 @@ impl Store {
     /// (a search matching half the municipality need not be counted while typing).
     pub fn count_cases(&self, query: &CaseQuery, cap: Option<u64>) -> Result<u64> {
         let sql = QuerySql::new(query);
-        let from = sql.from_matches();
+        let from = sql.source_by_matches();
         let text = match cap {
             Some(cap) => format!("SELECT count(*) FROM (SELECT 1{from} LIMIT {cap})"),
             None => format!("SELECT count(*){from}"),
@@ -432,7 +432,11 @@ impl Store {
         let mut sql = QuerySql::new(query);
         let limit_n = sql.param(limit.to_string());
         let offset_n = sql.param(offset.to_string());
-        let text = format!("SELECT {ROW_COLUMNS}{}{} LIMIT ?{limit_n} OFFSET ?{offset_n}", sql.from_cases(), sql.order);
+        let text = format!(
+            "SELECT {ROW_COLUMNS}{}{} LIMIT ?{limit_n} OFFSET ?{offset_n}",
+            sql.source_by_list_order(),
+            sql.order
+        );
         let mut stmt = self.conn.prepare_cached(&text)?;
         let rows = stmt.query_map(params_from_iter(sql.params), case_row_from_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -441,7 +445,8 @@ impl Store {
     /// Whole cases with their meetings, for output to scripts; streamed through `each`.
     pub fn for_each_case(&self, query: &CaseQuery, mut each: impl FnMut(Case) -> Result<()>) -> Result<()> {
         let sql = QuerySql::new(query);
-        let mut stmt = self.conn.prepare(&format!("SELECT {CASE_COLUMNS}{}{}", sql.from_cases(), sql.order))?;
+        let mut stmt =
+            self.conn.prepare(&format!("SELECT {CASE_COLUMNS}{}{}", sql.source_by_list_order(), sql.order))?;
         let mut rows = stmt.query(params_from_iter(sql.params))?;
         while let Some(row) = rows.next()? {
             let mut case = case_from_row(row)?;
