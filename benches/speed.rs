@@ -5,14 +5,10 @@
 //! the running program. It measures and prints; it never fails on a time.
 
 use std::hint::black_box;
-use std::io::{Read, Write};
-use std::num::NonZeroU16;
 use std::path::Path;
 use std::process::Command;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
@@ -20,6 +16,10 @@ use saksgang::config::Settings;
 use saksgang::i18n::Lang;
 use saksgang::store::{CaseQuery, Order, StatusFilter, Store};
 use saksgang::ui::{App, Theme, render};
+
+#[path = "../tests/common/pty.rs"]
+mod pty;
+use pty::Session;
 
 const BIN: &str = env!("CARGO_BIN_EXE_saksgang");
 const TODAY: &str = "2026-11-23";
@@ -115,14 +115,19 @@ fn key_latency(label: &str, app: &mut App, terminal: &mut Terminal<TestBackend>,
     let theme = Theme::plain();
     terminal.draw(|f| render(app, &theme, f)).unwrap();
     let mut times = Vec::with_capacity(PRESSES);
+    let mut slowest = (0.0, KeyCode::Null);
     for i in 0..PRESSES {
-        let event = Event::Key(press(i));
+        let key = press(i);
         let started = Instant::now();
-        app.handle_event(&event);
+        app.handle_event(&Event::Key(key));
         terminal.draw(|f| render(app, &theme, f)).unwrap();
-        times.push(ms(started.elapsed()));
+        let took = ms(started.elapsed());
+        if took > slowest.0 {
+            slowest = (took, key.code);
+        }
+        times.push(took);
     }
-    println!("    {label:<28} {:>8.2} {:>8.2}", median(&times), worst(&times));
+    println!("    {label:<28} {:>8.2} {:>8.2}  (slowest: {:?})", median(&times), worst(&times), slowest.1);
 }
 
 /// One query to time.
@@ -204,51 +209,22 @@ fn run_in_pty(db: &Path) -> (Vec<f64>, u64) {
     let mut times = Vec::new();
     let mut peak = 0;
     for _ in 0..5 {
-        let pair =
-            native_pty_system().openpty(PtySize { rows: 24, cols: 80, pixel_width: 0, pixel_height: 0 }).unwrap();
-        let mut command = CommandBuilder::new(BIN);
-        command.arg("--db");
-        command.arg(db);
-        command.args(["--today", TODAY]);
-        command.env("TERM", "xterm-256color");
-        command.env("SAKSGANG_CONFIG", db.with_file_name("none.toml"));
         let started = Instant::now();
-        let mut child = pair.slave.spawn_command(command).unwrap();
-        drop(pair.slave);
-        let mut reader = pair.master.try_clone_reader().unwrap();
-        let mut writer = pair.master.take_writer().unwrap();
-        let screen =
-            Arc::new(Mutex::new(vt100::Parser::new(NonZeroU16::new(24).unwrap(), NonZeroU16::new(80).unwrap(), 0)));
-        let sink = Arc::clone(&screen);
-        std::thread::spawn(move || {
-            let _master = pair.master;
-            let mut buf = [0u8; 8192];
-            while let Ok(count) = reader.read(&mut buf) {
-                if count == 0 {
-                    break;
-                }
-                sink.lock().unwrap().process(&buf[..count]);
-            }
-        });
-        // Complete: the footer (drawn last) and the first row of the list are there.
-        let complete = |s: &vt100::Screen| s.contents().contains("q avslutt") && s.contents().contains('▶');
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while !complete(screen.lock().unwrap().screen()) {
-            assert!(Instant::now() < deadline, "no first frame");
-            std::thread::sleep(Duration::from_micros(200));
-        }
+        let mut session = Session::start(db);
+        // Complete: the footer (drawn last) and the selected first row are there.
+        session.wait_for("q avslutt");
+        session.wait_for("▶");
         times.push(ms(started.elapsed()));
         // Use it a little (scroll, page, search, open) before reading its peak memory.
         for keys in ["l", "jjjjjjjjjj", "\x1b[6~\x1b[6~\x1b[6~", "G", "/", "ø", "r", "n", "\r", "g", "\r", "\x1b"] {
-            writer.write_all(keys.as_bytes()).unwrap();
-            std::thread::sleep(Duration::from_millis(30));
+            session.send(keys);
         }
         std::thread::sleep(Duration::from_millis(200));
-        if let Some(pid) = child.process_id() {
+        if let Some(pid) = session.process_id() {
             peak = peak.max(peak_rss(pid));
         }
-        writer.write_all(b"q").unwrap();
-        let _ = child.wait();
+        session.send("q");
+        session.wait_for_exit();
     }
     (times, peak)
 }

@@ -1,85 +1,12 @@
 //! The real binary in a pseudo-terminal: keys in, screen read through vt100.
 
-use std::io::{Read, Write};
-use std::num::NonZeroU16;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+// Shared with the benchmark, which uses parts these tests do not.
+#[allow(dead_code)]
+mod common;
 
-use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+use std::time::Duration;
 
-struct Session {
-    screen: Arc<Mutex<vt100::Parser>>,
-    writer: Box<dyn Write + Send>,
-    child: Box<dyn portable_pty::Child + Send + Sync>,
-}
-
-impl Session {
-    fn start(db: &std::path::Path) -> Session {
-        let pair = native_pty_system()
-            .openpty(PtySize { rows: 24, cols: 80, pixel_width: 0, pixel_height: 0 })
-            .expect("a pseudo-terminal");
-        let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_saksgang"));
-        command.arg("--db");
-        command.arg(db);
-        command.args(["--today", "2026-11-23"]);
-        command.env("TERM", "xterm-256color");
-        command.env("SAKSGANG_CONFIG", db.with_file_name("none.toml"));
-        command.env_remove("SAKSGANG_LANG");
-        let child = pair.slave.spawn_command(command).expect("the program starts");
-        drop(pair.slave);
-        let mut reader = pair.master.try_clone_reader().unwrap();
-        let writer = pair.master.take_writer().unwrap();
-        let screen =
-            Arc::new(Mutex::new(vt100::Parser::new(NonZeroU16::new(24).unwrap(), NonZeroU16::new(80).unwrap(), 0)));
-        let sink = Arc::clone(&screen);
-        // Drained on its own thread so the program never blocks on a full pty.
-        std::thread::spawn(move || {
-            let _master = pair.master;
-            let mut buf = [0u8; 4096];
-            while let Ok(n) = reader.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                sink.lock().unwrap().process(&buf[..n]);
-            }
-        });
-        Session { screen, writer, child }
-    }
-
-    fn contents(&self) -> String {
-        self.screen.lock().unwrap().screen().contents()
-    }
-
-    fn wait_for(&self, text: &str) {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while Instant::now() < deadline {
-            if self.contents().contains(text) {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        panic!("{text:?} never appeared; the screen:\n{}", self.contents());
-    }
-
-    fn send(&mut self, bytes: &str) {
-        self.writer.write_all(bytes.as_bytes()).unwrap();
-        self.writer.flush().unwrap();
-        // Give the event loop a moment, as a person would.
-        std::thread::sleep(Duration::from_millis(60));
-    }
-
-    fn wait_for_exit(&mut self) -> portable_pty::ExitStatus {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while Instant::now() < deadline {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                return status;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        self.child.kill().ok();
-        panic!("the program did not quit; the screen:\n{}", self.contents());
-    }
-}
+use common::pty::Session;
 
 const TAB: &str = "\t";
 const ENTER: &str = "\r";
