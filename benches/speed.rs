@@ -95,6 +95,7 @@ fn measure(n: usize) {
         i => key(KeyCode::Char(word[i % word.len()])),
     });
     app.handle_event(&Event::Key(key(KeyCode::Esc)));
+    short_word_search(&mut app, &mut terminal);
     key_latency("open case / back", &mut app, &mut terminal, |i| {
         key(if i % 2 == 0 { KeyCode::Enter } else { KeyCode::Esc })
     });
@@ -132,6 +133,26 @@ fn key_latency(label: &str, app: &mut App, terminal: &mut Terminal<TestBackend>,
 
 /// One query to time.
 type Query<'a> = Box<dyn Fn() + 'a>;
+
+/// A search word too short for the index runs when typing pauses: the time from
+/// that pause to the frame with its results.
+fn short_word_search(app: &mut App, terminal: &mut Terminal<TestBackend>) {
+    let theme = Theme::plain();
+    let words = ["7b", "bj", "gu", "ø", "1.", "j", "zq", "a"];
+    let mut times = Vec::new();
+    for round in 0..PRESSES {
+        app.handle_event(&Event::Key(key(KeyCode::Char('/'))));
+        for c in words[round % words.len()].chars() {
+            app.handle_event(&Event::Key(key(KeyCode::Char(c))));
+        }
+        let started = Instant::now();
+        app.on_idle();
+        terminal.draw(|f| render(app, &theme, f)).unwrap();
+        times.push(ms(started.elapsed()));
+        app.handle_event(&Event::Key(key(KeyCode::Esc)));
+    }
+    println!("    {:<28} {:>8.2} {:>8.2}  (after the pause)", "search: 1-2 letter word", median(&times), worst(&times));
+}
 
 /// The queries behind the screens, each timed over repeated runs.
 fn queries(db: &Path) {

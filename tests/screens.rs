@@ -130,6 +130,12 @@ fn case_list_with_a_search() {
     snapshot("list", &draw(&app, SMALL));
     press(&mut app, KeyCode::Char('/'));
     type_text(&mut app, "ÅS");
+    // Two letters are too short for the index: the search waits for a pause in typing.
+    assert!(app.search_pending);
+    assert_eq!(app.list.total, 4);
+    assert_eq!(app.idle_after(), Some(saksgang::ui::SEARCH_PAUSE));
+    app.on_idle();
+    assert!(!app.search_pending);
     assert_eq!(app.list.total, 3, "Åse Ødegård, Kåre Ås and Granåsen");
     snapshot("list_search", &draw(&app, SMALL));
     // Typing q and j in the search field types them; it neither quits nor moves.
@@ -345,4 +351,27 @@ fn a_broad_search_counts_to_a_cap_and_the_rest_on_the_way_to_the_end() {
     assert_eq!(app.list.total, 1500);
     assert_eq!(app.list.selected, 1499);
     assert!(app.list.selected_row().is_some());
+}
+
+#[test]
+fn a_search_of_long_words_applies_at_once_and_enter_applies_a_short_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app_with_cases(dir.path(), Lang::Nb, SMALL);
+    press(&mut app, KeyCode::Char('l'));
+    press(&mut app, KeyCode::Char('/'));
+    type_text(&mut app, "fjord");
+    assert!(!app.search_pending);
+    assert_eq!(app.list.total, 1);
+    assert_eq!(app.idle_after(), None);
+    for _ in 0..5 {
+        press(&mut app, KeyCode::Backspace);
+    }
+    type_text(&mut app, "7b");
+    assert!(app.search_pending);
+    let text: String = draw(&app, SMALL).backend().buffer().content().iter().map(|c| c.symbol()).collect();
+    assert!(text.contains("Søk: 7b · … saker"), "{text}");
+    press(&mut app, KeyCode::Enter);
+    assert!(!app.search_pending);
+    assert!(app.search.is_none());
+    assert_eq!(app.list.total, 1, "Fjordtun 7B");
 }

@@ -276,6 +276,11 @@ fn case_row_from_row(row: &Row) -> rusqlite::Result<CaseRow> {
 /// scanning instead.
 const TRIGRAM: usize = 3;
 
+/// Whether every word of a search can use the trigram index (short words scan).
+pub fn search_uses_index(search: &str) -> bool {
+    search.split_whitespace().all(|w| w.chars().count() >= TRIGRAM)
+}
+
 /// The parts of a query's SQL, with its parameters (all text).
 struct QuerySql {
     /// Conditions on `cases`, joined with AND.

@@ -10,7 +10,7 @@ use anyhow::{Context, Result};
 use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction};
 
 pub use audit::AuditEntry;
-pub use cases::{CaseQuery, CaseRow, Order, StageCounts, StatusFilter};
+pub use cases::{CaseQuery, CaseRow, Order, StageCounts, StatusFilter, search_uses_index};
 pub use schema::current_version;
 
 /// Why a file was not opened. Nothing in the file is changed in any of these cases.

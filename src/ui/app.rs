@@ -13,7 +13,7 @@ use super::pager::CasePager;
 use crate::config::Settings;
 use crate::domain::{Action, Case, DateError, MeetingNo, RuleError, Stage, parse_date};
 use crate::i18n::Catalog;
-use crate::store::{AuditEntry, CaseQuery, Order, StageCounts, StatusFilter, Store};
+use crate::store::{AuditEntry, CaseQuery, Order, StageCounts, StatusFilter, Store, search_uses_index};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Screen {
@@ -42,6 +42,9 @@ pub enum Pending {
     DiscardForm,
 }
 
+/// A search with words too short for the index waits this long for more typing.
+pub const SEARCH_PAUSE: std::time::Duration = std::time::Duration::from_millis(150);
+
 /// Rows of the screen that are not list rows: header, column titles, status, keys.
 const CHROME_ROWS: u16 = 6;
 
@@ -56,6 +59,9 @@ pub struct App {
     pub list: CasePager,
     /// The search field while `/` is active.
     pub search: Option<Input>,
+    /// The typed search has words too short for the index: it is applied when
+    /// typing pauses, so that keys never wait for a scan.
+    pub search_pending: bool,
     pub detail: Option<DetailView>,
     pub form: Option<Form>,
     pub confirm: Option<Confirm>,
@@ -87,6 +93,7 @@ impl App {
                 ..CaseQuery::default()
             }),
             search: None,
+            search_pending: false,
             detail: None,
             form: None,
             confirm: None,
@@ -165,7 +172,7 @@ impl App {
                     text.chars().filter(|c| !c.is_control()).for_each(|c| {
                         search.handle(InputRequest::InsertChar(c));
                     });
-                    self.apply_search()
+                    self.search_typed()
                 } else {
                     Ok(())
                 }
@@ -335,11 +342,14 @@ impl App {
     fn handle_search_key(&mut self, key: KeyEvent) -> Result<()> {
         let Some(search) = &mut self.search else { return Ok(()) };
         match keymap::lookup(keymap::SEARCH, key) {
-            Some(Command::Submit) => self.search = None,
-            Some(_) => {
-                search.reset();
+            Some(Command::Submit) => {
+                let text = search.value().to_string();
                 self.search = None;
-                return self.apply_search();
+                self.apply_search(text)
+            }
+            Some(_) => {
+                self.search = None;
+                self.apply_search(String::new())
             }
             None => {
                 let request = match key.code {
@@ -351,15 +361,39 @@ impl App {
                     _ => return Ok(()),
                 };
                 search.handle(request);
-                return self.apply_search();
+                self.search_typed()
             }
         }
-        Ok(())
     }
 
-    /// The list follows the search text as it is typed.
-    fn apply_search(&mut self) -> Result<()> {
+    /// The list follows the search as it is typed: at once where the index
+    /// answers, after a pause in typing where words are too short for it.
+    fn search_typed(&mut self) -> Result<()> {
         let text = self.search.as_ref().map_or(String::new(), |s| s.value().to_string());
+        if search_uses_index(&text) {
+            self.apply_search(text)
+        } else {
+            self.search_pending = text != self.list.query.search;
+            Ok(())
+        }
+    }
+
+    /// How long the event loop may wait for a key before calling `on_idle`.
+    pub fn idle_after(&self) -> Option<std::time::Duration> {
+        self.search_pending.then_some(SEARCH_PAUSE)
+    }
+
+    /// Typing paused: run what was waiting for it.
+    pub fn on_idle(&mut self) {
+        if self.search_pending {
+            let text = self.search.as_ref().map_or(String::new(), |s| s.value().to_string());
+            let result = self.apply_search(text);
+            self.show(result);
+        }
+    }
+
+    fn apply_search(&mut self, text: String) -> Result<()> {
+        self.search_pending = false;
         if text != self.list.query.search {
             self.list.query.search = text;
             self.list.selected = 0;

@@ -17,7 +17,7 @@ use ratatui::crossterm::event::{self, DisableBracketedPaste, EnableBracketedPast
 use ratatui::crossterm::execute;
 use ratatui::crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode};
 
-pub use app::{App, Screen};
+pub use app::{App, SEARCH_PAUSE, Screen};
 pub use render::{MIN_SIZE, audit_text, render};
 pub use theme::Theme;
 
@@ -36,7 +36,17 @@ pub fn run(settings: &Settings) -> Result<()> {
     let events = spawn_event_reader();
     while !app.quit {
         terminal.draw(|frame| render(&app, &theme, frame))?;
-        let first = events.recv().context("the terminal closed")??;
+        let first = match app.idle_after() {
+            Some(pause) => match events.recv_timeout(pause) {
+                Ok(event) => event?,
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    app.on_idle();
+                    continue;
+                }
+                Err(mpsc::RecvTimeoutError::Disconnected) => anyhow::bail!("the terminal closed"),
+            },
+            None => events.recv().context("the terminal closed")??,
+        };
         app.handle_event(&first);
         // Take what else is waiting before drawing again, so a held key never lags.
         while let Ok(event) = events.try_recv() {

@@ -107,7 +107,13 @@ fn render_list(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let stage = query.stage.map_or(c.t("list.all_stages"), |s| c.stage(s));
     let search_text = app.search.as_ref().map_or(query.search.as_str(), |s| s.value());
     let search = c.f("list.search", &[("text", search_text)]);
-    let shown = if app.list.total_capped { format!("{}+", app.list.total) } else { app.list.total.to_string() };
+    let shown = if app.search_pending {
+        "…".to_string()
+    } else if app.list.total_capped {
+        format!("{}+", app.list.total)
+    } else {
+        app.list.total.to_string()
+    };
     let count = c.f("list.count", &[("n", &shown)]);
     let line = Line::from(vec![
         Span::raw(format!(" {} · ", c.f("list.filter_status", &[("status", status)]))),
