@@ -15,7 +15,8 @@ use crate::domain::{
     parse_date,
 };
 use crate::i18n::{Catalog, Explained};
-use crate::store::{CaseQuery, Order, StatusFilter, Store};
+use crate::store::{CaseQuery, FileKind, OpenError, Order, StatusFilter, Store, probe};
+use crate::unlock::{ask_new, checked_new, open_store};
 
 #[derive(Debug, Parser)]
 #[command(name = "saksgang", version, about = "Case tracker for schools and PPT: cases, meetings and deadlines")]
@@ -32,6 +33,9 @@ pub struct Cli {
     /// The settings file (default: config.toml in the user's config folder).
     #[arg(long, global = true, env = "SAKSGANG_CONFIG", value_name = "PATH")]
     pub config: Option<PathBuf>,
+    /// Create a new database without encryption (not recommended: it holds data about children).
+    #[arg(long, global = true)]
+    pub no_encryption: bool,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -146,6 +150,11 @@ pub enum Command {
         #[arg(long, default_value_t = 50)]
         cases: usize,
     },
+    /// Encrypt a database that is not encrypted; the plain file is removed once
+    /// the encrypted one is verified.
+    Encrypt,
+    /// Change the passphrase of an encrypted database.
+    Passphrase,
 }
 
 impl Cli {
@@ -155,6 +164,7 @@ impl Cli {
             today: self.today.clone(),
             lang: self.lang.clone(),
             config: self.config.clone(),
+            no_encryption: self.no_encryption,
         }
     }
 }
@@ -162,7 +172,12 @@ impl Cli {
 /// Runs a subcommand and writes its output to `out`.
 pub fn run(command: &Command, settings: &Settings, out: &mut impl Write) -> Result<()> {
     let catalog = Catalog::new(settings.lang);
-    let mut store = Store::open(&settings.db_path, &settings.actor)?;
+    match command {
+        Command::Encrypt => return encrypt(settings, &catalog, out),
+        Command::Passphrase => return change_passphrase(settings, &catalog, out),
+        _ => {}
+    }
+    let mut store = open_store(settings, &catalog)?;
     let today = settings.today;
     let date_or_today = |text: &Option<String>| -> Result<NaiveDate> {
         text.as_deref().map(parse_date).transpose().map(|d| d.unwrap_or(today)).map_err(Into::into)
@@ -259,8 +274,73 @@ pub fn run(command: &Command, settings: &Settings, out: &mut impl Write) -> Resu
             let made = store.create_with_history(&demo_cases(*cases, today, seed), today)?;
             writeln!(out, "{made}")?;
         }
+        Command::Encrypt | Command::Passphrase => unreachable!("handled before the store is opened"),
     }
     Ok(())
+}
+
+/// Plain → encrypted: an encrypted copy is written beside the file and checked
+/// (it opens with the passphrase, passes integrity_check and holds as many cases
+/// and log entries) before it replaces the plain file.
+fn encrypt(settings: &Settings, catalog: &Catalog, out: &mut impl Write) -> Result<()> {
+    let path = &settings.db_path;
+    let shown = path.display().to_string();
+    match probe(path)? {
+        FileKind::Plain => {}
+        FileKind::Encrypted => return Err(Explained(catalog.f("unlock.already_encrypted", &[("path", &shown)])).into()),
+        FileKind::New => return Err(Explained(catalog.f("unlock.nothing_to_encrypt", &[("path", &shown)])).into()),
+        FileKind::Foreign => return Err(OpenError::NotSaksgang { path: path.clone() }.into()),
+    }
+    let passphrase = match &settings.passphrase {
+        Some(given) => checked_new(given, catalog)?,
+        None => ask_new(catalog, &catalog.f("unlock.encrypt_intro", &[("path", &shown)]))?,
+    };
+    let plain = Store::open(path, &settings.actor, None)?;
+    let target = path.with_extension("encrypting");
+    remove_if_present(&target)?;
+    plain.export_encrypted(&target, &passphrase)?;
+    let verified = Store::open(&target, &settings.actor, Some(&passphrase)).and_then(|encrypted| {
+        let problems = encrypted.integrity_problems()?;
+        anyhow::ensure!(problems.is_empty(), "integrity_check: {}", problems.join("; "));
+        anyhow::ensure!(encrypted.row_counts()? == plain.row_counts()?, "the encrypted copy is not complete");
+        Ok(())
+    });
+    if let Err(error) = verified {
+        remove_if_present(&target)?;
+        return Err(error.context(catalog.t("unlock.encrypt_failed").to_string()));
+    }
+    drop(plain);
+    for suffix in ["-wal", "-shm"] {
+        remove_if_present(&PathBuf::from(format!("{}{suffix}", path.display())))?;
+    }
+    std::fs::rename(&target, path)?;
+    writeln!(out, "{}", catalog.f("unlock.encrypted", &[("path", &shown)]))?;
+    Ok(())
+}
+
+fn change_passphrase(settings: &Settings, catalog: &Catalog, out: &mut impl Write) -> Result<()> {
+    let path = &settings.db_path;
+    let shown = path.display().to_string();
+    if probe(path)? != FileKind::Encrypted {
+        return Err(Explained(catalog.f("unlock.not_encrypted", &[("path", &shown)])).into());
+    }
+    let mut store = open_store(settings, catalog)?;
+    let new = match std::env::var("SAKSGANG_NEW_PASSPHRASE").ok().filter(|p| !p.is_empty()) {
+        Some(given) => checked_new(&given, catalog)?,
+        None => ask_new(catalog, catalog.t("unlock.rekey_intro"))?,
+    };
+    store.change_passphrase(&new)?;
+    drop(store);
+    Store::open(path, &settings.actor, Some(&new))?;
+    writeln!(out, "{}", catalog.f("unlock.rekeyed", &[("path", &shown)]))?;
+    Ok(())
+}
+
+fn remove_if_present(path: &std::path::Path) -> Result<()> {
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e.into()),
+        _ => Ok(()),
+    }
 }
 
 fn find(store: &Store, catalog: &Catalog, reference: &str) -> Result<Case> {

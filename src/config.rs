@@ -29,6 +29,10 @@ pub struct Settings {
     pub lang: Lang,
     pub actor: String,
     pub due_soon_days: u32,
+    /// From `SAKSGANG_PASSPHRASE`, for scripts and tests; otherwise it is asked for.
+    pub passphrase: Option<String>,
+    /// Create a new database without encryption (`--no-encryption`).
+    pub no_encryption: bool,
 }
 
 /// What the command line (or its environment variables) said.
@@ -38,6 +42,7 @@ pub struct Overrides {
     pub today: Option<String>,
     pub lang: Option<String>,
     pub config: Option<PathBuf>,
+    pub no_encryption: bool,
 }
 
 fn project_dirs() -> Option<directories::ProjectDirs> {
@@ -78,7 +83,15 @@ impl Settings {
             .or_else(|| std::env::var("USER").ok())
             .or_else(|| std::env::var("USERNAME").ok())
             .unwrap_or_else(|| "ukjent".to_string());
-        Ok(Settings { db_path, today, lang, actor, due_soon_days: file.due_soon_days.unwrap_or(DEFAULT_DUE_SOON_DAYS) })
+        Ok(Settings {
+            db_path,
+            today,
+            lang,
+            actor,
+            due_soon_days: file.due_soon_days.unwrap_or(DEFAULT_DUE_SOON_DAYS),
+            passphrase: std::env::var("SAKSGANG_PASSPHRASE").ok().filter(|p| !p.is_empty()),
+            no_encryption: overrides.no_encryption,
+        })
     }
 }
 

@@ -184,18 +184,15 @@ impl Catalog {
             return e.0.clone();
         }
         if let Some(e) = error.downcast_ref::<OpenError>() {
+            let path = |p: &std::path::PathBuf| p.display().to_string();
             return match e {
-                OpenError::NotSaksgang { path } => {
-                    self.f("error.not_saksgang", &[("path", &path.display().to_string())])
-                }
-                OpenError::NewerVersion { path, found, supported } => self.f(
+                OpenError::NotSaksgang { path: p } => self.f("error.not_saksgang", &[("path", &path(p))]),
+                OpenError::NewerVersion { path: p, found, supported } => self.f(
                     "error.newer_version",
-                    &[
-                        ("path", &path.display().to_string()),
-                        ("found", &found.to_string()),
-                        ("supported", &supported.to_string()),
-                    ],
+                    &[("path", &path(p)), ("found", &found.to_string()), ("supported", &supported.to_string())],
                 ),
+                OpenError::PassphraseNeeded { path: p } => self.f("error.passphrase_needed", &[("path", &path(p))]),
+                OpenError::WrongPassphrase { path: p } => self.f("error.wrong_passphrase", &[("path", &path(p))]),
             };
         }
         format!("{error:#}")

@@ -7,3 +7,4 @@ pub mod domain;
 pub mod i18n;
 pub mod store;
 pub mod ui;
+pub mod unlock;

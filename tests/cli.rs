@@ -5,12 +5,16 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
+/// Scripts give the passphrase in the environment.
+const PASSPHRASE: &str = "korrekt hest batteri stift";
+
 fn saksgang(db: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_saksgang"))
         .args(args)
         .env("SAKSGANG_DB", db)
         .env("SAKSGANG_TODAY", "2026-11-23")
         .env("SAKSGANG_CONFIG", db.with_file_name("no-config.toml"))
+        .env("SAKSGANG_PASSPHRASE", PASSPHRASE)
         .env_remove("SAKSGANG_LANG")
         .output()
         .unwrap()
@@ -148,6 +152,7 @@ fn options_may_stand_anywhere_and_dates_take_both_forms() {
         .arg("--db")
         .arg(&db)
         .env("SAKSGANG_CONFIG", dir.path().join("none.toml"))
+        .env("SAKSGANG_PASSPHRASE", PASSPHRASE)
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));

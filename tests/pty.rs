@@ -46,6 +46,7 @@ fn create_a_case_with_the_keyboard_quit_and_find_it_from_the_command_line() {
         .arg("--db")
         .arg(&db)
         .env("SAKSGANG_CONFIG", dir.path().join("none.toml"))
+        .env("SAKSGANG_PASSPHRASE", common::pty::PASSPHRASE)
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));

@@ -16,13 +16,21 @@ fn d(y: i32, m: u32, day: u32) -> NaiveDate {
 }
 
 fn settings(dir: &std::path::Path, lang: Lang) -> Settings {
-    Settings { db_path: dir.join("s.db"), today: d(2026, 11, 23), lang, actor: "koordinator".into(), due_soon_days: 7 }
+    Settings {
+        db_path: dir.join("s.db"),
+        today: d(2026, 11, 23),
+        lang,
+        actor: "koordinator".into(),
+        due_soon_days: 7,
+        passphrase: None,
+        no_encryption: true,
+    }
 }
 
 /// A few cases, one in each situation the start screen tells apart.
 fn app_with_cases(dir: &std::path::Path, lang: Lang, size: (u16, u16)) -> App {
     let settings = settings(dir, lang);
-    let mut store = Store::open(&settings.db_path, &settings.actor).unwrap();
+    let mut store = Store::open(&settings.db_path, &settings.actor, None).unwrap();
     let today = settings.today;
     let m = |n| MeetingNo::new(n).unwrap();
     let cases: [(&str, &str, &str, Vec<Action>); 5] = [
@@ -296,7 +304,7 @@ fn a_terminal_too_small_says_so_and_resize_recovers() {
 fn paging_through_many_cases_stays_in_step() {
     let dir = tempfile::tempdir().unwrap();
     let settings = settings(dir.path(), Lang::Nb);
-    let mut store = Store::open(&settings.db_path, &settings.actor).unwrap();
+    let mut store = Store::open(&settings.db_path, &settings.actor, None).unwrap();
     let demo = saksgang::demo::demo_cases(1000, settings.today, 3);
     store.create_with_history(&demo, settings.today).unwrap();
     let mut app = App::new(store, &settings, SMALL).unwrap();
@@ -335,7 +343,7 @@ fn control_c_quits_from_a_form() {
 fn a_broad_search_counts_to_a_cap_and_the_rest_on_the_way_to_the_end() {
     let dir = tempfile::tempdir().unwrap();
     let settings = settings(dir.path(), Lang::Nb);
-    let mut store = Store::open(&settings.db_path, &settings.actor).unwrap();
+    let mut store = Store::open(&settings.db_path, &settings.actor, None).unwrap();
     store.create_with_history(&saksgang::demo::demo_cases(1500, settings.today, 5), settings.today).unwrap();
     let mut app = App::new(store, &settings, SMALL).unwrap();
     press(&mut app, KeyCode::Char('l'));

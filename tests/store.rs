@@ -30,7 +30,7 @@ fn m(n: u8) -> MeetingNo {
 
 fn temp_store() -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join("nested/folder/saksgang.db"), "tester").unwrap();
+    let store = Store::open(&dir.path().join("nested/folder/saksgang.db"), "tester", None).unwrap();
     (dir, store)
 }
 
@@ -50,7 +50,7 @@ fn a_case_round_trips_with_its_meetings_and_decision() {
     let expected = store.case_by_id(id).unwrap().unwrap();
     drop(store);
 
-    let store = Store::open(&dir.path().join("nested/folder/saksgang.db"), "tester").unwrap();
+    let store = Store::open(&dir.path().join("nested/folder/saksgang.db"), "tester", None).unwrap();
     let loaded = store.case_by_reference("2026-001").unwrap().unwrap();
     assert_eq!(loaded, expected);
     assert_eq!(loaded.details.teacher, "Åse Ødegård");
@@ -130,7 +130,7 @@ fn a_new_file_gets_the_current_schema_and_opening_again_is_harmless() {
     let journal: String = conn.pragma_query_value(None, "journal_mode", |r| r.get(0)).unwrap();
     assert_eq!(journal, "wal");
     drop(conn);
-    let store = Store::open(&path, "tester").unwrap();
+    let store = Store::open(&path, "tester", None).unwrap();
     assert_eq!(store.schema_version().unwrap(), current_version());
 }
 
@@ -145,7 +145,7 @@ fn a_database_of_a_newer_version_is_refused_and_left_untouched() {
     drop(conn);
     let before = std::fs::read(&path).unwrap();
 
-    let err = Store::open(&path, "tester").err().unwrap();
+    let err = Store::open(&path, "tester", None).err().unwrap();
     assert_eq!(
         err.downcast_ref::<OpenError>(),
         Some(&OpenError::NewerVersion {
@@ -169,7 +169,7 @@ fn a_file_that_is_not_ours_is_refused_and_left_untouched() {
 
     for path in [text_file, other_sqlite] {
         let before = std::fs::read(&path).unwrap();
-        let err = Store::open(&path, "tester").err().unwrap();
+        let err = Store::open(&path, "tester", None).err().unwrap();
         assert_eq!(err.downcast_ref::<OpenError>(), Some(&OpenError::NotSaksgang { path: path.clone() }), "{err:#}");
         assert_eq!(std::fs::read(&path).unwrap(), before, "{} changed", path.display());
         assert!(!path.with_extension("db-wal").exists());
@@ -181,7 +181,7 @@ fn an_empty_file_becomes_a_database() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("empty.db");
     std::fs::write(&path, "").unwrap();
-    let store = Store::open(&path, "tester").unwrap();
+    let store = Store::open(&path, "tester", None).unwrap();
     assert_eq!(store.schema_version().unwrap(), current_version());
 }
 

@@ -2,8 +2,9 @@
 //! same transaction as the change they describe.
 
 use anyhow::Result;
-use rusqlite::{Transaction, params};
+use rusqlite::{OptionalExtension, Transaction, params};
 use serde_json::Value;
+use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use super::{Store, now_stamp};
@@ -20,9 +21,27 @@ pub struct AuditEntry {
     pub detail: Value,
 }
 
+/// Each entry's hash covers the previous entry's hash and its own fields, so an
+/// entry edited or removed outside the program breaks the chain from there on.
+pub(super) fn chain_hash(previous: &str, at: &str, actor: &str, case_id: &str, action: &str, detail: &str) -> String {
+    let mut hasher = Sha256::new();
+    for part in [previous, at, actor, case_id, action, detail] {
+        hasher.update(part.as_bytes());
+        hasher.update([0u8]);
+    }
+    hasher.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
 pub(super) fn append(tx: &Transaction, actor: &str, case_id: Uuid, action: &str, detail: &Value) -> Result<()> {
-    tx.prepare_cached("INSERT INTO audit (at, actor, case_id, action, detail) VALUES (?1, ?2, ?3, ?4, ?5)")?
-        .execute(params![now_stamp(), actor, case_id.to_string(), action, detail.to_string()])?;
+    let previous: String = tx
+        .prepare_cached("SELECT hash FROM audit ORDER BY id DESC LIMIT 1")?
+        .query_row([], |r| r.get(0))
+        .optional()?
+        .unwrap_or_default();
+    let (at, case_id, detail) = (now_stamp(), case_id.to_string(), detail.to_string());
+    let hash = chain_hash(&previous, &at, actor, &case_id, action, &detail);
+    tx.prepare_cached("INSERT INTO audit (at, actor, case_id, action, detail, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?
+        .execute(params![at, actor, case_id, action, detail, hash])?;
     Ok(())
 }
 

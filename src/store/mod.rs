@@ -2,6 +2,7 @@
 
 mod audit;
 mod cases;
+mod check;
 mod schema;
 
 use std::path::{Path, PathBuf};
@@ -11,6 +12,7 @@ use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction};
 
 pub use audit::AuditEntry;
 pub use cases::{CaseQuery, CaseRow, Order, StageCounts, StatusFilter, search_uses_index};
+pub use check::{AuditBreak, AuditBreakReason, CheckReport};
 pub use schema::current_version;
 
 /// Why a file was not opened. Nothing in the file is changed in any of these cases.
@@ -20,6 +22,10 @@ pub enum OpenError {
     NotSaksgang { path: PathBuf },
     /// Written by a newer saksgang whose schema this one does not know.
     NewerVersion { path: PathBuf, found: i64, supported: i64 },
+    /// The file is encrypted and no passphrase was given.
+    PassphraseNeeded { path: PathBuf },
+    /// The passphrase does not open the file (or it is not a saksgang database).
+    WrongPassphrase { path: PathBuf },
 }
 
 impl std::fmt::Display for OpenError {
@@ -31,23 +37,76 @@ impl std::fmt::Display for OpenError {
                 "{} was written by a newer saksgang (schema {found}, this program knows {supported})",
                 path.display()
             ),
+            OpenError::PassphraseNeeded { path } => {
+                write!(f, "{} is encrypted: a passphrase is needed", path.display())
+            }
+            OpenError::WrongPassphrase { path } => write!(f, "the passphrase does not open {}", path.display()),
         }
     }
 }
 
 impl std::error::Error for OpenError {}
 
+/// What lies at a database path, told from its first bytes without opening it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    /// No file, or an empty one: a new database.
+    New,
+    /// An SQLite file that is not encrypted.
+    Plain,
+    /// Looks like an SQLCipher file (no readable header, whole pages).
+    Encrypted,
+    /// Neither: refused without asking for a passphrase.
+    Foreign,
+}
+
+/// SQLite's own header: every unencrypted database starts with it.
+const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
+
+pub fn probe(path: &Path) -> Result<FileKind> {
+    let mut file = match std::fs::File::open(path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(FileKind::New),
+        Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+    };
+    let len = file.metadata()?.len();
+    if len == 0 {
+        return Ok(FileKind::New);
+    }
+    let mut header = [0u8; 16];
+    let read = std::io::Read::read(&mut file, &mut header)?;
+    Ok(if read == 16 && &header == SQLITE_HEADER {
+        FileKind::Plain
+    } else if len >= 1024 && len % 512 == 0 {
+        FileKind::Encrypted
+    } else {
+        FileKind::Foreign
+    })
+}
+
 /// An open case database.
 pub struct Store {
     conn: Connection,
     /// Who the audit trail names for changes made through this store.
     actor: String,
+    encrypted: bool,
 }
 
 impl Store {
-    /// Opens (or creates) the database at `path`. A file of another program or of a
-    /// newer version is refused before anything is written to it.
-    pub fn open(path: &Path, actor: &str) -> Result<Store> {
+    /// Opens (or creates) the database at `path`. A new file is encrypted with
+    /// `passphrase` when one is given; an existing file is opened as it is (a plain
+    /// file ignores the passphrase). A file of another program, of a newer version,
+    /// or a wrong passphrase is refused before anything is written to the file.
+    pub fn open(path: &Path, actor: &str, passphrase: Option<&str>) -> Result<Store> {
+        let kind = probe(path)?;
+        let key = match (kind, passphrase) {
+            (FileKind::Foreign, _) => return Err(OpenError::NotSaksgang { path: path.to_path_buf() }.into()),
+            (FileKind::Encrypted, None) => {
+                return Err(OpenError::PassphraseNeeded { path: path.to_path_buf() }.into());
+            }
+            (FileKind::Plain, _) => None,
+            (FileKind::New | FileKind::Encrypted, key) => key,
+        };
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).with_context(|| format!("cannot create the folder {}", dir.display()))?;
         }
@@ -55,19 +114,57 @@ impl Store {
             .with_context(|| format!("cannot open {}", path.display()))?;
         // SQLCipher logs to stderr by default, which would draw over the UI.
         let _ = conn.execute_batch("PRAGMA cipher_log_level = NONE;");
-        check_ours(&conn, path)?;
+        if let Some(key) = key {
+            // Must be the first statement; a wrong key shows only at the first read.
+            conn.pragma_update(None, "key", key)?;
+        }
+        check_ours(&conn, path, key.is_some())?;
         conn.execute_batch(
             "PRAGMA journal_mode = WAL;
              PRAGMA synchronous = FULL;
-             PRAGMA foreign_keys = ON;",
+             PRAGMA foreign_keys = ON;
+             PRAGMA secure_delete = ON;",
         )
         .with_context(|| format!("cannot prepare {}", path.display()))?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
-        let mut store = Store { conn, actor: actor.to_string() };
+        let mut store = Store { conn, actor: actor.to_string(), encrypted: key.is_some() };
         store.migrate().with_context(|| format!("cannot update the schema of {}", path.display()))?;
         Ok(store)
     }
 
+    pub fn is_encrypted(&self) -> bool {
+        self.encrypted
+    }
+
+    /// Re-encrypts the database with a new passphrase.
+    pub fn change_passphrase(&mut self, new: &str) -> Result<()> {
+        anyhow::ensure!(self.encrypted, "the database is not encrypted: use `saksgang encrypt`");
+        // Re-keying rewrites every page; done outside WAL so no old page stays behind.
+        self.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE); PRAGMA journal_mode = DELETE;")?;
+        self.conn.pragma_update(None, "rekey", new)?;
+        self.conn.execute_batch("PRAGMA journal_mode = WAL;")?;
+        Ok(())
+    }
+
+    /// Writes an encrypted copy of this plain database to `target`, keyed with `passphrase`.
+    pub fn export_encrypted(&self, target: &Path, passphrase: &str) -> Result<()> {
+        anyhow::ensure!(!self.encrypted, "the database is already encrypted");
+        self.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")?;
+        self.conn.execute(
+            "ATTACH DATABASE ?1 AS encrypted KEY ?2",
+            rusqlite::params![target.to_string_lossy(), passphrase],
+        )?;
+        let exported = self.conn.query_row("SELECT sqlcipher_export('encrypted')", [], |_| Ok(()));
+        let version = self.schema_version()?;
+        let marked = self.conn.execute_batch(&format!(
+            "PRAGMA encrypted.user_version = {version}; PRAGMA encrypted.application_id = {};",
+            schema::APPLICATION_ID
+        ));
+        self.conn.execute_batch("DETACH DATABASE encrypted;")?;
+        exported?;
+        marked?;
+        Ok(())
+    }
     pub fn schema_version(&self) -> Result<i64> {
         Ok(self.conn.pragma_query_value(None, "user_version", |r| r.get(0))?)
     }
@@ -94,12 +191,12 @@ impl Store {
 }
 
 /// Refuses what is not a saksgang database of a version we know, reading only.
-fn check_ours(conn: &Connection, path: &Path) -> Result<()> {
+fn check_ours(conn: &Connection, path: &Path, keyed: bool) -> Result<()> {
     let not_ours = || OpenError::NotSaksgang { path: path.to_path_buf() };
     let tables: i64 = match conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0)) {
         Ok(n) => n,
         Err(rusqlite::Error::SqliteFailure(e, _)) if e.code == ErrorCode::NotADatabase => {
-            return Err(not_ours().into());
+            return Err(if keyed { OpenError::WrongPassphrase { path: path.to_path_buf() } } else { not_ours() }.into());
         }
         Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
     };

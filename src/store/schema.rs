@@ -93,7 +93,8 @@ pub const MIGRATIONS: &[&str] = &[
         actor   TEXT NOT NULL,
         case_id TEXT REFERENCES cases (id),
         action  TEXT NOT NULL,
-        detail  TEXT NOT NULL                            -- JSON object
+        detail  TEXT NOT NULL,                           -- JSON object
+        hash    TEXT NOT NULL                            -- SHA-256 over the previous entry's hash and this entry
     );
     CREATE INDEX audit_by_case ON audit (case_id, id);
     CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit

@@ -22,12 +22,12 @@ pub use render::{MIN_SIZE, audit_text, render};
 pub use theme::Theme;
 
 use crate::config::Settings;
-use crate::store::Store;
 
 /// Opens the database, then runs the UI until the user quits.
 pub fn run(settings: &Settings) -> Result<()> {
-    // Open before touching the terminal, so that a refused file is a plain message.
-    let store = Store::open(&settings.db_path, &settings.actor)?;
+    // Open (and ask for the passphrase) before taking over the terminal, so that a
+    // refused file is a plain message.
+    let store = crate::unlock::open_store(settings, &crate::i18n::Catalog::new(settings.lang))?;
     let guard = TerminalGuard::enter()?;
     let mut terminal = Terminal::new(CrosstermBackend::new(stdout()))?;
     let size = terminal.size()?;

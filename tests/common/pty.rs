@@ -9,6 +9,9 @@ use std::time::{Duration, Instant};
 
 use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 
+/// The passphrase the sessions use unless a test types its own.
+pub const PASSPHRASE: &str = "korrekt hest batteri stift";
+
 pub struct Session {
     pub screen: Arc<Mutex<vt100::Parser>>,
     writer: Box<dyn Write + Send>,
@@ -16,8 +19,14 @@ pub struct Session {
 }
 
 impl Session {
-    /// Starts saksgang on `db` with today fixed at 23.11.2026 and no settings file.
+    /// Starts saksgang on `db` with today fixed at 23.11.2026, no settings file and
+    /// the passphrase in the environment.
     pub fn start(db: &Path) -> Session {
+        Session::start_with(db, Some(PASSPHRASE))
+    }
+
+    /// As `start`; without a passphrase the program asks for one in the terminal.
+    pub fn start_with(db: &Path, passphrase: Option<&str>) -> Session {
         let pair = native_pty_system()
             .openpty(PtySize { rows: 24, cols: 80, pixel_width: 0, pixel_height: 0 })
             .expect("a pseudo-terminal");
@@ -28,6 +37,10 @@ impl Session {
         command.env("TERM", "xterm-256color");
         command.env("SAKSGANG_CONFIG", db.with_file_name("none.toml"));
         command.env_remove("SAKSGANG_LANG");
+        match passphrase {
+            Some(p) => command.env("SAKSGANG_PASSPHRASE", p),
+            None => command.env_remove("SAKSGANG_PASSPHRASE"),
+        }
         let child = pair.slave.spawn_command(command).expect("the program starts");
         drop(pair.slave);
         let mut reader = pair.master.try_clone_reader().unwrap();

@@ -1,0 +1,122 @@
+//! Getting the passphrase: from `SAKSGANG_PASSPHRASE`, or typed at a prompt that
+//! does not echo. This is the only place that asks; the store only takes it.
+
+use std::io::{IsTerminal, Write};
+
+use anyhow::{Result, bail};
+use ratatui::crossterm::event::{self, Event, KeyCode, KeyEventKind, KeyModifiers};
+use ratatui::crossterm::terminal::{disable_raw_mode, enable_raw_mode};
+
+use crate::config::Settings;
+use crate::i18n::{Catalog, Explained};
+use crate::store::{FileKind, OpenError, Store, probe};
+
+/// Shorter passphrases are refused for new databases.
+pub const MIN_PASSPHRASE: usize = 8;
+
+/// How many times a person may type the passphrase of an existing database.
+const TRIES: usize = 3;
+
+/// Opens the database of `settings`, asking for what it needs.
+pub fn open_store(settings: &Settings, catalog: &Catalog) -> Result<Store> {
+    let path = &settings.db_path;
+    let open = |passphrase: Option<&str>| Store::open(path, &settings.actor, passphrase);
+    match probe(path)? {
+        FileKind::Plain | FileKind::Foreign => open(None),
+        FileKind::New if settings.no_encryption => {
+            eprintln!("{}", catalog.f("unlock.unencrypted_warning", &[("path", &path.display().to_string())]));
+            open(None)
+        }
+        FileKind::New => {
+            let passphrase = match &settings.passphrase {
+                Some(given) => checked_new(given, catalog)?,
+                None => ask_new(catalog, &catalog.f("unlock.new_intro", &[("path", &path.display().to_string())]))?,
+            };
+            open(Some(&passphrase))
+        }
+        FileKind::Encrypted => {
+            if let Some(given) = &settings.passphrase {
+                return open(Some(given));
+            }
+            if !std::io::stdin().is_terminal() {
+                return Err(OpenError::PassphraseNeeded { path: path.clone() }.into());
+            }
+            let prompt = catalog.f("unlock.prompt", &[("path", &path.display().to_string())]);
+            for attempt in 1..=TRIES {
+                let typed = read_hidden(&prompt, catalog)?;
+                match open(Some(&typed)) {
+                    Err(e)
+                        if attempt < TRIES && matches!(e.downcast_ref(), Some(OpenError::WrongPassphrase { .. })) =>
+                    {
+                        eprintln!("{}", catalog.t("unlock.wrong"));
+                    }
+                    result => return result,
+                }
+            }
+            unreachable!("the last try returns")
+        }
+    }
+}
+
+/// A new passphrase, typed twice, after `intro` (or from `SAKSGANG_NEW_PASSPHRASE`
+/// when re-keying from a script).
+pub fn ask_new(catalog: &Catalog, intro: &str) -> Result<String> {
+    if !std::io::stdin().is_terminal() {
+        bail!(Explained(catalog.t("unlock.no_terminal").into()));
+    }
+    eprintln!("{intro}");
+    loop {
+        let first = read_hidden(catalog.t("unlock.new_prompt"), catalog)?;
+        if first.chars().count() < MIN_PASSPHRASE {
+            eprintln!("{}", catalog.f("unlock.too_short", &[("n", &MIN_PASSPHRASE.to_string())]));
+            continue;
+        }
+        if read_hidden(catalog.t("unlock.repeat_prompt"), catalog)? == first {
+            return Ok(first);
+        }
+        eprintln!("{}", catalog.t("unlock.mismatch"));
+    }
+}
+
+/// A passphrase given by the environment for a new database, held to the same rule.
+pub fn checked_new(given: &str, catalog: &Catalog) -> Result<String> {
+    if given.chars().count() < MIN_PASSPHRASE {
+        bail!(Explained(catalog.f("unlock.too_short", &[("n", &MIN_PASSPHRASE.to_string())])));
+    }
+    Ok(given.to_string())
+}
+
+/// Reads a line from the terminal without showing it. Esc or Ctrl-C cancels.
+fn read_hidden(prompt: &str, catalog: &Catalog) -> Result<String> {
+    eprint!("{prompt}");
+    std::io::stderr().flush()?;
+    enable_raw_mode()?;
+    let typed = read_keys();
+    let _ = disable_raw_mode();
+    eprintln!();
+    match typed? {
+        Some(text) => Ok(text),
+        None => bail!(Explained(catalog.t("unlock.cancelled").into())),
+    }
+}
+
+fn read_keys() -> Result<Option<String>> {
+    let mut text = String::new();
+    loop {
+        if let Event::Key(key) = event::read()? {
+            if key.kind != KeyEventKind::Press {
+                continue;
+            }
+            match key.code {
+                KeyCode::Enter => return Ok(Some(text)),
+                KeyCode::Esc => return Ok(None),
+                KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => return Ok(None),
+                KeyCode::Backspace => {
+                    text.pop();
+                }
+                KeyCode::Char(c) => text.push(c),
+                _ => {}
+            }
+        }
+    }
+}
