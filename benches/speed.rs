@@ -84,6 +84,7 @@ fn measure(n: usize) {
         lang: Lang::Nb,
         actor: "bench".into(),
         due_soon_days: 7,
+        backups_kept: 0,
         passphrase: Some(PASSPHRASE.into()),
         no_encryption: false,
     };

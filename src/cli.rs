@@ -15,7 +15,10 @@ use crate::domain::{
     parse_date,
 };
 use crate::i18n::{Catalog, Explained};
-use crate::store::{CaseQuery, FileKind, OpenError, Order, StatusFilter, Store, probe};
+use crate::store::{
+    AuditBreak, AuditBreakReason, CaseQuery, FileKind, OpenError, Order, StatusFilter, Store, backup_dir, probe,
+    restore,
+};
 use crate::unlock::{ask_new, checked_new, open_store};
 
 #[derive(Debug, Parser)]
@@ -150,6 +153,21 @@ pub enum Command {
         #[arg(long, default_value_t = 50)]
         cases: usize,
     },
+    /// The log of a case: who changed or looked at what, and when.
+    Log {
+        reference: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check the file: integrity, references, and the audit chain. Exits non-zero on a problem.
+    Check,
+    /// Copy the database (safe while saksgang is open; stays encrypted).
+    Backup {
+        /// Where to write it (default: beside the database, with date and time in the name).
+        path: Option<PathBuf>,
+    },
+    /// Put a backup in place of the database, after checking it; the replaced files are kept.
+    Restore { path: PathBuf },
     /// Encrypt a database that is not encrypted; the plain file is removed once
     /// the encrypted one is verified.
     Encrypt,
@@ -175,6 +193,7 @@ pub fn run(command: &Command, settings: &Settings, out: &mut impl Write) -> Resu
     match command {
         Command::Encrypt => return encrypt(settings, &catalog, out),
         Command::Passphrase => return change_passphrase(settings, &catalog, out),
+        Command::Restore { path } => return restore_backup(path, settings, &catalog, out),
         _ => {}
     }
     let mut store = open_store(settings, &catalog)?;
@@ -274,7 +293,54 @@ pub fn run(command: &Command, settings: &Settings, out: &mut impl Write) -> Resu
             let made = store.create_with_history(&demo_cases(*cases, today, seed), today)?;
             writeln!(out, "{made}")?;
         }
-        Command::Encrypt | Command::Passphrase => unreachable!("handled before the store is opened"),
+        Command::Log { reference, json } => {
+            let case = find(&store, &catalog, reference)?;
+            let entries = store.audit_of(case.id)?;
+            if *json {
+                let value: Vec<Value> = entries
+                    .iter()
+                    .map(|e| json!({"at": e.at, "actor": e.actor, "action": e.action, "detail": e.detail}))
+                    .collect();
+                writeln!(out, "{}", serde_json::to_string_pretty(&value)?)?;
+            } else {
+                for e in &entries {
+                    writeln!(out, "{}  {:<16} {}", e.at, e.actor, catalog.audit_text(&e.action, &e.detail))?;
+                }
+            }
+        }
+        Command::Check => {
+            let report = store.check()?;
+            let ok = catalog.t("check.ok");
+            let problems = |lines: &[String]| if lines.is_empty() { ok.to_string() } else { lines.join("; ") };
+            writeln!(out, "{:<14} {}", catalog.t("check.integrity"), problems(&report.integrity))?;
+            writeln!(out, "{:<14} {}", catalog.t("check.references"), problems(&report.foreign_keys))?;
+            let audit = match &report.audit {
+                Ok(n) => catalog.f("check.audit_ok", &[("n", &n.to_string())]),
+                Err(AuditBreak { id, reason: AuditBreakReason::Gap }) => {
+                    catalog.f("check.audit_gap", &[("id", &id.to_string())])
+                }
+                Err(AuditBreak { id, reason: AuditBreakReason::Altered }) => {
+                    catalog.f("check.audit_altered", &[("id", &id.to_string())])
+                }
+            };
+            writeln!(out, "{:<14} {audit}", catalog.t("check.audit"))?;
+            let encrypted = if report.encrypted { catalog.t("check.yes") } else { catalog.t("check.no") };
+            writeln!(out, "{:<14} {encrypted}", catalog.t("check.encrypted"))?;
+            if !report.is_ok() {
+                return Err(Explained(catalog.t("check.failed").into()).into());
+            }
+        }
+        Command::Backup { path } => {
+            let target = path.clone().unwrap_or_else(|| {
+                let stamp = chrono::Local::now().format("%Y-%m-%d-%H%M%S");
+                backup_dir(&settings.db_path).join(format!("saksgang-{stamp}.db"))
+            });
+            store.backup_to(&target)?;
+            writeln!(out, "{}", catalog.f("backup.written", &[("path", &target.display().to_string())]))?;
+        }
+        Command::Encrypt | Command::Passphrase | Command::Restore { .. } => {
+            unreachable!("handled before the store is opened")
+        }
     }
     Ok(())
 }
@@ -333,6 +399,23 @@ fn change_passphrase(settings: &Settings, catalog: &Catalog, out: &mut impl Writ
     drop(store);
     Store::open(path, &settings.actor, Some(&new))?;
     writeln!(out, "{}", catalog.f("unlock.rekeyed", &[("path", &shown)]))?;
+    Ok(())
+}
+
+/// The backup is checked before anything is replaced; the replaced files are kept.
+fn restore_backup(
+    source: &std::path::Path,
+    settings: &Settings,
+    catalog: &Catalog,
+    out: &mut impl Write,
+) -> Result<()> {
+    let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S").to_string();
+    let kept = restore(source, &settings.db_path, settings.passphrase.as_deref(), &stamp)?;
+    let restored = catalog.f("backup.restored", &[("path", &source.display().to_string())]);
+    writeln!(out, "{restored}")?;
+    if let Some(kept) = kept {
+        writeln!(out, "{}", catalog.f("backup.kept", &[("path", &kept.display().to_string())]))?;
+    }
     Ok(())
 }
 

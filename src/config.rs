@@ -9,6 +9,9 @@ use serde::Deserialize;
 use crate::domain::{DEFAULT_DUE_SOON_DAYS, parse_date};
 use crate::i18n::{Catalog, Explained, Lang};
 
+/// Daily automatic backups kept unless the config file says otherwise.
+pub const DEFAULT_BACKUPS_KEPT: usize = 7;
+
 /// `config.toml` in the user's config folder. Every key is optional.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -19,6 +22,8 @@ pub struct ConfigFile {
     pub lang: Option<String>,
     /// How many days before a deadline it counts as due soon.
     pub due_soon_days: Option<u32>,
+    /// How many daily automatic backups to keep beside the database (0: none).
+    pub backups_kept: Option<usize>,
 }
 
 /// What the program runs with, resolved once at start.
@@ -29,6 +34,7 @@ pub struct Settings {
     pub lang: Lang,
     pub actor: String,
     pub due_soon_days: u32,
+    pub backups_kept: usize,
     /// From `SAKSGANG_PASSPHRASE`, for scripts and tests; otherwise it is asked for.
     pub passphrase: Option<String>,
     /// Create a new database without encryption (`--no-encryption`).
@@ -89,6 +95,7 @@ impl Settings {
             lang,
             actor,
             due_soon_days: file.due_soon_days.unwrap_or(DEFAULT_DUE_SOON_DAYS),
+            backups_kept: file.backups_kept.unwrap_or(DEFAULT_BACKUPS_KEPT),
             passphrase: std::env::var("SAKSGANG_PASSPHRASE").ok().filter(|p| !p.is_empty()),
             no_encryption: overrides.no_encryption,
         })

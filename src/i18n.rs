@@ -135,6 +135,47 @@ impl Catalog {
         self.f("detail.closed_on", &[("date", &format_date(closure.date)), ("reason", reason)])
     }
 
+    /// One audit entry in words.
+    pub fn audit_text(&self, action: &str, detail: &serde_json::Value) -> String {
+        let c = self;
+        let get = |key: &str| match &detail[key] {
+            serde_json::Value::String(s) => s.clone(),
+            serde_json::Value::Number(n) => n.to_string(),
+            _ => String::new(),
+        };
+        let date = crate::domain::parse_date(&get("date")).map(format_date).unwrap_or_default();
+        match action {
+            "created" => c.t("audit.created").to_string(),
+            "meeting_planned" | "meeting_held" | "referral_sent" | "closed" | "reopened" => c.f(
+                &format!("audit.{action}"),
+                &[("meeting", &get("meeting")), ("date", &date), ("reason", &get("reason"))],
+            ),
+            "decided" => {
+                let decision = c.t(&format!("decision.{}", get("decision"))).to_string();
+                c.f("audit.decided", &[("decision", &decision), ("date", &date)])
+            }
+            "edited" => {
+                let fields: Vec<&str> = detail
+                    .as_object()
+                    .into_iter()
+                    .flat_map(|o| o.keys())
+                    .map(|k| {
+                        c.t(match k.as_str() {
+                            "kind" => "detail.kind",
+                            "school" => "detail.school",
+                            "grade" => "detail.grade",
+                            "gender" => "detail.gender",
+                            "teacher" => "detail.teacher",
+                            _ => "detail.description",
+                        })
+                    })
+                    .collect();
+                c.f("audit.edited", &[("fields", &fields.join(", "))])
+            }
+            other => other.to_string(),
+        }
+    }
+
     pub fn date_error(&self, error: &DateError) -> String {
         match error {
             DateError::Empty => self.t("error.date_empty").to_string(),

@@ -43,7 +43,9 @@ fn an_encrypted_file_holds_none_of_a_cases_text() {
     let mut store = Store::open(&path, "tester", Some(PASSPHRASE)).unwrap();
     assert!(store.is_encrypted());
     let case = store.create_case(details(), today(), today()).unwrap();
-    store.apply(case.id, &Action::RecordMeeting { number: MeetingNo::new(1).unwrap(), date: today() }, today()).unwrap();
+    store
+        .apply(case.id, &Action::RecordMeeting { number: MeetingNo::new(1).unwrap(), date: today() }, today())
+        .unwrap();
     // Both while open (text in the WAL) and after closing.
     assert!(!contains(&all_bytes(dir.path()), SECRET_TEXT), "the text is readable in the files");
     drop(store);
@@ -128,7 +130,9 @@ fn store_with_history(path: &std::path::Path) -> Store {
     let mut store = Store::open(path, "tester", None).unwrap();
     for _ in 0..3 {
         let case = store.create_case(details(), today(), today()).unwrap();
-        store.apply(case.id, &Action::RecordMeeting { number: MeetingNo::new(1).unwrap(), date: today() }, today()).unwrap();
+        store
+            .apply(case.id, &Action::RecordMeeting { number: MeetingNo::new(1).unwrap(), date: today() }, today())
+            .unwrap();
     }
     store
 }

@@ -22,6 +22,7 @@ fn settings(dir: &std::path::Path, lang: Lang) -> Settings {
         lang,
         actor: "koordinator".into(),
         due_soon_days: 7,
+        backups_kept: 0,
         passphrase: None,
         no_encryption: true,
     }

@@ -1,6 +1,7 @@
 //! The only place with SQL: opening the file, migrations, cases, audit.
 
 mod audit;
+mod backup;
 mod cases;
 mod check;
 mod schema;
@@ -8,9 +9,10 @@ mod schema;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
-use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction};
+use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction, TransactionBehavior};
 
 pub use audit::AuditEntry;
+pub use backup::{backup_dir, daily_backup, restore};
 pub use cases::{CaseQuery, CaseRow, Order, StageCounts, StatusFilter, search_uses_index};
 pub use check::{AuditBreak, AuditBreakReason, CheckReport};
 pub use schema::current_version;
@@ -84,11 +86,16 @@ pub fn probe(path: &Path) -> Result<FileKind> {
     })
 }
 
+/// How long a statement waits for another program's write to finish.
+const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// An open case database.
 pub struct Store {
     conn: Connection,
     /// Who the audit trail names for changes made through this store.
     actor: String,
+    /// Kept to key backups like the database itself.
+    passphrase: Option<String>,
     encrypted: bool,
 }
 
@@ -112,6 +119,8 @@ impl Store {
         }
         let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE)
             .with_context(|| format!("cannot open {}", path.display()))?;
+        // Another program may be writing: wait for it rather than fail, from the first read on.
+        conn.busy_timeout(BUSY_TIMEOUT)?;
         // SQLCipher logs to stderr by default, which would draw over the UI.
         let _ = conn.execute_batch("PRAGMA cipher_log_level = NONE;");
         if let Some(key) = key {
@@ -126,14 +135,42 @@ impl Store {
              PRAGMA secure_delete = ON;",
         )
         .with_context(|| format!("cannot prepare {}", path.display()))?;
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
-        let mut store = Store { conn, actor: actor.to_string(), encrypted: key.is_some() };
+        let mut store =
+            Store { conn, actor: actor.to_string(), passphrase: key.map(String::from), encrypted: key.is_some() };
         store.migrate().with_context(|| format!("cannot update the schema of {}", path.display()))?;
         Ok(store)
     }
 
+    /// Opens a file only to read it (a backup being checked): nothing is migrated
+    /// or written, not even the journal mode.
+    pub fn open_read_only(path: &Path, passphrase: Option<&str>) -> Result<Store> {
+        let kind = probe(path)?;
+        let key = match (kind, passphrase) {
+            (FileKind::Foreign | FileKind::New, _) => {
+                return Err(OpenError::NotSaksgang { path: path.to_path_buf() }.into());
+            }
+            (FileKind::Encrypted, None) => return Err(OpenError::PassphraseNeeded { path: path.to_path_buf() }.into()),
+            (FileKind::Plain, _) => None,
+            (FileKind::Encrypted, key) => key,
+        };
+        let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .with_context(|| format!("cannot open {}", path.display()))?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        let _ = conn.execute_batch("PRAGMA cipher_log_level = NONE;");
+        if let Some(key) = key {
+            conn.pragma_update(None, "key", key)?;
+        }
+        check_ours(&conn, path, key.is_some())?;
+        Ok(Store { conn, actor: String::new(), passphrase: key.map(String::from), encrypted: key.is_some() })
+    }
+
     pub fn is_encrypted(&self) -> bool {
         self.encrypted
+    }
+
+    /// The passphrase this database was opened with, for another connection to it.
+    pub fn passphrase(&self) -> Option<String> {
+        self.passphrase.clone()
     }
 
     /// Re-encrypts the database with a new passphrase.
@@ -143,7 +180,33 @@ impl Store {
         self.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE); PRAGMA journal_mode = DELETE;")?;
         self.conn.pragma_update(None, "rekey", new)?;
         self.conn.execute_batch("PRAGMA journal_mode = WAL;")?;
+        self.passphrase = Some(new.to_string());
         Ok(())
+    }
+
+    /// Copies the database to a new file at `target` with SQLite's online backup
+    /// API: safe while other programs use it, and encrypted with the same key.
+    pub fn backup_to(&self, target: &Path) -> Result<()> {
+        anyhow::ensure!(!target.exists(), "{} exists already", target.display());
+        if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).with_context(|| format!("cannot create the folder {}", dir.display()))?;
+        }
+        let copy = || -> Result<()> {
+            let mut destination = Connection::open(target)?;
+            let _ = destination.execute_batch("PRAGMA cipher_log_level = NONE;");
+            if let Some(key) = &self.passphrase {
+                destination.pragma_update(None, "key", key)?;
+            }
+            rusqlite::backup::Backup::new(&self.conn, &mut destination)?.run_to_completion(
+                1024,
+                std::time::Duration::ZERO,
+                None,
+            )?;
+            Ok(())
+        };
+        copy().inspect_err(|_| {
+            let _ = std::fs::remove_file(target);
+        })
     }
 
     /// Writes an encrypted copy of this plain database to `target`, keyed with `passphrase`.
@@ -170,20 +233,24 @@ impl Store {
     }
 
     fn migrate(&mut self) -> Result<()> {
-        let applied = self.schema_version()?;
-        for (index, sql) in schema::MIGRATIONS.iter().enumerate().skip(applied as usize) {
-            let tx = self.conn.transaction()?;
+        loop {
+            // The version is read under the write lock: another program opening the
+            // same new file at the same moment must not apply a migration twice.
+            let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let applied: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
+            let Some(sql) = schema::MIGRATIONS.get(applied as usize) else { return Ok(()) };
             tx.execute_batch(sql)?;
             tx.pragma_update(None, "application_id", schema::APPLICATION_ID)?;
-            tx.pragma_update(None, "user_version", index as i64 + 1)?;
+            tx.pragma_update(None, "user_version", applied + 1)?;
             tx.commit()?;
         }
-        Ok(())
     }
 
     /// Runs `f` in one transaction: all of it is stored, or none.
     fn write<T>(&mut self, f: impl FnOnce(&Transaction, &str) -> Result<T>) -> Result<T> {
-        let tx = self.conn.transaction()?;
+        // IMMEDIATE takes the write lock first (waiting for other programs); a
+        // read that later turns into a write could fail at once in WAL mode.
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let value = f(&tx, &self.actor)?;
         tx.commit().context("the change could not be saved")?;
         Ok(value)

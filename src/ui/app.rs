@@ -186,6 +186,20 @@ impl App {
         self.show(result);
     }
 
+    /// The automatic backup finished: say where it went, or why it failed.
+    pub fn backup_done(&mut self, result: Result<Option<std::path::PathBuf>>) {
+        match result {
+            Ok(Some(path)) => {
+                self.message = Some(self.catalog.f("backup.daily", &[("path", &path.display().to_string())]));
+            }
+            Ok(None) => {}
+            Err(error) => {
+                let cause = self.catalog.explain(&error);
+                self.message = Some(self.catalog.f("backup.failed", &[("cause", &cause)]));
+            }
+        }
+    }
+
     fn show(&mut self, result: Result<()>) {
         if let Err(error) = result {
             self.message = Some(self.catalog.explain(&error));

@@ -18,10 +18,18 @@ use ratatui::crossterm::execute;
 use ratatui::crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode};
 
 pub use app::{App, SEARCH_PAUSE, Screen};
-pub use render::{MIN_SIZE, audit_text, render};
+pub use render::{MIN_SIZE, render};
 pub use theme::Theme;
 
 use crate::config::Settings;
+use crate::store::{Store, daily_backup};
+
+/// What reaches the event loop: the terminal's events and the reports of work
+/// done on other threads.
+enum Msg {
+    Terminal(std::io::Result<Event>),
+    BackupDone(Result<Option<std::path::PathBuf>>),
+}
 
 /// Opens the database, then runs the UI until the user quits.
 pub fn run(settings: &Settings) -> Result<()> {
@@ -33,24 +41,26 @@ pub fn run(settings: &Settings) -> Result<()> {
     let size = terminal.size()?;
     let mut app = App::new(store, settings, (size.width, size.height))?;
     let theme = Theme::from_env();
-    let events = spawn_event_reader();
+    let (sender, events) = mpsc::channel();
+    spawn_event_reader(sender.clone());
+    spawn_daily_backup(&app.store, settings, sender);
     while !app.quit {
         terminal.draw(|frame| render(&app, &theme, frame))?;
         let first = match app.idle_after() {
             Some(pause) => match events.recv_timeout(pause) {
-                Ok(event) => event?,
+                Ok(msg) => msg,
                 Err(mpsc::RecvTimeoutError::Timeout) => {
                     app.on_idle();
                     continue;
                 }
                 Err(mpsc::RecvTimeoutError::Disconnected) => anyhow::bail!("the terminal closed"),
             },
-            None => events.recv().context("the terminal closed")??,
+            None => events.recv().context("the terminal closed")?,
         };
-        app.handle_event(&first);
+        handle(&mut app, first)?;
         // Take what else is waiting before drawing again, so a held key never lags.
-        while let Ok(event) = events.try_recv() {
-            app.handle_event(&event?);
+        while let Ok(msg) = events.try_recv() {
+            handle(&mut app, msg)?;
         }
     }
     drop(terminal);
@@ -58,19 +68,41 @@ pub fn run(settings: &Settings) -> Result<()> {
     Ok(())
 }
 
-/// Reads terminal events on their own thread into one channel.
-fn spawn_event_reader() -> mpsc::Receiver<std::io::Result<Event>> {
-    let (sender, receiver) = mpsc::channel();
+fn handle(app: &mut App, msg: Msg) -> Result<()> {
+    match msg {
+        Msg::Terminal(event) => app.handle_event(&event?),
+        Msg::BackupDone(result) => app.backup_done(result),
+    }
+    Ok(())
+}
+
+/// Reads terminal events on their own thread into the loop's channel.
+fn spawn_event_reader(sender: mpsc::Sender<Msg>) {
     std::thread::spawn(move || {
         loop {
             let event = event::read();
             let failed = event.is_err();
-            if sender.send(event).is_err() || failed {
+            if sender.send(Msg::Terminal(event)).is_err() || failed {
                 break;
             }
         }
     });
-    receiver
+}
+
+/// Today's automatic backup, if not yet made, on its own thread and connection:
+/// copying a large file must not hold up the screen.
+fn spawn_daily_backup(store: &Store, settings: &Settings, sender: mpsc::Sender<Msg>) {
+    if settings.backups_kept == 0 {
+        return;
+    }
+    let (db, actor, today, keep) =
+        (settings.db_path.clone(), settings.actor.clone(), settings.today, settings.backups_kept);
+    let passphrase = store.passphrase();
+    std::thread::spawn(move || {
+        let result =
+            Store::open(&db, &actor, passphrase.as_deref()).and_then(|own| daily_backup(&own, &db, today, keep));
+        let _ = sender.send(Msg::BackupDone(result));
+    });
 }
 
 /// Raw mode, alternate screen and bracketed paste, switched off again on drop and

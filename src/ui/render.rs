@@ -283,7 +283,7 @@ fn render_detail(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     for entry in &view.audit {
         lines.push(Line::from(vec![
             Span::styled(format!("   {} {:<10} ", audit_time(&entry.at), fit(&entry.actor, 10)), theme.dim()),
-            Span::raw(audit_text(c, &entry.action, &entry.detail)),
+            Span::raw(c.audit_text(&entry.action, &entry.detail)),
         ]));
     }
     let paragraph = Paragraph::new(lines).wrap(Wrap { trim: false }).scroll((view.scroll, 0));
@@ -295,46 +295,6 @@ fn audit_time(at: &str) -> String {
     chrono::DateTime::parse_from_rfc3339(at)
         .map(|t| t.with_timezone(&chrono::Local).format("%d.%m.%Y %H:%M").to_string())
         .unwrap_or_else(|_| at.to_string())
-}
-
-/// One audit entry in words.
-pub fn audit_text(c: &Catalog, action: &str, detail: &serde_json::Value) -> String {
-    let get = |key: &str| match &detail[key] {
-        serde_json::Value::String(s) => s.clone(),
-        serde_json::Value::Number(n) => n.to_string(),
-        _ => String::new(),
-    };
-    let date = crate::domain::parse_date(&get("date")).map(format_date).unwrap_or_default();
-    match action {
-        "created" => c.t("audit.created").to_string(),
-        "meeting_planned" | "meeting_held" | "referral_sent" | "closed" | "reopened" => c.f(
-            &format!("audit.{action}"),
-            &[("meeting", &get("meeting")), ("date", &date), ("reason", &get("reason"))],
-        ),
-        "decided" => {
-            let decision = c.t(&format!("decision.{}", get("decision"))).to_string();
-            c.f("audit.decided", &[("decision", &decision), ("date", &date)])
-        }
-        "edited" => {
-            let fields: Vec<&str> = detail
-                .as_object()
-                .into_iter()
-                .flat_map(|o| o.keys())
-                .map(|k| {
-                    c.t(match k.as_str() {
-                        "kind" => "detail.kind",
-                        "school" => "detail.school",
-                        "grade" => "detail.grade",
-                        "gender" => "detail.gender",
-                        "teacher" => "detail.teacher",
-                        _ => "detail.description",
-                    })
-                })
-                .collect();
-            c.f("audit.edited", &[("fields", &fields.join(", "))])
-        }
-        other => other.to_string(),
-    }
 }
 
 fn render_help(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
