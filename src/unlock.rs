@@ -42,13 +42,16 @@ pub fn open_store(settings: &Settings, catalog: &Catalog) -> Result<Store> {
                 return Err(OpenError::PassphraseNeeded { path: path.clone() }.into());
             }
             let prompt = catalog.f("unlock.prompt", &[("path", &path.display().to_string())]);
+            // No echo for the whole dialogue: keys typed ahead while a passphrase
+            // is being tried must not show either.
+            let _no_echo = NoEcho::start()?;
             for attempt in 1..=TRIES {
                 let typed = read_hidden(&prompt, catalog)?;
                 match open(Some(&typed)) {
                     Err(e)
                         if attempt < TRIES && matches!(e.downcast_ref(), Some(OpenError::WrongPassphrase { .. })) =>
                     {
-                        eprintln!("{}", catalog.t("unlock.wrong"));
+                        say(catalog.t("unlock.wrong"));
                     }
                     result => return result,
                 }
@@ -64,17 +67,18 @@ pub fn ask_new(catalog: &Catalog, intro: &str) -> Result<String> {
     if !std::io::stdin().is_terminal() {
         bail!(Explained(catalog.t("unlock.no_terminal").into()));
     }
-    eprintln!("{intro}");
+    let _no_echo = NoEcho::start()?;
+    say(intro);
     loop {
         let first = read_hidden(catalog.t("unlock.new_prompt"), catalog)?;
         if first.chars().count() < MIN_PASSPHRASE {
-            eprintln!("{}", catalog.f("unlock.too_short", &[("n", &MIN_PASSPHRASE.to_string())]));
+            say(&catalog.f("unlock.too_short", &[("n", &MIN_PASSPHRASE.to_string())]));
             continue;
         }
         if read_hidden(catalog.t("unlock.repeat_prompt"), catalog)? == first {
             return Ok(first);
         }
-        eprintln!("{}", catalog.t("unlock.mismatch"));
+        say(catalog.t("unlock.mismatch"));
     }
 }
 
@@ -86,14 +90,33 @@ pub fn checked_new(given: &str, catalog: &Catalog) -> Result<String> {
     Ok(given.to_string())
 }
 
-/// Reads a line from the terminal without showing it. Esc or Ctrl-C cancels.
+/// The terminal in raw mode: nothing typed is echoed until this is dropped.
+struct NoEcho;
+
+impl NoEcho {
+    fn start() -> Result<NoEcho> {
+        enable_raw_mode()?;
+        Ok(NoEcho)
+    }
+}
+
+impl Drop for NoEcho {
+    fn drop(&mut self) {
+        let _ = disable_raw_mode();
+    }
+}
+
+/// A line to the user while raw mode is on (where a newline does not return the carriage).
+fn say(text: &str) {
+    eprint!("{}\r\n", text.replace('\n', "\r\n"));
+}
+
+/// Reads a line without showing it (raw mode must be on). Esc or Ctrl-C cancels.
 fn read_hidden(prompt: &str, catalog: &Catalog) -> Result<String> {
     eprint!("{prompt}");
     std::io::stderr().flush()?;
-    enable_raw_mode()?;
     let typed = read_keys();
-    let _ = disable_raw_mode();
-    eprintln!();
+    say("");
     match typed? {
         Some(text) => Ok(text),
         None => bail!(Explained(catalog.t("unlock.cancelled").into())),

@@ -88,3 +88,41 @@ fn a_foreign_file_never_reaches_the_terminal_ui() {
     session.wait_for("er ikke en saksgang-database");
     assert_eq!(std::fs::read_to_string(&file).unwrap(), "hello");
 }
+
+#[test]
+fn the_passphrase_is_asked_for_without_echo_twice_for_a_new_file_and_retried_when_wrong() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    let mut session = Session::start_with(&db, None);
+    session.wait_for("kan ikke");
+    session.wait_for("Ny passfrase:");
+    session.send("kort\r");
+    session.wait_for("minst 8 tegn");
+    session.send("hemmelig passfrase\r");
+    session.wait_for("Gjenta passfrasen:");
+    session.send("hemmelig passfrase\r");
+    session.wait_for("Frister");
+    session.wait_for("Dagens sikkerhetskopi");
+    session.send("q");
+    assert!(session.wait_for_exit().success());
+    assert!(!session.contents().contains("hemmelig"), "the passphrase is never shown");
+
+    let mut session = Session::start_with(&db, None);
+    session.wait_for("Passfrase for");
+    // Typed at once, the second while the first is still being tried: neither shows.
+    session.send("feil passfrase\r");
+    session.send("hemmelig passfrase\r");
+    session.wait_for("Feil passfrase.");
+    session.wait_for("Frister");
+    session.send("q");
+    assert!(session.wait_for_exit().success());
+
+    assert!(!session.contents().contains("passfrase\n"), "nothing typed was echoed: {}", session.contents());
+
+    let mut session = Session::start_with(&db, None);
+    session.wait_for("Passfrase for");
+    session.send("feil passfrase\rfeil igjen\rfortsatt feil\r");
+    assert!(!session.wait_for_exit().success());
+    session.wait_for("Passfrasen åpner ikke");
+    assert!(db.with_file_name("backups").read_dir().unwrap().count() == 1, "one automatic backup a day");
+}
