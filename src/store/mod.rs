@@ -86,6 +86,9 @@ pub fn probe(path: &Path) -> Result<FileKind> {
     })
 }
 
+/// SQLite's page cache, in KiB.
+const PAGE_CACHE_KIB: u32 = 24 * 1024;
+
 /// How long a statement waits for another program's write to finish.
 const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 
@@ -135,6 +138,11 @@ impl Store {
              PRAGMA secure_delete = ON;",
         )
         .with_context(|| format!("cannot prepare {}", path.display()))?;
+        // Every page read from disk is decrypted and authenticated: keep the
+        // pages the screens use in memory (the benchmark shows searches 2-5
+        // times slower with SQLite's default 2 MB).
+        conn.execute_batch(&format!("PRAGMA cache_size = -{PAGE_CACHE_KIB};"))
+            .with_context(|| format!("cannot prepare {}", path.display()))?;
         let mut store =
             Store { conn, actor: actor.to_string(), passphrase: key.map(String::from), encrypted: key.is_some() };
         store.migrate().with_context(|| format!("cannot update the schema of {}", path.display()))?;
