@@ -108,41 +108,22 @@ impl Store {
     /// file ignores the passphrase). A file of another program, of a newer version,
     /// or a wrong passphrase is refused before anything is written to the file.
     pub fn open(path: &Path, actor: &str, passphrase: Option<&str>) -> Result<Store> {
-        let kind = probe(path)?;
-        let key = match (kind, passphrase) {
-            (FileKind::Foreign, _) => return Err(OpenError::NotSaksgang { path: path.to_path_buf() }.into()),
-            (FileKind::Encrypted, None) => {
-                return Err(OpenError::PassphraseNeeded { path: path.to_path_buf() }.into());
-            }
-            (FileKind::Plain, _) => None,
-            (FileKind::New | FileKind::Encrypted, key) => key,
-        };
+        let key = key_for(path, passphrase, true)?;
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).with_context(|| format!("cannot create the folder {}", dir.display()))?;
         }
-        let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE)
-            .with_context(|| format!("cannot open {}", path.display()))?;
-        // Another program may be writing: wait for it rather than fail, from the first read on.
-        conn.busy_timeout(BUSY_TIMEOUT)?;
-        // SQLCipher logs to stderr by default, which would draw over the UI.
-        let _ = conn.execute_batch("PRAGMA cipher_log_level = NONE;");
-        if let Some(key) = key {
-            // Must be the first statement; a wrong key shows only at the first read.
-            conn.pragma_update(None, "key", key)?;
-        }
-        check_ours(&conn, path, key.is_some())?;
-        conn.execute_batch(
+        let conn = connect(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE, key)?;
+        // The page cache is large because every page read from disk is decrypted
+        // and authenticated (the benchmark shows searches 2-5 times slower with
+        // SQLite's default 2 MB).
+        conn.execute_batch(&format!(
             "PRAGMA journal_mode = WAL;
              PRAGMA synchronous = FULL;
              PRAGMA foreign_keys = ON;
-             PRAGMA secure_delete = ON;",
-        )
+             PRAGMA secure_delete = ON;
+             PRAGMA cache_size = -{PAGE_CACHE_KIB};"
+        ))
         .with_context(|| format!("cannot prepare {}", path.display()))?;
-        // Every page read from disk is decrypted and authenticated: keep the
-        // pages the screens use in memory (the benchmark shows searches 2-5
-        // times slower with SQLite's default 2 MB).
-        conn.execute_batch(&format!("PRAGMA cache_size = -{PAGE_CACHE_KIB};"))
-            .with_context(|| format!("cannot prepare {}", path.display()))?;
         let mut store =
             Store { conn, actor: actor.to_string(), passphrase: key.map(String::from), encrypted: key.is_some() };
         store.migrate().with_context(|| format!("cannot update the schema of {}", path.display()))?;
@@ -152,23 +133,8 @@ impl Store {
     /// Opens a file only to read it (a backup being checked): nothing is migrated
     /// or written, not even the journal mode.
     pub fn open_read_only(path: &Path, passphrase: Option<&str>) -> Result<Store> {
-        let kind = probe(path)?;
-        let key = match (kind, passphrase) {
-            (FileKind::Foreign | FileKind::New, _) => {
-                return Err(OpenError::NotSaksgang { path: path.to_path_buf() }.into());
-            }
-            (FileKind::Encrypted, None) => return Err(OpenError::PassphraseNeeded { path: path.to_path_buf() }.into()),
-            (FileKind::Plain, _) => None,
-            (FileKind::Encrypted, key) => key,
-        };
-        let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
-            .with_context(|| format!("cannot open {}", path.display()))?;
-        conn.busy_timeout(BUSY_TIMEOUT)?;
-        let _ = conn.execute_batch("PRAGMA cipher_log_level = NONE;");
-        if let Some(key) = key {
-            conn.pragma_update(None, "key", key)?;
-        }
-        check_ours(&conn, path, key.is_some())?;
+        let key = key_for(path, passphrase, false)?;
+        let conn = connect(path, OpenFlags::SQLITE_OPEN_READ_ONLY, key)?;
         Ok(Store { conn, actor: String::new(), passphrase: key.map(String::from), encrypted: key.is_some() })
     }
 
@@ -263,6 +229,34 @@ impl Store {
         tx.commit().context("the change could not be saved")?;
         Ok(value)
     }
+}
+
+/// The key to open `path` with: none for a plain file, the passphrase for an
+/// encrypted (or, where `may_create`, a new) one; refusals for the rest.
+fn key_for<'a>(path: &Path, passphrase: Option<&'a str>, may_create: bool) -> Result<Option<&'a str>> {
+    let refuse = |e: OpenError| Err(e.into());
+    match (probe(path)?, passphrase) {
+        (FileKind::Foreign, _) => refuse(OpenError::NotSaksgang { path: path.to_path_buf() }),
+        (FileKind::New, _) if !may_create => refuse(OpenError::NotSaksgang { path: path.to_path_buf() }),
+        (FileKind::Encrypted, None) => refuse(OpenError::PassphraseNeeded { path: path.to_path_buf() }),
+        (FileKind::Plain, _) => Ok(None),
+        (FileKind::New | FileKind::Encrypted, key) => Ok(key),
+    }
+}
+
+/// Connects, keys and checks that the file is ours, reading only.
+fn connect(path: &Path, flags: OpenFlags, key: Option<&str>) -> Result<Connection> {
+    let conn = Connection::open_with_flags(path, flags).with_context(|| format!("cannot open {}", path.display()))?;
+    // Another program may be writing: wait for it rather than fail, from the first read on.
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    // SQLCipher logs to stderr by default, which would draw over the UI.
+    let _ = conn.execute_batch("PRAGMA cipher_log_level = NONE;");
+    if let Some(key) = key {
+        // Must be the first statement; a wrong key shows only at the first read.
+        conn.pragma_update(None, "key", key)?;
+    }
+    check_ours(&conn, path, key.is_some())?;
+    Ok(conn)
 }
 
 /// Refuses what is not a saksgang database of a version we know, reading only.
