@@ -85,6 +85,7 @@ fn measure(n: usize) {
         actor: "bench".into(),
         due_soon_days: 7,
         backups_kept: 0,
+        consent_age: 15,
         passphrase: Some(PASSPHRASE.into()),
         no_encryption: false,
     };

@@ -11,8 +11,8 @@ use serde_json::{Value, json};
 use crate::config::{Overrides, Settings};
 use crate::demo::demo_cases;
 use crate::domain::{
-    Action, Case, CaseDetails, CaseKind, Decision, Gender, MeetingNo, Status, add_days, format_date, iso_date,
-    parse_date,
+    Action, Case, CaseDetails, CaseKind, Consent, ConsentGiver, Decision, Gender, Identity, MeetingNo, Status,
+    add_days, format_date, iso_date, parse_date,
 };
 use crate::i18n::{Catalog, Explained};
 use crate::store::{
@@ -54,6 +54,12 @@ pub enum GenderArg {
     Jente,
     Gutt,
     Annet,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum GiverArg {
+    Guardians,
+    Pupil,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -152,6 +158,43 @@ pub enum Command {
     Demo {
         #[arg(long, default_value_t = 50)]
         cases: usize,
+    },
+    /// Record the consent for an individual case (it replaces an earlier one).
+    Consent {
+        reference: String,
+        #[arg(long, value_enum)]
+        given_by: GiverArg,
+        #[arg(long)]
+        date: String,
+        /// What it covers, e.g. "drøfting med PPT, samarbeid med helsesykepleier".
+        #[arg(long, default_value = "")]
+        scope: String,
+        /// The first day it no longer holds.
+        #[arg(long)]
+        expires: Option<String>,
+    },
+    /// Withdraw the consent: the pupil's name and birth date are erased.
+    WithdrawConsent {
+        reference: String,
+        #[arg(long)]
+        date: Option<String>,
+        /// Confirms the erasure.
+        #[arg(long)]
+        yes: bool,
+    },
+    /// The pupil's name (and birth date): only under a valid consent.
+    Name {
+        reference: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        birth_date: Option<String>,
+    },
+    /// Erase names and birth dates no valid consent covers any more (expired or withdrawn).
+    EraseExpired {
+        /// Confirms the erasure.
+        #[arg(long)]
+        yes: bool,
     },
     /// The log of a case: who changed or looked at what, and when.
     Log {
@@ -276,6 +319,7 @@ pub fn run(command: &Command, settings: &Settings, out: &mut impl Write) -> Resu
         }
         Command::Show { reference, json } => {
             let case = find(&store, &catalog, reference)?;
+            store.note_viewed(&case)?;
             if *json {
                 let mut value = case_json(&case, settings);
                 value["audit"] = store
@@ -292,6 +336,39 @@ pub fn run(command: &Command, settings: &Settings, out: &mut impl Write) -> Resu
             let seed = today.to_string().bytes().fold(0u64, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(b)));
             let made = store.create_with_history(&demo_cases(*cases, today, seed), today)?;
             writeln!(out, "{made}")?;
+        }
+        Command::Consent { reference, given_by, date, scope, expires } => {
+            let consent = Consent {
+                given_on: parse_date(date)?,
+                given_by: match given_by {
+                    GiverArg::Guardians => ConsentGiver::Guardians,
+                    GiverArg::Pupil => ConsentGiver::Pupil,
+                },
+                scope: scope.clone(),
+                expires_on: expires.as_deref().map(parse_date).transpose()?,
+                withdrawn_on: None,
+            };
+            apply(&mut store, &catalog, reference, &Action::RecordConsent(consent), settings, out)?;
+        }
+        Command::WithdrawConsent { reference, date, yes } => {
+            if !yes {
+                return Err(Explained(catalog.t("consent.confirm_withdraw").into()).into());
+            }
+            let action = Action::WithdrawConsent { date: date_or_today(date)? };
+            apply(&mut store, &catalog, reference, &action, settings, out)?;
+        }
+        Command::Name { reference, name, birth_date } => {
+            let identity =
+                Identity { name: name.clone(), birth_date: birth_date.as_deref().map(parse_date).transpose()? };
+            apply(&mut store, &catalog, reference, &Action::SetIdentity(identity), settings, out)?;
+        }
+        Command::EraseExpired { yes } => {
+            let waiting = store.consent_warnings(today, settings.consent_age)?.to_erase;
+            if !yes && waiting > 0 {
+                return Err(Explained(catalog.f("consent.confirm_erase", &[("n", &waiting.to_string())])).into());
+            }
+            let erased = store.erase_without_consent(today)?;
+            writeln!(out, "{}", catalog.f("consent.erased", &[("n", &erased.to_string())]))?;
         }
         Command::Log { reference, json } => {
             let case = find(&store, &catalog, reference)?;
@@ -467,6 +544,15 @@ pub fn case_json(case: &Case, settings: &Settings) -> Value {
         "decision": case.decision.map(|(decision, on)| json!({"decision": decision, "date": iso_date(on)})),
         "referral_sent": case.referral_sent.map(iso_date),
         "closed": case.closure.as_ref().map(|c| json!({"date": iso_date(c.date), "reason": c.reason})),
+        "consent": case.consent.as_ref().map(|c| json!({
+            "given_on": iso_date(c.given_on),
+            "given_by": c.given_by,
+            "scope": c.scope,
+            "expires_on": c.expires_on.map(iso_date),
+            "withdrawn_on": c.withdrawn_on.map(iso_date),
+            "valid": c.is_valid(settings.today),
+        })),
+        "pupil": case.identity.as_ref().map(|i| json!({"name": i.name, "birth_date": i.birth_date.map(iso_date)})),
         "deadlines": case.deadlines().iter().map(|dl| json!({
             "kind": dl.kind,
             "due": iso_date(dl.due),
@@ -503,6 +589,14 @@ fn write_case_text(case: &Case, catalog: &Catalog, settings: &Settings, out: &mu
     writeln!(out, "{}", catalog.f("detail.title", &[("reference", &case.reference)]))?;
     let mut field = |key: &str, value: &str| writeln!(out, "  {:<16} {value}", catalog.t(key));
     field("detail.kind", catalog.kind(d.kind))?;
+    if d.kind == CaseKind::Individual {
+        field("detail.pupil", &catalog.pupil(case, settings.today))?;
+        let consent = case
+            .consent
+            .as_ref()
+            .map_or_else(|| catalog.t("consent.none").to_string(), |c| catalog.consent(c, settings.today));
+        field("detail.consent", &consent)?;
+    }
     field("detail.school", &d.school)?;
     field("detail.grade", &d.grade)?;
     if let Some(gender) = d.gender {

@@ -6,7 +6,7 @@ use anyhow::{Context, Result};
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-use crate::domain::{DEFAULT_DUE_SOON_DAYS, parse_date};
+use crate::domain::{DEFAULT_CONSENT_AGE, DEFAULT_DUE_SOON_DAYS, parse_date};
 use crate::i18n::{Catalog, Explained, Lang};
 
 /// Daily automatic backups kept unless the config file says otherwise.
@@ -24,6 +24,8 @@ pub struct ConfigFile {
     pub due_soon_days: Option<u32>,
     /// How many daily automatic backups to keep beside the database (0: none).
     pub backups_kept: Option<usize>,
+    /// The age from which pupils consent for themselves (15 or 16 by municipality).
+    pub consent_age: Option<u32>,
 }
 
 /// What the program runs with, resolved once at start.
@@ -35,6 +37,7 @@ pub struct Settings {
     pub actor: String,
     pub due_soon_days: u32,
     pub backups_kept: usize,
+    pub consent_age: u32,
     /// From `SAKSGANG_PASSPHRASE`, for scripts and tests; otherwise it is asked for.
     pub passphrase: Option<String>,
     /// Create a new database without encryption (`--no-encryption`).
@@ -96,6 +99,7 @@ impl Settings {
             actor,
             due_soon_days: file.due_soon_days.unwrap_or(DEFAULT_DUE_SOON_DAYS),
             backups_kept: file.backups_kept.unwrap_or(DEFAULT_BACKUPS_KEPT),
+            consent_age: file.consent_age.unwrap_or(DEFAULT_CONSENT_AGE),
             passphrase: std::env::var("SAKSGANG_PASSPHRASE").ok().filter(|p| !p.is_empty()),
             no_encryption: overrides.no_encryption,
         })

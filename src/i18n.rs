@@ -6,7 +6,8 @@ use std::collections::HashMap;
 use anyhow::{Result, bail};
 
 use crate::domain::{
-    CaseKind, Closure, DateError, DeadlineKind, DeadlineState, Decision, Field, Gender, RuleError, Stage, format_date,
+    Case, CaseKind, Closure, Consent, ConsentGiver, DateError, DeadlineKind, DeadlineState, Decision, Field, Gender,
+    RuleError, Stage, format_date,
 };
 use crate::store::OpenError;
 
@@ -146,6 +147,13 @@ impl Catalog {
         let date = crate::domain::parse_date(&get("date")).map(format_date).unwrap_or_default();
         match action {
             "created" => c.t("audit.created").to_string(),
+            "identity_set" | "identity_erased" | "viewed" => c.t(&format!("audit.{action}")).to_string(),
+            "consent_withdrawn" => c.f("audit.consent_withdrawn", &[("date", &date)]),
+            "consent_recorded" => {
+                let given_on = crate::domain::parse_date(&get("given_on")).map(format_date).unwrap_or_default();
+                let by = c.t(&format!("consent.{}", get("given_by"))).to_string();
+                c.f("audit.consent_recorded", &[("date", &given_on), ("by", &by)])
+            }
             "meeting_planned" | "meeting_held" | "referral_sent" | "closed" | "reopened" => c.f(
                 &format!("audit.{action}"),
                 &[("meeting", &get("meeting")), ("date", &date), ("reason", &get("reason"))],
@@ -176,6 +184,41 @@ impl Catalog {
         }
     }
 
+    /// The pupil as shown: the name under a valid consent, else anonymous
+    /// ("Anonym · 5. trinn · jente").
+    pub fn pupil(&self, case: &Case, today: chrono::NaiveDate) -> String {
+        match (&case.identity, case.has_valid_consent(today)) {
+            (Some(identity), true) => match identity.birth_date {
+                Some(birth) => self.f("consent.named_born", &[("name", &identity.name), ("date", &format_date(birth))]),
+                None => identity.name.clone(),
+            },
+            _ => {
+                let mut parts = vec![self.t("detail.anonymous").to_string(), case.details.grade.clone()];
+                parts.extend(case.details.gender.map(|g| self.gender(g).to_string()));
+                parts.join(" · ")
+            }
+        }
+    }
+
+    /// The consent in one line: given when and by whom, what it covers, until when.
+    pub fn consent(&self, consent: &Consent, today: chrono::NaiveDate) -> String {
+        let by = self.t(match consent.given_by {
+            ConsentGiver::Guardians => "consent.guardians",
+            ConsentGiver::Pupil => "consent.pupil",
+        });
+        let mut text = self.f("consent.given", &[("date", &format_date(consent.given_on)), ("by", by)]);
+        if !consent.scope.is_empty() {
+            text.push_str(&format!(" ({})", consent.scope));
+        }
+        if let Some(withdrawn) = consent.withdrawn_on {
+            text.push_str(&format!(", {}", self.f("consent.withdrawn", &[("date", &format_date(withdrawn))])));
+        } else if let Some(expires) = consent.expires_on {
+            let key = if consent.is_valid(today) { "consent.expires" } else { "consent.expired" };
+            text.push_str(&format!(", {}", self.f(key, &[("date", &format_date(expires))])));
+        }
+        text
+    }
+
     pub fn date_error(&self, error: &DateError) -> String {
         match error {
             DateError::Empty => self.t("error.date_empty").to_string(),
@@ -192,6 +235,10 @@ impl Catalog {
             RuleError::Required(Field::School) => self.t("rule.required_school").into(),
             RuleError::Required(Field::Grade) => self.t("rule.required_grade").into(),
             RuleError::Required(Field::Reason) => self.t("rule.required_reason").into(),
+            RuleError::Required(Field::Name) => self.t("rule.required_name").into(),
+            RuleError::ConsentOnlyForIndividual => self.t("rule.consent_only_individual").into(),
+            RuleError::NoValidConsent => self.t("rule.no_valid_consent").into(),
+            RuleError::ExpiresBeforeGiven => self.t("rule.expires_before_given").into(),
             RuleError::GenderOnlyForIndividual => self.t("rule.gender_only_individual").into(),
             RuleError::CreatedInFuture { date: d } => self.f("rule.created_in_future", &[("date", &date(d))]),
             RuleError::PreviousNotHeld { number, previous } => self.f(

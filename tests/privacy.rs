@@ -174,3 +174,110 @@ fn an_audit_entry_removed_outside_the_program_is_found() {
     let report = Store::open(&path, "tester", None).unwrap().check().unwrap();
     assert_eq!(report.audit, Err(AuditBreak { id: 3, reason: AuditBreakReason::Gap }));
 }
+
+mod consent {
+    use super::*;
+    use saksgang::domain::{Consent, ConsentGiver, Identity, RuleError};
+
+    const NAME: &str = "Kari Sølvberg-Ødegård";
+
+    fn consent(expires: Option<NaiveDate>) -> Action {
+        Action::RecordConsent(Consent {
+            given_on: NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(),
+            given_by: ConsentGiver::Guardians,
+            scope: "Drøfting med PPT".into(),
+            expires_on: expires,
+            withdrawn_on: None,
+        })
+    }
+
+    fn name() -> Action {
+        Action::SetIdentity(Identity { name: NAME.into(), birth_date: NaiveDate::from_ymd_opt(2015, 3, 14) })
+    }
+
+    /// Every text column of the case and of its log, joined.
+    fn everything_stored(path: &std::path::Path) -> String {
+        let conn = Connection::open(path).unwrap();
+        let mut text = String::new();
+        for table in ["cases", "audit", "meetings"] {
+            let columns: Vec<String> = conn
+                .prepare(&format!("SELECT name FROM pragma_table_info('{table}')"))
+                .unwrap()
+                .query_map([], |r| r.get(0))
+                .unwrap()
+                .map(Result::unwrap)
+                .collect();
+            let sql = format!(
+                "SELECT {} FROM {table}",
+                columns.iter().map(|c| format!("quote({c})")).collect::<Vec<_>>().join(" || '|' || ")
+            );
+            for row in conn.prepare(&sql).unwrap().query_map([], |r| r.get::<_, String>(0)).unwrap() {
+                text.push_str(&row.unwrap());
+                text.push('\n');
+            }
+        }
+        text
+    }
+
+    #[test]
+    fn the_store_refuses_a_name_without_consent() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("s.db"), "tester", None).unwrap();
+        let case = store.create_case(details(), today(), today()).unwrap();
+        let err = store.apply(case.id, &name(), today()).unwrap_err();
+        assert_eq!(err.downcast_ref::<RuleError>(), Some(&RuleError::NoValidConsent));
+        assert!(!everything_stored(&dir.path().join("s.db")).contains("Sølvberg"));
+    }
+
+    #[test]
+    fn withdrawing_consent_erases_every_trace_of_the_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.db");
+        let mut store = Store::open(&path, "tester", None).unwrap();
+        let case = store.create_case(details(), today(), today()).unwrap();
+        store.apply(case.id, &consent(None), today()).unwrap();
+        store.apply(case.id, &name(), today()).unwrap();
+        let named = store.case_by_id(case.id).unwrap().unwrap();
+        store.note_viewed(&named).unwrap();
+        assert!(everything_stored(&path).contains(NAME), "stored while consented");
+        assert!(
+            !store.audit_of(case.id).unwrap().iter().any(|e| e.detail.to_string().contains("Sølvberg")),
+            "never in the log"
+        );
+
+        store.apply(case.id, &Action::WithdrawConsent { date: today() }, today()).unwrap();
+        let case = store.case_by_id(case.id).unwrap().unwrap();
+        assert_eq!(case.identity, None);
+        let stored = everything_stored(&path);
+        assert!(!stored.contains("Sølvberg") && !stored.contains("2015-03-14"), "{stored}");
+        let actions: Vec<String> = store.audit_of(case.id).unwrap().into_iter().map(|e| e.action).collect();
+        assert_eq!(actions, ["created", "consent_recorded", "identity_set", "viewed", "consent_withdrawn"]);
+        // Not in the bytes of the file or its WAL either, while open and after.
+        assert!(!contains(&all_bytes(dir.path()), "Sølvberg"), "an old copy of the name is left in the files");
+        drop(store);
+        assert!(!contains(&all_bytes(dir.path()), "Sølvberg"));
+        assert!(Store::open(&path, "tester", None).unwrap().check().unwrap().is_ok());
+    }
+
+    #[test]
+    fn an_expired_consent_is_warned_about_and_its_names_erased() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.db");
+        let mut store = Store::open(&path, "tester", None).unwrap();
+        let expiring = store.create_case(details(), today(), today()).unwrap();
+        store.apply(expiring.id, &consent(NaiveDate::from_ymd_opt(2026, 12, 10)), today()).unwrap();
+        store.apply(expiring.id, &name(), today()).unwrap();
+        let warnings = store.consent_warnings(today(), 15).unwrap();
+        assert_eq!((warnings.expiring, warnings.to_erase), (1, 0));
+        assert_eq!(warnings.pupil_of_age, 0);
+        assert_eq!(store.consent_warnings(today(), 11).unwrap().pupil_of_age, 1, "born 14.03.2015: 11 by then");
+
+        let later = NaiveDate::from_ymd_opt(2026, 12, 10).unwrap();
+        let warnings = store.consent_warnings(later, 15).unwrap();
+        assert_eq!((warnings.expiring, warnings.to_erase), (0, 1));
+        assert_eq!(store.erase_without_consent(later).unwrap(), 1);
+        assert_eq!(store.consent_warnings(later, 15).unwrap().to_erase, 0);
+        assert!(!everything_stored(&path).contains("Sølvberg"));
+        assert!(!contains(&all_bytes(dir.path()), "Sølvberg"));
+    }
+}

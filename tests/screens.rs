@@ -23,6 +23,7 @@ fn settings(dir: &std::path::Path, lang: Lang) -> Settings {
         actor: "koordinator".into(),
         due_soon_days: 7,
         backups_kept: 0,
+        consent_age: 15,
         passphrase: None,
         no_encryption: true,
     }

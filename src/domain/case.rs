@@ -4,6 +4,8 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use super::consent::{Consent, Identity};
+
 /// Individual pupil case, or a system case about a class, group or school environment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -116,6 +118,10 @@ pub struct Case {
     pub decision: Option<(Decision, NaiveDate)>,
     pub referral_sent: Option<NaiveDate>,
     pub closure: Option<Closure>,
+    /// The latest consent given for the case, if any.
+    pub consent: Option<Consent>,
+    /// The pupil's name and birth date: only while a consent is valid.
+    pub identity: Option<Identity>,
 }
 
 impl Case {
@@ -186,6 +192,8 @@ pub(crate) mod tests {
             decision: None,
             referral_sent: None,
             closure: None,
+            consent: None,
+            identity: None,
         }
     }
 

@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 use uuid::Uuid;
 
 use super::case::{Case, CaseDetails, CaseKind, Closure, Decision, Meeting, MeetingNo};
+use super::consent::{Consent, Identity};
 
 /// A change a user asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,6 +37,16 @@ pub enum Action {
         reason: String,
     },
     Edit(CaseDetails),
+    /// A new consent replaces the one before it.
+    RecordConsent(Consent),
+    /// Withdrawing consent erases the pupil's identity.
+    WithdrawConsent {
+        date: NaiveDate,
+    },
+    /// Name and birth date, allowed only under a valid consent.
+    SetIdentity(Identity),
+    /// Erases name and birth date (done when a consent has expired).
+    EraseIdentity,
 }
 
 /// A field of the case form that a rule can point at.
@@ -44,6 +55,7 @@ pub enum Field {
     School,
     Grade,
     Reason,
+    Name,
 }
 
 /// Why a change was refused. The UI words it in the user's language.
@@ -82,6 +94,12 @@ pub enum RuleError {
     AlreadyDecided,
     NoReferralDecided,
     ReferralAlreadySent,
+    /// Consent and identity belong to individual cases.
+    ConsentOnlyForIndividual,
+    /// Identifying data needs a valid consent.
+    NoValidConsent,
+    /// An expiry on or before the day the consent was given.
+    ExpiresBeforeGiven,
 }
 
 impl std::fmt::Display for RuleError {
@@ -129,13 +147,18 @@ impl Case {
             decision: None,
             referral_sent: None,
             closure: None,
+            consent: None,
+            identity: None,
         })
     }
 
     /// The case after `action`, or why the action is refused. `today` bounds what
     /// can be recorded as done and what can be planned.
     pub fn apply(&self, action: &Action, today: NaiveDate) -> Result<Case, RuleError> {
-        if self.closure.is_some() && !matches!(action, Action::Reopen { .. }) {
+        // Withdrawing consent and erasing identity are never blocked by a closed case.
+        let always_allowed =
+            matches!(action, Action::Reopen { .. } | Action::WithdrawConsent { .. } | Action::EraseIdentity);
+        if self.closure.is_some() && !always_allowed {
             return Err(RuleError::CaseClosed);
         }
         let mut next = self.clone();
@@ -206,8 +229,48 @@ impl Case {
             }
             Action::Edit(details) => {
                 validate_details(details)?;
+                let identifies = self.consent.is_some() || self.identity.is_some();
+                if details.kind == CaseKind::System && identifies {
+                    return Err(RuleError::ConsentOnlyForIndividual);
+                }
                 next.details = trimmed(details.clone());
             }
+            Action::RecordConsent(consent) => {
+                if self.details.kind != CaseKind::Individual {
+                    return Err(RuleError::ConsentOnlyForIndividual);
+                }
+                if consent.given_on > today {
+                    return Err(RuleError::InFuture { date: consent.given_on });
+                }
+                if consent.expires_on.is_some_and(|e| e <= consent.given_on) {
+                    return Err(RuleError::ExpiresBeforeGiven);
+                }
+                next.consent =
+                    Some(Consent { scope: consent.scope.trim().to_string(), withdrawn_on: None, ..consent.clone() });
+            }
+            Action::WithdrawConsent { date } => {
+                let consent = self.consent.as_ref().filter(|c| c.is_valid(today)).ok_or(RuleError::NoValidConsent)?;
+                check_done_on(*date, consent.given_on, today)?;
+                next.consent = Some(Consent { withdrawn_on: Some(*date), ..consent.clone() });
+                next.identity = None;
+            }
+            Action::SetIdentity(identity) => {
+                if self.details.kind != CaseKind::Individual {
+                    return Err(RuleError::ConsentOnlyForIndividual);
+                }
+                if !self.has_valid_consent(today) {
+                    return Err(RuleError::NoValidConsent);
+                }
+                let name = identity.name.trim();
+                if name.is_empty() {
+                    return Err(RuleError::Required(Field::Name));
+                }
+                if let Some(birth) = identity.birth_date.filter(|b| *b > today) {
+                    return Err(RuleError::InFuture { date: birth });
+                }
+                next.identity = Some(Identity { name: name.to_string(), birth_date: identity.birth_date });
+            }
+            Action::EraseIdentity => next.identity = None,
         }
         Ok(next)
     }
@@ -449,6 +512,73 @@ mod tests {
         let reopened = closed.apply(&Action::Reopen { date: today(), reason: "Ny bekymring".into() }, today()).unwrap();
         assert_eq!(reopened.decision, None);
         assert!(reopened.apply(&Action::Decide { decision: Decision::Refer, date: today() }, today()).is_ok());
+    }
+
+    fn consent_given(on: NaiveDate) -> Action {
+        Action::RecordConsent(Consent {
+            given_on: on,
+            given_by: crate::domain::ConsentGiver::Guardians,
+            scope: " Drøfting med PPT ".into(),
+            expires_on: Some(date(2027, 6, 20)),
+            withdrawn_on: None,
+        })
+    }
+
+    fn kari() -> Action {
+        Action::SetIdentity(Identity { name: " Kari Nordmann ".into(), birth_date: Some(date(2015, 3, 1)) })
+    }
+
+    #[test]
+    fn a_name_needs_a_valid_consent() {
+        let case = sample_case();
+        assert_eq!(case.apply(&kari(), today()), Err(RuleError::NoValidConsent));
+        let consented = case.apply(&consent_given(date(2026, 11, 1)), today()).unwrap();
+        assert_eq!(consented.consent.as_ref().unwrap().scope, "Drøfting med PPT");
+        let named = consented.apply(&kari(), today()).unwrap();
+        assert_eq!(named.identity.as_ref().unwrap().name, "Kari Nordmann");
+        let blank = Action::SetIdentity(Identity { name: "  ".into(), birth_date: None });
+        assert_eq!(consented.apply(&blank, today()), Err(RuleError::Required(Field::Name)));
+        let unborn = Action::SetIdentity(Identity { name: "K".into(), birth_date: Some(date(2027, 1, 1)) });
+        assert_eq!(consented.apply(&unborn, today()), Err(RuleError::InFuture { date: date(2027, 1, 1) }));
+    }
+
+    #[test]
+    fn withdrawing_consent_erases_the_identity_even_on_a_closed_case() {
+        let named =
+            sample_case().apply(&consent_given(date(2026, 11, 1)), today()).unwrap().apply(&kari(), today()).unwrap();
+        let closed = named.apply(&Action::Close { date: today(), reason: "Løst".into() }, today()).unwrap();
+        let withdrawn = closed.apply(&Action::WithdrawConsent { date: today() }, today()).unwrap();
+        assert_eq!(withdrawn.identity, None);
+        assert_eq!(withdrawn.consent.as_ref().unwrap().withdrawn_on, Some(today()));
+        assert!(!withdrawn.has_valid_consent(today()));
+        assert_eq!(
+            withdrawn.apply(&Action::WithdrawConsent { date: today() }, today()),
+            Err(RuleError::NoValidConsent)
+        );
+    }
+
+    #[test]
+    fn consent_is_for_individual_cases_and_ends_after_it_begins() {
+        let mut system = sample_case();
+        system.details.kind = CaseKind::System;
+        system.details.gender = None;
+        assert_eq!(system.apply(&consent_given(today()), today()), Err(RuleError::ConsentOnlyForIndividual));
+        let case = sample_case();
+        assert_eq!(
+            case.apply(&consent_given(date(2026, 11, 24)), today()),
+            Err(RuleError::InFuture { date: date(2026, 11, 24) })
+        );
+        let backwards = Action::RecordConsent(Consent {
+            given_on: today(),
+            given_by: crate::domain::ConsentGiver::Pupil,
+            scope: String::new(),
+            expires_on: Some(today()),
+            withdrawn_on: None,
+        });
+        assert_eq!(case.apply(&backwards, today()), Err(RuleError::ExpiresBeforeGiven));
+        let consented = case.apply(&consent_given(today()), today()).unwrap();
+        let to_system = CaseDetails { kind: CaseKind::System, gender: None, ..consented.details.clone() };
+        assert_eq!(consented.apply(&Action::Edit(to_system), today()), Err(RuleError::ConsentOnlyForIndividual));
     }
 
     #[test]

@@ -8,9 +8,10 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use super::{Store, audit};
+use crate::domain::CONSENT_WARNING_DAYS;
 use crate::domain::{
-    Action, Case, CaseDetails, CaseKind, Closure, DeadlineKind, Decision, Gender, Meeting, MeetingNo, Stage, Status,
-    iso_date,
+    Action, Case, CaseDetails, CaseKind, Closure, Consent, ConsentGiver, DeadlineKind, Decision, Gender, Identity,
+    Meeting, MeetingNo, Stage, Status, add_days, iso_date,
 };
 
 /// Which cases a list shows.
@@ -57,6 +58,17 @@ pub struct CaseRow {
     pub next_kind: Option<DeadlineKind>,
     pub next_due: Option<NaiveDate>,
     pub next_planned: Option<NaiveDate>,
+}
+
+/// Counts behind the start screen's consent warnings.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ConsentWarnings {
+    /// Cases holding a name without a valid consent (withdrawn or expired).
+    pub to_erase: u64,
+    /// Consents that run out within the warning period.
+    pub expiring: u64,
+    /// Guardians consented, and the pupil reaches the consent age within the period.
+    pub pupil_of_age: u64,
 }
 
 /// Open cases per stage, for the start screen.
@@ -135,6 +147,21 @@ fn parse_decision(code: &str) -> rusqlite::Result<Decision> {
     }
 }
 
+fn giver_code(giver: ConsentGiver) -> &'static str {
+    match giver {
+        ConsentGiver::Guardians => "guardians",
+        ConsentGiver::Pupil => "pupil",
+    }
+}
+
+fn parse_giver(code: &str) -> rusqlite::Result<ConsentGiver> {
+    match code {
+        "guardians" => Ok(ConsentGiver::Guardians),
+        "pupil" => Ok(ConsentGiver::Pupil),
+        other => Err(bad_value(other)),
+    }
+}
+
 fn parse_day(text: &str) -> rusqlite::Result<NaiveDate> {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| bad_value(text))
 }
@@ -159,19 +186,27 @@ fn bad_value(text: &str) -> rusqlite::Error {
 pub(super) fn write_case(tx: &Transaction, case: &Case) -> Result<()> {
     let d = &case.details;
     let open = case.open_deadline();
+    let consent = case.consent.as_ref();
     let (ref_year, ref_seq) = split_reference(&case.reference)?;
     tx.prepare_cached(
         "INSERT INTO cases (id, reference, ref_year, ref_seq, kind, school, grade, gender, teacher, description,
              created_on, decision, decided_on, referral_sent_on, closed_on, close_reason,
-             stage, status, next_kind, next_due, next_planned, due_sort, search_text)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)
+             stage, status, next_kind, next_due, next_planned, due_sort, search_text,
+             consent_given_on, consent_given_by, consent_scope, consent_expires_on, consent_withdrawn_on,
+             pupil_name, birth_date)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23,
+             ?24, ?25, ?26, ?27, ?28, ?29, ?30)
          ON CONFLICT (id) DO UPDATE SET
              kind = excluded.kind, school = excluded.school, grade = excluded.grade, gender = excluded.gender,
              teacher = excluded.teacher, description = excluded.description, decision = excluded.decision,
              decided_on = excluded.decided_on, referral_sent_on = excluded.referral_sent_on,
              closed_on = excluded.closed_on, close_reason = excluded.close_reason, stage = excluded.stage,
              status = excluded.status, next_kind = excluded.next_kind, next_due = excluded.next_due,
-             next_planned = excluded.next_planned, due_sort = excluded.due_sort, search_text = excluded.search_text",
+             next_planned = excluded.next_planned, due_sort = excluded.due_sort, search_text = excluded.search_text,
+             consent_given_on = excluded.consent_given_on, consent_given_by = excluded.consent_given_by,
+             consent_scope = excluded.consent_scope, consent_expires_on = excluded.consent_expires_on,
+             consent_withdrawn_on = excluded.consent_withdrawn_on, pupil_name = excluded.pupil_name,
+             birth_date = excluded.birth_date",
     )?
     .execute(params![
         case.id.to_string(),
@@ -197,6 +232,13 @@ pub(super) fn write_case(tx: &Transaction, case: &Case) -> Result<()> {
         open.and_then(|o| o.planned).map(iso_date),
         open.map_or(NO_DEADLINE.to_string(), |o| iso_date(o.due)),
         case.search_text(),
+        consent.map(|c| iso_date(c.given_on)),
+        consent.map(|c| giver_code(c.given_by)),
+        consent.map(|c| c.scope.as_str()),
+        consent.and_then(|c| c.expires_on).map(iso_date),
+        consent.and_then(|c| c.withdrawn_on).map(iso_date),
+        case.identity.as_ref().map(|i| i.name.as_str()),
+        case.identity.as_ref().and_then(|i| i.birth_date).map(iso_date),
     ])?;
     tx.prepare_cached("DELETE FROM meetings WHERE case_id = ?1")?.execute([case.id.to_string()])?;
     let mut insert = tx.prepare_cached("INSERT INTO meetings (case_id, number, date, held) VALUES (?1, ?2, ?3, ?4)")?;
@@ -221,7 +263,8 @@ fn next_reference(tx: &Transaction, year: i32) -> Result<String> {
 }
 
 const CASE_COLUMNS: &str = "id, reference, kind, school, grade, gender, teacher, description, created_on,
-     decision, decided_on, referral_sent_on, closed_on, close_reason";
+     decision, decided_on, referral_sent_on, closed_on, close_reason,
+     consent_given_on, consent_given_by, consent_scope, consent_expires_on, consent_withdrawn_on, pupil_name, birth_date";
 
 fn case_from_row(row: &Row) -> rusqlite::Result<Case> {
     let decision = match (row.get::<_, Option<String>>(9)?, row.get::<_, Option<String>>(10)?) {
@@ -248,6 +291,20 @@ fn case_from_row(row: &Row) -> rusqlite::Result<Case> {
         decision,
         referral_sent: parse_opt_day(row.get(11)?)?,
         closure,
+        consent: match (row.get::<_, Option<String>>(14)?, row.get::<_, Option<String>>(15)?) {
+            (Some(given_on), Some(given_by)) => Some(Consent {
+                given_on: parse_day(&given_on)?,
+                given_by: parse_giver(&given_by)?,
+                scope: row.get::<_, Option<String>>(16)?.unwrap_or_default(),
+                expires_on: parse_opt_day(row.get(17)?)?,
+                withdrawn_on: parse_opt_day(row.get(18)?)?,
+            }),
+            _ => None,
+        },
+        identity: match row.get::<_, Option<String>>(19)? {
+            Some(name) => Some(Identity { name, birth_date: parse_opt_day(row.get(20)?)? }),
+            None => None,
+        },
     })
 }
 
@@ -399,7 +456,8 @@ impl Store {
     /// Applies a user's action through the domain's rules, stores the result and
     /// audits it, all in one transaction.
     pub fn apply(&mut self, case_id: Uuid, action: &Action, today: NaiveDate) -> Result<Case> {
-        self.write(|tx, actor| {
+        let before_identity = self.case_by_id(case_id)?.is_some_and(|c| c.identity.is_some());
+        let case = self.write(|tx, actor| {
             let Some(before) = load_case(tx, "id", &case_id.to_string())? else {
                 bail!("case {case_id} does not exist");
             };
@@ -408,7 +466,11 @@ impl Store {
             let (name, detail) = audit_detail(&before, action);
             audit::append(tx, actor, case_id, name, &detail)?;
             Ok(after)
-        })
+        })?;
+        if before_identity && case.identity.is_none() {
+            self.purge_old_pages()?;
+        }
+        Ok(case)
     }
 
     pub fn case_by_reference(&self, reference: &str) -> Result<Option<Case>> {
@@ -475,6 +537,62 @@ impl Store {
             each(case)?;
         }
         Ok(())
+    }
+
+    /// Records that someone looked at a case with a name ("who looked at whom").
+    pub fn note_viewed(&mut self, case: &Case) -> Result<()> {
+        if case.identity.is_none() {
+            return Ok(());
+        }
+        self.write(|tx, actor| audit::append(tx, actor, case.id, "viewed", &json!({})))
+    }
+
+    /// What the start screen warns about, on `today`.
+    pub fn consent_warnings(&self, today: NaiveDate, consent_age: u32) -> Result<ConsentWarnings> {
+        let day = iso_date(today);
+        let horizon = add_days(today, CONSENT_WARNING_DAYS);
+        // Born on or before this day: of consent age within the warning period.
+        let born_by = horizon.checked_sub_months(chrono::Months::new(12 * consent_age)).unwrap_or(horizon);
+        let counts = self
+            .conn
+            .prepare_cached(
+                "SELECT
+                (SELECT count(*) FROM cases WHERE pupil_name IS NOT NULL AND NOT (
+                    consent_given_on IS NOT NULL AND consent_given_on <= ?1
+                    AND (consent_withdrawn_on IS NULL OR consent_withdrawn_on > ?1)
+                    AND (consent_expires_on IS NULL OR consent_expires_on > ?1))),
+                (SELECT count(*) FROM cases WHERE consent_expires_on > ?1 AND consent_expires_on <= ?2
+                    AND consent_given_on <= ?1 AND (consent_withdrawn_on IS NULL OR consent_withdrawn_on > ?1)),
+                (SELECT count(*) FROM cases WHERE consent_given_by = 'guardians' AND birth_date <= ?3
+                    AND consent_given_on <= ?1 AND (consent_withdrawn_on IS NULL OR consent_withdrawn_on > ?1)
+                    AND (consent_expires_on IS NULL OR consent_expires_on > ?1))",
+            )?
+            .query_row(params![day, iso_date(horizon), iso_date(born_by)], |r| {
+                Ok(ConsentWarnings {
+                    to_erase: r.get::<_, i64>(0)? as u64,
+                    expiring: r.get::<_, i64>(1)? as u64,
+                    pupil_of_age: r.get::<_, i64>(2)? as u64,
+                })
+            })?;
+        Ok(counts)
+    }
+
+    /// Erases name and birth date wherever no valid consent covers them; returns how many.
+    pub fn erase_without_consent(&mut self, today: NaiveDate) -> Result<usize> {
+        let ids: Vec<String> = self
+            .conn
+            .prepare("SELECT id FROM cases WHERE pupil_name IS NOT NULL")?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut erased = 0;
+        for id in ids {
+            let id = parse_uuid(&id)?;
+            if self.case_by_id(id)?.is_some_and(|c| c.identity_must_be_erased(today)) {
+                self.apply(id, &Action::EraseIdentity, today)?;
+                erased += 1;
+            }
+        }
+        Ok(erased)
     }
 
     /// Open cases per stage, and how many are closed.
@@ -560,5 +678,18 @@ fn audit_detail(before: &Case, action: &Action) -> (&'static str, Value) {
                 .collect();
             ("edited", Value::Object(changed))
         }
+        Action::RecordConsent(c) => (
+            "consent_recorded",
+            json!({
+                "given_on": iso_date(c.given_on),
+                "given_by": giver_code(c.given_by),
+                "scope": c.scope.trim(),
+                "expires_on": c.expires_on.map(iso_date),
+            }),
+        ),
+        Action::WithdrawConsent { date } => ("consent_withdrawn", json!({"date": iso_date(*date)})),
+        // Never the values themselves: the log must not keep what an erasure removes.
+        Action::SetIdentity(_) => ("identity_set", json!({})),
+        Action::EraseIdentity => ("identity_erased", json!({})),
     }
 }

@@ -13,7 +13,7 @@ use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction, TransactionBehavio
 
 pub use audit::AuditEntry;
 pub use backup::{backup_dir, daily_backup, restore};
-pub use cases::{CaseQuery, CaseRow, Order, StageCounts, StatusFilter, search_uses_index};
+pub use cases::{CaseQuery, CaseRow, ConsentWarnings, Order, StageCounts, StatusFilter, search_uses_index};
 pub use check::{AuditBreak, AuditBreakReason, CheckReport};
 pub use schema::current_version;
 
@@ -218,6 +218,14 @@ impl Store {
             tx.pragma_update(None, "user_version", applied + 1)?;
             tx.commit()?;
         }
+    }
+
+    /// After an erasure: secure_delete has overwritten the values in the database
+    /// file; this moves every page out of the WAL and empties it, so no old copy of
+    /// a page keeps them either.
+    fn purge_old_pages(&self) -> Result<()> {
+        self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(())
     }
 
     /// Runs `f` in one transaction: all of it is stored, or none.

@@ -102,6 +102,18 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
         BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
     "#,
+    // 2: consent, and the pupil's identity held under it.
+    r#"
+    ALTER TABLE cases ADD COLUMN consent_given_on TEXT;
+    ALTER TABLE cases ADD COLUMN consent_given_by TEXT CHECK (consent_given_by IN ('guardians', 'pupil'));
+    ALTER TABLE cases ADD COLUMN consent_scope TEXT;
+    ALTER TABLE cases ADD COLUMN consent_expires_on TEXT;
+    ALTER TABLE cases ADD COLUMN consent_withdrawn_on TEXT;
+    ALTER TABLE cases ADD COLUMN pupil_name TEXT;
+    ALTER TABLE cases ADD COLUMN birth_date TEXT;
+    -- The start screen warns about consents running out.
+    CREATE INDEX cases_by_consent_expiry ON cases (consent_expires_on) WHERE consent_expires_on IS NOT NULL;
+    "#,
 ];
 
 /// The schema version this program writes.
