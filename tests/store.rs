@@ -353,3 +353,38 @@ fn a_capped_count_stops_at_the_cap() {
     assert_eq!(store.count_cases(&query, Some(3)).unwrap(), 3);
     assert_eq!(store.count_cases(&query, Some(10)).unwrap(), 5);
 }
+
+#[test]
+fn a_database_made_by_schema_1_is_migrated_and_keeps_every_case() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.db");
+    std::fs::copy(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/schema-v1.db"), &path).unwrap();
+    let old = Connection::open(&path).unwrap();
+    assert_eq!(old.pragma_query_value(None, "user_version", |r| r.get::<_, i64>(0)).unwrap(), 1);
+    let old_rows: Vec<(String, String, String)> = old
+        .prepare("SELECT reference, stage, coalesce(next_due, '') FROM cases ORDER BY reference")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    drop(old);
+    assert_eq!(old_rows.len(), 40);
+
+    let store = Store::open(&path, "tester", None).unwrap();
+    assert_eq!(store.schema_version().unwrap(), current_version());
+    assert!(store.check().unwrap().is_ok());
+    let all = CaseQuery { status: StatusFilter::All, ..CaseQuery::default() };
+    let mut migrated = Vec::new();
+    store
+        .for_each_case(&all, |case| {
+            assert_eq!((case.consent.as_ref(), case.identity.as_ref()), (None, None));
+            let due = case.open_deadline().map(|d| d.due.to_string()).unwrap_or_default();
+            let stage = serde_json::to_value(case.stage()).unwrap().as_str().unwrap().to_string();
+            migrated.push((case.reference, stage, due));
+            Ok(())
+        })
+        .unwrap();
+    migrated.sort();
+    assert_eq!(migrated, old_rows);
+}
