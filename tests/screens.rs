@@ -385,3 +385,57 @@ fn a_search_of_long_words_applies_at_once_and_enter_applies_a_short_one() {
     assert!(app.search.is_none());
     assert_eq!(app.list.total, 1, "Fjordtun 7B");
 }
+
+#[test]
+fn a_name_is_locked_until_consent_and_withdrawing_erases_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app_with_cases(dir.path(), Lang::Nb, SMALL);
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('i'));
+    assert!(app.form.is_none(), "locked without consent");
+    assert!(app.message.as_deref().unwrap().contains("gyldig samtykke"), "{:?}", app.message);
+
+    press(&mut app, KeyCode::Char('s'));
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Tab);
+    type_text(&mut app, "Drøfting med PPT");
+    press(&mut app, KeyCode::Tab);
+    type_text(&mut app, "20.06.2027");
+    press(&mut app, KeyCode::Enter);
+    assert!(app.form.is_none(), "{:?}", app.form.as_ref().and_then(|f| f.error.clone()));
+
+    press(&mut app, KeyCode::Char('i'));
+    type_text(&mut app, "Åsa Ødegård");
+    press(&mut app, KeyCode::Tab);
+    type_text(&mut app, "14.03.2016");
+    press(&mut app, KeyCode::Enter);
+    let case = &app.detail.as_ref().unwrap().case;
+    assert_eq!(case.identity.as_ref().unwrap().name, "Åsa Ødegård");
+    snapshot("detail_named", &draw(&app, SMALL));
+
+    press(&mut app, KeyCode::Char('t'));
+    assert!(app.confirm.is_some());
+    press(&mut app, KeyCode::Enter);
+    let view = app.detail.as_ref().unwrap();
+    assert_eq!(view.case.identity, None);
+    let actions: Vec<&str> = view.audit.iter().map(|e| e.action.as_str()).collect();
+    assert!(actions.ends_with(&["consent_recorded", "identity_set", "consent_withdrawn"]), "{actions:?}");
+}
+
+#[test]
+fn the_start_screen_warns_about_consents() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app_with_cases(dir.path(), Lang::Nb, SMALL);
+    let id = app.start.selected_row().unwrap().id;
+    let consent = saksgang::domain::Consent {
+        given_on: d(2026, 11, 1),
+        given_by: saksgang::domain::ConsentGiver::Guardians,
+        scope: String::new(),
+        expires_on: Some(d(2026, 12, 1)),
+        withdrawn_on: None,
+    };
+    app.store.apply(id, &Action::RecordConsent(consent), d(2026, 11, 23)).unwrap();
+    app.handle_event(&Event::Resize(80, 24));
+    let text: String = draw(&app, SMALL).backend().buffer().content().iter().map(|c| c.symbol()).collect();
+    assert!(text.contains("1 samtykker utløper innen 30 dager"), "{text}");
+}

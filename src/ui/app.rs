@@ -11,9 +11,11 @@ use super::form::{Form, Purpose, Slot};
 use super::keymap::{self, Binding, Command};
 use super::pager::CasePager;
 use crate::config::Settings;
-use crate::domain::{Action, Case, DateError, MeetingNo, RuleError, Stage, parse_date};
+use crate::domain::{Action, Case, Consent, DateError, Identity, MeetingNo, RuleError, Stage, parse_date};
 use crate::i18n::Catalog;
-use crate::store::{AuditEntry, CaseQuery, Order, StageCounts, StatusFilter, Store, search_uses_index};
+use crate::store::{
+    AuditEntry, CaseQuery, ConsentWarnings, Order, StageCounts, StatusFilter, Store, search_uses_index,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Screen {
@@ -40,6 +42,7 @@ pub struct Confirm {
 pub enum Pending {
     Apply(Uuid, Action),
     DiscardForm,
+    EraseExpired,
 }
 
 /// A search with words too short for the index waits this long for more typing.
@@ -56,6 +59,8 @@ pub struct App {
     pub screen: Screen,
     pub start: CasePager,
     pub counts: StageCounts,
+    pub warnings: ConsentWarnings,
+    pub consent_age: u32,
     pub list: CasePager,
     /// The search field while `/` is active.
     pub search: Option<Input>,
@@ -87,6 +92,8 @@ impl App {
                 ..CaseQuery::default()
             }),
             counts: StageCounts::default(),
+            warnings: ConsentWarnings::default(),
+            consent_age: settings.consent_age,
             list: CasePager::new(CaseQuery {
                 status: StatusFilter::Open,
                 order: Order::Newest,
@@ -136,6 +143,7 @@ impl App {
     /// Re-reads what the screens show after a change.
     fn reload(&mut self) -> Result<()> {
         self.counts = self.store.stage_counts()?;
+        self.warnings = self.store.consent_warnings(self.today, self.consent_age)?;
         let height = self.page_height();
         self.start.refresh(&self.store, height)?;
         self.list.refresh(&self.store, height)?;
@@ -253,6 +261,20 @@ impl App {
             (Command::Open, Some(p)) => {
                 if let Some(id) = p.selected_row().map(|r| r.id) {
                     self.open_case(id)?;
+                    // Who looked at whom: opening a case with a name is logged.
+                    if let Some(case) = self.detail.as_ref().map(|v| v.case.clone()) {
+                        self.store.note_viewed(&case)?;
+                        self.open_case(id)?;
+                    }
+                }
+            }
+            (Command::EraseExpired, _) => {
+                if self.warnings.to_erase > 0 {
+                    let n = self.warnings.to_erase.to_string();
+                    self.confirm = Some(Confirm {
+                        text: self.catalog.f("consent.confirm_erase_ui", &[("n", &n)]),
+                        on_yes: Pending::EraseExpired,
+                    });
                 }
             }
             (Command::Up, None) => self.scroll_detail(-1),
@@ -346,6 +368,35 @@ impl App {
             }
             Command::Reopen => {
                 Form::new(Purpose::Reopen(case.id), c.f("form.reopen", &reference), vec![Form::reason_field()])
+            }
+            Command::RecordConsent => {
+                Form::new(Purpose::Consent(case.id), c.f("form.consent", &reference), Form::consent_fields(self.today))
+            }
+            Command::EditIdentity => {
+                // The name fields are locked without consent: say why instead of opening them.
+                if let Err(rule) =
+                    case.apply(&Action::SetIdentity(Identity { name: "-".into(), birth_date: None }), self.today)
+                {
+                    self.message = Some(self.catalog.rule_error(&rule));
+                    return Ok(());
+                }
+                Form::new(
+                    Purpose::Identity(case.id),
+                    c.f("form.identity", &reference),
+                    Form::identity_fields(case.identity.as_ref()),
+                )
+            }
+            Command::WithdrawConsent => {
+                let action = Action::WithdrawConsent { date: self.today };
+                if let Err(rule) = case.apply(&action, self.today) {
+                    self.message = Some(self.catalog.rule_error(&rule));
+                    return Ok(());
+                }
+                self.confirm = Some(Confirm {
+                    text: c.f("consent.confirm_withdraw_ui", &reference),
+                    on_yes: Pending::Apply(case.id, action),
+                });
+                return Ok(());
             }
             _ => return Ok(()),
         };
@@ -446,6 +497,11 @@ impl App {
         match confirm.on_yes {
             Pending::DiscardForm => self.form = None,
             Pending::Apply(id, action) => self.apply(id, &action)?,
+            Pending::EraseExpired => {
+                let n = self.store.erase_without_consent(self.today)?;
+                self.message = Some(self.catalog.f("consent.erased", &[("n", &n.to_string())]));
+                self.reload()?;
+            }
         }
         Ok(())
     }
@@ -491,6 +547,37 @@ impl App {
                 return Ok(());
             }
             Purpose::Reopen(id) => (id, Action::Reopen { date: self.today, reason: form.text(Slot::Reason).into() }),
+            Purpose::Consent(id) => {
+                let given_on = match date() {
+                    Ok(d) => d,
+                    Err(e) => return self.form_error(Slot::Date, self.catalog.date_error(&e)),
+                };
+                let expires_on = match form.text(Slot::Expires).trim() {
+                    "" => None,
+                    typed => match parse_date(typed) {
+                        Ok(d) => Some(d),
+                        Err(e) => return self.form_error(Slot::Expires, self.catalog.date_error(&e)),
+                    },
+                };
+                let consent = Consent {
+                    given_on,
+                    given_by: form.giver(),
+                    scope: form.text(Slot::Scope).to_string(),
+                    expires_on,
+                    withdrawn_on: None,
+                };
+                (id, Action::RecordConsent(consent))
+            }
+            Purpose::Identity(id) => {
+                let birth_date = match form.text(Slot::BirthDate).trim() {
+                    "" => None,
+                    typed => match parse_date(typed) {
+                        Ok(d) => Some(d),
+                        Err(e) => return self.form_error(Slot::BirthDate, self.catalog.date_error(&e)),
+                    },
+                };
+                (id, Action::SetIdentity(Identity { name: form.text(Slot::Name).to_string(), birth_date }))
+            }
             Purpose::PlanMeeting(id, _)
             | Purpose::RecordMeeting(id, _)
             | Purpose::Decide(id)

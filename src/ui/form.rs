@@ -6,7 +6,9 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use tui_input::{Input, InputRequest};
 use uuid::Uuid;
 
-use crate::domain::{CaseDetails, CaseKind, Decision, Field, Gender, MeetingNo, RuleError, format_date};
+use crate::domain::{
+    CaseDetails, CaseKind, ConsentGiver, Decision, Field, Gender, Identity, MeetingNo, RuleError, format_date,
+};
 
 /// What submitting the form does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,6 +21,8 @@ pub enum Purpose {
     ReferralSent(Uuid),
     Close(Uuid),
     Reopen(Uuid),
+    Consent(Uuid),
+    Identity(Uuid),
 }
 
 /// What a field holds and how it is edited.
@@ -44,6 +48,11 @@ pub enum Slot {
     Date,
     Reason,
     Decision,
+    Giver,
+    Scope,
+    Expires,
+    Name,
+    BirthDate,
 }
 
 #[derive(Debug, Clone)]
@@ -68,6 +77,7 @@ pub struct Form {
 const KINDS: [&str; 2] = ["kind.individual", "kind.system"];
 const GENDERS: [&str; 4] = ["form.gender_none", "gender.jente", "gender.gutt", "gender.annet"];
 const DECISIONS: [&str; 3] = ["decision.refer", "decision.continue", "decision.close"];
+const GIVERS: [&str; 2] = ["consent.guardians", "consent.pupil"];
 
 fn text(slot: Slot, label: &'static str, value: &str) -> FormField {
     FormField { slot, label, value: Value::Text(Input::new(value.to_string())) }
@@ -112,6 +122,31 @@ impl Form {
 
     pub fn reason_field() -> FormField {
         text(Slot::Reason, "form.reason", "")
+    }
+
+    /// Who consented, when, to what, and until when (empty: no expiry).
+    pub fn consent_fields(today: NaiveDate) -> Vec<FormField> {
+        vec![
+            choice(Slot::Giver, "form.giver", &GIVERS, 0),
+            text(Slot::Date, "form.date", &format_date(today)),
+            text(Slot::Scope, "form.scope", ""),
+            text(Slot::Expires, "form.expires", ""),
+        ]
+    }
+
+    pub fn identity_fields(identity: Option<&Identity>) -> Vec<FormField> {
+        vec![
+            text(Slot::Name, "form.name", identity.map_or("", |i| i.name.as_str())),
+            text(
+                Slot::BirthDate,
+                "form.birth_date",
+                &identity.and_then(|i| i.birth_date).map(format_date).unwrap_or_default(),
+            ),
+        ]
+    }
+
+    pub fn giver(&self) -> ConsentGiver {
+        [ConsentGiver::Guardians, ConsentGiver::Pupil][self.choice_index(Slot::Giver).min(1)]
     }
 
     pub fn decision_field() -> FormField {
@@ -163,6 +198,8 @@ impl Form {
             RuleError::Required(Field::Grade) => Slot::Grade,
             RuleError::Required(Field::Reason) => Slot::Reason,
             RuleError::GenderOnlyForIndividual => Slot::Gender,
+            RuleError::Required(Field::Name) => Slot::Name,
+            RuleError::ExpiresBeforeGiven => Slot::Expires,
             _ => Slot::Date,
         }
     }

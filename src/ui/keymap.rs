@@ -27,6 +27,10 @@ pub enum Command {
     Referral,
     Close,
     Reopen,
+    RecordConsent,
+    WithdrawConsent,
+    EditIdentity,
+    EraseExpired,
     // In forms and the search field, where printable keys are text:
     NextField,
     PrevField,
@@ -70,6 +74,7 @@ pub const START: &[Binding] = &[
     bind(&[K::Enter], C::Open, Some("keys.open"), true),
     bind(&[K::Char('n')], C::NewCase, Some("keys.new"), true),
     bind(&[K::Char('l'), K::Tab], C::ShowList, Some("keys.list"), true),
+    bind(&[K::Char('x')], C::EraseExpired, Some("keys.erase_expired"), false),
     bind(&[K::Char('?'), K::F(1)], C::Help, Some("keys.help"), true),
     bind(&[K::Char('q')], C::Quit, Some("keys.quit"), true),
 ];
@@ -99,6 +104,9 @@ pub const DETAIL: &[Binding] = &[
     bind(&[K::Char('h')], C::Referral, Some("keys.referral"), true),
     bind(&[K::Char('c')], C::Close, Some("keys.close"), true),
     bind(&[K::Char('o')], C::Reopen, Some("keys.reopen"), true),
+    bind(&[K::Char('s')], C::RecordConsent, Some("keys.consent"), true),
+    bind(&[K::Char('t')], C::WithdrawConsent, Some("keys.withdraw"), false),
+    bind(&[K::Char('i')], C::EditIdentity, Some("keys.identity"), true),
     bind(&[K::Up, K::Char('k')], C::Up, Some("keys.scroll"), false),
     bind(&[K::Down, K::Char('j')], C::Down, None, false),
     bind(&[K::Esc, K::Backspace], C::Back, Some("keys.back"), true),

@@ -81,7 +81,16 @@ fn hints<'a>(c: &'a Catalog, bindings: &'static [Binding], theme: &Theme) -> Par
 
 fn render_start(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let c = &app.catalog;
-    let [counts_area, table] = Layout::vertical([Constraint::Length(2), Constraint::Min(1)]).areas(area);
+    let warnings = consent_warnings(app);
+    let [counts_area, warning_area, table] = Layout::vertical([
+        Constraint::Length(2),
+        Constraint::Length(u16::from(!warnings.is_empty())),
+        Constraint::Min(1),
+    ])
+    .areas(area);
+    if !warnings.is_empty() {
+        frame.render_widget(Line::styled(format!(" ⚠ {}", warnings.join(" · ")), theme.focus()), warning_area);
+    }
     let mut counts: Vec<Span> = vec![Span::styled(format!(" {}: ", c.t("start.counts")), theme.dim())];
     for (stage, n) in &app.counts.per_stage {
         counts.push(Span::raw(format!("{} {n}  ", c.stage(*stage))));
@@ -93,6 +102,17 @@ fn render_start(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         return;
     }
     render_rows(app, theme, frame, table, &app.start);
+}
+
+/// The consent warnings of the start screen, in words.
+fn consent_warnings(app: &App) -> Vec<String> {
+    let c = &app.catalog;
+    let w = app.warnings;
+    [(w.to_erase, "start.warn_erase"), (w.expiring, "start.warn_expiring"), (w.pupil_of_age, "start.warn_of_age")]
+        .into_iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, key)| c.f(key, &[("n", &n.to_string()), ("age", &app.consent_age.to_string())]))
+        .collect()
 }
 
 fn render_list(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
@@ -224,6 +244,12 @@ fn render_detail(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         Line::from(vec![Span::styled(format!(" {:<14} ", c.t(key)), theme.dim()), Span::raw(value)])
     };
     lines.push(field("detail.kind", c.kind(d.kind).to_string()));
+    if d.kind == crate::domain::CaseKind::Individual {
+        lines.push(field("detail.pupil", c.pupil(case, app.today)));
+        let consent =
+            case.consent.as_ref().map_or_else(|| c.t("consent.none").to_string(), |k| c.consent(k, app.today));
+        lines.push(field("detail.consent", consent));
+    }
     lines.push(field("detail.school", d.school.clone()));
     let gender = d.gender.map(|g| format!(" · {}", c.gender(g))).unwrap_or_default();
     lines.push(field("detail.grade", format!("{}{gender}", d.grade)));
