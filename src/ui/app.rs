@@ -268,14 +268,12 @@ impl App {
                     }
                 }
             }
-            (Command::EraseExpired, _) => {
-                if self.warnings.to_erase > 0 {
-                    let n = self.warnings.to_erase.to_string();
-                    self.confirm = Some(Confirm {
-                        text: self.catalog.f("consent.confirm_erase_ui", &[("n", &n)]),
-                        on_yes: Pending::EraseExpired,
-                    });
-                }
+            (Command::EraseExpired, _) if self.warnings.to_erase > 0 => {
+                let n = self.warnings.to_erase.to_string();
+                self.confirm = Some(Confirm {
+                    text: self.catalog.f("consent.confirm_erase_ui", &[("n", &n)]),
+                    on_yes: Pending::EraseExpired,
+                });
             }
             (Command::Up, None) => self.scroll_detail(-1),
             (Command::Down, None) => self.scroll_detail(1),
