@@ -322,6 +322,10 @@ pub fn run(command: &Command, settings: &Settings, out: &mut impl Write) -> Resu
             store.note_viewed(&case)?;
             if *json {
                 let mut value = case_json(&case, settings);
+                // Names only here, where the view is logged; never in lists.
+                value["pupil"] = json!(
+                    case.identity.as_ref().map(|i| json!({"name": i.name, "birth_date": i.birth_date.map(iso_date)}))
+                );
                 value["audit"] = store
                     .audit_of(case.id)?
                     .into_iter()
@@ -552,7 +556,6 @@ pub fn case_json(case: &Case, settings: &Settings) -> Value {
             "withdrawn_on": c.withdrawn_on.map(iso_date),
             "valid": c.is_valid(settings.today),
         })),
-        "pupil": case.identity.as_ref().map(|i| json!({"name": i.name, "birth_date": i.birth_date.map(iso_date)})),
         "deadlines": case.deadlines().iter().map(|dl| json!({
             "kind": dl.kind,
             "due": iso_date(dl.due),

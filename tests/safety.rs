@@ -230,3 +230,28 @@ fn a_process_killed_while_writing_loses_nothing_it_committed() {
         list.as_array().unwrap().iter().filter(|c| c["school"].as_str().unwrap().starts_with("Demo:")).count();
     assert_eq!(demo_cases % 5000, 0, "a demo batch is all there or not at all: {demo_cases}");
 }
+
+#[test]
+fn names_show_only_in_show_which_logs_the_view() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    let reference = add(&db, "Bjørkå skole");
+    let out = saksgang(&db, &["name", &reference, "--name", "Åsa Ødegård"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("gyldig samtykke"), "locked without consent");
+    ok(&db, &["consent", &reference, "--given-by", "guardians", "--date", "23.11.2026", "--scope", "Drøfting med PPT"]);
+    ok(&db, &["name", &reference, "--name", "Åsa Ødegård", "--birth-date", "14.03.2016"]);
+    assert!(!ok(&db, &["list", "--json"]).contains("Åsa"), "no names in lists");
+    let shown: serde_json::Value = serde_json::from_str(&ok(&db, &["show", &reference, "--json"])).unwrap();
+    assert_eq!(shown["pupil"]["name"], "Åsa Ødegård");
+    assert_eq!(shown["consent"]["valid"], true);
+    let log = ok(&db, &["log", &reference]);
+    assert!(log.contains("Sak med navn åpnet"), "{log}");
+    assert!(!log.contains("Åsa"), "the log never holds the name");
+
+    let out = saksgang(&db, &["withdraw-consent", &reference]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--yes"), "asks first");
+    ok(&db, &["withdraw-consent", &reference, "--yes"]);
+    let shown: serde_json::Value = serde_json::from_str(&ok(&db, &["show", &reference, "--json"])).unwrap();
+    assert_eq!(shown["pupil"], serde_json::Value::Null);
+    assert!(ok(&db, &["show", &reference]).contains("Anonym · 5. trinn"));
+}
