@@ -9,7 +9,7 @@ use crate::domain::{
     Case, CaseKind, Closure, Consent, ConsentGiver, DateError, DeadlineKind, DeadlineState, Decision, Field, Gender,
     RuleError, Stage, format_date,
 };
-use crate::store::OpenError;
+use crate::store::{NotSaved, OpenError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Lang {
@@ -267,6 +267,9 @@ impl Catalog {
         }
         if let Some(e) = error.downcast_ref::<DateError>() {
             return self.date_error(e);
+        }
+        if error.downcast_ref::<NotSaved>().is_some() {
+            return self.t("error.not_saved").to_string();
         }
         if let Some(e) = error.downcast_ref::<Explained>() {
             return e.0.clone();

@@ -255,3 +255,41 @@ fn names_show_only_in_show_which_logs_the_view() {
     assert_eq!(shown["pupil"], serde_json::Value::Null);
     assert!(ok(&db, &["show", &reference]).contains("Anonym · 5. trinn"));
 }
+
+#[test]
+fn a_full_disk_is_a_clear_message_and_loses_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    ok(&db, &["demo", "--cases", "20"]);
+    let before = ok(&db, &["list", "--all", "--json"]);
+    let size = std::fs::metadata(&db).unwrap().len();
+    // The file may not grow past its size plus a little: the disk "fills" mid-write.
+    // SIGXFSZ is ignored so that the write fails instead of killing the process.
+    let mut limited = Command::new("prlimit");
+    limited
+        .arg(format!("--fsize={}", size + 200_000))
+        .args([
+            "bash",
+            "-c",
+            "trap '' XFSZ; exec \"$0\" \"$@\"",
+            env!("CARGO_BIN_EXE_saksgang"),
+            "demo",
+            "--cases",
+            "3000",
+        ])
+        .arg("--db")
+        .arg(&db);
+    for (key, value) in command(&db).get_envs() {
+        match value {
+            Some(value) => limited.env(key, value),
+            None => limited.env_remove(key),
+        };
+    }
+    let out = limited.output().expect("prlimit (util-linux) is installed");
+    assert!(!out.status.success(), "the write should have failed");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("Endringen ble ikke lagret: disken er full"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert_eq!(ok(&db, &["list", "--all", "--json"]), before, "nothing of the failed batch, nothing lost");
+    assert!(ok(&db, &["check"]).contains("kjeden er hel"));
+}

@@ -49,6 +49,29 @@ impl std::fmt::Display for OpenError {
 
 impl std::error::Error for OpenError {}
 
+/// A change could not be written: the disk is full or refuses writes. The
+/// transaction was rolled back, so nothing of it is stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NotSaved;
+
+impl std::fmt::Display for NotSaved {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "the change was not saved: the disk is full or cannot be written")
+    }
+}
+
+impl std::error::Error for NotSaved {}
+
+/// Whether SQLite failed because the disk would not take the write.
+fn disk_refused(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        matches!(
+            cause.downcast_ref::<rusqlite::Error>(),
+            Some(rusqlite::Error::SqliteFailure(e, _)) if matches!(e.code, ErrorCode::DiskFull | ErrorCode::SystemIoFailure)
+        )
+    })
+}
+
 /// What lies at a database path, told from its first bytes without opening it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FileKind {
@@ -232,10 +255,13 @@ impl Store {
     fn write<T>(&mut self, f: impl FnOnce(&Transaction, &str) -> Result<T>) -> Result<T> {
         // IMMEDIATE takes the write lock first (waiting for other programs); a
         // read that later turns into a write could fail at once in WAL mode.
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let value = f(&tx, &self.actor)?;
-        tx.commit().context("the change could not be saved")?;
-        Ok(value)
+        let written = (|| {
+            let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let value = f(&tx, &self.actor)?;
+            tx.commit()?;
+            Ok(value)
+        })();
+        written.map_err(|error: anyhow::Error| if disk_refused(&error) { NotSaved.into() } else { error })
     }
 }
 
