@@ -112,6 +112,9 @@ pub fn probe(path: &Path) -> Result<FileKind> {
 /// SQLite's page cache, in KiB.
 const PAGE_CACHE_KIB: u32 = 24 * 1024;
 
+/// The page cache while a backup streams through.
+const BACKUP_CACHE_KIB: u32 = 2 * 1024;
+
 /// How long a statement waits for another program's write to finish.
 const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 
@@ -194,12 +197,12 @@ impl Store {
             if let Some(key) = &self.passphrase {
                 destination.pragma_update(None, "key", key)?;
             }
-            rusqlite::backup::Backup::new(&self.conn, &mut destination)?.run_to_completion(
-                1024,
-                std::time::Duration::ZERO,
-                None,
-            )?;
-            Ok(())
+            // Pages pass through once: no need to fill the large cache with them.
+            self.conn.execute_batch(&format!("PRAGMA cache_size = -{BACKUP_CACHE_KIB};"))?;
+            let copied = rusqlite::backup::Backup::new(&self.conn, &mut destination)
+                .and_then(|b| b.run_to_completion(1024, std::time::Duration::ZERO, None));
+            self.conn.execute_batch(&format!("PRAGMA cache_size = -{PAGE_CACHE_KIB};"))?;
+            Ok(copied?)
         };
         copy().inspect_err(|_| {
             let _ = std::fs::remove_file(target);

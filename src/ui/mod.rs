@@ -43,25 +43,27 @@ pub fn run(settings: &Settings) -> Result<()> {
     let theme = Theme::from_env();
     let (sender, events) = mpsc::channel();
     spawn_event_reader(sender.clone());
+    terminal.draw(|frame| render(&app, &theme, frame))?;
+    // Only after the first frame: on two cores the copy would delay it.
     spawn_daily_backup(&app.store, settings, sender);
     while !app.quit {
-        terminal.draw(|frame| render(&app, &theme, frame))?;
         let first = match app.idle_after() {
             Some(pause) => match events.recv_timeout(pause) {
-                Ok(msg) => msg,
-                Err(mpsc::RecvTimeoutError::Timeout) => {
-                    app.on_idle();
-                    continue;
-                }
+                Ok(msg) => Some(msg),
+                Err(mpsc::RecvTimeoutError::Timeout) => None,
                 Err(mpsc::RecvTimeoutError::Disconnected) => anyhow::bail!("the terminal closed"),
             },
-            None => events.recv().context("the terminal closed")?,
+            None => Some(events.recv().context("the terminal closed")?),
         };
-        handle(&mut app, first)?;
+        match first {
+            Some(msg) => handle(&mut app, msg)?,
+            None => app.on_idle(),
+        }
         // Take what else is waiting before drawing again, so a held key never lags.
         while let Ok(msg) = events.try_recv() {
             handle(&mut app, msg)?;
         }
+        terminal.draw(|frame| render(&app, &theme, frame))?;
     }
     drop(terminal);
     drop(guard);
