@@ -563,7 +563,8 @@ impl Store {
                     AND (consent_expires_on IS NULL OR consent_expires_on > ?1))),
                 (SELECT count(*) FROM cases WHERE consent_expires_on > ?1 AND consent_expires_on <= ?2
                     AND consent_given_on <= ?1 AND (consent_withdrawn_on IS NULL OR consent_withdrawn_on > ?1)),
-                (SELECT count(*) FROM cases WHERE consent_given_by = 'guardians' AND birth_date <= ?3
+                (SELECT count(*) FROM cases WHERE pupil_name IS NOT NULL AND consent_given_by = 'guardians'
+                    AND birth_date <= ?3
                     AND consent_given_on <= ?1 AND (consent_withdrawn_on IS NULL OR consent_withdrawn_on > ?1)
                     AND (consent_expires_on IS NULL OR consent_expires_on > ?1))",
             )?

@@ -111,8 +111,11 @@ pub const MIGRATIONS: &[&str] = &[
     ALTER TABLE cases ADD COLUMN consent_withdrawn_on TEXT;
     ALTER TABLE cases ADD COLUMN pupil_name TEXT;
     ALTER TABLE cases ADD COLUMN birth_date TEXT;
-    -- The start screen warns about consents running out.
+    -- The start screen warns about consents running out, and about names held
+    -- without consent: both read only these indexes, never all cases.
     CREATE INDEX cases_by_consent_expiry ON cases (consent_expires_on) WHERE consent_expires_on IS NOT NULL;
+    CREATE INDEX cases_named ON cases (birth_date, consent_given_by, consent_given_on, consent_withdrawn_on,
+        consent_expires_on) WHERE pupil_name IS NOT NULL;
     "#,
 ];
 
