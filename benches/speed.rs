@@ -175,11 +175,17 @@ fn queries(db: &Path) {
     let total = store.count_cases(&list, None).unwrap();
     let search = CaseQuery { search: "bjørkelia".into(), ..list.clone() };
     println!("  queries, 50 runs each                  median    worst  [≤ 10]");
-    let runs: [(&str, Query); 8] = [
+    let runs: [(&str, Query); 9] = [
         (
             "stage counts",
             Box::new(|| {
                 black_box(store.stage_counts().unwrap());
+            }),
+        ),
+        (
+            "start: consent warnings",
+            Box::new(|| {
+                black_box(store.consent_warnings(saksgang::domain::parse_date(TODAY).unwrap(), 15).unwrap());
             }),
         ),
         (
