@@ -192,7 +192,7 @@ impl Store {
             std::fs::create_dir_all(dir).with_context(|| format!("cannot create the folder {}", dir.display()))?;
         }
         let copy = || -> Result<()> {
-            let mut destination = Connection::open(target)?;
+            let mut destination = open_connection(target, OpenFlags::default())?;
             let _ = destination.execute_batch("PRAGMA cipher_log_level = NONE;");
             if let Some(key) = &self.passphrase {
                 destination.pragma_update(None, "key", key)?;
@@ -283,7 +283,7 @@ fn key_for<'a>(path: &Path, passphrase: Option<&'a str>, may_create: bool) -> Re
 
 /// Connects, keys and checks that the file is ours, reading only.
 fn connect(path: &Path, flags: OpenFlags, key: Option<&str>) -> Result<Connection> {
-    let conn = Connection::open_with_flags(path, flags).with_context(|| format!("cannot open {}", path.display()))?;
+    let conn = open_connection(path, flags).with_context(|| format!("cannot open {}", path.display()))?;
     // Another program may be writing: wait for it rather than fail, from the first read on.
     conn.busy_timeout(BUSY_TIMEOUT)?;
     // SQLCipher logs to stderr by default, which would draw over the UI.
@@ -294,6 +294,15 @@ fn connect(path: &Path, flags: OpenFlags, key: Option<&str>) -> Result<Connectio
     }
     check_ours(&conn, path, key.is_some())?;
     Ok(conn)
+}
+
+/// Opens a connection only once SQLite is fully set up in this process.
+fn open_connection(path: &Path, flags: OpenFlags) -> rusqlite::Result<Connection> {
+    // SQLCipher registers `sqlcipher_export` for new connections at the very end of SQLite's
+    // set-up; a thread that opens during that window gets a connection without it.
+    static SET_UP: std::sync::Once = std::sync::Once::new();
+    SET_UP.call_once(|| drop(Connection::open_in_memory()));
+    Connection::open_with_flags(path, flags)
 }
 
 /// Refuses what is not a saksgang database of a version we know, reading only.
