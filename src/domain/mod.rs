@@ -4,10 +4,15 @@ pub mod case;
 pub mod consent;
 pub mod dates;
 pub mod deadline;
+pub mod record;
 pub mod rules;
 
 pub use case::{Case, CaseDetails, CaseKind, Closure, Decision, Gender, Meeting, MeetingNo, Stage, Status};
 pub use consent::{CONSENT_WARNING_DAYS, Consent, ConsentGiver, DEFAULT_CONSENT_AGE, Identity, age_on};
 pub use dates::{DateError, add_days, add_months, format_date, iso_date, parse_date};
 pub use deadline::{DEFAULT_DUE_SOON_DAYS, Deadline, DeadlineKind, DeadlineState, state_of};
+pub use record::{
+    AGENDA_ITEMS, AGENDA_PARTS, Evaluation, Measure, MeasureEvaluation, MeetingRecord, Participant, Party, RecordError,
+    Role, Task, TaskKind, format_time, parse_time, unevaluated_ended,
+};
 pub use rules::{Action, Field, RuleError};
