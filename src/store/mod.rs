@@ -4,6 +4,7 @@ mod audit;
 mod backup;
 mod cases;
 mod check;
+mod records;
 mod schema;
 
 use std::path::{Path, PathBuf};
@@ -15,6 +16,7 @@ pub use audit::AuditEntry;
 pub use backup::{backup_dir, daily_backup, restore};
 pub use cases::{CaseQuery, CaseRow, ConsentWarnings, Order, StageCounts, StatusFilter, search_uses_index};
 pub use check::{AuditBreak, AuditBreakReason, CheckReport};
+pub use records::CaseRecords;
 pub use schema::current_version;
 
 /// Why a file was not opened. Nothing in the file is changed in any of these cases.

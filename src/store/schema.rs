@@ -117,6 +117,79 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE INDEX cases_named ON cases (birth_date, consent_given_by, consent_given_on, consent_withdrawn_on,
         consent_expires_on) WHERE pupil_name IS NOT NULL;
     "#,
+    // 3: meeting records, as the møte 1-3 forms hold them. The meeting's date stays
+    // in `meetings`, where the deadlines are computed from.
+    r#"
+    CREATE TABLE meeting_records (
+        case_id         TEXT NOT NULL REFERENCES cases (id) ON DELETE CASCADE,
+        number          INTEGER NOT NULL CHECK (number BETWEEN 1 AND 3),
+        time            TEXT,                            -- HH:MM
+        place           TEXT NOT NULL,
+        purpose         TEXT NOT NULL,
+        other_agreements TEXT NOT NULL,
+        approved_by     TEXT NOT NULL,
+        approved_on     TEXT,
+        decision_responsible TEXT NOT NULL,              -- meeting 3
+        agenda_checked  INTEGER NOT NULL,                -- one bit per agenda item
+        PRIMARY KEY (case_id, number)
+    ) WITHOUT ROWID;
+    CREATE TABLE participants (
+        case_id   TEXT NOT NULL,
+        number    INTEGER NOT NULL,
+        position  INTEGER NOT NULL,
+        name      TEXT NOT NULL,
+        role      TEXT NOT NULL CHECK (role IN ('contact_teacher', 'coordinator', 'school_leader', 'pupil',
+                      'guardian', 'ppt', 'health_nurse', 'other')),
+        role_text TEXT NOT NULL,
+        PRIMARY KEY (case_id, number, position),
+        FOREIGN KEY (case_id, number) REFERENCES meeting_records (case_id, number) ON DELETE CASCADE
+    ) WITHOUT ROWID;
+    -- What each party said; `topic` tells the statement of the meeting from the
+    -- services asked of PPT (meeting 3).
+    CREATE TABLE statements (
+        case_id TEXT NOT NULL,
+        number  INTEGER NOT NULL,
+        topic   TEXT NOT NULL CHECK (topic IN ('statement', 'services')),
+        party   TEXT NOT NULL CHECK (party IN ('school', 'pupil', 'guardians', 'partners')),
+        text    TEXT NOT NULL,
+        PRIMARY KEY (case_id, number, topic, party),
+        FOREIGN KEY (case_id, number) REFERENCES meeting_records (case_id, number) ON DELETE CASCADE
+    ) WITHOUT ROWID;
+    CREATE TABLE tasks (                                 -- meeting 1
+        case_id     TEXT NOT NULL REFERENCES cases (id) ON DELETE CASCADE,
+        position    INTEGER NOT NULL,
+        kind        TEXT NOT NULL CHECK (kind IN ('gather_information', 'consider_cooperation', 'arrange_consent',
+                        'other')),
+        assigned_to TEXT NOT NULL CHECK (assigned_to IN ('school', 'pupil', 'guardians', 'partners')),
+        partner     TEXT NOT NULL,
+        note        TEXT NOT NULL,
+        done        INTEGER NOT NULL CHECK (done IN (0, 1)),
+        PRIMARY KEY (case_id, position)
+    ) WITHOUT ROWID;
+    CREATE TABLE measures (                              -- agreed in meeting 2, evaluated in meeting 3
+        case_id      TEXT NOT NULL REFERENCES cases (id) ON DELETE CASCADE,
+        id           INTEGER NOT NULL,
+        position     INTEGER NOT NULL,
+        content      TEXT NOT NULL,
+        scope        TEXT NOT NULL,
+        organisation TEXT NOT NULL,
+        starts_on    TEXT,
+        ends_on      TEXT,
+        responsible  TEXT NOT NULL,
+        PRIMARY KEY (case_id, id),
+        CHECK (starts_on IS NULL OR ends_on IS NULL OR ends_on >= starts_on)
+    ) WITHOUT ROWID;
+    CREATE TABLE evaluations (                           -- meeting 3
+        case_id       TEXT NOT NULL,
+        measure_id    INTEGER NOT NULL,
+        party         TEXT NOT NULL CHECK (party IN ('school', 'pupil', 'guardians', 'partners')),
+        how_it_worked TEXT NOT NULL,
+        went_well     TEXT NOT NULL,
+        obstacles     TEXT NOT NULL,
+        PRIMARY KEY (case_id, measure_id, party),
+        FOREIGN KEY (case_id, measure_id) REFERENCES measures (case_id, id) ON DELETE CASCADE
+    ) WITHOUT ROWID;
+    "#,
 ];
 
 /// The schema version this program writes.
