@@ -11,13 +11,13 @@ use serde_json::{Value, json};
 use crate::config::{Overrides, Settings};
 use crate::demo::demo_cases;
 use crate::domain::{
-    Action, Case, CaseDetails, CaseKind, Consent, ConsentGiver, Decision, Gender, Identity, MeetingNo, Status,
-    add_days, format_date, iso_date, parse_date,
+    Action, Case, CaseDetails, CaseKind, Consent, ConsentGiver, Decision, Gender, Identity, MeetingNo, Party, Status,
+    add_days, code, format_date, format_time, iso_date, parse_date, unevaluated_ended,
 };
 use crate::i18n::{Catalog, Explained};
 use crate::store::{
-    AuditBreak, AuditBreakReason, CaseQuery, FileKind, OpenError, Order, StatusFilter, Store, backup_dir, probe,
-    restore,
+    AuditBreak, AuditBreakReason, CaseQuery, CaseRecords, FileKind, OpenError, Order, StatusFilter, Store, backup_dir,
+    probe, restore,
 };
 use crate::unlock::{ask_new, checked_new, open_store};
 
@@ -326,6 +326,9 @@ pub fn run(command: &Command, settings: &Settings, out: &mut impl Write) -> Resu
                 value["pupil"] = json!(
                     case.identity.as_ref().map(|i| json!({"name": i.name, "birth_date": i.birth_date.map(iso_date)}))
                 );
+                let records = store.meeting_records(case.id)?;
+                value["meeting_records"] = meeting_records_json(&records);
+                value["measures"] = measures_json(&records, today);
                 value["audit"] = store
                     .audit_of(case.id)?
                     .into_iter()
@@ -565,6 +568,46 @@ pub fn case_json(case: &Case, settings: &Settings) -> Value {
             "planned_too_late": dl.planned_too_late(),
         })).collect::<Vec<_>>(),
     })
+}
+
+/// The records as written, with each party's words under its name and the pupil's
+/// voice marked.
+fn meeting_records_json(records: &CaseRecords) -> Value {
+    let by_party = |texts: &[String]| -> Value {
+        Party::ALL.iter().zip(texts).map(|(party, text)| (code(party), json!(text))).collect()
+    };
+    MeetingNo::ALL
+        .iter()
+        .filter_map(|n| records[n.index()].as_ref().map(|r| (n, r)))
+        .map(|(n, record)| {
+            let mut value = json!(record);
+            value["number"] = json!(n.get());
+            value["time"] = json!(record.time.map(format_time));
+            value["statements"] = by_party(&record.statements);
+            value["services"] = by_party(&record.services);
+            value["has_pupil_voice"] = json!(record.has_pupil_voice());
+            // Measures are listed once, for the case, with their evaluation state.
+            if let Some(fields) = value.as_object_mut() {
+                fields.remove("measures");
+            }
+            value
+        })
+        .collect()
+}
+
+/// The measures of meeting 2 as they live on: period, who is responsible, and
+/// whether the period has ended without an evaluation.
+fn measures_json(records: &CaseRecords, today: NaiveDate) -> Value {
+    let measures = records[1].as_ref().map_or(&[][..], |r| &r.measures);
+    let unevaluated: Vec<u32> = unevaluated_ended(measures, records[2].as_ref(), today).map(|m| m.id).collect();
+    measures
+        .iter()
+        .map(|m| {
+            let mut value = json!(m);
+            value["ended_without_evaluation"] = json!(unevaluated.contains(&m.id));
+            value
+        })
+        .collect()
 }
 
 fn list_line(case: &Case, catalog: &Catalog, settings: &Settings) -> String {

@@ -216,3 +216,53 @@ fn demo_fills_every_stage() {
     }
     assert!(cases.iter().all(|c| c["school"].as_str().unwrap().starts_with("Demo:")));
 }
+
+#[test]
+fn show_json_includes_the_meeting_records_and_measures() {
+    use saksgang::domain::{Evaluation, Measure, MeetingNo, MeetingRecord, Participant, Party, Role};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    let reference = add(&db);
+    let mut store = saksgang::store::Store::open(&db, "tester", Some(PASSPHRASE)).unwrap();
+    let id = store.case_by_reference(&reference).unwrap().unwrap().id;
+    let date = |m, d| chrono::NaiveDate::from_ymd_opt(2026, m, d);
+    let one = MeetingRecord {
+        time: chrono::NaiveTime::from_hms_opt(8, 30, 0),
+        place: "Grupperom Ø".into(),
+        participants: vec![Participant { name: "Åse".into(), role: Role::ContactTeacher, role_text: String::new() }],
+        statements: ["Uro".into(), "".into(), "Mor er bekymret".into(), "".into()],
+        ..MeetingRecord::default()
+    };
+    let measure = |id, ends| Measure {
+        id,
+        content: format!("Tiltak {id}"),
+        scope: "2 t/uke".into(),
+        organisation: "Gruppe".into(),
+        starts_on: date(9, 1),
+        ends_on: date(ends, 1),
+        responsible: "Åse".into(),
+    };
+    let two = MeetingRecord { measures: vec![measure(1, 10), measure(2, 10), measure(3, 12)], ..Default::default() };
+    let mut three = MeetingRecord::default();
+    three.set_evaluation(2, Party::Pupil, Evaluation { went_well: "Gøy".into(), ..Default::default() });
+    for (n, record) in [(1, &one), (2, &two), (3, &three)] {
+        store.save_meeting_record(id, MeetingNo::new(n).unwrap(), record).unwrap();
+    }
+    drop(store);
+
+    let shown: Value = serde_json::from_str(&ok(&db, &["show", &reference, "--json"])).unwrap();
+    let records = shown["meeting_records"].as_array().unwrap();
+    assert_eq!(records.len(), 3);
+    assert_eq!(records[0]["number"], 1);
+    assert_eq!(records[0]["time"], "08:30");
+    assert_eq!(records[0]["place"], "Grupperom Ø");
+    assert_eq!(records[0]["statements"]["guardians"], "Mor er bekymret");
+    assert_eq!(records[0]["participants"][0]["role"], "contact_teacher");
+    assert_eq!(records[0]["has_pupil_voice"], false);
+    assert_eq!(records[2]["has_pupil_voice"], true);
+    assert_eq!(records[2]["evaluations"][0]["party"], "pupil");
+    let measures = shown["measures"].as_array().unwrap();
+    let ended: Vec<_> = measures.iter().map(|m| m["ended_without_evaluation"].as_bool().unwrap()).collect();
+    assert_eq!(ended, [true, false, false], "1 ended unevaluated, 2 evaluated, 3 still running");
+    assert_eq!(measures[0]["starts_on"], "2026-09-01");
+}

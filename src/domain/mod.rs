@@ -16,3 +16,9 @@ pub use record::{
     Role, Task, TaskKind, format_time, parse_time, unevaluated_ended,
 };
 pub use rules::{Action, Field, RuleError};
+
+/// The stable name of a domain value (its serde name): the same in the database
+/// and in JSON output.
+pub fn code(value: impl serde::Serialize) -> String {
+    serde_json::to_value(value).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+}

@@ -11,18 +11,13 @@ use uuid::Uuid;
 
 use super::{Store, audit};
 use crate::domain::{
-    Evaluation, Measure, MeasureEvaluation, MeetingNo, MeetingRecord, Participant, Party, Role, Task, TaskKind,
+    Evaluation, Measure, MeasureEvaluation, MeetingNo, MeetingRecord, Participant, Party, Role, Task, TaskKind, code,
     format_time, iso_date, parse_date, parse_time,
 };
 
 /// The records of a case's three meetings, by `MeetingNo::index`; `None` where nothing
 /// is written yet.
 pub type CaseRecords = [Option<MeetingRecord>; 3];
-
-/// The code an enum is stored under: its serde name, the same as in JSON output.
-fn code(value: impl Serialize) -> String {
-    serde_json::to_value(value).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
-}
 
 fn from_code<T: Serialize + Copy>(all: &[T], stored: &str) -> rusqlite::Result<T> {
     all.iter().copied().find(|v| code(v) == stored).ok_or_else(|| {
