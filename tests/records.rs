@@ -218,7 +218,12 @@ fn migrated(fixture: &str) -> (tempfile::TempDir, Store) {
 fn all_cases(store: &Store) -> Vec<saksgang::domain::Case> {
     let mut cases = Vec::new();
     let all = CaseQuery { status: StatusFilter::All, ..CaseQuery::default() };
-    store.for_each_case(&all, |case| Ok(cases.push(case))).unwrap();
+    store
+        .for_each_case(&all, |case| {
+            cases.push(case);
+            Ok(())
+        })
+        .unwrap();
     cases
 }
 
