@@ -10,11 +10,14 @@ use uuid::Uuid;
 use super::form::{Form, Purpose, Slot};
 use super::keymap::{self, Binding, Command};
 use super::pager::CasePager;
+use super::record::{Change, FieldInput, RecordEditor};
 use crate::config::Settings;
-use crate::domain::{Action, Case, Consent, DateError, Identity, MeetingNo, RuleError, Stage, parse_date};
+use crate::domain::{
+    Action, Case, Consent, DateError, Identity, MeetingNo, MeetingRecord, RuleError, Stage, parse_date,
+};
 use crate::i18n::Catalog;
 use crate::store::{
-    AuditEntry, CaseQuery, ConsentWarnings, Order, StageCounts, StatusFilter, Store, search_uses_index,
+    AuditEntry, CaseQuery, CaseRecords, ConsentWarnings, Order, StageCounts, StatusFilter, Store, search_uses_index,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,6 +30,7 @@ pub enum Screen {
 /// A case opened on the detail screen, with its trail.
 pub struct DetailView {
     pub case: Case,
+    pub records: CaseRecords,
     pub audit: Vec<AuditEntry>,
     pub scroll: u16,
     /// The screen Esc goes back to.
@@ -37,12 +41,19 @@ pub struct DetailView {
 pub struct Confirm {
     pub text: String,
     pub on_yes: Pending,
+    /// What `n` does where it differs from Esc (which always just goes back).
+    pub on_no: Option<Pending>,
 }
 
 pub enum Pending {
     Apply(Uuid, Action),
     DiscardForm,
     EraseExpired,
+    /// Save the record editor's field, then close the editor.
+    SaveFieldAndClose,
+    CloseRecord,
+    /// Store the record as it is without a row.
+    RemoveRow(MeetingRecord),
 }
 
 /// A search with words too short for the index waits this long for more typing.
@@ -69,6 +80,8 @@ pub struct App {
     pub search_pending: bool,
     pub detail: Option<DetailView>,
     pub form: Option<Form>,
+    /// The meeting record editor, over the case it belongs to.
+    pub record: Option<RecordEditor>,
     pub confirm: Option<Confirm>,
     pub help: bool,
     /// A one-line message: what just happened, or why it did not.
@@ -103,6 +116,7 @@ impl App {
             search_pending: false,
             detail: None,
             form: None,
+            record: None,
             confirm: None,
             help: false,
             message: None,
@@ -123,6 +137,8 @@ impl App {
     pub fn bindings(&self) -> &'static [Binding] {
         if self.help {
             keymap::HELP
+        } else if let Some(editor) = &self.record {
+            if editor.agenda.is_some() { keymap::AGENDA } else { keymap::RECORD }
         } else if self.form.is_some() {
             keymap::FORM
         } else if self.search.is_some() {
@@ -157,10 +173,11 @@ impl App {
         match self.store.case_by_id(id)? {
             Some(case) => {
                 let audit = self.store.audit_of(id)?;
+                let records = self.store.meeting_records(id)?;
                 let same = self.detail.as_ref().filter(|v| v.case.id == id);
                 let scroll = same.map_or(0, |v| v.scroll);
                 let back_to = same.map_or(self.screen, |v| v.back_to);
-                self.detail = Some(DetailView { case, audit, scroll, back_to });
+                self.detail = Some(DetailView { case, records, audit, scroll, back_to });
                 self.screen = Screen::Detail;
             }
             None => self.detail = None,
@@ -173,7 +190,10 @@ impl App {
         let result = match event {
             Event::Key(key) if key.kind == KeyEventKind::Press => self.handle_key(*key),
             Event::Paste(text) => {
-                if let Some(form) = &mut self.form {
+                if let Some(editor) = self.record.as_mut().filter(|e| e.agenda.is_none()) {
+                    editor.paste(text);
+                    Ok(())
+                } else if let Some(form) = &mut self.form {
                     form.paste(text);
                     Ok(())
                 } else if let Some(search) = &mut self.search {
@@ -216,9 +236,10 @@ impl App {
 
     pub fn handle_key(&mut self, key: KeyEvent) -> Result<()> {
         if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c') {
-            // Ctrl-C quits from anywhere; everything is already saved.
+            // Ctrl-C quits from anywhere; everything else is already saved.
+            let saved = self.commit_record_field();
             self.quit = true;
-            return Ok(());
+            return saved.map(drop);
         }
         if self.confirm.is_some() {
             return self.handle_confirm(key);
@@ -228,6 +249,9 @@ impl App {
                 self.help = false;
             }
             return Ok(());
+        }
+        if self.record.is_some() {
+            return self.handle_record_key(key);
         }
         if self.form.is_some() {
             return self.handle_form_key(key);
@@ -273,6 +297,7 @@ impl App {
                 self.confirm = Some(Confirm {
                     text: self.catalog.f("consent.confirm_erase_ui", &[("n", &n)]),
                     on_yes: Pending::EraseExpired,
+                    on_no: None,
                 });
             }
             (Command::Up, None) => self.scroll_detail(-1),
@@ -370,6 +395,17 @@ impl App {
             Command::RecordConsent => {
                 Form::new(Purpose::Consent(case.id), c.f("form.consent", &reference), Form::consent_fields(self.today))
             }
+            Command::OpenRecord(n) => {
+                let Some(number) = MeetingNo::new(n) else { return Ok(()) };
+                let stored = self.store.meeting_record(case.id, number)?;
+                // Meeting 3 evaluates the measures agreed in meeting 2.
+                let measures = match n {
+                    3 => self.store.meeting_record(case.id, MeetingNo::ALL[1])?.map(|r| r.measures).unwrap_or_default(),
+                    _ => Vec::new(),
+                };
+                self.record = Some(RecordEditor::open(&self.catalog, case, number, stored, measures));
+                return Ok(());
+            }
             Command::EditIdentity => {
                 // The name fields are locked without consent: say why instead of opening them.
                 if let Err(rule) =
@@ -393,6 +429,7 @@ impl App {
                 self.confirm = Some(Confirm {
                     text: c.f("consent.confirm_withdraw_ui", &reference),
                     on_yes: Pending::Apply(case.id, action),
+                    on_no: None,
                 });
                 return Ok(());
             }
@@ -472,14 +509,143 @@ impl App {
             Some(Command::NextField) => form.next_field(),
             Some(Command::PrevField) => form.prev_field(),
             Some(Command::Cancel) if form.dirty => {
-                self.confirm =
-                    Some(Confirm { text: self.catalog.t("form.discard").into(), on_yes: Pending::DiscardForm })
+                self.confirm = Some(Confirm {
+                    text: self.catalog.t("form.discard").into(),
+                    on_yes: Pending::DiscardForm,
+                    on_no: None,
+                })
             }
             Some(Command::Cancel) => self.form = None,
             Some(_) => return self.submit_form(),
             None => form.edit(key),
         }
         Ok(())
+    }
+
+    fn handle_record_key(&mut self, key: KeyEvent) -> Result<()> {
+        let Some(editor) = &mut self.record else { return Ok(()) };
+        if editor.agenda.is_some() {
+            match keymap::lookup(keymap::AGENDA, key) {
+                Some(Command::Up) => editor.move_agenda(-1),
+                Some(Command::Down) => editor.move_agenda(1),
+                Some(Command::Toggle) => {
+                    if let Some(record) = editor.toggle_agenda_item() {
+                        self.save_record_change(Change::Record(record))?;
+                    }
+                }
+                Some(_) => editor.agenda = None,
+                None => {}
+            }
+            return Ok(());
+        }
+        let enter_moves_on = key.code == KeyCode::Enter
+            && key.modifiers.is_empty()
+            && editor.focused().is_some_and(|f| !matches!(f.input, FieldInput::Text(_)));
+        let command = if enter_moves_on { Some(Command::NextField) } else { keymap::lookup(keymap::RECORD, key) };
+        let Some(command) = command else {
+            editor.edit(key);
+            return Ok(());
+        };
+        if command == Command::Help {
+            self.help = true;
+            return Ok(());
+        }
+        if command == Command::Cancel {
+            return self.leave_record();
+        }
+        // Every other command leaves the field: it is saved first, or stays with its error.
+        if !self.commit_record_field()? {
+            return Ok(());
+        }
+        let Some(editor) = &mut self.record else { return Ok(()) };
+        match command {
+            Command::NextField => editor.move_focus(1),
+            Command::PrevField => editor.move_focus(-1),
+            Command::NextSection => editor.move_section(1),
+            Command::PrevSection => editor.move_section(-1),
+            Command::Agenda => editor.agenda = Some(0),
+            Command::AddRow => {
+                if let Some(record) = editor.add_row() {
+                    self.save_record_change(Change::Record(record))?;
+                }
+            }
+            Command::RemoveRow => match (editor.without_focused_row(), editor.row_name()) {
+                (Some(record), Some(item)) => {
+                    self.confirm = Some(Confirm {
+                        text: self.catalog.f("record.remove", &[("item", &item)]),
+                        on_yes: Pending::RemoveRow(record),
+                        on_no: None,
+                    });
+                }
+                _ => self.message = Some(self.catalog.t("record.nothing_to_remove").into()),
+            },
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// Esc in the record editor: a changed field is not left without asking.
+    fn leave_record(&mut self) -> Result<()> {
+        let Some(editor) = &self.record else { return Ok(()) };
+        if !editor.dirty {
+            return self.close_record();
+        }
+        let field = editor.focused().map_or(String::new(), |f| f.label.clone());
+        self.confirm = Some(Confirm {
+            text: self.catalog.f("record.unsaved", &[("field", &field)]),
+            on_yes: Pending::SaveFieldAndClose,
+            on_no: Some(Pending::CloseRecord),
+        });
+        Ok(())
+    }
+
+    fn close_record(&mut self) -> Result<()> {
+        self.record = None;
+        // The case may have moved on (a meeting's date, a decision): show it as it is.
+        self.reload()
+    }
+
+    /// Saves the focused field of the record editor if it changed. `false` when it
+    /// cannot be saved: its message is shown at it and the typed text stays.
+    fn commit_record_field(&mut self) -> Result<bool> {
+        let Some(editor) = &mut self.record else { return Ok(true) };
+        if !editor.dirty {
+            return Ok(true);
+        }
+        match editor.change(&self.catalog, self.today) {
+            Err(message) => {
+                editor.error = Some(message);
+                Ok(false)
+            }
+            Ok(None) => {
+                editor.dirty = false;
+                Ok(true)
+            }
+            Ok(Some(change)) => self.save_record_change(change),
+        }
+    }
+
+    /// Stores a change of the record editor: the record itself, or a step of the
+    /// case (a meeting's date, the decision) through the process's rules.
+    fn save_record_change(&mut self, change: Change) -> Result<bool> {
+        let Some(editor) = &mut self.record else { return Ok(true) };
+        let (id, number) = (editor.case.id, editor.number);
+        let stored = match &change {
+            Change::Record(record) => self.store.save_meeting_record(id, number, record).map(|()| None),
+            Change::Case(action) => self.store.apply(id, action, self.today).map(Some),
+        };
+        match stored {
+            Ok(case) => {
+                let field = editor.focused().map_or(String::new(), |f| f.label.clone());
+                editor.saved(&self.catalog, change, case);
+                self.message = Some(self.catalog.f("record.saved", &[("field", &field)]));
+                Ok(true)
+            }
+            Err(error) => {
+                editor.error = Some(self.catalog.explain(&error));
+                Ok(false)
+            }
+        }
     }
 
     fn handle_confirm(&mut self, key: KeyEvent) -> Result<()> {
@@ -489,10 +655,21 @@ impl App {
             return Ok(());
         }
         let Some(confirm) = self.confirm.take() else { return Ok(()) };
-        if no {
-            return Ok(());
-        }
-        match confirm.on_yes {
+        let pending = match (yes, confirm.on_no) {
+            (true, _) => confirm.on_yes,
+            (false, Some(on_no)) if key.code != KeyCode::Esc => on_no,
+            (false, _) => return Ok(()),
+        };
+        match pending {
+            Pending::SaveFieldAndClose => {
+                if self.commit_record_field()? {
+                    self.close_record()?;
+                }
+            }
+            Pending::CloseRecord => self.close_record()?,
+            Pending::RemoveRow(record) => {
+                self.save_record_change(Change::Record(record))?;
+            }
             Pending::DiscardForm => self.form = None,
             Pending::Apply(id, action) => self.apply(id, &action)?,
             Pending::EraseExpired => {
@@ -541,6 +718,7 @@ impl App {
                 self.confirm = Some(Confirm {
                     text: self.catalog.f("form.confirm_close", &[("reference", &reference), ("reason", &reason)]),
                     on_yes: Pending::Apply(id, action),
+                    on_no: None,
                 });
                 return Ok(());
             }

@@ -31,6 +31,15 @@ pub enum Command {
     WithdrawConsent,
     EditIdentity,
     EraseExpired,
+    /// The record of meeting 1, 2 or 3.
+    OpenRecord(u8),
+    // In the meeting record editor:
+    NextSection,
+    PrevSection,
+    Agenda,
+    AddRow,
+    RemoveRow,
+    Toggle,
     // In forms and the search field, where printable keys are text:
     NextField,
     PrevField,
@@ -107,6 +116,9 @@ pub const DETAIL: &[Binding] = &[
     bind(&[K::Char('s')], C::RecordConsent, Some("keys.consent"), true),
     bind(&[K::Char('t')], C::WithdrawConsent, Some("keys.withdraw"), false),
     bind(&[K::Char('i')], C::EditIdentity, Some("keys.identity"), true),
+    bind(&[K::Char('1')], C::OpenRecord(1), Some("keys.records"), true),
+    bind(&[K::Char('2')], C::OpenRecord(2), None, false),
+    bind(&[K::Char('3')], C::OpenRecord(3), None, false),
     bind(&[K::Up, K::Char('k')], C::Up, Some("keys.scroll"), false),
     bind(&[K::Down, K::Char('j')], C::Down, None, false),
     bind(&[K::Esc, K::Backspace], C::Back, Some("keys.back"), true),
@@ -120,6 +132,28 @@ pub const FORM: &[Binding] = &[
     bind(&[K::BackTab, K::Up], C::PrevField, Some("keys.prev_field"), true),
     bind(&[K::Enter], C::Submit, Some("keys.save"), true),
     bind(&[K::Esc], C::Cancel, Some("keys.cancel"), true),
+];
+
+/// In the meeting record editor every printable key is text, Enter included in a
+/// text field; a field is saved as it is left.
+pub const RECORD: &[Binding] = &[
+    bind(&[K::Tab], C::NextField, Some("keys.next_field"), true),
+    bind(&[K::BackTab], C::PrevField, Some("keys.prev_field"), true),
+    bind(&[K::PageDown], C::NextSection, Some("keys.section"), true),
+    bind(&[K::PageUp], C::PrevSection, None, false),
+    bind(&[K::F(2)], C::Agenda, Some("keys.agenda"), true),
+    bind(&[K::F(3)], C::AddRow, Some("keys.add_row"), true),
+    bind(&[K::F(4)], C::RemoveRow, Some("keys.remove_row"), true),
+    bind(&[K::Esc], C::Cancel, Some("keys.close_record"), true),
+    bind(&[K::F(1)], C::Help, Some("keys.help_f1"), true),
+];
+
+/// The agenda checklist over the record editor.
+pub const AGENDA: &[Binding] = &[
+    bind(&[K::Up, K::Char('k')], C::Up, Some("keys.up_down"), true),
+    bind(&[K::Down, K::Char('j')], C::Down, None, false),
+    bind(&[K::Char(' '), K::Enter, K::Char('x')], C::Toggle, Some("keys.toggle"), true),
+    bind(&[K::Esc, K::F(2)], C::Back, Some("keys.back"), true),
 ];
 
 pub const SEARCH: &[Binding] = &[
@@ -145,7 +179,7 @@ mod tests {
 
     #[test]
     fn no_key_is_bound_twice_in_a_table() {
-        for table in [START, LIST, DETAIL, FORM, SEARCH, HELP] {
+        for table in [START, LIST, DETAIL, FORM, RECORD, AGENDA, SEARCH, HELP] {
             let mut seen = Vec::new();
             for key in table.iter().flat_map(|b| b.keys) {
                 assert!(!seen.contains(key), "{key:?} bound twice");

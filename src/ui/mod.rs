@@ -4,6 +4,7 @@ mod app;
 mod form;
 mod keymap;
 mod pager;
+mod record;
 mod render;
 mod theme;
 

@@ -10,8 +10,11 @@ use super::app::{App, Screen};
 use super::form::Value;
 use super::keymap::Binding;
 use super::pager::CasePager;
+use super::record::{EditField, FieldInput, RecordEditor};
 use super::theme::{Theme, marker};
-use crate::domain::{DeadlineState, MeetingNo, Status, format_date, state_of};
+use crate::domain::{
+    AGENDA_PARTS, DeadlineState, MeetingNo, MeetingRecord, Status, format_date, state_of, unevaluated_ended,
+};
 use crate::i18n::Catalog;
 use crate::store::{CaseRow, StatusFilter};
 
@@ -29,12 +32,11 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame) {
     let [header, body, message, footer] =
         Layout::vertical([Constraint::Length(1), Constraint::Min(1), Constraint::Length(1), Constraint::Length(2)])
             .areas(area);
-    let screen_title = match app.screen {
-        Screen::Start => c.t("start.title").to_string(),
-        Screen::List => c.t("list.title").to_string(),
-        Screen::Detail => {
-            app.detail.as_ref().map_or(String::new(), |v| c.f("detail.title", &[("reference", &v.case.reference)]))
+    let screen_title = match (&app.record, app.screen) {
+        (Some(editor), _) => {
+            c.f("record.title", &[("meeting", &editor.number.get().to_string()), ("reference", &editor.case.reference)])
         }
+        _ => screen_title(app),
     };
     let today = c.f("app.today", &[("date", &format_date(app.today))]);
     let title = format!(" {} · {screen_title}", c.t("app.title"));
@@ -43,10 +45,11 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame) {
         Line::from(vec![Span::styled(title, theme.title()), Span::raw(" ".repeat(gap)), Span::raw(today)]),
         header,
     );
-    match app.screen {
-        Screen::Start => render_start(app, theme, frame, body),
-        Screen::List => render_list(app, theme, frame, body),
-        Screen::Detail => render_detail(app, theme, frame, body),
+    match (&app.record, app.screen) {
+        (Some(editor), _) => render_record(app, editor, theme, frame, body),
+        (None, Screen::Start) => render_start(app, theme, frame, body),
+        (None, Screen::List) => render_list(app, theme, frame, body),
+        (None, Screen::Detail) => render_detail(app, theme, frame, body),
     }
     if let Some(text) = &app.message {
         frame.render_widget(Line::styled(format!(" {text}"), theme.focus()), message);
@@ -65,6 +68,17 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame) {
             Paragraph::new(confirm.text.as_str()).wrap(Wrap { trim: true }).block(Block::bordered()),
             popup,
         );
+    }
+}
+
+fn screen_title(app: &App) -> String {
+    let c = &app.catalog;
+    match app.screen {
+        Screen::Start => c.t("start.title").to_string(),
+        Screen::List => c.t("list.title").to_string(),
+        Screen::Detail => {
+            app.detail.as_ref().map_or(String::new(), |v| c.f("detail.title", &[("reference", &v.case.reference)]))
+        }
     }
 }
 
@@ -279,6 +293,40 @@ fn render_detail(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     if let Some(sent) = case.referral_sent {
         lines.push(Line::raw(format!("   {:<22} {}", c.t("detail.referral_sent"), format_date(sent))));
     }
+    for number in MeetingNo::ALL {
+        let voiceless = view.records[number.index()].as_ref().is_some_and(|r| !r.has_pupil_voice());
+        if voiceless || (case.held(number).is_some() && view.records[number.index()].is_none()) {
+            let text = c.f("record.no_pupil_voice", &[("meeting", &number.get().to_string())]);
+            lines.push(Line::styled(format!(" ⚠ {text}"), theme.state(DeadlineState::DueSoon)));
+        }
+    }
+    let measures = view.records[1].as_ref().map_or(&[][..], |r| &r.measures);
+    if !measures.is_empty() {
+        lines.push(Line::raw(""));
+        lines.push(Line::styled(format!(" {}", c.t("record.measures_title")), theme.title()));
+        let ended: Vec<u32> = unevaluated_ended(measures, view.records[2].as_ref(), app.today).map(|m| m.id).collect();
+        for measure in measures {
+            let period = format!(
+                "{}–{}",
+                measure.starts_on.map(format_date).unwrap_or_default(),
+                measure.ends_on.map(format_date).unwrap_or_default()
+            );
+            let content = measure.content.lines().next().unwrap_or_default();
+            let text = c.f(
+                "record.measure_line",
+                &[("content", content), ("period", &period), ("responsible", &measure.responsible)],
+            );
+            let mut spans = vec![Span::raw(format!("   {text}"))];
+            if ended.contains(&measure.id) {
+                let state = DeadlineState::Overdue;
+                spans.push(Span::styled(
+                    format!("  {} {}", marker(Some(state)), c.t("record.measure_ended")),
+                    theme.state(state),
+                ));
+            }
+            lines.push(Line::from(spans));
+        }
+    }
     let deadlines = case.deadlines();
     if !deadlines.is_empty() {
         lines.push(Line::raw(""));
@@ -316,6 +364,142 @@ fn render_detail(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     frame.render_widget(paragraph, area);
 }
 
+/// Rows a field takes: its heading, its label and value, its error.
+fn field_height(field: &EditField, focused: bool, has_error: bool) -> u16 {
+    let heading = u16::from(field.heading.is_some());
+    let body = match &field.input {
+        FieldInput::Text(area) if focused => 1 + (area.lines().len() as u16 + 1).clamp(3, 8),
+        FieldInput::Text(area) => 1 + (area.lines().len() as u16).clamp(1, 2),
+        _ => 1,
+    };
+    heading + body + u16::from(focused && has_error)
+}
+
+/// The record editor: the part's title, then its fields from wherever the focused
+/// one is in view.
+fn render_record(app: &App, editor: &RecordEditor, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let c = &app.catalog;
+    let part = &editor.sections[editor.section];
+    let of = editor.sections.len().to_string();
+    let title = c.f("record.section", &[("n", &(editor.section + 1).to_string()), ("of", &of), ("title", &part.title)]);
+    let [head, body] = Layout::vertical([Constraint::Length(2), Constraint::Min(1)]).areas(area);
+    frame.render_widget(Line::styled(format!(" {title}"), theme.title()), head);
+    if let Some(note) = &part.empty_note {
+        frame.render_widget(Line::styled(format!("   {note}"), theme.dim()), body);
+    }
+    let heights: Vec<u16> = part
+        .fields
+        .iter()
+        .enumerate()
+        .map(|(i, f)| field_height(f, i == editor.focus, editor.error.is_some()))
+        .collect();
+    // The first field drawn: as early as still shows the whole focused field.
+    let mut first = editor.focus.min(heights.len().saturating_sub(1));
+    let mut used = heights.get(first).copied().unwrap_or(0);
+    while first > 0 && used + heights[first - 1] <= body.height {
+        first -= 1;
+        used += heights[first];
+    }
+    let label_w = (body.width / 3).clamp(14, 34) as usize;
+    let mut y = body.y;
+    for (index, field) in part.fields.iter().enumerate().skip(first) {
+        let focused = index == editor.focus;
+        if y + heights[index] > body.y + body.height {
+            break;
+        }
+        let row = |y: u16, height: u16| Rect { x: body.x, y, width: body.width, height };
+        if let Some(heading) = &field.heading {
+            frame.render_widget(Line::styled(format!(" {heading}"), theme.title()), row(y, 1));
+            y += 1;
+        }
+        let label_style = if focused { theme.focus() } else { theme.dim() };
+        let pointer = if focused { "▶" } else { " " };
+        let label = format!("{pointer} {}", fit(&field.label, label_w.saturating_sub(3)));
+        let value_area = |y: u16, height: u16| Rect {
+            x: body.x + label_w as u16,
+            y,
+            width: body.width.saturating_sub(label_w as u16),
+            height,
+        };
+        match &field.input {
+            FieldInput::Text(text_area) => {
+                frame.render_widget(Line::styled(format!("{pointer} {}", field.label), label_style), row(y, 1));
+                let height = heights[index]
+                    - 1
+                    - u16::from(field.heading.is_some())
+                    - u16::from(focused && editor.error.is_some());
+                let inner = Rect { x: body.x + 3, y: y + 1, width: body.width.saturating_sub(4), height };
+                if focused {
+                    frame.render_widget(text_area, inner);
+                } else {
+                    let text = text_area.lines().join("\n");
+                    frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }).style(theme.dim()), inner);
+                }
+                y += 1 + height;
+            }
+            input => {
+                frame.render_widget(Line::styled(format!("{label:<label_w$}"), label_style), row(y, 1));
+                match input {
+                    FieldInput::Line(line_area) if focused => frame.render_widget(line_area, value_area(y, 1)),
+                    FieldInput::Line(line_area) => {
+                        let text = line_area.lines().join(" ");
+                        frame.render_widget(Line::raw(fit(&text, value_area(y, 1).width as usize)), value_area(y, 1));
+                    }
+                    FieldInput::Choice { options, index } => {
+                        let text = if focused {
+                            format!("◀ {} ▶   ({})", options[*index], c.t("form.choice_hint"))
+                        } else {
+                            options[*index].clone()
+                        };
+                        frame.render_widget(Line::raw(text), value_area(y, 1));
+                    }
+                    FieldInput::Check(on) => {
+                        let mark = c.t(if *on { "record.checked" } else { "record.unchecked" });
+                        frame.render_widget(Line::raw(mark.to_string()), value_area(y, 1));
+                    }
+                    FieldInput::Text(_) => {}
+                }
+                y += 1;
+            }
+        }
+        if let Some(message) = editor.error.as_ref().filter(|_| focused) {
+            frame.render_widget(Line::styled(format!("   ⚠ {message}"), theme.error()), row(y, 1));
+            y += 1;
+        }
+    }
+    if let Some(selected) = editor.agenda {
+        render_agenda(app, &editor.record, selected, theme, frame, area);
+    }
+}
+
+/// The agenda checklist from the form's "tips for good meetings".
+fn render_agenda(app: &App, record: &MeetingRecord, selected: usize, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let c = &app.catalog;
+    let mut lines = Vec::new();
+    let mut item = 0;
+    let mut selected_line = 0;
+    for (part, count) in AGENDA_PARTS.iter().enumerate() {
+        lines.push(Line::styled(c.t(&format!("agenda.part{}", part + 1)).to_string(), theme.title()));
+        for _ in 0..*count {
+            let mark = c.t(if record.agenda_item_checked(item) { "record.checked" } else { "record.unchecked" });
+            let text = format!("  {mark} {}", c.t(&format!("agenda.item{}", item + 1)));
+            if item == selected {
+                selected_line = lines.len();
+                lines.push(Line::styled(text, theme.selected()));
+            } else {
+                lines.push(Line::raw(text));
+            }
+            item += 1;
+        }
+    }
+    let popup = centered(area, 72, lines.len() as u16 + 2);
+    // Keep the selected item in view when the screen is low.
+    let scroll = (selected_line as u16 + 3).saturating_sub(popup.height.saturating_sub(2));
+    frame.render_widget(Clear, popup);
+    let block = Block::bordered().title(Span::styled(format!(" {} ", c.t("agenda.title")), theme.title()));
+    frame.render_widget(Paragraph::new(lines).block(block).scroll((scroll, 0)), popup);
+}
+
 /// An RFC 3339 UTC stamp shown in local time, as dd.mm.yyyy hh:mm.
 fn audit_time(at: &str) -> String {
     chrono::DateTime::parse_from_rfc3339(at)
@@ -325,15 +509,20 @@ fn audit_time(at: &str) -> String {
 
 fn render_help(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let c = &app.catalog;
-    let screen = match (app.form.is_some(), app.screen) {
-        (true, _) => c.t("help.form"),
-        (false, Screen::Start) => c.t("help.start"),
-        (false, Screen::List) => c.t("help.list"),
-        (false, Screen::Detail) => c.t("help.detail"),
+    let screen = match (app.record.is_some(), app.form.is_some(), app.screen) {
+        (true, _, _) => c.t("help.record"),
+        (_, true, _) => c.t("help.form"),
+        (_, _, Screen::Start) => c.t("help.start"),
+        (_, _, Screen::List) => c.t("help.list"),
+        (_, _, Screen::Detail) => c.t("help.detail"),
     };
-    let bindings = app.screen_bindings();
+    let bindings = if app.record.is_some() { super::keymap::RECORD } else { app.screen_bindings() };
     let mut lines = vec![Line::raw(c.t("help.intro")), Line::raw("")];
     lines.extend(bindings.iter().filter_map(|b| b.hint).map(|key| Line::raw(format!("  {}", c.t(key)))));
+    if app.record.is_some() {
+        // Undo is the text field's own key, not one of ours.
+        lines.push(Line::raw(format!("  {}", c.t("keys.undo"))));
+    }
     let popup = centered(area, 50, lines.len() as u16 + 2);
     frame.render_widget(Clear, popup);
     let block =
