@@ -439,3 +439,132 @@ fn the_start_screen_warns_about_consents() {
     let text: String = draw(&app, SMALL).backend().buffer().content().iter().map(|c| c.symbol()).collect();
     assert!(text.contains("1 samtykker utløper innen 30 dager"), "{text}");
 }
+
+const LARGE: (u16, u16) = (120, 40);
+
+/// The detail screen of the case with meetings 1 and 2 held (Granåsen skole).
+fn open_case_with_two_meetings(dir: &std::path::Path, size: (u16, u16)) -> App {
+    let mut app = app_with_cases(dir, Lang::Nb, size);
+    press(&mut app, KeyCode::Char('l'));
+    press(&mut app, KeyCode::Char('/'));
+    type_text(&mut app, "granåsen");
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.screen, Screen::Detail);
+    app
+}
+
+fn part(app: &mut App, n: usize) {
+    let editor = app.record.as_ref().expect("the record editor is open");
+    let from = editor.section;
+    for _ in from..n - 1 {
+        press(app, KeyCode::PageDown);
+    }
+}
+
+#[test]
+fn meeting_1_record_shows_a_bad_time_at_its_field_and_keeps_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = open_case_with_two_meetings(dir.path(), SMALL);
+    press(&mut app, KeyCode::Char('1'));
+    press(&mut app, KeyCode::Tab);
+    type_text(&mut app, "25:00");
+    press(&mut app, KeyCode::Tab);
+    snapshot("record1_bad_time", &draw(&app, SMALL));
+    let editor = app.record.as_ref().unwrap();
+    assert_eq!(editor.focused().unwrap().text(), "25:00", "the typed text stays");
+    assert!(editor.error.is_some());
+}
+
+#[test]
+fn meeting_1_record_situation_with_pasted_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    for size in [SMALL, LARGE] {
+        let mut app = open_case_with_two_meetings(dir.path(), size);
+        press(&mut app, KeyCode::Char('1'));
+        part(&mut app, 3);
+        type_text(&mut app, "Uro i timene; særlig mandag.");
+        press(&mut app, KeyCode::Tab);
+        app.handle_event(&Event::Paste("Jeg får ikke sove.\nDet er bråk i klassen.\nÆ, Ø og Å.".into()));
+        let name = format!("record1_situation_{}x{}", size.0, size.1);
+        snapshot(&name, &draw(&app, size));
+        press(&mut app, KeyCode::Esc);
+        assert!(app.confirm.is_some(), "a changed field is not left without asking");
+        press(&mut app, KeyCode::Char('j'));
+        assert!(app.record.is_none());
+    }
+}
+
+#[test]
+fn meeting_2_record_with_a_measure() {
+    let dir = tempfile::tempdir().unwrap();
+    for size in [SMALL, LARGE] {
+        let mut app = open_case_with_two_meetings(dir.path(), size);
+        press(&mut app, KeyCode::Char('2'));
+        part(&mut app, 4);
+        if app.record.as_ref().unwrap().sections[3].fields.is_empty() {
+            press(&mut app, KeyCode::F(3));
+            type_text(&mut app, "Lesekurs i liten gruppe");
+            for text in ["3 økter i uka", "Gruppe på fire", "01.12.2026", "01.11.2026"] {
+                press(&mut app, KeyCode::Tab);
+                type_text(&mut app, text);
+            }
+            press(&mut app, KeyCode::Tab);
+            assert!(app.record.as_ref().unwrap().error.is_some(), "the period ends before it starts");
+        }
+        let name = format!("record2_measure_{}x{}", size.0, size.1);
+        snapshot(&name, &draw(&app, size));
+        press(&mut app, KeyCode::Esc);
+        press(&mut app, KeyCode::Char('n'));
+        assert!(app.record.is_none(), "n leaves without saving the field");
+    }
+}
+
+#[test]
+fn meeting_3_record_evaluates_the_measures() {
+    let dir = tempfile::tempdir().unwrap();
+    for size in [SMALL, LARGE] {
+        let mut app = open_case_with_two_meetings(dir.path(), size);
+        let id = app.detail.as_ref().unwrap().case.id;
+        let measure = saksgang::domain::Measure {
+            id: 1,
+            content: "Lesekurs i liten gruppe".into(),
+            scope: "3 økter i uka".into(),
+            organisation: "Gruppe".into(),
+            starts_on: Some(d(2026, 9, 21)),
+            ends_on: Some(d(2026, 11, 13)),
+            responsible: "Liv Berg".into(),
+        };
+        let two = saksgang::domain::MeetingRecord { measures: vec![measure], ..Default::default() };
+        app.store.save_meeting_record(id, MeetingNo::new(2).unwrap(), &two).unwrap();
+        press(&mut app, KeyCode::Char('3'));
+        part(&mut app, 4);
+        type_text(&mut app, "Han leser mer");
+        press(&mut app, KeyCode::Tab);
+        let name = format!("record3_effect_{}x{}", size.0, size.1);
+        snapshot(&name, &draw(&app, size));
+        part(&mut app, 5);
+        snapshot(&format!("record3_decision_{}x{}", size.0, size.1), &draw(&app, size));
+        press(&mut app, KeyCode::Esc);
+        snapshot(&format!("detail_with_records_{}x{}", size.0, size.1), &draw(&app, size));
+    }
+}
+
+#[test]
+fn the_agenda_checklist_opens_over_the_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = open_case_with_two_meetings(dir.path(), SMALL);
+    press(&mut app, KeyCode::Char('1'));
+    press(&mut app, KeyCode::F(2));
+    press(&mut app, KeyCode::Char('j'));
+    press(&mut app, KeyCode::Char(' '));
+    snapshot("record_agenda", &draw(&app, SMALL));
+    press(&mut app, KeyCode::Esc);
+    let editor = app.record.as_ref().unwrap();
+    assert!(editor.agenda.is_none());
+    assert!(editor.record.agenda_item_checked(1));
+    press(&mut app, KeyCode::Esc);
+    let id = app.detail.as_ref().unwrap().case.id;
+    let stored = app.store.meeting_record(id, MeetingNo::new(1).unwrap()).unwrap().unwrap();
+    assert!(stored.agenda_item_checked(1) && !stored.agenda_item_checked(0));
+}

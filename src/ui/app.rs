@@ -53,7 +53,7 @@ pub enum Pending {
     SaveFieldAndClose,
     CloseRecord,
     /// Store the record as it is without a row.
-    RemoveRow(MeetingRecord),
+    RemoveRow(Box<MeetingRecord>),
 }
 
 /// A search with words too short for the index waits this long for more typing.
@@ -573,7 +573,7 @@ impl App {
                 (Some(record), Some(item)) => {
                     self.confirm = Some(Confirm {
                         text: self.catalog.f("record.remove", &[("item", &item)]),
-                        on_yes: Pending::RemoveRow(record),
+                        on_yes: Pending::RemoveRow(Box::new(record)),
                         on_no: None,
                     });
                 }
@@ -636,9 +636,11 @@ impl App {
         };
         match stored {
             Ok(case) => {
-                let field = editor.focused().map_or(String::new(), |f| f.label.clone());
+                self.message = Some(match editor.focused().filter(|_| editor.agenda.is_none()) {
+                    Some(field) => self.catalog.f("record.saved", &[("field", &field.label)]),
+                    None => self.catalog.t("form.saved").to_string(),
+                });
                 editor.saved(&self.catalog, change, case);
-                self.message = Some(self.catalog.f("record.saved", &[("field", &field)]));
                 Ok(true)
             }
             Err(error) => {
@@ -668,7 +670,7 @@ impl App {
             }
             Pending::CloseRecord => self.close_record()?,
             Pending::RemoveRow(record) => {
-                self.save_record_change(Change::Record(record))?;
+                self.save_record_change(Change::Record(*record))?;
             }
             Pending::DiscardForm => self.form = None,
             Pending::Apply(id, action) => self.apply(id, &action)?,

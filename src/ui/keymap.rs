@@ -112,7 +112,7 @@ pub const DETAIL: &[Binding] = &[
     bind(&[K::Char('v')], C::Decide, Some("keys.decide"), true),
     bind(&[K::Char('h')], C::Referral, Some("keys.referral"), true),
     bind(&[K::Char('c')], C::Close, Some("keys.close"), true),
-    bind(&[K::Char('o')], C::Reopen, Some("keys.reopen"), true),
+    bind(&[K::Char('o')], C::Reopen, Some("keys.reopen"), false),
     bind(&[K::Char('s')], C::RecordConsent, Some("keys.consent"), true),
     bind(&[K::Char('t')], C::WithdrawConsent, Some("keys.withdraw"), false),
     bind(&[K::Char('i')], C::EditIdentity, Some("keys.identity"), true),

@@ -5,11 +5,11 @@
 use chrono::NaiveDate;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::style::{Modifier, Style};
-use ratatui_textarea::{TextArea, WrapMode};
+use ratatui_textarea::{CursorMove, TextArea, WrapMode};
 
 use crate::domain::{
-    AGENDA_ITEMS, Action, Case, Decision, Measure, MeetingNo, MeetingRecord, Participant, Party, Role, Task, TaskKind,
-    code, format_date, format_time, parse_date, parse_time,
+    AGENDA_ITEMS, Action, Case, Decision, Measure, MeetingNo, MeetingRecord, Participant, Party, Role, RuleError, Task,
+    TaskKind, code, format_date, format_time, parse_date, parse_time,
 };
 use crate::i18n::Catalog;
 
@@ -121,6 +121,7 @@ pub struct Section {
 
 /// What leaving a field asks the store to do.
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)] // One at a time, moved straight into the store.
 pub enum Change {
     Record(MeetingRecord),
     Case(Action),
@@ -257,6 +258,9 @@ impl RecordEditor {
             for (f, field) in part.fields.iter_mut().enumerate() {
                 if let FieldInput::Line(area) | FieldInput::Text(area) = &mut field.input {
                     let style = if (s, f) == (section, focus) {
+                        // Typing goes on from the end of what is there.
+                        area.move_cursor(CursorMove::Bottom);
+                        area.move_cursor(CursorMove::End);
                         Style::default().add_modifier(Modifier::REVERSED)
                     } else {
                         Style::default()
@@ -381,13 +385,15 @@ impl RecordEditor {
             }
             Target::Decision => {
                 let FieldInput::Choice { index, .. } = field.input else { return Ok(None) };
-                return Ok(match DECISIONS.get(index).copied().flatten() {
-                    Some(decision) if case.decision.map(|d| d.0) != Some(decision) => {
+                return match (DECISIONS.get(index).copied().flatten(), case.decision) {
+                    // A decision cannot be taken back; the rules say so at the field.
+                    (None, Some(_)) => Err(c.rule_error(&RuleError::AlreadyDecided)),
+                    (Some(decision), made) if made.map(|d| d.0) != Some(decision) => {
                         let date = case.held(self.number).unwrap_or(today);
-                        Some(Change::Case(Action::Decide { decision, date }))
+                        Ok(Some(Change::Case(Action::Decide { decision, date })))
                     }
-                    _ => None,
-                });
+                    _ => Ok(None),
+                };
             }
             _ => {}
         }
@@ -587,8 +593,13 @@ fn sections(c: &Catalog, case: &Case, number: MeetingNo, record: &MeetingRecord,
             text(Target::Purpose, t("record.purpose"), &record.purpose),
         ],
     );
-    let mut present = part("record.sec_present", participant_fields(c, &record.participants));
-    present.rows = Some(Rows::Participants);
+    let rows = |title: &str, fields: Vec<EditField>, rows: Rows| Section {
+        title: t(title),
+        empty_note: fields.is_empty().then(|| t("record.no_rows")),
+        fields,
+        rows: Some(rows),
+    };
+    let present = rows("record.sec_present", participant_fields(c, &record.participants), Rows::Participants);
     let statements = Party::ALL
         .iter()
         .map(|party| {
@@ -599,16 +610,8 @@ fn sections(c: &Catalog, case: &Case, number: MeetingNo, record: &MeetingRecord,
     let statements_title = ["record.sec_situation", "record.sec_follow_up", "record.sec_situation_now"];
     let mut sections = vec![meeting, present, part(statements_title[number.index()], statements)];
     match n {
-        1 => {
-            let mut tasks = part("record.sec_tasks", task_fields(c, &record.tasks));
-            tasks.rows = Some(Rows::Tasks);
-            sections.push(tasks);
-        }
-        2 => {
-            let mut agreed = part("record.sec_measures", measure_fields(c, &record.measures));
-            agreed.rows = Some(Rows::Measures);
-            sections.push(agreed);
-        }
+        1 => sections.push(rows("record.sec_tasks", task_fields(c, &record.tasks), Rows::Tasks)),
+        2 => sections.push(rows("record.sec_measures", measure_fields(c, &record.measures), Rows::Measures)),
         _ => {
             let mut effect = part("record.sec_effect", evaluation_fields(c, record, measures));
             effect.empty_note = measures.is_empty().then(|| t("record.no_measures"));

@@ -293,12 +293,18 @@ fn render_detail(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     if let Some(sent) = case.referral_sent {
         lines.push(Line::raw(format!("   {:<22} {}", c.t("detail.referral_sent"), format_date(sent))));
     }
-    for number in MeetingNo::ALL {
-        let voiceless = view.records[number.index()].as_ref().is_some_and(|r| !r.has_pupil_voice());
-        if voiceless || (case.held(number).is_some() && view.records[number.index()].is_none()) {
-            let text = c.f("record.no_pupil_voice", &[("meeting", &number.get().to_string())]);
-            lines.push(Line::styled(format!(" ⚠ {text}"), theme.state(DeadlineState::DueSoon)));
-        }
+    // A held meeting whose minutes do not hold the pupil's own words.
+    let voiceless: Vec<String> = MeetingNo::ALL
+        .iter()
+        .filter(|n| match &view.records[n.index()] {
+            Some(record) => !record.has_pupil_voice(),
+            None => case.held(**n).is_some(),
+        })
+        .map(|n| n.get().to_string())
+        .collect();
+    if !voiceless.is_empty() {
+        let text = c.f("record.no_pupil_voice", &[("meetings", &voiceless.join(", "))]);
+        lines.push(Line::styled(format!(" ⚠ {text}"), theme.state(DeadlineState::DueSoon)));
     }
     let measures = view.records[1].as_ref().map_or(&[][..], |r| &r.measures);
     if !measures.is_empty() {
@@ -364,12 +370,17 @@ fn render_detail(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     frame.render_widget(paragraph, area);
 }
 
-/// Rows a field takes: its heading, its label and value, its error.
-fn field_height(field: &EditField, focused: bool, has_error: bool) -> u16 {
+/// Rows a field takes at `width`: its heading, its label and value, its error.
+fn field_height(field: &EditField, width: u16, focused: bool, has_error: bool) -> u16 {
     let heading = u16::from(field.heading.is_some());
+    let wrapped = |area: &ratatui_textarea::TextArea| -> u16 {
+        let width = usize::from(width.saturating_sub(4).max(1));
+        area.lines().iter().map(|l| l.chars().count().div_ceil(width).max(1)).sum::<usize>().min(99) as u16
+    };
     let body = match &field.input {
-        FieldInput::Text(area) if focused => 1 + (area.lines().len() as u16 + 1).clamp(3, 8),
-        FieldInput::Text(area) => 1 + (area.lines().len() as u16).clamp(1, 2),
+        // Room to write in, and to see what was written.
+        FieldInput::Text(area) if focused => 1 + (wrapped(area) + 1).clamp(3, 8),
+        FieldInput::Text(area) => 1 + wrapped(area).clamp(1, 3),
         _ => 1,
     };
     heading + body + u16::from(focused && has_error)
@@ -391,7 +402,7 @@ fn render_record(app: &App, editor: &RecordEditor, theme: &Theme, frame: &mut Fr
         .fields
         .iter()
         .enumerate()
-        .map(|(i, f)| field_height(f, i == editor.focus, editor.error.is_some()))
+        .map(|(i, f)| field_height(f, body.width, i == editor.focus, editor.error.is_some()))
         .collect();
     // The first field drawn: as early as still shows the whole focused field.
     let mut first = editor.focus.min(heights.len().saturating_sub(1));
@@ -400,7 +411,7 @@ fn render_record(app: &App, editor: &RecordEditor, theme: &Theme, frame: &mut Fr
         first -= 1;
         used += heights[first];
     }
-    let label_w = (body.width / 3).clamp(14, 34) as usize;
+    let label_w = (body.width * 2 / 5).clamp(14, 40) as usize;
     let mut y = body.y;
     for (index, field) in part.fields.iter().enumerate().skip(first) {
         let focused = index == editor.focus;
@@ -492,7 +503,7 @@ fn render_agenda(app: &App, record: &MeetingRecord, selected: usize, theme: &The
             item += 1;
         }
     }
-    let popup = centered(area, 72, lines.len() as u16 + 2);
+    let popup = centered(area, 78, lines.len() as u16 + 2);
     // Keep the selected item in view when the screen is low.
     let scroll = (selected_line as u16 + 3).saturating_sub(popup.height.saturating_sub(2));
     frame.render_widget(Clear, popup);
