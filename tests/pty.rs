@@ -126,3 +126,129 @@ fn the_passphrase_is_asked_for_without_echo_twice_for_a_new_file_and_retried_whe
     session.wait_for("Passfrasen åpner ikke");
     assert!(db.with_file_name("backups").read_dir().unwrap().count() == 1, "one automatic backup a day");
 }
+
+const ESC: &str = "\x1b";
+const PAGE_DOWN: &str = "\x1b[6~";
+
+/// `saksgang ARGS` on `db` as a script runs it; its standard output.
+fn saksgang(db: &std::path::Path, args: &[&str]) -> String {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_saksgang"))
+        .args(args)
+        .args(["--today", "2026-11-23"])
+        .arg("--db")
+        .arg(db)
+        .env("SAKSGANG_CONFIG", db.with_file_name("none.toml"))
+        .env("SAKSGANG_PASSPHRASE", common::pty::PASSPHRASE)
+        .env_remove("SAKSGANG_LANG")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn case_with_meeting_1(db: &std::path::Path) {
+    let add = [
+        "add",
+        "--kind",
+        "individual",
+        "--school",
+        "Bjørkåsen skole",
+        "--grade",
+        "6. trinn",
+        "--teacher",
+        "Åse Ødegård",
+        "--date",
+        "01.09.2026",
+    ];
+    saksgang(db, &add);
+    saksgang(db, &["meeting", "2026-001", "1", "--date", "10.11.2026"]);
+}
+
+/// Opens the meeting 1 record of the only case, from the start screen.
+fn open_meeting_1(session: &mut Session) {
+    session.wait_for("2026-001");
+    session.send(ENTER);
+    session.wait_for("Sak 2026-001");
+    session.send("1");
+    session.wait_for("Referat møte 1");
+}
+
+#[test]
+fn a_meeting_1_record_filled_with_the_keyboard_is_all_there_after_quitting() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("saksgang.db");
+    case_with_meeting_1(&db);
+    let mut session = Session::start(&db);
+    open_meeting_1(&mut session);
+    session.send(TAB);
+    session.send("08:30");
+    session.send(TAB);
+    session.send("Grupperom Ø, 2. etasje");
+    session.send(TAB);
+    session.wait_for("Lagret: «Møtested»");
+    session.send(PAGE_DOWN);
+    session.send(PAGE_DOWN);
+    session.wait_for("Situasjonsbeskrivelse");
+    // q and j are text in a field: they neither quit nor move.
+    session.send("Uro i timene; quiz og jakt på svar.");
+    session.send(TAB);
+    session.wait_for("Lagret: «Lærer»");
+    // A pasted text keeps its lines and never moves on or saves by itself.
+    session.send("\x1b[200~Jeg liker ikke å lese høyt.\r\nDet er bråk i klassen.\x1b[201~");
+    session.wait_for("Det er bråk i klassen.");
+    assert!(session.contents().contains("▶ Elev"), "the paste stayed in the pupil's field");
+    session.send(TAB);
+    session.wait_for("Lagret: «Elev (elevens egen stemme)»");
+    session.send("Mor: søvnen er dårlig.");
+    session.send(ESC);
+    session.wait_for("Lagre før du lukker?");
+    session.send("j");
+    session.wait_for("Sak 2026-001");
+    session.send("q");
+    assert!(session.wait_for_exit().success());
+
+    // Reopened, the record shows what was typed.
+    let mut session = Session::start(&db);
+    open_meeting_1(&mut session);
+    session.wait_for("Grupperom Ø, 2. etasje");
+    session.send(PAGE_DOWN);
+    session.send(PAGE_DOWN);
+    session.wait_for("Jeg liker ikke å lese høyt.");
+    session.wait_for("Mor: søvnen er dårlig.");
+    session.send(ESC);
+    session.send("q");
+    assert!(session.wait_for_exit().success());
+
+    let shown: serde_json::Value = serde_json::from_str(&saksgang(&db, &["show", "2026-001", "--json"])).unwrap();
+    let record = &shown["meeting_records"][0];
+    assert_eq!(record["time"], "08:30");
+    assert_eq!(record["place"], "Grupperom Ø, 2. etasje");
+    assert_eq!(record["statements"]["school"], "Uro i timene; quiz og jakt på svar.");
+    assert_eq!(record["statements"]["pupil"], "Jeg liker ikke å lese høyt.\nDet er bråk i klassen.");
+    assert_eq!(record["statements"]["guardians"], "Mor: søvnen er dårlig.");
+    assert_eq!(record["has_pupil_voice"], true);
+    assert_eq!(record["participants"][0]["name"], "Åse Ødegård");
+}
+
+#[test]
+fn a_killed_program_loses_at_most_the_field_being_edited() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("saksgang.db");
+    case_with_meeting_1(&db);
+    let mut session = Session::start(&db);
+    open_meeting_1(&mut session);
+    session.send(TAB);
+    session.send(TAB);
+    session.send("Biblioteket");
+    session.send(TAB);
+    session.wait_for("Lagret: «Møtested»");
+    session.send(" og mer i formålet");
+    session.wait_for("og mer i formålet");
+    session.kill();
+
+    let shown: serde_json::Value = serde_json::from_str(&saksgang(&db, &["show", "2026-001", "--json"])).unwrap();
+    let record = &shown["meeting_records"][0];
+    assert_eq!(record["place"], "Biblioteket", "the field left was saved");
+    assert!(!record["purpose"].as_str().unwrap().contains("og mer"), "the field being edited is lost, nothing else");
+    assert!(saksgang(&db, &["check"]).contains("kjeden er hel"));
+}

@@ -82,6 +82,12 @@ impl Session {
         std::thread::sleep(Duration::from_millis(50));
     }
 
+    /// Kills the program at once, as a closed terminal or a crash would.
+    pub fn kill(&mut self) {
+        self.child.kill().unwrap();
+        let _ = self.child.wait();
+    }
+
     pub fn process_id(&self) -> Option<u32> {
         self.child.process_id()
     }
