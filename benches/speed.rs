@@ -17,6 +17,8 @@ use saksgang::i18n::Lang;
 use saksgang::store::{CaseQuery, Order, StatusFilter, Store};
 use saksgang::ui::{App, Theme, render};
 
+// Shared with the end-to-end tests, which use parts the benchmark does not.
+#[allow(dead_code)]
 #[path = "../tests/common/pty.rs"]
 mod pty;
 use pty::{PASSPHRASE, Session};
