@@ -164,6 +164,13 @@ fn case_with_meeting_1(db: &std::path::Path) {
     saksgang(db, &["meeting", "2026-001", "1", "--date", "10.11.2026"]);
 }
 
+/// The program on the meeting 1 record of the only case in `db`.
+fn start_on_meeting_1(db: &std::path::Path) -> Session {
+    let mut session = Session::start(db);
+    open_meeting_1(&mut session);
+    session
+}
+
 /// Opens the meeting 1 record of the only case, from the start screen.
 fn open_meeting_1(session: &mut Session) {
     session.wait_for("2026-001");
@@ -178,8 +185,7 @@ fn a_meeting_1_record_filled_with_the_keyboard_is_all_there_after_quitting() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("saksgang.db");
     case_with_meeting_1(&db);
-    let mut session = Session::start(&db);
-    open_meeting_1(&mut session);
+    let mut session = start_on_meeting_1(&db);
     session.send(TAB);
     session.send("08:30");
     session.send(TAB);
@@ -208,8 +214,7 @@ fn a_meeting_1_record_filled_with_the_keyboard_is_all_there_after_quitting() {
     assert!(session.wait_for_exit().success());
 
     // Reopened, the record shows what was typed.
-    let mut session = Session::start(&db);
-    open_meeting_1(&mut session);
+    let mut session = start_on_meeting_1(&db);
     session.wait_for("Grupperom Ø, 2. etasje");
     session.send(PAGE_DOWN);
     session.send(PAGE_DOWN);
@@ -235,8 +240,7 @@ fn a_killed_program_loses_at_most_the_field_being_edited() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("saksgang.db");
     case_with_meeting_1(&db);
-    let mut session = Session::start(&db);
-    open_meeting_1(&mut session);
+    let mut session = start_on_meeting_1(&db);
     session.send(TAB);
     session.send(TAB);
     session.send("Biblioteket");

@@ -87,6 +87,17 @@ fn choice(slot: Slot, label: &'static str, options: &[&'static str], index: usiz
     FormField { slot, label, value: Value::Choice { options: options.to_vec(), index } }
 }
 
+/// ←/→ (or Space) turns a choice of `n` options round; whether it changed.
+pub fn turn_choice(index: &mut usize, n: usize, key: KeyEvent) -> bool {
+    let before = *index;
+    match key.code {
+        KeyCode::Left => *index = (*index + n - 1) % n,
+        KeyCode::Right | KeyCode::Char(' ') => *index = (*index + 1) % n,
+        _ => {}
+    }
+    before != *index
+}
+
 impl Form {
     pub fn new(purpose: Purpose, title: String, fields: Vec<FormField>) -> Form {
         Form { purpose, title, fields, focus: 0, error: None, dirty: false }
@@ -222,16 +233,7 @@ impl Form {
     pub fn edit(&mut self, key: KeyEvent) {
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         let changed = match &mut self.fields[self.focus].value {
-            Value::Choice { options, index } => {
-                let n = options.len();
-                let before = *index;
-                match key.code {
-                    KeyCode::Left => *index = (*index + n - 1) % n,
-                    KeyCode::Right | KeyCode::Char(' ') => *index = (*index + 1) % n,
-                    _ => {}
-                }
-                before != *index
-            }
+            Value::Choice { options, index } => turn_choice(index, options.len(), key),
             Value::Text(input) => {
                 let request = match key.code {
                     KeyCode::Char('w') if ctrl => Some(InputRequest::DeletePrevWord),

@@ -7,6 +7,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::style::{Modifier, Style};
 use ratatui_textarea::{CursorMove, TextArea, WrapMode};
 
+use super::form::turn_choice;
 use crate::domain::{
     AGENDA_ITEMS, Action, Case, Decision, Measure, MeetingNo, MeetingRecord, Participant, Party, Role, RuleError, Task,
     TaskKind, code, format_date, format_time, parse_date, parse_time,
@@ -310,16 +311,7 @@ impl RecordEditor {
                 return;
             }
             FieldInput::Line(area) | FieldInput::Text(area) => area.input(key),
-            FieldInput::Choice { options, index } => {
-                let n = options.len();
-                let before = *index;
-                match key.code {
-                    KeyCode::Left => *index = (*index + n - 1) % n,
-                    KeyCode::Right | KeyCode::Char(' ') => *index = (*index + 1) % n,
-                    _ => {}
-                }
-                before != *index
-            }
+            FieldInput::Choice { options, index } => turn_choice(index, options.len(), key),
             FieldInput::Check(on) => {
                 let toggle = matches!(key.code, KeyCode::Char(' ') | KeyCode::Char('x'))
                     && !key.modifiers.contains(KeyModifiers::CONTROL);
