@@ -191,20 +191,21 @@ fn a_meeting_1_record_filled_with_the_keyboard_is_all_there_after_quitting() {
     session.send(TAB);
     session.send("Grupperom Ø, 2. etasje");
     session.send(TAB);
-    session.wait_for("Lagret: «Møtested»");
+    // The field is saved before the focus moves on.
+    session.wait_for("▶ Formål");
     session.send(PAGE_DOWN);
     session.send(PAGE_DOWN);
     session.wait_for("Situasjonsbeskrivelse");
     // q and j are text in a field: they neither quit nor move.
     session.send("Uro i timene; quiz og jakt på svar.");
     session.send(TAB);
-    session.wait_for("Lagret: «Lærer»");
+    session.wait_for("▶ Elev");
     // A pasted text keeps its lines and never moves on or saves by itself.
     session.send("\x1b[200~Jeg liker ikke å lese høyt.\r\nDet er bråk i klassen.\x1b[201~");
     session.wait_for("Det er bråk i klassen.");
     assert!(session.contents().contains("▶ Elev"), "the paste stayed in the pupil's field");
     session.send(TAB);
-    session.wait_for("Lagret: «Elev (elevens egen stemme)»");
+    session.wait_for("▶ Foresatte");
     session.send("Mor: søvnen er dårlig.");
     session.send(ESC);
     session.wait_for("Lagre før du lukker?");
@@ -245,7 +246,8 @@ fn a_killed_program_loses_at_most_the_field_being_edited() {
     session.send(TAB);
     session.send("Biblioteket");
     session.send(TAB);
-    session.wait_for("Lagret: «Møtested»");
+    // The field is saved before the focus moves on.
+    session.wait_for("▶ Formål");
     session.send(" og mer i formålet");
     session.wait_for("og mer i formålet");
     session.kill();
