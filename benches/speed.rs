@@ -90,6 +90,8 @@ fn measure(n: usize) {
         consent_age: 15,
         passphrase: Some(PASSPHRASE.into()),
         no_encryption: false,
+        document_header: None,
+        export_dir: dir.path().join("exports"),
     };
     queries(&db);
     println!("  key → frame, {PRESSES} presses each         median    worst  [≤ 16]");

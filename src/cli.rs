@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 
 use crate::config::{Overrides, Settings};
 use crate::demo::demo_cases;
+use crate::documents::{Format, minutes};
 use crate::domain::{
     Action, Case, CaseDetails, CaseKind, Consent, ConsentGiver, Decision, Gender, Identity, MeetingNo, Party, Status,
     add_days, code, format_date, format_time, iso_date, parse_date, unevaluated_ended,
@@ -41,6 +42,27 @@ pub struct Cli {
     pub no_encryption: bool,
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// The minutes of meeting 1, 2 or 3 of a case, for the archive.
+    Minutes {
+        reference: String,
+        #[arg(long, value_parser = clap::value_parser!(u8).range(1..=3))]
+        meeting: u8,
+        #[arg(long, value_enum, default_value = "pdf")]
+        format: FormatArg,
+        /// The file to write (default: referat-REF-mote-N.pdf in the current folder).
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum FormatArg {
+    Pdf,
+    Md,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -195,6 +217,11 @@ pub enum Command {
         /// Confirms the erasure.
         #[arg(long)]
         yes: bool,
+    },
+    /// Write a document: the minutes of a meeting, as PDF (PDF/A-2b) or Markdown.
+    Export {
+        #[command(subcommand)]
+        what: ExportCommand,
     },
     /// The log of a case: who changed or looked at what, and when.
     Log {
@@ -376,6 +403,19 @@ pub fn run(command: &Command, settings: &Settings, out: &mut impl Write) -> Resu
             }
             let erased = store.erase_without_consent(today)?;
             writeln!(out, "{}", catalog.f("consent.erased", &[("n", &erased.to_string())]))?;
+        }
+        Command::Export { what: ExportCommand::Minutes { reference, meeting, format, output } } => {
+            let case = find(&store, &catalog, reference)?;
+            let number = MeetingNo::new(*meeting).context("meeting 1, 2 or 3")?;
+            let format = match format {
+                FormatArg::Pdf => Format::Pdf,
+                FormatArg::Md => Format::Markdown,
+            };
+            let path = output
+                .clone()
+                .unwrap_or_else(|| minutes::file_name(&catalog, &case, number, format.extension()).into());
+            minutes::export(&mut store, &catalog, settings, &case, number, format, &path)?;
+            writeln!(out, "{}", catalog.f("minutes.exported", &[("path", &path.display().to_string())]))?;
         }
         Command::Log { reference, json } => {
             let case = find(&store, &catalog, reference)?;

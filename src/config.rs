@@ -26,6 +26,10 @@ pub struct ConfigFile {
     pub backups_kept: Option<usize>,
     /// The age from which pupils consent for themselves (15 or 16 by municipality).
     pub consent_age: Option<u32>,
+    /// The header of every page of exported documents, e.g. the school's name.
+    pub document_header: Option<String>,
+    /// Where documents made in the screens are saved.
+    pub export_dir: Option<PathBuf>,
 }
 
 /// What the program runs with, resolved once at start.
@@ -42,6 +46,10 @@ pub struct Settings {
     pub passphrase: Option<String>,
     /// Create a new database without encryption (`--no-encryption`).
     pub no_encryption: bool,
+    /// The header of exported documents; the case's school when none is set.
+    pub document_header: Option<String>,
+    /// Where documents made in the screens are saved.
+    pub export_dir: PathBuf,
 }
 
 /// What the command line (or its environment variables) said.
@@ -61,6 +69,14 @@ fn project_dirs() -> Option<directories::ProjectDirs> {
 /// Where the database lives unless `--db` or `SAKSGANG_DB` says otherwise.
 pub fn default_db_path() -> Option<PathBuf> {
     project_dirs().map(|d| d.data_dir().join("saksgang.db"))
+}
+
+/// Documents made in the screens go to the user's documents folder, where the
+/// archive system's upload finds them.
+pub fn default_export_dir() -> PathBuf {
+    let user = directories::UserDirs::new();
+    let documents = user.as_ref().and_then(|u| u.document_dir().map(Path::to_path_buf));
+    documents.or_else(|| user.map(|u| u.home_dir().to_path_buf())).unwrap_or_default().join("saksgang")
 }
 
 pub fn default_config_path() -> Option<PathBuf> {
@@ -102,6 +118,8 @@ impl Settings {
             consent_age: file.consent_age.unwrap_or(DEFAULT_CONSENT_AGE),
             passphrase: std::env::var("SAKSGANG_PASSPHRASE").ok().filter(|p| !p.is_empty()),
             no_encryption: overrides.no_encryption,
+            document_header: file.document_header.filter(|h| !h.trim().is_empty()),
+            export_dir: file.export_dir.unwrap_or_else(default_export_dir),
         })
     }
 }

@@ -162,6 +162,19 @@ impl Catalog {
                 let decision = c.t(&format!("decision.{}", get("decision"))).to_string();
                 c.f("audit.decided", &[("decision", &decision), ("date", &date)])
             }
+            "record_edited" | "minutes_exported" => {
+                let parts: Vec<String> = detail["parts"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|p| p.as_str())
+                    .map(|p| c.t(&format!("record_part.{p}")).to_string())
+                    .collect();
+                c.f(
+                    &format!("audit.{action}"),
+                    &[("meeting", &get("meeting")), ("parts", &parts.join(", ")), ("format", &get("format"))],
+                )
+            }
             "edited" => {
                 let fields: Vec<&str> = detail
                     .as_object()

@@ -26,6 +26,8 @@ fn settings(dir: &std::path::Path, lang: Lang) -> Settings {
         consent_age: 15,
         passphrase: None,
         no_encryption: true,
+        document_header: None,
+        export_dir: dir.join("exports"),
     }
 }
 
@@ -567,4 +569,28 @@ fn the_agenda_checklist_opens_over_the_record() {
     let id = app.detail.as_ref().unwrap().case.id;
     let stored = app.store.meeting_record(id, MeetingNo::new(1).unwrap()).unwrap().unwrap();
     assert!(stored.agenda_item_checked(1) && !stored.agenda_item_checked(0));
+}
+
+#[test]
+fn f5_exports_the_minutes_and_says_where() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = open_case_with_two_meetings(dir.path(), SMALL);
+    press(&mut app, KeyCode::Char('1'));
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Tab);
+    type_text(&mut app, "Biblioteket");
+    let started = std::time::Instant::now();
+    press(&mut app, KeyCode::F(5));
+    let took = started.elapsed();
+    let path = dir.path().join("exports/referat-2026-003-mote-1.pdf");
+    assert!(path.exists(), "{:?}", app.message);
+    assert!(app.message.as_deref().unwrap().contains(path.to_str().unwrap()));
+    println!("PDF export of a one-page minute in the event loop: {took:?}");
+    // The field typed before F5 was saved first, and is in the minutes.
+    press(&mut app, KeyCode::F(6));
+    let markdown = std::fs::read_to_string(path.with_extension("md")).unwrap();
+    assert!(markdown.contains("Biblioteket"));
+    press(&mut app, KeyCode::Esc);
+    let screen = format!("{:?}", draw(&app, SMALL).backend());
+    assert!(screen.contains("Referat ikke sendt hjem: møte 1."), "{screen}");
 }

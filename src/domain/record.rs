@@ -145,6 +145,8 @@ pub struct MeetingRecord {
     pub other_agreements: String,
     pub approved_by: String,
     pub approved_on: Option<NaiveDate>,
+    /// The day the minutes went home through the archive system (ePhorte).
+    pub sent_home_on: Option<NaiveDate>,
     /// Meeting 1: who gathers what.
     pub tasks: Vec<Task>,
     /// Meeting 2: the measures agreed.

@@ -540,6 +540,11 @@ impl Store {
     }
 
     /// Records that someone looked at a case with a name ("who looked at whom").
+    /// Logs that a document about the case left the program (`detail` says which).
+    pub fn note_minutes_exported(&mut self, case: &Case, detail: Value) -> Result<()> {
+        self.write(|tx, actor| audit::append(tx, actor, case.id, "minutes_exported", &detail))
+    }
+
     pub fn note_viewed(&mut self, case: &Case) -> Result<()> {
         if case.identity.is_none() {
             return Ok(());

@@ -46,7 +46,7 @@ pub(super) fn load_record(conn: &Connection, case_id: Uuid, number: MeetingNo) -
     let Some(mut record) = conn
         .prepare_cached(
             "SELECT time, place, purpose, other_agreements, approved_by, approved_on, decision_responsible,
-                    agenda_checked
+                    agenda_checked, sent_home_on
              FROM meeting_records WHERE case_id = ?1 AND number = ?2",
         )?
         .query_row(params![id, n], |r| {
@@ -59,6 +59,7 @@ pub(super) fn load_record(conn: &Connection, case_id: Uuid, number: MeetingNo) -
                 approved_on: stored_date(r.get(5)?)?,
                 decision_responsible: r.get(6)?,
                 agenda_checked: r.get(7)?,
+                sent_home_on: stored_date(r.get(8)?)?,
                 ..MeetingRecord::default()
             })
         })
@@ -162,8 +163,8 @@ fn write_record(tx: &Transaction, case_id: Uuid, number: MeetingNo, record: &Mee
     tx.execute("DELETE FROM meeting_records WHERE case_id = ?1 AND number = ?2", params![id, n])?;
     tx.execute(
         "INSERT INTO meeting_records (case_id, number, time, place, purpose, other_agreements, approved_by,
-             approved_on, decision_responsible, agenda_checked)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+             approved_on, decision_responsible, agenda_checked, sent_home_on)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
         params![
             id,
             n,
@@ -175,6 +176,7 @@ fn write_record(tx: &Transaction, case_id: Uuid, number: MeetingNo, record: &Mee
             record.approved_on.map(iso_date),
             record.decision_responsible,
             record.agenda_checked,
+            record.sent_home_on.map(iso_date),
         ],
     )?;
     let mut participant = tx.prepare_cached(
@@ -263,7 +265,7 @@ fn write_evaluations(tx: &Transaction, id: &str, evaluations: &[MeasureEvaluatio
 /// themselves stay out of the append-only log, so that they can be corrected and
 /// erased.
 fn changed_parts(before: &MeetingRecord, after: &MeetingRecord) -> Vec<&'static str> {
-    let parts: [(&str, bool); 13] = [
+    let parts: [(&str, bool); 14] = [
         ("time", before.time != after.time),
         ("place", before.place != after.place),
         ("purpose", before.purpose != after.purpose),
@@ -277,6 +279,7 @@ fn changed_parts(before: &MeetingRecord, after: &MeetingRecord) -> Vec<&'static 
         ("decision_responsible", before.decision_responsible != after.decision_responsible),
         ("services", before.services != after.services),
         ("agenda", before.agenda_checked != after.agenda_checked),
+        ("sent_home", before.sent_home_on != after.sent_home_on),
     ];
     parts.into_iter().filter(|(_, changed)| *changed).map(|(name, _)| name).collect()
 }

@@ -190,6 +190,10 @@ pub const MIGRATIONS: &[&str] = &[
         FOREIGN KEY (case_id, measure_id) REFERENCES measures (case_id, id) ON DELETE CASCADE
     ) WITHOUT ROWID;
     "#,
+    // 4: the day the minutes were sent home through the archive system.
+    r#"
+    ALTER TABLE meeting_records ADD COLUMN sent_home_on TEXT;
+    "#,
 ];
 
 /// The schema version this program writes.

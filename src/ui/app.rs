@@ -12,6 +12,7 @@ use super::keymap::{self, Binding, Command};
 use super::pager::CasePager;
 use super::record::{Change, FieldInput, RecordEditor};
 use crate::config::Settings;
+use crate::documents::{Format, minutes};
 use crate::domain::{
     Action, Case, Consent, DateError, Identity, MeetingNo, MeetingRecord, RuleError, Stage, parse_date,
 };
@@ -64,6 +65,7 @@ const CHROME_ROWS: u16 = 6;
 
 pub struct App {
     pub store: Store,
+    pub settings: Settings,
     pub catalog: Catalog,
     pub today: NaiveDate,
     pub due_soon_days: u32,
@@ -95,6 +97,7 @@ impl App {
     pub fn new(store: Store, settings: &Settings, size: (u16, u16)) -> Result<App> {
         let mut app = App {
             store,
+            settings: settings.clone(),
             catalog: Catalog::new(settings.lang),
             today: settings.today,
             due_soon_days: settings.due_soon_days,
@@ -564,6 +567,14 @@ impl App {
             Command::NextSection => editor.move_section(1),
             Command::PrevSection => editor.move_section(-1),
             Command::Agenda => editor.agenda = Some(0),
+            Command::ExportPdf | Command::ExportMarkdown => {
+                let format = if command == Command::ExportPdf { Format::Pdf } else { Format::Markdown };
+                let (case, number) = (editor.case.clone(), editor.number);
+                let name = minutes::file_name(&self.catalog, &case, number, format.extension());
+                let path = self.settings.export_dir.join(name);
+                minutes::export(&mut self.store, &self.catalog, &self.settings, &case, number, format, &path)?;
+                self.message = Some(self.catalog.f("minutes.exported", &[("path", &path.display().to_string())]));
+            }
             Command::AddRow => {
                 if let Some(record) = editor.add_row() {
                     self.save_record_change(Change::Record(record))?;

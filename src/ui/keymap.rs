@@ -40,6 +40,8 @@ pub enum Command {
     AddRow,
     RemoveRow,
     Toggle,
+    ExportPdf,
+    ExportMarkdown,
     // In forms and the search field, where printable keys are text:
     NextField,
     PrevField,
@@ -144,6 +146,8 @@ pub const RECORD: &[Binding] = &[
     bind(&[K::F(2)], C::Agenda, Some("keys.agenda"), true),
     bind(&[K::F(3)], C::AddRow, Some("keys.add_row"), true),
     bind(&[K::F(4)], C::RemoveRow, Some("keys.remove_row"), true),
+    bind(&[K::F(5)], C::ExportPdf, Some("keys.export_pdf"), true),
+    bind(&[K::F(6)], C::ExportMarkdown, Some("keys.export_md"), false),
     bind(&[K::Esc], C::Cancel, Some("keys.close_record"), true),
     bind(&[K::F(1)], C::Help, Some("keys.help_f1"), true),
 ];

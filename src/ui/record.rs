@@ -36,6 +36,7 @@ pub enum Target {
     OtherAgreements,
     ApprovedBy,
     ApprovedOn,
+    SentHome,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -528,6 +529,7 @@ fn write_field(
         Target::OtherAgreements => record.other_agreements = owned,
         Target::ApprovedBy => record.approved_by = owned,
         Target::ApprovedOn => record.approved_on = date(typed)?,
+        Target::SentHome => record.sent_home_on = date(typed)?,
         Target::Participant(row, part) => {
             let Some(p) = record.participants.get_mut(row) else { return Ok(()) };
             match part {
@@ -632,6 +634,7 @@ fn sections(c: &Catalog, case: &Case, number: MeetingNo, record: &MeetingRecord,
         text(Target::OtherAgreements, t("record.other_agreements"), &record.other_agreements),
         line(Target::ApprovedBy, t("record.approved_by"), &record.approved_by),
         line(Target::ApprovedOn, t("record.approved_on"), &date_text(record.approved_on)),
+        line(Target::SentHome, t("record.sent_home"), &date_text(record.sent_home_on)),
     ]);
     sections.push(part("record.sec_next", closing));
     sections

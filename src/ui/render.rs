@@ -306,6 +306,17 @@ fn render_detail(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         let text = c.f("record.no_pupil_voice", &[("meetings", &voiceless.join(", "))]);
         lines.push(Line::styled(format!(" ⚠ {text}"), theme.state(DeadlineState::DueSoon)));
     }
+    // Minutes of held meetings that have not gone home through the archive.
+    let unsent: Vec<String> = MeetingNo::ALL
+        .iter()
+        .filter(|n| case.held(**n).is_some())
+        .filter(|n| view.records[n.index()].as_ref().is_some_and(|r| r.sent_home_on.is_none()))
+        .map(|n| n.get().to_string())
+        .collect();
+    if !unsent.is_empty() {
+        let text = c.f("record.not_sent", &[("meetings", &unsent.join(", "))]);
+        lines.push(Line::styled(format!(" ⚠ {text}"), theme.state(DeadlineState::DueSoon)));
+    }
     let measures = view.records[1].as_ref().map_or(&[][..], |r| &r.measures);
     if !measures.is_empty() {
         lines.push(Line::raw(""));

@@ -1,0 +1,63 @@
+//! Documents that leave the program: the minutes of a meeting for the archive.
+//! A document is built once as plain blocks (`minutes`), then written as Markdown
+//! (`markdown`) or as PDF/A (`pdf`), so both always hold the same.
+
+pub mod markdown;
+pub mod minutes;
+pub mod pdf;
+
+/// A document as headings, labelled values, texts and tables, in reading order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Document {
+    /// On every page, above the title: the school or service (from the config file).
+    pub header: String,
+    pub title: String,
+    pub subtitle: String,
+    pub blocks: Vec<Block>,
+    /// The line under the document (where minutes go).
+    pub footer_note: String,
+    /// The day the document was made.
+    pub made_on: chrono::NaiveDate,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Block {
+    Heading(String),
+    /// A short value after its label on one line.
+    Field {
+        label: String,
+        value: String,
+    },
+    /// A text of any length under its label.
+    Text {
+        label: String,
+        text: String,
+    },
+    Table {
+        columns: Vec<String>,
+        rows: Vec<Vec<String>>,
+    },
+}
+
+/// The two formats a document is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Pdf,
+    Markdown,
+}
+
+impl Format {
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Pdf => "pdf",
+            Format::Markdown => "md",
+        }
+    }
+
+    pub fn write(self, document: &Document, c: &crate::i18n::Catalog) -> anyhow::Result<Vec<u8>> {
+        match self {
+            Format::Pdf => pdf::write(document, c),
+            Format::Markdown => Ok(markdown::write(document).into_bytes()),
+        }
+    }
+}

@@ -1,0 +1,170 @@
+//! Exported minutes, read back: the PDF's text as a PDF reader extracts it, and the
+//! Markdown as it is.
+
+use std::path::Path;
+use std::process::Command;
+
+use saksgang::domain::{Evaluation, Measure, MeetingNo, MeetingRecord, Participant, Party, Role};
+use saksgang::store::Store;
+
+const PASSPHRASE: &str = "korrekt hest batteri stift";
+
+fn saksgang(db: &Path, args: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_saksgang"))
+        .args(args)
+        .env("SAKSGANG_DB", db)
+        .env("SAKSGANG_TODAY", "2026-11-24")
+        .env("SAKSGANG_CONFIG", db.with_file_name("config.toml"))
+        .env("SAKSGANG_PASSPHRASE", PASSPHRASE)
+        .env_remove("SAKSGANG_LANG")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// A case through meeting 3 with full minutes of all three meetings.
+fn case_with_minutes(db: &Path) {
+    saksgang(
+        db,
+        &[
+            "add",
+            "--kind",
+            "individual",
+            "--school",
+            "Bjørkåsen skole",
+            "--grade",
+            "6. trinn",
+            "--teacher",
+            "Åse Ødegård",
+            "--date",
+            "01.08.2026",
+        ],
+    );
+    for (n, date) in [("1", "01.09.2026"), ("2", "29.09.2026"), ("3", "20.11.2026")] {
+        saksgang(db, &["meeting", "2026-001", n, "--date", date]);
+    }
+    saksgang(db, &["decide", "2026-001", "refer", "--date", "20.11.2026"]);
+    let mut store = Store::open(db, "tester", Some(PASSPHRASE)).unwrap();
+    let id = store.case_by_reference("2026-001").unwrap().unwrap().id;
+    let long: String =
+        (1..=80).map(|i| format!("Observasjon {i}: leser høyt med støtte, særlig på fredager.\n")).collect();
+    let one = MeetingRecord {
+        place: "Grupperom Ø".into(),
+        participants: vec![
+            Participant { name: "Åse Ødegård".into(), role: Role::ContactTeacher, role_text: String::new() },
+            Participant { name: "Kåre Bø".into(), role: Role::Guardian, role_text: String::new() },
+        ],
+        statements: [long, "Jeg får ikke lest ferdig før de andre.".into(), "Mor er bekymret.".into(), "".into()],
+        approved_by: "Åse Ødegård".into(),
+        ..MeetingRecord::default()
+    };
+    let measure = Measure {
+        id: 1,
+        content: "Lesekurs i liten gruppe".into(),
+        scope: "3 økter i uka".into(),
+        organisation: "Grupperom".into(),
+        starts_on: chrono::NaiveDate::from_ymd_opt(2026, 10, 1),
+        ends_on: chrono::NaiveDate::from_ymd_opt(2026, 11, 15),
+        responsible: "Spesialpedagog Ørjan".into(),
+    };
+    let two = MeetingRecord { measures: vec![measure], ..MeetingRecord::default() };
+    let mut three = MeetingRecord {
+        decision_responsible: "Rektor Åsmund".into(),
+        services: ["Sakkyndig vurdering av lesing".into(), "".into(), "".into()],
+        ..MeetingRecord::default()
+    };
+    three.set_evaluation(
+        1,
+        Party::Pupil,
+        Evaluation { went_well: "Å lese for én voksen".into(), ..Default::default() },
+    );
+    for (n, record) in [(1, &one), (2, &two), (3, &three)] {
+        store.save_meeting_record(id, MeetingNo::new(n).unwrap(), record).unwrap();
+    }
+}
+
+fn pdf_text(path: &Path) -> String {
+    let text = pdf_extract::extract_text(path).unwrap();
+    // Extractors differ in the spaces and breaks they put between placed glyph runs.
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn the_minutes_of_each_meeting_export_as_pdf_with_the_forms_headings_and_æøå() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    std::fs::write(dir.path().join("config.toml"), "document_header = \"Bjørkåsen skole · Hjelpetjenesten\"\n")
+        .unwrap();
+    case_with_minutes(&db);
+    let expected: [&[&str]; 3] = [
+        &[
+            "Møte 1: Samtale mellom skole, elev og foresatte",
+            "Bjørkåsen skole · Hjelpetjenesten",
+            "Situasjonsbeskrivelse av bekymring for eleven",
+            "Jeg får ikke lest ferdig før de andre.",
+            "Observasjon 80: leser høyt med støtte",
+            "Kåre Bø",
+            "side 1 av 3",
+            "side 3 av 3",
+        ],
+        &["Møte 2", "Lesekurs i liten gruppe", "Spesialpedagog Ørjan", "01.10.2026–15.11.2026", "Tidsperiode"],
+        &["Møte 3", "Effekt av tiltak", "Å lese for én voksen", "Henvisning til PPT", "Rektor Åsmund", "Sakkyndig"],
+    ];
+    for (n, wanted) in (1..=3).zip(expected) {
+        let file = dir.path().join(format!("m{n}.pdf"));
+        let said = saksgang(
+            &db,
+            &["export", "minutes", "2026-001", "--meeting", &n.to_string(), "-o", file.to_str().unwrap()],
+        );
+        assert!(said.contains(file.to_str().unwrap()), "the path is said: {said}");
+        let bytes = std::fs::read(&file).unwrap();
+        assert!(bytes.starts_with(b"%PDF-"));
+        assert!(String::from_utf8_lossy(&bytes).contains("pdfaid:part"), "PDF/A metadata");
+        let text = pdf_text(&file);
+        for piece in wanted {
+            assert!(text.contains(piece), "meeting {n}: {piece:?} not in {text}");
+        }
+    }
+    let log = saksgang(&db, &["log", "2026-001"]);
+    assert!(log.contains("Referat møte 3 eksportert (pdf)"), "{log}");
+}
+
+#[test]
+fn the_minutes_export_as_markdown() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    case_with_minutes(&db);
+    let file = dir.path().join("nested/folder/m2.md");
+    saksgang(&db, &["export", "minutes", "2026-001", "--meeting", "2", "--format", "md", "-o", file.to_str().unwrap()]);
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.contains("# Møte 2: Samtale mellom skole, elev og foresatte"));
+    assert!(text.starts_with("Bjørkåsen skole"), "the case's school heads it without a configured header");
+    assert!(text.contains(
+        "| Lesekurs i liten gruppe<br>3 økter i uka<br>Grupperom | 01.10.2026–15.11.2026 | Spesialpedagog Ørjan |"
+    ));
+    assert!(!dir.path().join("nested/folder/m2.partial").exists());
+}
+
+#[test]
+fn an_export_that_cannot_be_written_says_why_and_leaves_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    case_with_minutes(&db);
+    let blocked = dir.path().join("a-file");
+    std::fs::write(&blocked, "not a folder").unwrap();
+    let target = blocked.join("m1.pdf");
+    let out = Command::new(env!("CARGO_BIN_EXE_saksgang"))
+        .args(["export", "minutes", "2026-001", "--meeting", "1", "-o"])
+        .arg(&target)
+        .env("SAKSGANG_DB", &db)
+        .env("SAKSGANG_CONFIG", dir.path().join("none.toml"))
+        .env("SAKSGANG_PASSPHRASE", PASSPHRASE)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("a-file"), "{err}");
+    assert_eq!(std::fs::read_to_string(&blocked).unwrap(), "not a folder");
+}
