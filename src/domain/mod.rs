@@ -4,6 +4,7 @@ pub mod case;
 pub mod consent;
 pub mod dates;
 pub mod deadline;
+pub mod discussion;
 pub mod record;
 pub mod rules;
 
@@ -11,6 +12,10 @@ pub use case::{Case, CaseDetails, CaseKind, Closure, Decision, Gender, Meeting, 
 pub use consent::{CONSENT_WARNING_DAYS, Consent, ConsentGiver, DEFAULT_CONSENT_AGE, Identity, age_on};
 pub use dates::{DateError, add_days, add_months, format_date, iso_date, parse_date};
 pub use deadline::{DEFAULT_DUE_SOON_DAYS, Deadline, DeadlineKind, DeadlineState, state_of};
+pub use discussion::{
+    AgendaItem, Difficulty, DiscussionError, DiscussionMeeting, FORM_DAYS_BEFORE, FormState, MAX_SLOT_MINUTES,
+    PREPARATION_POINTS,
+};
 pub use record::{
     AGENDA_ITEMS, AGENDA_PARTS, Evaluation, Measure, MeasureEvaluation, MeetingRecord, Participant, Party, RecordError,
     Role, Task, TaskKind, format_time, parse_time, unevaluated_ended,
