@@ -10,10 +10,12 @@ use serde_json::{Value, json};
 
 use crate::config::{Overrides, Settings};
 use crate::demo::demo_cases;
-use crate::documents::{Format, minutes};
+use crate::documents::discussion as discussion_form;
+use crate::documents::{Format, minutes, write_file};
 use crate::domain::{
-    Action, Case, CaseDetails, CaseKind, Consent, ConsentGiver, Decision, Gender, Identity, MeetingNo, Party, Status,
-    add_days, code, format_date, format_time, iso_date, parse_date, unevaluated_ended,
+    Action, Case, CaseDetails, CaseKind, Consent, ConsentGiver, Decision, Difficulty, DiscussionError,
+    DiscussionMeeting, Gender, Identity, MeetingNo, Party, Status, add_days, code, format_date, format_time, iso_date,
+    parse_date, parse_time, unevaluated_ended,
 };
 use crate::i18n::{Catalog, Explained};
 use crate::store::{
@@ -57,6 +59,90 @@ pub enum ExportCommand {
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
+    /// The form to PPT for the discussion meeting on DATE: no names, ever.
+    Discussion {
+        date: String,
+        #[arg(long)]
+        school: Option<String>,
+        #[arg(long, value_enum, default_value = "pdf")]
+        format: FormatArg,
+        /// The file to write (default: drofting-DATE.pdf in the current folder).
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DiscussionCommand {
+    /// Plan a discussion meeting with PPT for a school.
+    Plan {
+        #[arg(long)]
+        date: String,
+        #[arg(long)]
+        school: String,
+        /// When the first case starts (hh:mm).
+        #[arg(long, default_value = "08:30")]
+        start: String,
+        /// The school's contact person at PPT, who gets the form.
+        #[arg(long, default_value = "")]
+        ppt_contact: String,
+        /// Someone from the school's leadership attends.
+        #[arg(long)]
+        leader: bool,
+    },
+    /// Put a case on the agenda: in the next free slot unless --start says when.
+    Add {
+        date: String,
+        reference: String,
+        #[arg(long, value_enum)]
+        difficulty: DifficultyArg,
+        #[arg(long, default_value_t = 30)]
+        minutes: u32,
+        #[arg(long)]
+        start: Option<String>,
+        #[arg(long)]
+        school: Option<String>,
+    },
+    /// Take a case off the agenda.
+    Remove {
+        date: String,
+        reference: String,
+        #[arg(long)]
+        school: Option<String>,
+    },
+    /// Mark the form to PPT as sent (today unless --on says when).
+    Sent {
+        date: String,
+        #[arg(long)]
+        on: Option<String>,
+        #[arg(long)]
+        school: Option<String>,
+    },
+    /// After the meeting: the advice given and the next step for a case.
+    Outcome {
+        date: String,
+        reference: String,
+        #[arg(long, default_value = "")]
+        advice: String,
+        #[arg(long, default_value = "")]
+        next_step: String,
+        #[arg(long)]
+        school: Option<String>,
+    },
+    /// Discussion meetings from today on (--all: also past ones).
+    List {
+        #[arg(long)]
+        all: bool,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum DifficultyArg {
+    Academic,
+    Social,
+    Other,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -218,7 +304,14 @@ pub enum Command {
         #[arg(long)]
         yes: bool,
     },
-    /// Write a document: the minutes of a meeting, as PDF (PDF/A-2b) or Markdown.
+    /// Discussion meetings with PPT (drøftingsmøter): plan one, put cases on its
+    /// agenda, mark the form sent, write the outcome.
+    Discussion {
+        #[command(subcommand)]
+        what: DiscussionCommand,
+    },
+    /// Write a document: the minutes of a meeting, or the form to PPT for a
+    /// discussion meeting, as PDF (PDF/A-2b) or Markdown.
     Export {
         #[command(subcommand)]
         what: ExportCommand,
@@ -404,13 +497,25 @@ pub fn run(command: &Command, settings: &Settings, out: &mut impl Write) -> Resu
             let erased = store.erase_without_consent(today)?;
             writeln!(out, "{}", catalog.f("consent.erased", &[("n", &erased.to_string())]))?;
         }
+        Command::Discussion { what } => discussion(&mut store, &catalog, settings, what, out)?,
+        Command::Export { what: ExportCommand::Discussion { date, school, format, output } } => {
+            let meeting = find_discussion(&store, &catalog, date, school.as_deref())?;
+            let mut cases = Vec::new();
+            for item in &meeting.items {
+                cases.extend(store.case_by_id(item.case_id)?);
+            }
+            let format = format.format();
+            let document = discussion_form::build(&catalog, &meeting, &cases);
+            let path = output
+                .clone()
+                .unwrap_or_else(|| discussion_form::file_name(&catalog, &meeting, format.extension()).into());
+            write_file(&path, &format.write(&document, &catalog)?)?;
+            writeln!(out, "{}", catalog.f("discussion.exported", &[("path", &path.display().to_string())]))?;
+        }
         Command::Export { what: ExportCommand::Minutes { reference, meeting, format, output } } => {
             let case = find(&store, &catalog, reference)?;
             let number = MeetingNo::new(*meeting).context("meeting 1, 2 or 3")?;
-            let format = match format {
-                FormatArg::Pdf => Format::Pdf,
-                FormatArg::Md => Format::Markdown,
-            };
+            let format = format.format();
             let path = output
                 .clone()
                 .unwrap_or_else(|| minutes::file_name(&catalog, &case, number, format.extension()).into());
@@ -548,6 +653,153 @@ fn remove_if_present(path: &std::path::Path) -> Result<()> {
         Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e.into()),
         _ => Ok(()),
     }
+}
+
+impl FormatArg {
+    fn format(self) -> Format {
+        match self {
+            FormatArg::Pdf => Format::Pdf,
+            FormatArg::Md => Format::Markdown,
+        }
+    }
+}
+
+/// The discussion meeting on `date` (of `school`, where several fall on one day).
+fn find_discussion(store: &Store, c: &Catalog, date: &str, school: Option<&str>) -> Result<DiscussionMeeting> {
+    let day = parse_date(date)?;
+    let same_school = |m: &DiscussionMeeting| school.is_none_or(|s| m.school.to_lowercase() == s.trim().to_lowercase());
+    let mut found: Vec<_> =
+        store.discussions(Some(day))?.into_iter().filter(|m| m.date == day && same_school(m)).collect();
+    let date = format_date(day);
+    match found.len() {
+        0 => Err(Explained(c.f("discussion.no_such", &[("date", &date)])).into()),
+        1 => Ok(found.remove(0)),
+        _ => Err(Explained(c.f("discussion.several", &[("date", &date)])).into()),
+    }
+}
+
+fn discussion(
+    store: &mut Store,
+    c: &Catalog,
+    settings: &Settings,
+    command: &DiscussionCommand,
+    out: &mut impl Write,
+) -> Result<()> {
+    let time = |text: &str| parse_time(text).ok_or_else(|| Explained(c.f("record.bad_time", &[("text", text)])));
+    match command {
+        DiscussionCommand::Plan { date, school, start, ppt_contact, leader } => {
+            let meeting = DiscussionMeeting::new(
+                uuid::Uuid::new_v4(),
+                parse_date(date)?,
+                time(start)?,
+                school,
+                ppt_contact,
+                *leader,
+            )?;
+            store.save_discussion(&meeting)?;
+            let args = [
+                ("date", format_date(meeting.date)),
+                ("time", format_time(meeting.starts_at)),
+                ("school", meeting.school.clone()),
+            ];
+            writeln!(out, "{}", c.f("discussion.planned", &args.each_ref().map(|(k, v)| (*k, v.as_str()))))?;
+        }
+        DiscussionCommand::Add { date, reference, difficulty, minutes, start, school } => {
+            let mut meeting = find_discussion(store, c, date, school.as_deref())?;
+            let case = find(store, c, reference)?;
+            let difficulty = match difficulty {
+                DifficultyArg::Academic => Difficulty::Academic,
+                DifficultyArg::Social => Difficulty::SocialBehaviour,
+                DifficultyArg::Other => Difficulty::Other,
+            };
+            let start = start.as_deref().map(time).transpose()?;
+            meeting.add_case(&case, difficulty, start, *minutes)?;
+            store.save_discussion(&meeting)?;
+            let item = meeting.item(case.id).context("on the agenda")?;
+            let args = [
+                ("reference", case.reference.clone()),
+                ("date", format_date(meeting.date)),
+                ("start", format_time(item.starts_at)),
+                ("end", format_time(item.ends_at())),
+            ];
+            writeln!(out, "{}", c.f("discussion.added", &args.each_ref().map(|(k, v)| (*k, v.as_str()))))?;
+        }
+        DiscussionCommand::Remove { date, reference, school } => {
+            let mut meeting = find_discussion(store, c, date, school.as_deref())?;
+            let case = find(store, c, reference)?;
+            meeting.remove_case(case.id)?;
+            store.save_discussion(&meeting)?;
+            let args = [("reference", case.reference.as_str()), ("date", &format_date(meeting.date))];
+            writeln!(out, "{}", c.f("discussion.removed", &args))?;
+        }
+        DiscussionCommand::Sent { date, on, school } => {
+            let mut meeting = find_discussion(store, c, date, school.as_deref())?;
+            let on = on.as_deref().map(parse_date).transpose()?.unwrap_or(settings.today);
+            meeting.mark_form_sent(on)?;
+            store.save_discussion(&meeting)?;
+            let args = [("date", format_date(meeting.date)), ("sent", format_date(on))];
+            writeln!(out, "{}", c.f("discussion.sent", &args.each_ref().map(|(k, v)| (*k, v.as_str()))))?;
+        }
+        DiscussionCommand::Outcome { date, reference, advice, next_step, school } => {
+            let mut meeting = find_discussion(store, c, date, school.as_deref())?;
+            let case = find(store, c, reference)?;
+            let item = meeting.items.iter_mut().find(|i| i.case_id == case.id).ok_or(DiscussionError::NotOnAgenda)?;
+            item.advice = advice.clone();
+            item.next_step = next_step.clone();
+            store.save_discussion(&meeting)?;
+            writeln!(out, "{}", c.f("discussion.outcome_saved", &[("reference", &case.reference)]))?;
+        }
+        DiscussionCommand::List { all, json } => {
+            let from = if *all { None } else { Some(settings.today) };
+            let meetings = store.discussions(from)?;
+            if *json {
+                // The agenda by reference, and without the school's preparation.
+                let mut listed = Vec::new();
+                for meeting in &meetings {
+                    let mut value = serde_json::to_value(meeting)?;
+                    value["form_state"] = json!(meeting.form_state(settings.today));
+                    value["form_due"] = json!(iso_date(meeting.form_due()));
+                    let mut items = Vec::new();
+                    for item in &meeting.items {
+                        let reference = store.case_by_id(item.case_id)?.map(|case| case.reference);
+                        items.push(json!({
+                            "reference": reference,
+                            "starts_at": format_time(item.starts_at),
+                            "minutes": item.minutes,
+                            "difficulty": item.difficulty,
+                            "advice": item.advice,
+                            "next_step": item.next_step,
+                        }));
+                    }
+                    value["items"] = json!(items);
+                    value["starts_at"] = json!(format_time(meeting.starts_at));
+                    listed.push(value);
+                }
+                writeln!(out, "{}", serde_json::to_string_pretty(&listed)?)?;
+            } else if meetings.is_empty() {
+                writeln!(out, "{}", c.t("discussion.none"))?;
+            }
+            for meeting in meetings.iter().filter(|_| !*json) {
+                writeln!(
+                    out,
+                    "{}  {}  {}  {}",
+                    format_date(meeting.date),
+                    format_time(meeting.starts_at),
+                    meeting.school,
+                    c.f(
+                        &format!("form_state.{}", code(meeting.form_state(settings.today))),
+                        &[("due", &format_date(meeting.form_due()))]
+                    )
+                )?;
+                for item in &meeting.items {
+                    let reference = store.case_by_id(item.case_id)?.map(|case| case.reference).unwrap_or_default();
+                    let slot = format!("{}–{}", format_time(item.starts_at), format_time(item.ends_at()));
+                    writeln!(out, "  {slot}  {reference}  {}", c.t(&format!("difficulty.{}", code(item.difficulty))))?;
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 fn find(store: &Store, catalog: &Catalog, reference: &str) -> Result<Case> {

@@ -6,8 +6,8 @@ use std::collections::HashMap;
 use anyhow::{Result, bail};
 
 use crate::domain::{
-    Case, CaseKind, Closure, Consent, ConsentGiver, DateError, DeadlineKind, DeadlineState, Decision, Field, Gender,
-    RuleError, Stage, format_date,
+    Case, CaseKind, Closure, Consent, ConsentGiver, DateError, DeadlineKind, DeadlineState, Decision, DiscussionError,
+    Field, Gender, RuleError, Stage, format_date,
 };
 use crate::store::{NotSaved, OpenError};
 
@@ -162,6 +162,9 @@ impl Catalog {
                 let decision = c.t(&format!("decision.{}", get("decision"))).to_string();
                 c.f("audit.decided", &[("decision", &decision), ("date", &date)])
             }
+            "discussion_planned" | "discussed" | "discussion_removed" => {
+                c.f(&format!("audit.{action}"), &[("date", &date)])
+            }
             "record_edited" | "minutes_exported" => {
                 let parts: Vec<String> = detail["parts"]
                     .as_array()
@@ -273,10 +276,31 @@ impl Catalog {
         }
     }
 
+    pub fn discussion_error(&self, error: &DiscussionError) -> String {
+        match error {
+            DiscussionError::Required(_) => self.t("discussion.required_school").into(),
+            DiscussionError::SlotLength { minutes } => {
+                self.f("discussion.slot_length", &[("minutes", &minutes.to_string())])
+            }
+            DiscussionError::SlotOverlaps { other } => {
+                self.f("discussion.slot_overlaps", &[("other", &crate::domain::format_time(*other))])
+            }
+            DiscussionError::SlotPastMidnight => self.t("discussion.slot_past_midnight").into(),
+            DiscussionError::AlreadyOnAgenda => self.t("discussion.already_on_agenda").into(),
+            DiscussionError::NotOnAgenda => self.t("discussion.not_on_agenda").into(),
+            DiscussionError::OtherSchool { school } => self.f("discussion.other_school", &[("school", school)]),
+            DiscussionError::CaseClosed => self.t("discussion.case_closed").into(),
+            DiscussionError::SentAfterMeeting => self.t("discussion.sent_after_meeting").into(),
+        }
+    }
+
     /// One line for any error: the user's wording where we know the error, else its chain.
     pub fn explain(&self, error: &anyhow::Error) -> String {
         if let Some(e) = error.downcast_ref::<RuleError>() {
             return self.rule_error(e);
+        }
+        if let Some(e) = error.downcast_ref::<DiscussionError>() {
+            return self.discussion_error(e);
         }
         if let Some(e) = error.downcast_ref::<DateError>() {
             return self.date_error(e);

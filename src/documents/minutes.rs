@@ -4,11 +4,11 @@
 
 use std::path::Path;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use chrono::NaiveDate;
 use serde_json::json;
 
-use super::{Block, Document, Format};
+use super::{Block, Document, Format, write_file};
 use crate::config::Settings;
 use crate::domain::{Case, Measure, MeetingNo, MeetingRecord, Party, code, format_date, format_time};
 use crate::i18n::Catalog;
@@ -182,20 +182,6 @@ pub fn export(
     let bytes = format.write(&document, c)?;
     write_file(path, &bytes)?;
     store.note_minutes_exported(case, json!({"meeting": number.get(), "format": format.extension()}))
-}
-
-/// Writes through a temporary file beside `path`, so a full disk or a killed
-/// process never leaves half a document under the real name.
-fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).with_context(|| format!("cannot create the folder {}", dir.display()))?;
-    }
-    let partial = path.with_extension("partial");
-    let written = std::fs::write(&partial, bytes).and_then(|()| std::fs::rename(&partial, path));
-    if written.is_err() {
-        let _ = std::fs::remove_file(&partial);
-    }
-    written.with_context(|| format!("cannot write {}", path.display()))
 }
 
 /// The file name the minutes are offered under, e.g. `referat-2026-014-mote-1.pdf`.

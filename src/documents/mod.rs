@@ -1,7 +1,9 @@
-//! Documents that leave the program: the minutes of a meeting for the archive.
+//! Documents that leave the program: the minutes of a meeting for the archive, and
+//! the form to PPT before a discussion meeting.
 //! A document is built once as plain blocks (`minutes`), then written as Markdown
 //! (`markdown`) or as PDF/A (`pdf`), so both always hold the same.
 
+pub mod discussion;
 pub mod markdown;
 pub mod minutes;
 pub mod pdf;
@@ -60,4 +62,19 @@ impl Format {
             Format::Markdown => Ok(markdown::write(document).into_bytes()),
         }
     }
+}
+
+/// Writes a document through a temporary file beside `path`, so a full disk or a
+/// killed process never leaves half a document under the real name.
+pub fn write_file(path: &std::path::Path, bytes: &[u8]) -> anyhow::Result<()> {
+    use anyhow::Context;
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create the folder {}", dir.display()))?;
+    }
+    let partial = path.with_extension("partial");
+    let written = std::fs::write(&partial, bytes).and_then(|()| std::fs::rename(&partial, path));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&partial);
+    }
+    written.with_context(|| format!("cannot write {}", path.display()))
 }

@@ -4,6 +4,7 @@ mod audit;
 mod backup;
 mod cases;
 mod check;
+mod discussions;
 mod records;
 mod schema;
 

@@ -19,7 +19,7 @@ use crate::domain::{
 /// is written yet.
 pub type CaseRecords = [Option<MeetingRecord>; 3];
 
-fn from_code<T: Serialize + Copy>(all: &[T], stored: &str) -> rusqlite::Result<T> {
+pub(super) fn from_code<T: Serialize + Copy>(all: &[T], stored: &str) -> rusqlite::Result<T> {
     all.iter().copied().find(|v| code(v) == stored).ok_or_else(|| {
         rusqlite::Error::FromSqlConversionFailure(
             0,
@@ -29,7 +29,7 @@ fn from_code<T: Serialize + Copy>(all: &[T], stored: &str) -> rusqlite::Result<T
     })
 }
 
-fn stored_date(text: Option<String>) -> rusqlite::Result<Option<NaiveDate>> {
+pub(super) fn stored_date(text: Option<String>) -> rusqlite::Result<Option<NaiveDate>> {
     text.map(|t| {
         parse_date(&t).map_err(|_| {
             rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, format!("bad date {t}").into())

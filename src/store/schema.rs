@@ -194,6 +194,39 @@ pub const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE meeting_records ADD COLUMN sent_home_on TEXT;
     "#,
+    // 5: discussion meetings with PPT (drøftingsmøter) and their agendas.
+    r#"
+    CREATE TABLE discussion_meetings (
+        id             TEXT PRIMARY KEY,                 -- UUID
+        date           TEXT NOT NULL,
+        starts_at      TEXT NOT NULL,                    -- HH:MM
+        school         TEXT NOT NULL,
+        ppt_contact    TEXT NOT NULL,
+        leader_attends INTEGER NOT NULL CHECK (leader_attends IN (0, 1)),
+        form_sent_on   TEXT
+    ) WITHOUT ROWID;
+    CREATE INDEX discussion_meetings_by_date ON discussion_meetings (date);
+    CREATE TABLE discussion_items (
+        meeting_id TEXT NOT NULL REFERENCES discussion_meetings (id) ON DELETE CASCADE,
+        case_id    TEXT NOT NULL REFERENCES cases (id) ON DELETE CASCADE,
+        starts_at  TEXT NOT NULL,
+        minutes    INTEGER NOT NULL CHECK (minutes BETWEEN 1 AND 30),
+        difficulty TEXT NOT NULL CHECK (difficulty IN ('academic', 'social_behaviour', 'other')),
+        advice     TEXT NOT NULL,
+        next_step  TEXT NOT NULL,
+        PRIMARY KEY (meeting_id, case_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX discussion_items_by_case ON discussion_items (case_id);
+    -- The school's preparation per case: kept, shown in the meeting, never exported.
+    CREATE TABLE discussion_preparation (
+        meeting_id TEXT NOT NULL,
+        case_id    TEXT NOT NULL,
+        point      INTEGER NOT NULL,
+        text       TEXT NOT NULL,
+        PRIMARY KEY (meeting_id, case_id, point),
+        FOREIGN KEY (meeting_id, case_id) REFERENCES discussion_items (meeting_id, case_id) ON DELETE CASCADE
+    ) WITHOUT ROWID;
+    "#,
 ];
 
 /// The schema version this program writes.
