@@ -449,6 +449,22 @@ pub fn run(command: &Command, settings: &Settings, out: &mut impl Write) -> Resu
                 let records = store.meeting_records(case.id)?;
                 value["meeting_records"] = meeting_records_json(&records);
                 value["measures"] = measures_json(&records, today);
+                value["discussions"] = store
+                    .discussions_of_case(case.id)?
+                    .into_iter()
+                    .map(|(meeting, item)| {
+                        json!({
+                            "date": iso_date(meeting.date),
+                            "school": meeting.school,
+                            "starts_at": format_time(item.starts_at),
+                            "minutes": item.minutes,
+                            "difficulty": item.difficulty,
+                            "preparation": item.preparation,
+                            "advice": item.advice,
+                            "next_step": item.next_step,
+                        })
+                    })
+                    .collect();
                 value["audit"] = store
                     .audit_of(case.id)?
                     .into_iter()

@@ -14,7 +14,8 @@ use super::record::{Change, FieldInput, RecordEditor};
 use crate::config::Settings;
 use crate::documents::{Format, minutes};
 use crate::domain::{
-    Action, Case, Consent, DateError, Identity, MeetingNo, MeetingRecord, RuleError, Stage, parse_date,
+    Action, AgendaItem, Case, Consent, DateError, DiscussionMeeting, Identity, MeetingNo, MeetingRecord, RuleError,
+    Stage, parse_date,
 };
 use crate::i18n::Catalog;
 use crate::store::{
@@ -32,6 +33,8 @@ pub enum Screen {
 pub struct DetailView {
     pub case: Case,
     pub records: CaseRecords,
+    /// The discussion meetings with PPT the case has been on, with its slot.
+    pub discussions: Vec<(DiscussionMeeting, AgendaItem)>,
     pub audit: Vec<AuditEntry>,
     pub scroll: u16,
     /// The screen Esc goes back to.
@@ -73,6 +76,8 @@ pub struct App {
     pub start: CasePager,
     pub counts: StageCounts,
     pub warnings: ConsentWarnings,
+    /// Discussion meetings soon whose form to PPT is not sent.
+    pub unsent_forms: Vec<DiscussionMeeting>,
     pub consent_age: u32,
     pub list: CasePager,
     /// The search field while `/` is active.
@@ -109,6 +114,7 @@ impl App {
             }),
             counts: StageCounts::default(),
             warnings: ConsentWarnings::default(),
+            unsent_forms: Vec::new(),
             consent_age: settings.consent_age,
             list: CasePager::new(CaseQuery {
                 status: StatusFilter::Open,
@@ -163,6 +169,7 @@ impl App {
     fn reload(&mut self) -> Result<()> {
         self.counts = self.store.stage_counts()?;
         self.warnings = self.store.consent_warnings(self.today, self.consent_age)?;
+        self.unsent_forms = self.store.unsent_discussion_forms(self.today)?;
         let height = self.page_height();
         self.start.refresh(&self.store, height)?;
         self.list.refresh(&self.store, height)?;
@@ -177,10 +184,11 @@ impl App {
             Some(case) => {
                 let audit = self.store.audit_of(id)?;
                 let records = self.store.meeting_records(id)?;
+                let discussions = self.store.discussions_of_case(id)?;
                 let same = self.detail.as_ref().filter(|v| v.case.id == id);
                 let scroll = same.map_or(0, |v| v.scroll);
                 let back_to = same.map_or(self.screen, |v| v.back_to);
-                self.detail = Some(DetailView { case, records, audit, scroll, back_to });
+                self.detail = Some(DetailView { case, records, discussions, audit, scroll, back_to });
                 self.screen = Screen::Detail;
             }
             None => self.detail = None,

@@ -13,7 +13,7 @@ use super::pager::CasePager;
 use super::record::{EditField, FieldInput, RecordEditor};
 use super::theme::{Theme, marker};
 use crate::domain::{
-    AGENDA_PARTS, DeadlineState, MeetingNo, MeetingRecord, Status, format_date, state_of, unevaluated_ended,
+    AGENDA_PARTS, DeadlineState, FormState, MeetingNo, MeetingRecord, Status, format_date, state_of, unevaluated_ended,
 };
 use crate::i18n::Catalog;
 use crate::store::{CaseRow, StatusFilter};
@@ -118,15 +118,26 @@ fn render_start(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     render_rows(app, theme, frame, table, &app.start);
 }
 
-/// The consent warnings of the start screen, in words.
+/// The warnings of the start screen, in words: forms to PPT not sent (the most
+/// pressing), then consents.
 fn consent_warnings(app: &App) -> Vec<String> {
     let c = &app.catalog;
+    let forms = app.unsent_forms.iter().filter_map(|m| {
+        let key = match m.form_state(app.today) {
+            FormState::DueSoon => "discussion.form_due_soon",
+            FormState::Overdue => "discussion.form_overdue",
+            _ => return None,
+        };
+        let args = [("date", format_date(m.date)), ("school", m.school.clone()), ("due", format_date(m.form_due()))];
+        Some(c.f(key, &args.each_ref().map(|(k, v)| (*k, v.as_str()))))
+    });
     let w = app.warnings;
-    [(w.to_erase, "start.warn_erase"), (w.expiring, "start.warn_expiring"), (w.pupil_of_age, "start.warn_of_age")]
-        .into_iter()
-        .filter(|(n, _)| *n > 0)
-        .map(|(n, key)| c.f(key, &[("n", &n.to_string()), ("age", &app.consent_age.to_string())]))
-        .collect()
+    let consents =
+        [(w.to_erase, "start.warn_erase"), (w.expiring, "start.warn_expiring"), (w.pupil_of_age, "start.warn_of_age")]
+            .into_iter()
+            .filter(|(n, _)| *n > 0)
+            .map(|(n, key)| c.f(key, &[("n", &n.to_string()), ("age", &app.consent_age.to_string())]));
+    forms.chain(consents).collect()
 }
 
 fn render_list(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
@@ -292,6 +303,18 @@ fn render_detail(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     }
     if let Some(sent) = case.referral_sent {
         lines.push(Line::raw(format!("   {:<22} {}", c.t("detail.referral_sent"), format_date(sent))));
+    }
+    for (meeting, item) in &view.discussions {
+        let text = if item.is_discussed() {
+            let said: Vec<&str> =
+                [item.advice.trim(), item.next_step.trim()].into_iter().filter(|s| !s.is_empty()).collect();
+            let said = said.join(" · ");
+            c.f("discussion.timeline", &[("date", &format_date(meeting.date)), ("advice", &said)])
+        } else {
+            let start = crate::domain::format_time(item.starts_at);
+            c.f("discussion.timeline_planned", &[("date", &format_date(meeting.date)), ("start", &start)])
+        };
+        lines.push(Line::raw(format!("   {text}")));
     }
     // A held meeting whose minutes do not hold the pupil's own words.
     let voiceless: Vec<String> = MeetingNo::ALL
