@@ -564,7 +564,7 @@ fn the_agenda_checklist_opens_over_the_record() {
     press(&mut app, KeyCode::Esc);
     let editor = app.record.as_ref().unwrap();
     assert!(editor.agenda.is_none());
-    assert!(editor.record.agenda_item_checked(1));
+    assert!(editor.minutes().unwrap().1.agenda_item_checked(1));
     press(&mut app, KeyCode::Esc);
     let id = app.detail.as_ref().unwrap().case.id;
     let stored = app.store.meeting_record(id, MeetingNo::new(1).unwrap()).unwrap().unwrap();

@@ -574,10 +574,11 @@ impl App {
             Command::PrevField => editor.move_focus(-1),
             Command::NextSection => editor.move_section(1),
             Command::PrevSection => editor.move_section(-1),
-            Command::Agenda => editor.agenda = Some(0),
+            Command::Agenda if editor.minutes().is_some() => editor.agenda = Some(0),
             Command::ExportPdf | Command::ExportMarkdown => {
                 let format = if command == Command::ExportPdf { Format::Pdf } else { Format::Markdown };
-                let (case, number) = (editor.case.clone(), editor.number);
+                let Some((number, _)) = editor.minutes() else { return Ok(()) };
+                let case = editor.case.clone();
                 let name = minutes::file_name(&self.catalog, &case, number, format.extension());
                 let path = self.settings.export_dir.join(name);
                 minutes::export(&mut self.store, &self.catalog, &self.settings, &case, number, format, &path)?;
@@ -648,10 +649,14 @@ impl App {
     /// case (a meeting's date, the decision) through the process's rules.
     fn save_record_change(&mut self, change: Change) -> Result<bool> {
         let Some(editor) = &mut self.record else { return Ok(true) };
-        let (id, number) = (editor.case.id, editor.number);
-        let stored = match &change {
-            Change::Record(record) => self.store.save_meeting_record(id, number, record).map(|()| None),
-            Change::Case(action) => self.store.apply(id, action, self.today).map(Some),
+        let id = editor.case.id;
+        let stored = match (&change, editor.minutes()) {
+            (Change::Record(record), Some((number, _))) => {
+                self.store.save_meeting_record(id, number, record).map(|()| None)
+            }
+            (Change::Record(_), None) => Ok(None),
+            (Change::Case(action), _) => self.store.apply(id, action, self.today).map(Some),
+            (Change::Discussion(meeting), _) => self.store.save_discussion(meeting).map(|()| None),
         };
         match stored {
             Ok(case) => {

@@ -7,10 +7,12 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::style::{Modifier, Style};
 use ratatui_textarea::{CursorMove, TextArea, WrapMode};
 
+use uuid::Uuid;
+
 use super::form::turn_choice;
 use crate::domain::{
-    AGENDA_ITEMS, Action, Case, Decision, Measure, MeetingNo, MeetingRecord, Participant, Party, Role, RuleError, Task,
-    TaskKind, code, format_date, format_time, parse_date, parse_time,
+    AGENDA_ITEMS, Action, Case, Decision, DiscussionMeeting, Measure, MeetingNo, MeetingRecord, PREPARATION_POINTS,
+    Participant, Party, Role, RuleError, Task, TaskKind, code, format_date, format_time, parse_date, parse_time,
 };
 use crate::i18n::Catalog;
 
@@ -37,6 +39,11 @@ pub enum Target {
     ApprovedBy,
     ApprovedOn,
     SentHome,
+    /// A point of the school's preparation for a discussion meeting (seed 000).
+    Preparation(usize),
+    /// After the discussion meeting: the advice given, and the next step.
+    Advice,
+    NextStep,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -127,15 +134,21 @@ pub struct Section {
 pub enum Change {
     Record(MeetingRecord),
     Case(Action),
+    Discussion(DiscussionMeeting),
+}
+
+/// What the editor writes about the case.
+pub enum Subject {
+    /// The minutes of meeting `number`: the record as stored (or as a new one
+    /// starts), and meeting 2's measures, which meeting 3 evaluates.
+    Minutes { number: MeetingNo, record: MeetingRecord, measures: Vec<Measure> },
+    /// The school's preparation for a discussion meeting with PPT, and its outcome.
+    Discussion(DiscussionMeeting),
 }
 
 pub struct RecordEditor {
     pub case: Case,
-    pub number: MeetingNo,
-    /// The record as stored, or as a new one starts.
-    pub record: MeetingRecord,
-    /// Meeting 2's measures, which meeting 3 evaluates.
-    pub measures: Vec<Measure>,
+    pub subject: Subject,
     pub sections: Vec<Section>,
     pub section: usize,
     pub focus: usize,
@@ -220,11 +233,18 @@ impl RecordEditor {
                 ..MeetingRecord::default()
             }
         });
+        RecordEditor::with(c, case, Subject::Minutes { number, record, measures })
+    }
+
+    /// Opens the school's preparation for `meeting` of `case`, and its outcome.
+    pub fn open_discussion(c: &Catalog, case: Case, meeting: DiscussionMeeting) -> RecordEditor {
+        RecordEditor::with(c, case, Subject::Discussion(meeting))
+    }
+
+    fn with(c: &Catalog, case: Case, subject: Subject) -> RecordEditor {
         let mut editor = RecordEditor {
             case,
-            number,
-            record,
-            measures,
+            subject,
             sections: Vec::new(),
             section: 0,
             focus: 0,
@@ -239,7 +259,10 @@ impl RecordEditor {
     /// Lays the fields out again from the record (after rows are added or removed),
     /// keeping the place of the focus.
     fn rebuild(&mut self, c: &Catalog) {
-        self.sections = sections(c, &self.case, self.number, &self.record, &self.measures);
+        self.sections = match &self.subject {
+            Subject::Minutes { number, record, measures } => sections(c, &self.case, *number, record, measures),
+            Subject::Discussion(meeting) => discussion_sections(c, meeting, self.case.id),
+        };
         self.section = self.section.min(self.sections.len() - 1);
         self.focus = self.focus.min(self.sections[self.section].fields.len().saturating_sub(1));
         self.focus_changed();
@@ -354,10 +377,13 @@ impl RecordEditor {
             }
         };
         let case = &self.case;
+        let (number, stored, measures) = match &self.subject {
+            Subject::Minutes { number, record, measures } => (*number, record, measures),
+            Subject::Discussion(meeting) => return Ok(discussion_change(meeting, case.id, field.target, typed)),
+        };
         match field.target {
             Target::Date => {
                 let Some(date) = date(&typed)? else { return Err(c.date_error(&crate::domain::DateError::Empty)) };
-                let number = self.number;
                 let action = if date <= today {
                     Action::RecordMeeting { number, date }
                 } else {
@@ -367,7 +393,7 @@ impl RecordEditor {
                 return Ok((!same).then_some(Change::Case(action)));
             }
             Target::NextDate => {
-                let Some(next) = self.number.next() else { return Ok(None) };
+                let Some(next) = number.next() else { return Ok(None) };
                 let current = case.meeting(next).map(|m| m.date);
                 return match date(&typed)? {
                     None if current.is_some() => Err(c.t("record.no_next_date").into()),
@@ -382,7 +408,7 @@ impl RecordEditor {
                     // A decision cannot be taken back; the rules say so at the field.
                     (None, Some(_)) => Err(c.rule_error(&RuleError::AlreadyDecided)),
                     (Some(decision), made) if made.map(|d| d.0) != Some(decision) => {
-                        let date = case.held(self.number).unwrap_or(today);
+                        let date = case.held(number).unwrap_or(today);
                         Ok(Some(Change::Case(Action::Decide { decision, date })))
                     }
                     _ => Ok(None),
@@ -390,26 +416,34 @@ impl RecordEditor {
             }
             _ => {}
         }
-        let mut record = self.record.clone();
+        let mut record = stored.clone();
         write_field(&mut record, field, &typed, c, date)?;
-        if let Err(error) = record.validate(self.number, &self.measures_for_validation(&record)) {
+        // Meeting 2 holds the measures; meeting 3 evaluates meeting 2's.
+        let known = if number.get() == 2 { &record.measures } else { measures };
+        if let Err(error) = record.validate(number, known) {
             return Err(match error {
                 crate::domain::RecordError::PeriodEndsBeforeStart { .. } => c.t("record.period").into(),
                 crate::domain::RecordError::UnknownMeasure { .. } => c.t("record.unknown_measure").into(),
                 _ => c.t("record.wrong_meeting").into(),
             });
         }
-        Ok((record != self.record).then_some(Change::Record(record)))
+        Ok((record != *stored).then_some(Change::Record(record)))
     }
 
-    fn measures_for_validation(&self, record: &MeetingRecord) -> Vec<Measure> {
-        if self.number.get() == 2 { record.measures.clone() } else { self.measures.clone() }
+    /// The minutes being written, if that is what the editor holds.
+    pub fn minutes(&self) -> Option<(MeetingNo, &MeetingRecord)> {
+        match &self.subject {
+            Subject::Minutes { number, record, .. } => Some((*number, record)),
+            Subject::Discussion(_) => None,
+        }
     }
 
     /// The store took the change: the editor carries on from it.
     pub fn saved(&mut self, c: &Catalog, change: Change, case: Option<Case>) {
-        if let Change::Record(record) = change {
-            self.record = record;
+        match (change, &mut self.subject) {
+            (Change::Record(new), Subject::Minutes { record, .. }) => *record = new,
+            (Change::Discussion(new), Subject::Discussion(meeting)) => *meeting = new,
+            _ => {}
         }
         if let Some(case) = case {
             self.case = case;
@@ -424,7 +458,7 @@ impl RecordEditor {
     pub fn add_row(&mut self) -> Option<MeetingRecord> {
         let rows = self.sections[self.section].rows?;
         let at = self.row_of_focus().map_or(0, |row| row + 1);
-        let mut record = self.record.clone();
+        let mut record = self.minutes()?.1.clone();
         let field_of_row = match rows {
             Rows::Participants => {
                 let row = Participant { name: String::new(), role: Role::Guardian, role_text: String::new() };
@@ -477,7 +511,7 @@ impl RecordEditor {
     /// The record without the focused row.
     pub fn without_focused_row(&self) -> Option<MeetingRecord> {
         let row = self.row_of_focus()?;
-        let mut record = self.record.clone();
+        let mut record = self.minutes()?.1.clone();
         match self.sections[self.section].rows? {
             Rows::Participants => drop(record.participants.remove(row)),
             Rows::Tasks => drop(record.tasks.remove(row)),
@@ -488,7 +522,7 @@ impl RecordEditor {
 
     pub fn toggle_agenda_item(&mut self) -> Option<MeetingRecord> {
         let item = self.agenda?;
-        let mut record = self.record.clone();
+        let mut record = self.minutes()?.1.clone();
         record.toggle_agenda_item(item);
         Some(record)
     }
@@ -569,6 +603,7 @@ fn write_field(
             record.set_evaluation(measure_id, party, evaluation);
         }
         Target::Date | Target::NextDate | Target::Decision => {}
+        Target::Preparation(_) | Target::Advice | Target::NextStep => {}
     }
     Ok(())
 }
@@ -638,6 +673,36 @@ fn sections(c: &Catalog, case: &Case, number: MeetingNo, record: &MeetingRecord,
     ]);
     sections.push(part("record.sec_next", closing));
     sections
+}
+
+/// The preparation points of seed 000, then the outcome after the meeting.
+fn discussion_sections(c: &Catalog, meeting: &DiscussionMeeting, case_id: Uuid) -> Vec<Section> {
+    let Some(item) = meeting.item(case_id) else { return Vec::new() };
+    let preparation = (0..PREPARATION_POINTS)
+        .map(|point| {
+            let label = c.t(&format!("preparation.point{}", point + 1)).to_string();
+            text(Target::Preparation(point), label, item.preparation.get(point).map_or("", String::as_str))
+        })
+        .collect();
+    let outcome = vec![
+        text(Target::Advice, c.t("preparation.advice").into(), &item.advice),
+        text(Target::NextStep, c.t("preparation.next_step").into(), &item.next_step),
+    ];
+    let part = |title: &str, fields| Section { title: c.t(title).into(), fields, rows: None, empty_note: None };
+    vec![part("preparation.title", preparation), part("preparation.outcome", outcome)]
+}
+
+/// The meeting with the case's preparation or outcome as typed in `target`.
+fn discussion_change(meeting: &DiscussionMeeting, case_id: Uuid, target: Target, typed: String) -> Option<Change> {
+    let mut changed = meeting.clone();
+    let item = changed.items.iter_mut().find(|i| i.case_id == case_id)?;
+    match target {
+        Target::Preparation(point) if point < item.preparation.len() => item.preparation[point] = typed,
+        Target::Advice => item.advice = typed,
+        Target::NextStep => item.next_step = typed,
+        _ => return None,
+    }
+    (changed != *meeting).then_some(Change::Discussion(changed))
 }
 
 fn participant_fields(c: &Catalog, participants: &[Participant]) -> Vec<EditField> {
@@ -772,10 +837,10 @@ mod tests {
     #[test]
     fn a_new_record_starts_from_the_form() {
         let (c, editor) = editor(1);
-        assert_eq!(editor.record.purpose, c.t("record.purpose1"));
-        assert_eq!(editor.record.participants[0].name, "Åse Ødegård");
-        assert_eq!(editor.record.participants[0].role, Role::ContactTeacher);
-        assert_eq!(editor.record.tasks.iter().map(|t| t.kind).collect::<Vec<_>>(), TaskKind::ALL);
+        assert_eq!(editor.minutes().unwrap().1.purpose, c.t("record.purpose1"));
+        assert_eq!(editor.minutes().unwrap().1.participants[0].name, "Åse Ødegård");
+        assert_eq!(editor.minutes().unwrap().1.participants[0].role, Role::ContactTeacher);
+        assert_eq!(editor.minutes().unwrap().1.tasks.iter().map(|t| t.kind).collect::<Vec<_>>(), TaskKind::ALL);
         let titles: Vec<_> = editor.sections.iter().map(|s| s.title.as_str()).collect();
         assert_eq!(
             titles,

@@ -33,9 +33,12 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame) {
         Layout::vertical([Constraint::Length(1), Constraint::Min(1), Constraint::Length(1), Constraint::Length(2)])
             .areas(area);
     let screen_title = match (&app.record, app.screen) {
-        (Some(editor), _) => {
-            c.f("record.title", &[("meeting", &editor.number.get().to_string()), ("reference", &editor.case.reference)])
-        }
+        (Some(editor), _) => match editor.minutes() {
+            Some((number, _)) => {
+                c.f("record.title", &[("meeting", &number.get().to_string()), ("reference", &editor.case.reference)])
+            }
+            None => c.f("preparation.screen_title", &[("reference", &editor.case.reference)]),
+        },
         _ => screen_title(app),
     };
     let today = c.f("app.today", &[("date", &format_date(app.today))]);
@@ -512,8 +515,8 @@ fn render_record(app: &App, editor: &RecordEditor, theme: &Theme, frame: &mut Fr
             y += 1;
         }
     }
-    if let Some(selected) = editor.agenda {
-        render_agenda(app, &editor.record, selected, theme, frame, area);
+    if let (Some(selected), Some((_, record))) = (editor.agenda, editor.minutes()) {
+        render_agenda(app, record, selected, theme, frame, area);
     }
 }
 
