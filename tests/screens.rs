@@ -594,3 +594,59 @@ fn f5_exports_the_minutes_and_says_where() {
     let screen = format!("{:?}", draw(&app, SMALL).backend());
     assert!(screen.contains("Referat ikke sendt hjem: møte 1."), "{screen}");
 }
+
+#[test]
+fn a_discussion_meeting_is_planned_filled_and_prepared_with_the_keyboard() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app_with_cases(dir.path(), Lang::Nb, SMALL);
+    press(&mut app, KeyCode::Char('d'));
+    assert_eq!(app.screen, Screen::Discussions);
+    snapshot("discussions_empty", &draw(&app, SMALL));
+    press(&mut app, KeyCode::Char('n'));
+    // The date offered is eight days on; the school is typed.
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Tab);
+    type_text(&mut app, "Bjørkå skole");
+    press(&mut app, KeyCode::Tab);
+    type_text(&mut app, "Per i PPT");
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.screen, Screen::Agenda, "{:?}", app.form.as_ref().and_then(|f| f.error.clone()));
+    press(&mut app, KeyCode::Char('a'));
+    type_text(&mut app, "2026-001");
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Right); // sosialt/atferd
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Backspace);
+    press(&mut app, KeyCode::Backspace);
+    type_text(&mut app, "45");
+    press(&mut app, KeyCode::Enter);
+    snapshot("agenda_slot_too_long", &draw(&app, SMALL));
+    press(&mut app, KeyCode::Backspace);
+    press(&mut app, KeyCode::Backspace);
+    type_text(&mut app, "25");
+    press(&mut app, KeyCode::Enter);
+    assert!(app.form.is_none());
+    snapshot("agenda", &draw(&app, SMALL));
+
+    // The preparation is written during the meeting; the outcome after it.
+    press(&mut app, KeyCode::Enter);
+    type_text(&mut app, "Sterk muntlig, liker å tegne");
+    press(&mut app, KeyCode::PageDown);
+    type_text(&mut app, "Prøv lesekurs i liten gruppe");
+    press(&mut app, KeyCode::Tab);
+    snapshot("preparation_outcome", &draw(&app, SMALL));
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.screen, Screen::Agenda);
+    let meeting = app.agenda.as_ref().unwrap().meeting.clone();
+    assert_eq!(meeting.items[0].preparation[0], "Sterk muntlig, liker å tegne");
+    assert_eq!(meeting.items[0].advice, "Prøv lesekurs i liten gruppe");
+
+    press(&mut app, KeyCode::Char('s'));
+    press(&mut app, KeyCode::F(5));
+    let form = dir.path().join(format!("exports/drofting-{}.pdf", saksgang::domain::iso_date(meeting.date)));
+    assert!(form.exists(), "{:?}", app.message);
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.screen, Screen::Discussions);
+    snapshot("discussions", &draw(&app, SMALL));
+}

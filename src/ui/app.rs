@@ -12,10 +12,11 @@ use super::keymap::{self, Binding, Command};
 use super::pager::CasePager;
 use super::record::{Change, FieldInput, RecordEditor};
 use crate::config::Settings;
-use crate::documents::{Format, minutes};
+use crate::documents::discussion as discussion_form;
+use crate::documents::{Format, minutes, write_file};
 use crate::domain::{
-    Action, AgendaItem, Case, Consent, DateError, DiscussionMeeting, Identity, MeetingNo, MeetingRecord, RuleError,
-    Stage, parse_date,
+    Action, AgendaItem, Case, Consent, DateError, DiscussionError, DiscussionMeeting, Identity, MeetingNo,
+    MeetingRecord, RuleError, Stage, format_date, parse_date, parse_time,
 };
 use crate::i18n::Catalog;
 use crate::store::{
@@ -27,6 +28,18 @@ pub enum Screen {
     Start,
     List,
     Detail,
+    /// The discussion meetings with PPT.
+    Discussions,
+    /// The agenda of one discussion meeting.
+    Agenda,
+}
+
+/// A discussion meeting opened on the agenda screen, with the cases on it.
+pub struct AgendaView {
+    pub meeting: DiscussionMeeting,
+    /// The cases of the agenda's items, in the items' order.
+    pub cases: Vec<Case>,
+    pub selected: usize,
 }
 
 /// A case opened on the detail screen, with its trail.
@@ -58,6 +71,8 @@ pub enum Pending {
     CloseRecord,
     /// Store the record as it is without a row.
     RemoveRow(Box<MeetingRecord>),
+    /// Store the discussion meeting as it is without a case.
+    RemoveFromAgenda(Box<DiscussionMeeting>),
 }
 
 /// A search with words too short for the index waits this long for more typing.
@@ -78,6 +93,10 @@ pub struct App {
     pub warnings: ConsentWarnings,
     /// Discussion meetings soon whose form to PPT is not sent.
     pub unsent_forms: Vec<DiscussionMeeting>,
+    /// The discussion meetings screen: meetings from a month back on, soonest first.
+    pub discussions: Vec<DiscussionMeeting>,
+    pub discussion_selected: usize,
+    pub agenda: Option<AgendaView>,
     pub consent_age: u32,
     pub list: CasePager,
     /// The search field while `/` is active.
@@ -115,6 +134,9 @@ impl App {
             counts: StageCounts::default(),
             warnings: ConsentWarnings::default(),
             unsent_forms: Vec::new(),
+            discussions: Vec::new(),
+            discussion_selected: 0,
+            agenda: None,
             consent_age: settings.consent_age,
             list: CasePager::new(CaseQuery {
                 status: StatusFilter::Open,
@@ -147,7 +169,11 @@ impl App {
         if self.help {
             keymap::HELP
         } else if let Some(editor) = &self.record {
-            if editor.agenda.is_some() { keymap::AGENDA } else { keymap::RECORD }
+            match (editor.agenda.is_some(), editor.minutes().is_some()) {
+                (true, _) => keymap::AGENDA,
+                (false, true) => keymap::RECORD,
+                (false, false) => keymap::NOTES,
+            }
         } else if self.form.is_some() {
             keymap::FORM
         } else if self.search.is_some() {
@@ -162,6 +188,8 @@ impl App {
             Screen::Start => keymap::START,
             Screen::List => keymap::LIST,
             Screen::Detail => keymap::DETAIL,
+            Screen::Discussions => keymap::DISCUSSIONS,
+            Screen::Agenda => keymap::AGENDA_SCREEN,
         }
     }
 
@@ -170,6 +198,11 @@ impl App {
         self.counts = self.store.stage_counts()?;
         self.warnings = self.store.consent_warnings(self.today, self.consent_age)?;
         self.unsent_forms = self.store.unsent_discussion_forms(self.today)?;
+        self.discussions = self.store.discussions(Some(self.today - chrono::Days::new(31)))?;
+        self.discussion_selected = self.discussion_selected.min(self.discussions.len().saturating_sub(1));
+        if let Some(id) = self.agenda.as_ref().map(|a| a.meeting.id) {
+            self.open_agenda(id)?;
+        }
         let height = self.page_height();
         self.start.refresh(&self.store, height)?;
         self.list.refresh(&self.store, height)?;
@@ -278,13 +311,16 @@ impl App {
     }
 
     fn run(&mut self, command: Command) -> Result<()> {
+        if matches!(self.screen, Screen::Discussions | Screen::Agenda) {
+            return self.discussion_command(command);
+        }
         let height = self.page_height();
         let page = height as i64;
         let store = &self.store;
         let pager = match self.screen {
             Screen::Start => Some(&mut self.start),
             Screen::List => Some(&mut self.list),
-            Screen::Detail => None,
+            _ => None,
         };
         match (command, pager) {
             (Command::Up, Some(p)) => p.move_by(store, -1, height)?,
@@ -316,6 +352,7 @@ impl App {
             (Command::Quit, _) => self.quit = true,
             (Command::Help, _) => self.help = true,
             (Command::ShowList, _) => self.screen = Screen::List,
+            (Command::ShowDiscussions, _) => self.screen = Screen::Discussions,
             (Command::Back, _) => {
                 self.screen = match (self.screen, self.detail.take()) {
                     (Screen::Detail, Some(view)) => view.back_to,
@@ -344,6 +381,101 @@ impl App {
             (command, None) => self.detail_command(command)?,
             _ => {}
         }
+        Ok(())
+    }
+
+    /// Keys on the discussion meetings and agenda screens.
+    fn discussion_command(&mut self, command: Command) -> Result<()> {
+        let on_agenda = self.screen == Screen::Agenda;
+        match command {
+            Command::Quit => self.quit = true,
+            Command::Help => self.help = true,
+            Command::Up | Command::Down => {
+                let step = if command == Command::Up { -1 } else { 1 };
+                let (selected, len) = match &mut self.agenda {
+                    Some(view) if on_agenda => (&mut view.selected, view.meeting.items.len()),
+                    _ => (&mut self.discussion_selected, self.discussions.len()),
+                };
+                *selected = selected.saturating_add_signed(step).min(len.saturating_sub(1));
+            }
+            Command::Back if on_agenda => {
+                self.agenda = None;
+                self.screen = Screen::Discussions;
+            }
+            Command::Back => self.screen = Screen::Start,
+            Command::Open if on_agenda => {
+                let Some(view) = &self.agenda else { return Ok(()) };
+                if let Some(case) = view.cases.get(view.selected) {
+                    let editor = RecordEditor::open_discussion(&self.catalog, case.clone(), view.meeting.clone());
+                    self.record = Some(editor);
+                }
+            }
+            Command::Open => {
+                if let Some(id) = self.discussions.get(self.discussion_selected).map(|m| m.id) {
+                    self.open_agenda(id)?;
+                }
+            }
+            Command::NewCase => {
+                // The school of the case last opened is the likeliest; the date a week and a day on.
+                let school = self.detail.as_ref().map_or(String::new(), |v| v.case.details.school.clone());
+                let date = self.today + chrono::Days::new(crate::domain::FORM_DAYS_BEFORE + 1);
+                let fields = Form::discussion_fields(date, &school);
+                self.form =
+                    Some(Form::new(Purpose::NewDiscussion, self.catalog.t("form.new_discussion").into(), fields));
+            }
+            Command::AddToAgenda => {
+                let Some(view) = &self.agenda else { return Ok(()) };
+                let title = self.catalog.f("form.add_to_agenda", &[("date", &format_date(view.meeting.date))]);
+                let fields = Form::agenda_fields(view.meeting.next_slot());
+                self.form = Some(Form::new(Purpose::AddToAgenda(view.meeting.id), title, fields));
+            }
+            Command::RemoveFromAgenda => {
+                let Some(view) = &self.agenda else { return Ok(()) };
+                let Some(case) = view.cases.get(view.selected) else { return Ok(()) };
+                let mut meeting = view.meeting.clone();
+                meeting.remove_case(case.id)?;
+                let args = [("reference", case.reference.as_str()), ("date", &format_date(meeting.date))];
+                self.confirm = Some(Confirm {
+                    text: self.catalog.f("discussion.confirm_remove", &args),
+                    on_yes: Pending::RemoveFromAgenda(Box::new(meeting)),
+                    on_no: None,
+                });
+            }
+            Command::FormSent => {
+                let Some(view) = &self.agenda else { return Ok(()) };
+                let mut meeting = view.meeting.clone();
+                meeting.mark_form_sent(self.today)?;
+                self.store.save_discussion(&meeting)?;
+                let args = [("date", format_date(meeting.date)), ("sent", format_date(self.today))];
+                self.message = Some(self.catalog.f("discussion.sent", &args.each_ref().map(|(k, v)| (*k, v.as_str()))));
+                self.reload()?;
+            }
+            Command::ExportPdf | Command::ExportMarkdown => {
+                let Some(view) = &self.agenda else { return Ok(()) };
+                let format = if command == Command::ExportPdf { Format::Pdf } else { Format::Markdown };
+                let document = discussion_form::build(&self.catalog, &view.meeting, &view.cases);
+                let name = discussion_form::file_name(&self.catalog, &view.meeting, format.extension());
+                let path = self.settings.export_dir.join(name);
+                write_file(&path, &format.write(&document, &self.catalog)?)?;
+                self.message = Some(self.catalog.f("discussion.exported", &[("path", &path.display().to_string())]));
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn open_agenda(&mut self, id: Uuid) -> Result<()> {
+        let Some(meeting) = self.store.discussion(id)? else {
+            self.agenda = None;
+            return Ok(());
+        };
+        let mut cases = Vec::new();
+        for item in &meeting.items {
+            cases.extend(self.store.case_by_id(item.case_id)?);
+        }
+        let selected = self.agenda.as_ref().map_or(0, |a| a.selected).min(cases.len().saturating_sub(1));
+        self.agenda = Some(AgendaView { meeting, cases, selected });
+        self.screen = Screen::Agenda;
         Ok(())
     }
 
@@ -552,7 +684,8 @@ impl App {
         let enter_moves_on = key.code == KeyCode::Enter
             && key.modifiers.is_empty()
             && editor.focused().is_some_and(|f| !matches!(f.input, FieldInput::Text(_)));
-        let command = if enter_moves_on { Some(Command::NextField) } else { keymap::lookup(keymap::RECORD, key) };
+        let table = if editor.minutes().is_some() { keymap::RECORD } else { keymap::NOTES };
+        let command = if enter_moves_on { Some(Command::NextField) } else { keymap::lookup(table, key) };
         let Some(command) = command else {
             editor.edit(key);
             return Ok(());
@@ -696,6 +829,10 @@ impl App {
             Pending::RemoveRow(record) => {
                 self.save_record_change(Change::Record(*record))?;
             }
+            Pending::RemoveFromAgenda(meeting) => {
+                self.store.save_discussion(&meeting)?;
+                self.reload()?;
+            }
             Pending::DiscardForm => self.form = None,
             Pending::Apply(id, action) => self.apply(id, &action)?,
             Pending::EraseExpired => {
@@ -714,6 +851,8 @@ impl App {
         let date = || -> Result<NaiveDate, DateError> { parse_date(form.text(Slot::Date)) };
         let purpose = form.purpose;
         let action = match purpose {
+            Purpose::NewDiscussion => return self.plan_discussion(),
+            Purpose::AddToAgenda(id) => return self.add_to_agenda(id),
             Purpose::NewCase => {
                 let created = match date() {
                     Ok(d) => d,
@@ -798,6 +937,61 @@ impl App {
             }
         };
         self.apply(action.0, &action.1)
+    }
+
+    fn plan_discussion(&mut self) -> Result<()> {
+        let Some(form) = &self.form else { return Ok(()) };
+        let date = match parse_date(form.text(Slot::Date)) {
+            Ok(d) => d,
+            Err(e) => return self.form_error(Slot::Date, self.catalog.date_error(&e)),
+        };
+        let typed = form.text(Slot::Start).trim().to_string();
+        let Some(start) = parse_time(&typed) else {
+            return self.form_error(Slot::Start, self.catalog.f("record.bad_time", &[("text", &typed)]));
+        };
+        let (school, contact) = (form.text(Slot::School), form.text(Slot::PptContact));
+        let meeting = match DiscussionMeeting::new(Uuid::new_v4(), date, start, school, contact, form.leader_attends())
+        {
+            Ok(m) => m,
+            Err(e) => return self.form_error(Slot::School, self.catalog.discussion_error(&e)),
+        };
+        self.store.save_discussion(&meeting)?;
+        self.form = None;
+        self.reload()?;
+        self.open_agenda(meeting.id)
+    }
+
+    fn add_to_agenda(&mut self, meeting_id: Uuid) -> Result<()> {
+        let Some(form) = &self.form else { return Ok(()) };
+        let Some(mut meeting) = self.store.discussion(meeting_id)? else { return Ok(()) };
+        let reference = form.text(Slot::Reference).trim().to_string();
+        let Some(case) = self.store.case_by_reference(&reference)? else {
+            let text = self.catalog.f("error.no_such_case", &[("reference", &reference)]);
+            return self.form_error(Slot::Reference, text);
+        };
+        let typed = form.text(Slot::Start).trim().to_string();
+        let start = match typed.as_str() {
+            "" => None,
+            text => match parse_time(text) {
+                Some(t) => Some(t),
+                None => return self.form_error(Slot::Start, self.catalog.f("record.bad_time", &[("text", text)])),
+            },
+        };
+        let typed = form.text(Slot::Minutes).trim().to_string();
+        let Ok(minutes) = typed.parse::<u32>() else {
+            return self.form_error(Slot::Minutes, self.catalog.f("form.bad_minutes", &[("text", &typed)]));
+        };
+        if let Err(e) = meeting.add_case(&case, form.difficulty(), start, minutes) {
+            let slot = match e {
+                DiscussionError::SlotLength { .. } => Slot::Minutes,
+                DiscussionError::SlotOverlaps { .. } | DiscussionError::SlotPastMidnight => Slot::Start,
+                _ => Slot::Reference,
+            };
+            return self.form_error(slot, self.catalog.discussion_error(&e));
+        }
+        self.store.save_discussion(&meeting)?;
+        self.form = None;
+        self.reload()
     }
 
     fn apply(&mut self, id: Uuid, action: &Action) -> Result<()> {

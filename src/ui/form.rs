@@ -1,13 +1,14 @@
 //! Forms: a list of fields, one focused; text fields take every printable key.
 //! A form knows how to turn its fields into a store call, and where an error belongs.
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveTime};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use tui_input::{Input, InputRequest};
 use uuid::Uuid;
 
 use crate::domain::{
-    CaseDetails, CaseKind, ConsentGiver, Decision, Field, Gender, Identity, MeetingNo, RuleError, format_date,
+    CaseDetails, CaseKind, ConsentGiver, Decision, Difficulty, Field, Gender, Identity, MAX_SLOT_MINUTES, MeetingNo,
+    RuleError, format_date, format_time,
 };
 
 /// What submitting the form does.
@@ -23,6 +24,10 @@ pub enum Purpose {
     Reopen(Uuid),
     Consent(Uuid),
     Identity(Uuid),
+    /// Plan a discussion meeting with PPT.
+    NewDiscussion,
+    /// Put a case on the agenda of a discussion meeting.
+    AddToAgenda(Uuid),
 }
 
 /// What a field holds and how it is edited.
@@ -53,6 +58,12 @@ pub enum Slot {
     Expires,
     Name,
     BirthDate,
+    Start,
+    PptContact,
+    Leader,
+    Reference,
+    Difficulty,
+    Minutes,
 }
 
 #[derive(Debug, Clone)]
@@ -78,6 +89,8 @@ const KINDS: [&str; 2] = ["kind.individual", "kind.system"];
 const GENDERS: [&str; 4] = ["form.gender_none", "gender.jente", "gender.gutt", "gender.annet"];
 const DECISIONS: [&str; 3] = ["decision.refer", "decision.continue", "decision.close"];
 const GIVERS: [&str; 2] = ["consent.guardians", "consent.pupil"];
+const YES_NO: [&str; 2] = ["discussion.yes", "discussion.no"];
+const DIFFICULTIES: [&str; 3] = ["difficulty.academic", "difficulty.social_behaviour", "difficulty.other"];
 
 fn text(slot: Slot, label: &'static str, value: &str) -> FormField {
     FormField { slot, label, value: Value::Text(Input::new(value.to_string())) }
@@ -154,6 +167,35 @@ impl Form {
                 &identity.and_then(|i| i.birth_date).map(format_date).unwrap_or_default(),
             ),
         ]
+    }
+
+    /// A discussion meeting: day, first slot, school, PPT contact, leadership.
+    pub fn discussion_fields(date: NaiveDate, school: &str) -> Vec<FormField> {
+        vec![
+            text(Slot::Date, "form.date", &format_date(date)),
+            text(Slot::Start, "form.start", "08:30"),
+            text(Slot::School, "form.school", school),
+            text(Slot::PptContact, "form.ppt_contact", ""),
+            choice(Slot::Leader, "form.leader", &YES_NO, 0),
+        ]
+    }
+
+    /// A case for the agenda, in the next free slot unless another start is typed.
+    pub fn agenda_fields(next_slot: NaiveTime) -> Vec<FormField> {
+        vec![
+            text(Slot::Reference, "form.reference", ""),
+            choice(Slot::Difficulty, "form.difficulty", &DIFFICULTIES, 0),
+            text(Slot::Start, "form.start", &format_time(next_slot)),
+            text(Slot::Minutes, "form.minutes", &MAX_SLOT_MINUTES.to_string()),
+        ]
+    }
+
+    pub fn leader_attends(&self) -> bool {
+        self.choice_index(Slot::Leader) == 0
+    }
+
+    pub fn difficulty(&self) -> Difficulty {
+        Difficulty::ALL[self.choice_index(Slot::Difficulty).min(2)]
     }
 
     pub fn giver(&self) -> ConsentGiver {

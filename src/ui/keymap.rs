@@ -42,6 +42,11 @@ pub enum Command {
     Toggle,
     ExportPdf,
     ExportMarkdown,
+    // Discussion meetings with PPT:
+    ShowDiscussions,
+    AddToAgenda,
+    RemoveFromAgenda,
+    FormSent,
     // In forms and the search field, where printable keys are text:
     NextField,
     PrevField,
@@ -85,6 +90,7 @@ pub const START: &[Binding] = &[
     bind(&[K::Enter], C::Open, Some("keys.open"), true),
     bind(&[K::Char('n')], C::NewCase, Some("keys.new"), true),
     bind(&[K::Char('l'), K::Tab], C::ShowList, Some("keys.list"), true),
+    bind(&[K::Char('d')], C::ShowDiscussions, Some("keys.discussions"), true),
     bind(&[K::Char('x')], C::EraseExpired, Some("keys.erase_expired"), false),
     bind(&[K::Char('?'), K::F(1)], C::Help, Some("keys.help"), true),
     bind(&[K::Char('q')], C::Quit, Some("keys.quit"), true),
@@ -128,6 +134,32 @@ pub const DETAIL: &[Binding] = &[
     bind(&[K::Char('q')], C::Quit, Some("keys.quit"), true),
 ];
 
+/// The discussion meetings with PPT, soonest first.
+pub const DISCUSSIONS: &[Binding] = &[
+    MOVE[0],
+    MOVE[1],
+    bind(&[K::Enter], C::Open, Some("keys.open_agenda"), true),
+    bind(&[K::Char('n')], C::NewCase, Some("keys.new_discussion"), true),
+    bind(&[K::Esc, K::Backspace], C::Back, Some("keys.back"), true),
+    bind(&[K::Char('?'), K::F(1)], C::Help, Some("keys.help"), true),
+    bind(&[K::Char('q')], C::Quit, Some("keys.quit"), true),
+];
+
+/// The agenda of one discussion meeting.
+pub const AGENDA_SCREEN: &[Binding] = &[
+    MOVE[0],
+    MOVE[1],
+    bind(&[K::Enter], C::Open, Some("keys.open_preparation"), true),
+    bind(&[K::Char('a')], C::AddToAgenda, Some("keys.add_to_agenda"), true),
+    bind(&[K::Char('x')], C::RemoveFromAgenda, Some("keys.remove_from_agenda"), true),
+    bind(&[K::Char('s')], C::FormSent, Some("keys.form_sent"), true),
+    bind(&[K::F(5)], C::ExportPdf, Some("keys.export_pdf"), true),
+    bind(&[K::F(6)], C::ExportMarkdown, Some("keys.export_md"), false),
+    bind(&[K::Esc, K::Backspace], C::Back, Some("keys.back"), true),
+    bind(&[K::Char('?'), K::F(1)], C::Help, Some("keys.help"), true),
+    bind(&[K::Char('q')], C::Quit, Some("keys.quit"), true),
+];
+
 /// In a form every printable key is text; only these keys act.
 pub const FORM: &[Binding] = &[
     bind(&[K::Tab, K::Down], C::NextField, Some("keys.next_field"), true),
@@ -148,6 +180,17 @@ pub const RECORD: &[Binding] = &[
     bind(&[K::F(4)], C::RemoveRow, Some("keys.remove_row"), true),
     bind(&[K::F(5)], C::ExportPdf, Some("keys.export_pdf"), true),
     bind(&[K::F(6)], C::ExportMarkdown, Some("keys.export_md"), false),
+    bind(&[K::Esc], C::Cancel, Some("keys.close_record"), true),
+    bind(&[K::F(1)], C::Help, Some("keys.help_f1"), true),
+];
+
+/// The same editor holding a case's preparation for a discussion meeting: no
+/// rows, agenda or export there.
+pub const NOTES: &[Binding] = &[
+    bind(&[K::Tab], C::NextField, Some("keys.next_field"), true),
+    bind(&[K::BackTab], C::PrevField, Some("keys.prev_field"), true),
+    bind(&[K::PageDown], C::NextSection, Some("keys.section"), true),
+    bind(&[K::PageUp], C::PrevSection, None, false),
     bind(&[K::Esc], C::Cancel, Some("keys.close_record"), true),
     bind(&[K::F(1)], C::Help, Some("keys.help_f1"), true),
 ];
@@ -183,7 +226,7 @@ mod tests {
 
     #[test]
     fn no_key_is_bound_twice_in_a_table() {
-        for table in [START, LIST, DETAIL, FORM, RECORD, AGENDA, SEARCH, HELP] {
+        for table in [START, LIST, DETAIL, DISCUSSIONS, AGENDA_SCREEN, FORM, RECORD, NOTES, AGENDA, SEARCH, HELP] {
             let mut seen = Vec::new();
             for key in table.iter().flat_map(|b| b.keys) {
                 assert!(!seen.contains(key), "{key:?} bound twice");
@@ -194,7 +237,7 @@ mod tests {
 
     #[test]
     fn every_screen_can_be_left_and_has_help() {
-        for table in [START, LIST, DETAIL] {
+        for table in [START, LIST, DETAIL, DISCUSSIONS, AGENDA_SCREEN] {
             let commands: Vec<_> = table.iter().map(|b| b.command).collect();
             assert!(commands.contains(&Command::Help));
             assert!(commands.contains(&Command::Quit));

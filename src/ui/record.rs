@@ -138,6 +138,7 @@ pub enum Change {
 }
 
 /// What the editor writes about the case.
+#[allow(clippy::large_enum_variant)] // One editor at a time.
 pub enum Subject {
     /// The minutes of meeting `number`: the record as stored (or as a new one
     /// starts), and meeting 2's measures, which meeting 3 evaluates.

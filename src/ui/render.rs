@@ -13,7 +13,8 @@ use super::pager::CasePager;
 use super::record::{EditField, FieldInput, RecordEditor};
 use super::theme::{Theme, marker};
 use crate::domain::{
-    AGENDA_PARTS, DeadlineState, FormState, MeetingNo, MeetingRecord, Status, format_date, state_of, unevaluated_ended,
+    AGENDA_PARTS, DeadlineState, DiscussionMeeting, FormState, MeetingNo, MeetingRecord, Status, format_date, state_of,
+    unevaluated_ended,
 };
 use crate::i18n::Catalog;
 use crate::store::{CaseRow, StatusFilter};
@@ -53,6 +54,8 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame) {
         (None, Screen::Start) => render_start(app, theme, frame, body),
         (None, Screen::List) => render_list(app, theme, frame, body),
         (None, Screen::Detail) => render_detail(app, theme, frame, body),
+        (None, Screen::Discussions) => render_discussions(app, theme, frame, body),
+        (None, Screen::Agenda) => render_agenda_screen(app, theme, frame, body),
     }
     if let Some(text) = &app.message {
         frame.render_widget(Line::styled(format!(" {text}"), theme.focus()), message);
@@ -82,6 +85,10 @@ fn screen_title(app: &App) -> String {
         Screen::Detail => {
             app.detail.as_ref().map_or(String::new(), |v| c.f("detail.title", &[("reference", &v.case.reference)]))
         }
+        Screen::Discussions => c.t("discussion.screen_title").to_string(),
+        Screen::Agenda => app.agenda.as_ref().map_or(String::new(), |a| {
+            c.f("discussion.agenda_title", &[("date", &format_date(a.meeting.date)), ("school", &a.meeting.school)])
+        }),
     }
 }
 
@@ -548,6 +555,119 @@ fn render_agenda(app: &App, record: &MeetingRecord, selected: usize, theme: &The
     frame.render_widget(Paragraph::new(lines).block(block).scroll((scroll, 0)), popup);
 }
 
+/// The form's state in words, with the day it is due.
+fn form_state_text(c: &Catalog, meeting: &DiscussionMeeting, today: chrono::NaiveDate) -> String {
+    let key = format!("form_state.{}", crate::domain::code(meeting.form_state(today)));
+    c.f(&key, &[("due", &format_date(meeting.form_due()))])
+}
+
+fn form_state_style(theme: &Theme, state: FormState) -> Style {
+    match state {
+        FormState::Overdue => theme.state(DeadlineState::Overdue),
+        FormState::DueSoon => theme.state(DeadlineState::DueSoon),
+        _ => Style::new(),
+    }
+}
+
+/// The discussion meetings with PPT, a line each.
+fn render_discussions(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let c = &app.catalog;
+    if app.discussions.is_empty() {
+        frame.render_widget(Paragraph::new(format!(" {}", c.t("discussion.empty"))), area);
+        return;
+    }
+    let mut lines = vec![Line::styled(
+        format!(
+            "   {:<10}  {:<5}  {:<26} {:>5}  {}",
+            c.t("discussion.col_date"),
+            c.t("discussion.col_time"),
+            c.t("discussion.school"),
+            c.t("discussion.col_cases"),
+            c.t("discussion.col_form")
+        ),
+        theme.dim(),
+    )];
+    for (index, meeting) in app.discussions.iter().enumerate() {
+        let selected = index == app.discussion_selected;
+        let state = meeting.form_state(app.today);
+        let row = format!(
+            "{} {:<10}  {:<5}  {:<26} {:>5}  ",
+            if selected { "▶" } else { " " },
+            format_date(meeting.date),
+            crate::domain::format_time(meeting.starts_at),
+            fit(&meeting.school, 26),
+            meeting.items.len()
+        );
+        let style = if selected { theme.selected() } else { Style::new() };
+        lines.push(Line::from(vec![
+            Span::styled(row, style),
+            Span::styled(form_state_text(c, meeting, app.today), form_state_style(theme, state)),
+        ]));
+    }
+    frame.render_widget(Paragraph::new(lines), area);
+}
+
+/// One discussion meeting: its facts, and the cases in their slots.
+fn render_agenda_screen(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let Some(view) = &app.agenda else { return };
+    let c = &app.catalog;
+    let m = &view.meeting;
+    let yes_no = |yes: bool| c.t(if yes { "discussion.yes" } else { "discussion.no" });
+    let state = m.form_state(app.today);
+    let mut lines = vec![
+        Line::raw(format!(
+            " {} {} · {}: {} · {}: {}",
+            c.t("discussion.col_time"),
+            crate::domain::format_time(m.starts_at),
+            c.t("discussion.ppt_contact"),
+            if m.ppt_contact.is_empty() { "–" } else { &m.ppt_contact },
+            c.t("discussion.leader"),
+            yes_no(m.leader_attends)
+        )),
+        Line::styled(format!(" {}", form_state_text(c, m, app.today)), form_state_style(theme, state)),
+        Line::raw(""),
+    ];
+    if m.items.is_empty() {
+        lines.push(Line::styled(format!(" {}", c.t("discussion.no_cases")), theme.dim()));
+    } else {
+        lines.push(Line::styled(
+            format!(
+                "   {:<11}  {:<8}  {:<9}  {:<7}  {:<15} {}",
+                c.t("discussion.col_time"),
+                c.t("minutes.case"),
+                fit(c.t("discussion.col_grade"), 9),
+                fit(c.t("discussion.col_gender"), 7),
+                c.t("form.difficulty"),
+                c.t("discussion.col_teacher")
+            ),
+            theme.dim(),
+        ));
+    }
+    for (index, (item, case)) in m.items.iter().zip(&view.cases).enumerate() {
+        let selected = index == view.selected;
+        let d = &case.details;
+        let kind = if d.kind == crate::domain::CaseKind::System {
+            c.t("kind.system").to_string()
+        } else {
+            d.gender.map(|g| c.gender(g).to_string()).unwrap_or_default()
+        };
+        let text = format!(
+            "{}{} {}–{}  {:<8}  {:<9}  {:<7}  {:<15} {}",
+            if selected { "▶" } else { " " },
+            if item.is_discussed() { "✓" } else { " " },
+            crate::domain::format_time(item.starts_at),
+            crate::domain::format_time(item.ends_at()),
+            case.reference,
+            fit(&d.grade, 9),
+            fit(&kind, 7),
+            fit(c.t(&format!("difficulty.{}", crate::domain::code(item.difficulty))), 15),
+            d.teacher
+        );
+        lines.push(Line::styled(text, if selected { theme.selected() } else { Style::new() }));
+    }
+    frame.render_widget(Paragraph::new(lines), area);
+}
+
 /// An RFC 3339 UTC stamp shown in local time, as dd.mm.yyyy hh:mm.
 fn audit_time(at: &str) -> String {
     chrono::DateTime::parse_from_rfc3339(at)
@@ -563,8 +683,14 @@ fn render_help(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         (_, _, Screen::Start) => c.t("help.start"),
         (_, _, Screen::List) => c.t("help.list"),
         (_, _, Screen::Detail) => c.t("help.detail"),
+        (_, _, Screen::Discussions) => c.t("discussion.screen_title"),
+        (_, _, Screen::Agenda) => c.t("help.agenda"),
     };
-    let bindings = if app.record.is_some() { super::keymap::RECORD } else { app.screen_bindings() };
+    let bindings = match &app.record {
+        Some(editor) if editor.minutes().is_some() => super::keymap::RECORD,
+        Some(_) => super::keymap::NOTES,
+        None => app.screen_bindings(),
+    };
     let mut lines = vec![Line::raw(c.t("help.intro")), Line::raw("")];
     lines.extend(bindings.iter().filter_map(|b| b.hint).map(|key| Line::raw(format!("  {}", c.t(key)))));
     if app.record.is_some() {
