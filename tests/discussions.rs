@@ -2,7 +2,6 @@
 //! must never name a pupil.
 
 use std::path::Path;
-use std::process::Command;
 
 use chrono::{NaiveDate, NaiveTime};
 use saksgang::domain::{Action, DiscussionError};
@@ -11,7 +10,11 @@ use saksgang::domain::{
 };
 use saksgang::store::Store;
 
-const PASSPHRASE: &str = "korrekt hest batteri stift";
+// Shared with the other end-to-end tests, which use parts these do not.
+#[allow(dead_code)]
+mod common;
+
+use common::pty::PASSPHRASE;
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).unwrap()
@@ -101,17 +104,7 @@ fn the_start_screen_hears_of_forms_due_from_8_days_before_until_sent() {
 }
 
 fn saksgang(db: &Path, args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_saksgang"))
-        .args(args)
-        .env("SAKSGANG_DB", db)
-        .env("SAKSGANG_TODAY", "2026-11-24")
-        .env("SAKSGANG_CONFIG", db.with_file_name("none.toml"))
-        .env("SAKSGANG_PASSPHRASE", PASSPHRASE)
-        .env_remove("SAKSGANG_LANG")
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).unwrap()
+    common::cli::ok(db, "2026-11-24", args)
 }
 
 #[test]
@@ -169,14 +162,8 @@ fn a_slot_of_45_minutes_is_refused_on_the_command_line_with_the_reason() {
     store.create_case(details(CaseKind::Individual, "5. trinn"), today(), today()).unwrap();
     drop(store);
     saksgang(&db, &["discussion", "plan", "--date", "03.12.2026", "--school", "Bjørkåsen skole"]);
-    let out = Command::new(env!("CARGO_BIN_EXE_saksgang"))
-        .args(["discussion", "add", "03.12.2026", "2026-001", "--difficulty", "other", "--minutes", "45"])
-        .env("SAKSGANG_DB", &db)
-        .env("SAKSGANG_CONFIG", dir.path().join("none.toml"))
-        .env("SAKSGANG_PASSPHRASE", PASSPHRASE)
-        .env_remove("SAKSGANG_LANG")
-        .output()
-        .unwrap();
+    let add = ["discussion", "add", "03.12.2026", "2026-001", "--difficulty", "other", "--minutes", "45"];
+    let out = common::cli::run(&db, "2026-11-24", &add);
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("høyst 30 minutter") && err.contains("45"), "{err}");

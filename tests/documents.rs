@@ -2,25 +2,18 @@
 //! Markdown as it is.
 
 use std::path::Path;
-use std::process::Command;
 
 use saksgang::domain::{Evaluation, Measure, MeetingNo, MeetingRecord, Participant, Party, Role};
 use saksgang::store::Store;
 
-const PASSPHRASE: &str = "korrekt hest batteri stift";
+// Shared with the other end-to-end tests, which use parts these do not.
+#[allow(dead_code)]
+mod common;
+
+use common::pty::PASSPHRASE;
 
 fn saksgang(db: &Path, args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_saksgang"))
-        .args(args)
-        .env("SAKSGANG_DB", db)
-        .env("SAKSGANG_TODAY", "2026-11-24")
-        .env("SAKSGANG_CONFIG", db.with_file_name("config.toml"))
-        .env("SAKSGANG_PASSPHRASE", PASSPHRASE)
-        .env_remove("SAKSGANG_LANG")
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).unwrap()
+    common::cli::ok(db, "2026-11-24", args)
 }
 
 /// A case through meeting 3 with full minutes of all three meetings.
@@ -154,14 +147,11 @@ fn an_export_that_cannot_be_written_says_why_and_leaves_nothing() {
     let blocked = dir.path().join("a-file");
     std::fs::write(&blocked, "not a folder").unwrap();
     let target = blocked.join("m1.pdf");
-    let out = Command::new(env!("CARGO_BIN_EXE_saksgang"))
-        .args(["export", "minutes", "2026-001", "--meeting", "1", "-o"])
-        .arg(&target)
-        .env("SAKSGANG_DB", &db)
-        .env("SAKSGANG_CONFIG", dir.path().join("none.toml"))
-        .env("SAKSGANG_PASSPHRASE", PASSPHRASE)
-        .output()
-        .unwrap();
+    let out = common::cli::run(
+        &db,
+        "2026-11-24",
+        &["export", "minutes", "2026-001", "--meeting", "1", "-o", target.to_str().unwrap()],
+    );
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(err.lines().count(), 1, "{err}");

@@ -130,20 +130,8 @@ fn the_passphrase_is_asked_for_without_echo_twice_for_a_new_file_and_retried_whe
 const ESC: &str = "\x1b";
 const PAGE_DOWN: &str = "\x1b[6~";
 
-/// `saksgang ARGS` on `db` as a script runs it; its standard output.
 fn saksgang(db: &std::path::Path, args: &[&str]) -> String {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_saksgang"))
-        .args(args)
-        .args(["--today", "2026-11-23"])
-        .arg("--db")
-        .arg(db)
-        .env("SAKSGANG_CONFIG", db.with_file_name("none.toml"))
-        .env("SAKSGANG_PASSPHRASE", common::pty::PASSPHRASE)
-        .env_remove("SAKSGANG_LANG")
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).unwrap()
+    common::cli::ok(db, "2026-11-23", args)
 }
 
 fn case_with_meeting_1(db: &std::path::Path) {
