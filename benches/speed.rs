@@ -116,6 +116,15 @@ fn measure(n: usize) {
     key_latency("open case / back", &mut app, &mut terminal, |i| {
         key(if i % 2 == 0 { KeyCode::Enter } else { KeyCode::Esc })
     });
+    // The minutes of meeting 1 of the case on top, at its statements.
+    for code in [KeyCode::Enter, KeyCode::Char('1'), KeyCode::PageDown, KeyCode::PageDown] {
+        app.handle_event(&Event::Key(key(code)));
+    }
+    key_latency("minutes: typing æøå", &mut app, &mut terminal, |i| key(KeyCode::Char(['æ', 'ø', 'å'][i % 3])));
+    key_latency("minutes: letter, Tab (saves)", &mut app, &mut terminal, |i| {
+        key(if i % 2 == 0 { KeyCode::Char('x') } else { KeyCode::Tab })
+    });
+    key_latency("minutes: F5 (PDF/A written)", &mut app, &mut terminal, |_| key(KeyCode::F(5)));
     compare_with_taskwarrior(n, dir.path(), &db);
 }
 
