@@ -678,16 +678,18 @@ fn sections(c: &Catalog, case: &Case, number: MeetingNo, record: &MeetingRecord,
 
 /// The preparation points of seed 000, then the outcome after the meeting.
 fn discussion_sections(c: &Catalog, meeting: &DiscussionMeeting, case_id: Uuid) -> Vec<Section> {
-    let Some(item) = meeting.item(case_id) else { return Vec::new() };
+    // Both parts always exist, so the editor never has nothing to show.
+    let item = meeting.item(case_id);
     let preparation = (0..PREPARATION_POINTS)
         .map(|point| {
             let label = c.t(&format!("preparation.point{}", point + 1)).to_string();
-            text(Target::Preparation(point), label, item.preparation.get(point).map_or("", String::as_str))
+            let written = item.and_then(|i| i.preparation.get(point)).map_or("", String::as_str);
+            text(Target::Preparation(point), label, written)
         })
         .collect();
     let outcome = vec![
-        text(Target::Advice, c.t("preparation.advice").into(), &item.advice),
-        text(Target::NextStep, c.t("preparation.next_step").into(), &item.next_step),
+        text(Target::Advice, c.t("preparation.advice").into(), item.map_or("", |i| i.advice.as_str())),
+        text(Target::NextStep, c.t("preparation.next_step").into(), item.map_or("", |i| i.next_step.as_str())),
     ];
     let part = |title: &str, fields| Section { title: c.t(title).into(), fields, rows: None, empty_note: None };
     vec![part("preparation.title", preparation), part("preparation.outcome", outcome)]
