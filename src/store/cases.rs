@@ -162,19 +162,24 @@ fn parse_giver(code: &str) -> rusqlite::Result<ConsentGiver> {
     }
 }
 
-fn parse_day(text: &str) -> rusqlite::Result<NaiveDate> {
+pub(super) fn parse_day(text: &str) -> rusqlite::Result<NaiveDate> {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| bad_value(text))
 }
 
-fn parse_opt_day(text: Option<String>) -> rusqlite::Result<Option<NaiveDate>> {
+pub(super) fn parse_opt_day(text: Option<String>) -> rusqlite::Result<Option<NaiveDate>> {
     text.as_deref().map(parse_day).transpose()
 }
 
-fn parse_uuid(text: &str) -> rusqlite::Result<Uuid> {
+/// A time of day as stored: `HH:MM`.
+pub(super) fn parse_stored_time(text: &str) -> rusqlite::Result<chrono::NaiveTime> {
+    crate::domain::parse_time(text).ok_or_else(|| bad_value(text))
+}
+
+pub(super) fn parse_uuid(text: &str) -> rusqlite::Result<Uuid> {
     Uuid::parse_str(text).map_err(|_| bad_value(text))
 }
 
-fn bad_value(text: &str) -> rusqlite::Error {
+pub(super) fn bad_value(text: &str) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(
         0,
         rusqlite::types::Type::Text,

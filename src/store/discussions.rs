@@ -8,35 +8,23 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde_json::json;
 use uuid::Uuid;
 
-use super::records::{from_code, stored_date};
+use super::cases::{parse_day, parse_opt_day, parse_stored_time, parse_uuid};
+use super::records::from_code;
 use super::{Store, audit};
 use crate::domain::discussion::FORM_WARNING_DAYS;
-use crate::domain::{
-    AgendaItem, Difficulty, DiscussionMeeting, PREPARATION_POINTS, code, format_time, iso_date, parse_time,
-};
-
-fn stored_time(text: String) -> rusqlite::Result<chrono::NaiveTime> {
-    parse_time(&text).ok_or_else(|| {
-        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, format!("bad time {text}").into())
-    })
-}
-
-fn stored_uuid(text: String) -> rusqlite::Result<Uuid> {
-    Uuid::parse_str(&text)
-        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))
-}
+use crate::domain::{AgendaItem, Difficulty, DiscussionMeeting, PREPARATION_POINTS, code, format_time, iso_date};
 
 const MEETING_COLUMNS: &str = "id, date, starts_at, school, ppt_contact, leader_attends, form_sent_on";
 
 fn meeting_from(r: &Row) -> rusqlite::Result<DiscussionMeeting> {
     Ok(DiscussionMeeting {
-        id: stored_uuid(r.get(0)?)?,
-        date: stored_date(Some(r.get(1)?))?.unwrap_or_default(),
-        starts_at: stored_time(r.get(2)?)?,
+        id: parse_uuid(&r.get::<_, String>(0)?)?,
+        date: parse_day(&r.get::<_, String>(1)?)?,
+        starts_at: parse_stored_time(&r.get::<_, String>(2)?)?,
         school: r.get(3)?,
         ppt_contact: r.get(4)?,
         leader_attends: r.get(5)?,
-        form_sent_on: stored_date(r.get(6)?)?,
+        form_sent_on: parse_opt_day(r.get(6)?)?,
         items: Vec::new(),
     })
 }
@@ -50,8 +38,8 @@ fn load_items(conn: &Connection, meeting: &mut DiscussionMeeting) -> Result<()> 
         )?
         .query_map([&id], |r| {
             Ok(AgendaItem {
-                case_id: stored_uuid(r.get(0)?)?,
-                starts_at: stored_time(r.get(1)?)?,
+                case_id: parse_uuid(&r.get::<_, String>(0)?)?,
+                starts_at: parse_stored_time(&r.get::<_, String>(1)?)?,
                 minutes: r.get(2)?,
                 difficulty: from_code(&Difficulty::ALL, &r.get::<_, String>(3)?)?,
                 preparation: vec![String::new(); PREPARATION_POINTS],
@@ -64,7 +52,7 @@ fn load_items(conn: &Connection, meeting: &mut DiscussionMeeting) -> Result<()> 
         conn.prepare_cached("SELECT case_id, point, text FROM discussion_preparation WHERE meeting_id = ?1")?;
     let mut rows = points.query([&id])?;
     while let Some(row) = rows.next()? {
-        let case_id = stored_uuid(row.get(0)?)?;
+        let case_id = parse_uuid(&row.get::<_, String>(0)?)?;
         let point = usize::try_from(row.get::<_, i64>(1)?).unwrap_or(usize::MAX);
         if let Some(item) = items.iter_mut().find(|i| i.case_id == case_id)
             && point < PREPARATION_POINTS
@@ -131,7 +119,7 @@ impl Store {
             .collect::<rusqlite::Result<_>>()?;
         let mut found = Vec::new();
         for id in ids {
-            if let Some(meeting) = load_meeting(&self.conn, stored_uuid(id)?)?
+            if let Some(meeting) = load_meeting(&self.conn, parse_uuid(&id)?)?
                 && let Some(item) = meeting.item(case_id).cloned()
             {
                 found.push((meeting, item));

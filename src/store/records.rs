@@ -3,39 +3,25 @@
 //! its audit entry, each time the user leaves a field.
 
 use anyhow::{Result, bail};
-use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::Serialize;
 use serde_json::json;
 use uuid::Uuid;
 
+use super::cases::{bad_value, parse_opt_day, parse_stored_time};
 use super::{Store, audit};
 use crate::domain::{
     Evaluation, Measure, MeasureEvaluation, MeetingNo, MeetingRecord, Participant, Party, Role, Task, TaskKind, code,
-    format_time, iso_date, parse_date, parse_time,
+    format_time, iso_date,
 };
 
 /// The records of a case's three meetings, by `MeetingNo::index`; `None` where nothing
 /// is written yet.
 pub type CaseRecords = [Option<MeetingRecord>; 3];
 
+/// The value of `all` stored under `stored`, its `code`.
 pub(super) fn from_code<T: Serialize + Copy>(all: &[T], stored: &str) -> rusqlite::Result<T> {
-    all.iter().copied().find(|v| code(v) == stored).ok_or_else(|| {
-        rusqlite::Error::FromSqlConversionFailure(
-            0,
-            rusqlite::types::Type::Text,
-            format!("unknown code {stored}").into(),
-        )
-    })
-}
-
-pub(super) fn stored_date(text: Option<String>) -> rusqlite::Result<Option<NaiveDate>> {
-    text.map(|t| {
-        parse_date(&t).map_err(|_| {
-            rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, format!("bad date {t}").into())
-        })
-    })
-    .transpose()
+    all.iter().copied().find(|v| code(v) == stored).ok_or_else(|| bad_value(stored))
 }
 
 const STATEMENT: &str = "statement";
@@ -51,15 +37,15 @@ pub(super) fn load_record(conn: &Connection, case_id: Uuid, number: MeetingNo) -
         )?
         .query_row(params![id, n], |r| {
             Ok(MeetingRecord {
-                time: r.get::<_, Option<String>>(0)?.as_deref().and_then(parse_time),
+                time: r.get::<_, Option<String>>(0)?.as_deref().map(parse_stored_time).transpose()?,
                 place: r.get(1)?,
                 purpose: r.get(2)?,
                 other_agreements: r.get(3)?,
                 approved_by: r.get(4)?,
-                approved_on: stored_date(r.get(5)?)?,
+                approved_on: parse_opt_day(r.get(5)?)?,
                 decision_responsible: r.get(6)?,
                 agenda_checked: r.get(7)?,
-                sent_home_on: stored_date(r.get(8)?)?,
+                sent_home_on: parse_opt_day(r.get(8)?)?,
                 ..MeetingRecord::default()
             })
         })
@@ -128,8 +114,8 @@ fn load_measures(conn: &Connection, id: &str) -> Result<Vec<Measure>> {
                 content: r.get(1)?,
                 scope: r.get(2)?,
                 organisation: r.get(3)?,
-                starts_on: stored_date(r.get(4)?)?,
-                ends_on: stored_date(r.get(5)?)?,
+                starts_on: parse_opt_day(r.get(4)?)?,
+                ends_on: parse_opt_day(r.get(5)?)?,
                 responsible: r.get(6)?,
             })
         })?
@@ -138,10 +124,9 @@ fn load_measures(conn: &Connection, id: &str) -> Result<Vec<Measure>> {
 }
 
 fn load_evaluations(conn: &Connection, id: &str) -> Result<Vec<MeasureEvaluation>> {
-    let evaluations = conn
+    let mut evaluations = conn
         .prepare_cached(
-            "SELECT measure_id, party, how_it_worked, went_well, obstacles
-             FROM evaluations WHERE case_id = ?1 ORDER BY measure_id, party",
+            "SELECT measure_id, party, how_it_worked, went_well, obstacles FROM evaluations WHERE case_id = ?1",
         )?
         .query_map([id], |r| {
             Ok(MeasureEvaluation {
@@ -152,7 +137,6 @@ fn load_evaluations(conn: &Connection, id: &str) -> Result<Vec<MeasureEvaluation
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     // Sorted as the domain keeps them (party order, not the codes' alphabet).
-    let mut evaluations = evaluations;
     evaluations.sort_by_key(|e| (e.measure_id, e.party));
     Ok(evaluations)
 }
