@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use crate::config::{Overrides, Settings};
 use crate::demo::demo_cases;
 use crate::documents::discussion as discussion_form;
-use crate::documents::{Format, minutes, write_file};
+use crate::documents::{Format, minutes};
 use crate::domain::{
     Action, Case, CaseDetails, CaseKind, Consent, ConsentGiver, Decision, Difficulty, DiscussionError,
     DiscussionMeeting, Gender, Identity, MeetingNo, Party, Status, add_days, code, format_date, format_time, iso_date,
@@ -516,16 +516,11 @@ pub fn run(command: &Command, settings: &Settings, out: &mut impl Write) -> Resu
         Command::Discussion { what } => discussion(&mut store, &catalog, settings, what, out)?,
         Command::Export { what: ExportCommand::Discussion { date, school, format, output } } => {
             let meeting = find_discussion(&store, &catalog, date, school.as_deref())?;
-            let mut cases = Vec::new();
-            for item in &meeting.items {
-                cases.extend(store.case_by_id(item.case_id)?);
-            }
             let format = format.format();
-            let document = discussion_form::build(&catalog, &meeting, &cases);
             let path = output
                 .clone()
                 .unwrap_or_else(|| discussion_form::file_name(&catalog, &meeting, format.extension()).into());
-            write_file(&path, &format.write(&document, &catalog)?)?;
+            discussion_form::export(&catalog, &meeting, &store.cases_on_agenda(&meeting)?, format, &path)?;
             writeln!(out, "{}", catalog.f("discussion.exported", &[("path", &path.display().to_string())]))?;
         }
         Command::Export { what: ExportCommand::Minutes { reference, meeting, format, output } } => {
@@ -683,7 +678,7 @@ impl FormatArg {
 /// The discussion meeting on `date` (of `school`, where several fall on one day).
 fn find_discussion(store: &Store, c: &Catalog, date: &str, school: Option<&str>) -> Result<DiscussionMeeting> {
     let day = parse_date(date)?;
-    let same_school = |m: &DiscussionMeeting| school.is_none_or(|s| m.school.to_lowercase() == s.trim().to_lowercase());
+    let same_school = |m: &DiscussionMeeting| school.is_none_or(|s| m.is_for_school(s));
     let mut found: Vec<_> =
         store.discussions(Some(day))?.into_iter().filter(|m| m.date == day && same_school(m)).collect();
     let date = format_date(day);
@@ -701,7 +696,7 @@ fn discussion(
     command: &DiscussionCommand,
     out: &mut impl Write,
 ) -> Result<()> {
-    let time = |text: &str| parse_time(text).ok_or_else(|| Explained(c.f("record.bad_time", &[("text", text)])));
+    let time = |text: &str| parse_time(text).ok_or_else(|| Explained(c.time_error(text)));
     match command {
         DiscussionCommand::Plan { date, school, start, ppt_contact, leader } => {
             let meeting = DiscussionMeeting::new(
@@ -776,10 +771,9 @@ fn discussion(
                     value["form_state"] = json!(meeting.form_state(settings.today));
                     value["form_due"] = json!(iso_date(meeting.form_due()));
                     let mut items = Vec::new();
-                    for item in &meeting.items {
-                        let reference = store.case_by_id(item.case_id)?.map(|case| case.reference);
+                    for (item, case) in meeting.items.iter().zip(store.cases_on_agenda(meeting)?) {
                         items.push(json!({
-                            "reference": reference,
+                            "reference": case.reference,
                             "starts_at": format_time(item.starts_at),
                             "minutes": item.minutes,
                             "difficulty": item.difficulty,
@@ -802,15 +796,11 @@ fn discussion(
                     format_date(meeting.date),
                     format_time(meeting.starts_at),
                     meeting.school,
-                    c.f(
-                        &format!("form_state.{}", code(meeting.form_state(settings.today))),
-                        &[("due", &format_date(meeting.form_due()))]
-                    )
+                    c.form_state(meeting, settings.today)
                 )?;
-                for item in &meeting.items {
-                    let reference = store.case_by_id(item.case_id)?.map(|case| case.reference).unwrap_or_default();
+                for (item, case) in meeting.items.iter().zip(store.cases_on_agenda(meeting)?) {
                     let slot = format!("{}–{}", format_time(item.starts_at), format_time(item.ends_at()));
-                    writeln!(out, "  {slot}  {reference}  {}", c.t(&format!("difficulty.{}", code(item.difficulty))))?;
+                    writeln!(out, "  {slot}  {}  {}", case.reference, c.difficulty(item.difficulty))?;
                 }
             }
         }

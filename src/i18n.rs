@@ -6,8 +6,8 @@ use std::collections::HashMap;
 use anyhow::{Result, bail};
 
 use crate::domain::{
-    Case, CaseKind, Closure, Consent, ConsentGiver, DateError, DeadlineKind, DeadlineState, Decision, DiscussionError,
-    Field, Gender, RuleError, Stage, format_date,
+    Case, CaseKind, Closure, Consent, ConsentGiver, DateError, DeadlineKind, DeadlineState, Decision, Difficulty,
+    DiscussionError, DiscussionMeeting, Field, Gender, RuleError, Stage, format_date,
 };
 use crate::store::{NotSaved, OpenError};
 
@@ -94,6 +94,29 @@ impl Catalog {
             CaseKind::Individual => "kind.individual",
             CaseKind::System => "kind.system",
         })
+    }
+
+    pub fn difficulty(&self, difficulty: Difficulty) -> &str {
+        self.t(match difficulty {
+            Difficulty::Academic => "difficulty.academic",
+            Difficulty::SocialBehaviour => "difficulty.social_behaviour",
+            Difficulty::Other => "difficulty.other",
+        })
+    }
+
+    pub fn yes_no(&self, yes: bool) -> &str {
+        self.t(if yes { "discussion.yes" } else { "discussion.no" })
+    }
+
+    /// Where the form to PPT for `meeting` stands, with the day it is due.
+    pub fn form_state(&self, meeting: &DiscussionMeeting, today: chrono::NaiveDate) -> String {
+        let key = format!("form_state.{}", crate::domain::code(meeting.form_state(today)));
+        self.f(&key, &[("due", &format_date(meeting.form_due()))])
+    }
+
+    /// A time of day that could not be read, as typed.
+    pub fn time_error(&self, typed: &str) -> String {
+        self.f("record.bad_time", &[("text", typed)])
     }
 
     pub fn gender(&self, gender: Gender) -> &str {

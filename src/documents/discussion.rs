@@ -4,13 +4,15 @@
 //! it, consent or not. The school's preparation stays at school.
 
 use super::{Block, Document};
-use crate::domain::{Case, CaseKind, DiscussionMeeting, code, format_date, format_time};
+use std::path::Path;
+
+use super::{Format, write_file};
+use crate::domain::{Case, CaseKind, DiscussionMeeting, format_date, format_time};
 use crate::i18n::Catalog;
 
 /// The form for `meeting`; `cases` are the cases on its agenda (any order).
 pub fn build(c: &Catalog, meeting: &DiscussionMeeting, cases: &[Case]) -> Document {
     let t = |key: &str| c.t(key).to_string();
-    let yes_no = |yes: bool| t(if yes { "discussion.yes" } else { "discussion.no" });
     let rows = meeting
         .items
         .iter()
@@ -21,8 +23,8 @@ pub fn build(c: &Catalog, meeting: &DiscussionMeeting, cases: &[Case]) -> Docume
                 format!("{}–{}", format_time(item.starts_at), format_time(item.ends_at())),
                 d.grade.clone(),
                 d.gender.map(|g| c.gender(g).to_string()).unwrap_or_default(),
-                t(&format!("difficulty.{}", code(item.difficulty))),
-                yes_no(d.kind == CaseKind::System),
+                c.difficulty(item.difficulty).to_string(),
+                c.yes_no(d.kind == CaseKind::System).to_string(),
                 d.teacher.clone(),
             ]
         })
@@ -35,7 +37,7 @@ pub fn build(c: &Catalog, meeting: &DiscussionMeeting, cases: &[Case]) -> Docume
             Block::Field { label: t("discussion.date"), value: format_date(meeting.date) },
             Block::Field { label: t("discussion.school"), value: meeting.school.clone() },
             Block::Field { label: t("discussion.ppt_contact"), value: meeting.ppt_contact.clone() },
-            Block::Field { label: t("discussion.leader"), value: yes_no(meeting.leader_attends) },
+            Block::Field { label: t("discussion.leader"), value: c.yes_no(meeting.leader_attends).to_string() },
             Block::Table {
                 columns: ["time", "grade", "gender", "difficulty", "system", "teacher"]
                     .iter()
@@ -47,6 +49,17 @@ pub fn build(c: &Catalog, meeting: &DiscussionMeeting, cases: &[Case]) -> Docume
         footer_note: t("discussion.form_footer"),
         made_on: meeting.form_sent_on.unwrap_or(meeting.date),
     }
+}
+
+/// Writes the form for `meeting` (with `cases`, those on its agenda) to `path`.
+pub fn export(
+    c: &Catalog,
+    meeting: &DiscussionMeeting,
+    cases: &[Case],
+    format: Format,
+    path: &Path,
+) -> anyhow::Result<()> {
+    write_file(path, &format.write(&build(c, meeting, cases), c)?)
 }
 
 /// The file name the form is offered under, e.g. `drofting-2026-12-10.pdf`.

@@ -118,10 +118,6 @@ impl std::fmt::Display for DiscussionError {
 
 impl std::error::Error for DiscussionError {}
 
-fn same_school(a: &str, b: &str) -> bool {
-    a.trim().to_lowercase() == b.trim().to_lowercase()
-}
-
 impl DiscussionMeeting {
     pub fn new(
         id: Uuid,
@@ -144,6 +140,11 @@ impl DiscussionMeeting {
             form_sent_on: None,
             items: Vec::new(),
         })
+    }
+
+    /// Whether the meeting is `school`'s, however its name is cased or spaced.
+    pub fn is_for_school(&self, school: &str) -> bool {
+        self.school.trim().to_lowercase() == school.trim().to_lowercase()
     }
 
     /// The last day the form should reach PPT.
@@ -186,7 +187,7 @@ impl DiscussionMeeting {
         if case.closure.is_some() {
             return Err(DiscussionError::CaseClosed);
         }
-        if !same_school(&case.details.school, &self.school) {
+        if !self.is_for_school(&case.details.school) {
             return Err(DiscussionError::OtherSchool { school: case.details.school.clone() });
         }
         if self.item(case.id).is_some() {

@@ -12,7 +12,7 @@ use super::cases::{parse_day, parse_opt_day, parse_stored_time, parse_uuid};
 use super::records::from_code;
 use super::{Store, audit};
 use crate::domain::discussion::FORM_WARNING_DAYS;
-use crate::domain::{AgendaItem, Difficulty, DiscussionMeeting, PREPARATION_POINTS, code, format_time, iso_date};
+use crate::domain::{AgendaItem, Case, Difficulty, DiscussionMeeting, PREPARATION_POINTS, code, format_time, iso_date};
 
 const MEETING_COLUMNS: &str = "id, date, starts_at, school, ppt_contact, leader_attends, form_sent_on";
 
@@ -126,6 +126,15 @@ impl Store {
             }
         }
         Ok(found)
+    }
+
+    /// The cases on the meeting's agenda, in its order.
+    pub fn cases_on_agenda(&self, meeting: &DiscussionMeeting) -> Result<Vec<Case>> {
+        let mut cases = Vec::with_capacity(meeting.items.len());
+        for item in &meeting.items {
+            cases.extend(self.case_by_id(item.case_id)?);
+        }
+        Ok(cases)
     }
 
     /// Stores the meeting and its agenda as they are, after checking every slot.

@@ -13,7 +13,7 @@ use super::pager::CasePager;
 use super::record::{Change, FieldInput, RecordEditor};
 use crate::config::Settings;
 use crate::documents::discussion as discussion_form;
-use crate::documents::{Format, minutes, write_file};
+use crate::documents::{Format, minutes};
 use crate::domain::{
     Action, AgendaItem, Case, Consent, DateError, DiscussionError, DiscussionMeeting, Identity, MeetingNo,
     MeetingRecord, RuleError, Stage, format_date, parse_date, parse_time,
@@ -453,10 +453,9 @@ impl App {
             Command::ExportPdf | Command::ExportMarkdown => {
                 let Some(view) = &self.agenda else { return Ok(()) };
                 let format = if command == Command::ExportPdf { Format::Pdf } else { Format::Markdown };
-                let document = discussion_form::build(&self.catalog, &view.meeting, &view.cases);
                 let name = discussion_form::file_name(&self.catalog, &view.meeting, format.extension());
                 let path = self.settings.export_dir.join(name);
-                write_file(&path, &format.write(&document, &self.catalog)?)?;
+                discussion_form::export(&self.catalog, &view.meeting, &view.cases, format, &path)?;
                 self.message = Some(self.catalog.f("discussion.exported", &[("path", &path.display().to_string())]));
             }
             _ => {}
@@ -469,10 +468,7 @@ impl App {
             self.agenda = None;
             return Ok(());
         };
-        let mut cases = Vec::new();
-        for item in &meeting.items {
-            cases.extend(self.store.case_by_id(item.case_id)?);
-        }
+        let cases = self.store.cases_on_agenda(&meeting)?;
         let selected = self.agenda.as_ref().map_or(0, |a| a.selected).min(cases.len().saturating_sub(1));
         self.agenda = Some(AgendaView { meeting, cases, selected });
         self.screen = Screen::Agenda;
@@ -947,7 +943,7 @@ impl App {
         };
         let typed = form.text(Slot::Start).trim().to_string();
         let Some(start) = parse_time(&typed) else {
-            return self.form_error(Slot::Start, self.catalog.f("record.bad_time", &[("text", &typed)]));
+            return self.form_error(Slot::Start, self.catalog.time_error(&typed));
         };
         let (school, contact) = (form.text(Slot::School), form.text(Slot::PptContact));
         let meeting = match DiscussionMeeting::new(Uuid::new_v4(), date, start, school, contact, form.leader_attends())
@@ -974,7 +970,7 @@ impl App {
             "" => None,
             text => match parse_time(text) {
                 Some(t) => Some(t),
-                None => return self.form_error(Slot::Start, self.catalog.f("record.bad_time", &[("text", text)])),
+                None => return self.form_error(Slot::Start, self.catalog.time_error(text)),
             },
         };
         let typed = form.text(Slot::Minutes).trim().to_string();

@@ -553,7 +553,7 @@ fn write_field(
         Target::Time => {
             record.time = match typed.trim() {
                 "" => None,
-                text => Some(parse_time(text).ok_or_else(|| c.f("record.bad_time", &[("text", text)]))?),
+                text => Some(parse_time(text).ok_or_else(|| c.time_error(text))?),
             }
         }
         Target::Place => record.place = owned,

@@ -13,8 +13,7 @@ use super::pager::CasePager;
 use super::record::{EditField, FieldInput, RecordEditor};
 use super::theme::{Theme, marker};
 use crate::domain::{
-    AGENDA_PARTS, DeadlineState, DiscussionMeeting, FormState, MeetingNo, MeetingRecord, Status, format_date, state_of,
-    unevaluated_ended,
+    AGENDA_PARTS, DeadlineState, FormState, MeetingNo, MeetingRecord, Status, format_date, state_of, unevaluated_ended,
 };
 use crate::i18n::Catalog;
 use crate::store::{CaseRow, StatusFilter};
@@ -555,12 +554,6 @@ fn render_agenda(app: &App, record: &MeetingRecord, selected: usize, theme: &The
     frame.render_widget(Paragraph::new(lines).block(block).scroll((scroll, 0)), popup);
 }
 
-/// The form's state in words, with the day it is due.
-fn form_state_text(c: &Catalog, meeting: &DiscussionMeeting, today: chrono::NaiveDate) -> String {
-    let key = format!("form_state.{}", crate::domain::code(meeting.form_state(today)));
-    c.f(&key, &[("due", &format_date(meeting.form_due()))])
-}
-
 fn form_state_style(theme: &Theme, state: FormState) -> Style {
     match state {
         FormState::Overdue => theme.state(DeadlineState::Overdue),
@@ -601,7 +594,7 @@ fn render_discussions(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         let style = if selected { theme.selected() } else { Style::new() };
         lines.push(Line::from(vec![
             Span::styled(row, style),
-            Span::styled(form_state_text(c, meeting, app.today), form_state_style(theme, state)),
+            Span::styled(c.form_state(meeting, app.today), form_state_style(theme, state)),
         ]));
     }
     frame.render_widget(Paragraph::new(lines), area);
@@ -612,7 +605,6 @@ fn render_agenda_screen(app: &App, theme: &Theme, frame: &mut Frame, area: Rect)
     let Some(view) = &app.agenda else { return };
     let c = &app.catalog;
     let m = &view.meeting;
-    let yes_no = |yes: bool| c.t(if yes { "discussion.yes" } else { "discussion.no" });
     let state = m.form_state(app.today);
     let mut lines = vec![
         Line::raw(format!(
@@ -622,9 +614,9 @@ fn render_agenda_screen(app: &App, theme: &Theme, frame: &mut Frame, area: Rect)
             c.t("discussion.ppt_contact"),
             if m.ppt_contact.is_empty() { "–" } else { &m.ppt_contact },
             c.t("discussion.leader"),
-            yes_no(m.leader_attends)
+            c.yes_no(m.leader_attends)
         )),
-        Line::styled(format!(" {}", form_state_text(c, m, app.today)), form_state_style(theme, state)),
+        Line::styled(format!(" {}", c.form_state(m, app.today)), form_state_style(theme, state)),
         Line::raw(""),
     ];
     if m.items.is_empty() {
@@ -660,7 +652,7 @@ fn render_agenda_screen(app: &App, theme: &Theme, frame: &mut Frame, area: Rect)
             case.reference,
             fit(&d.grade, 9),
             fit(&kind, 7),
-            fit(c.t(&format!("difficulty.{}", crate::domain::code(item.difficulty))), 15),
+            fit(c.difficulty(item.difficulty), 15),
             d.teacher
         );
         lines.push(Line::styled(text, if selected { theme.selected() } else { Style::new() }));
