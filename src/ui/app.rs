@@ -198,8 +198,9 @@ impl App {
         self.counts = self.store.stage_counts()?;
         self.warnings = self.store.consent_warnings(self.today, self.consent_age)?;
         self.unsent_forms = self.store.unsent_discussion_forms(self.today)?;
-        self.discussions = self.store.discussions(Some(self.today - chrono::Days::new(31)))?;
-        self.discussion_selected = self.discussion_selected.min(self.discussions.len().saturating_sub(1));
+        if matches!(self.screen, Screen::Discussions | Screen::Agenda) {
+            self.load_discussions()?;
+        }
         if let Some(id) = self.agenda.as_ref().map(|a| a.meeting.id) {
             self.open_agenda(id)?;
         }
@@ -352,7 +353,10 @@ impl App {
             (Command::Quit, _) => self.quit = true,
             (Command::Help, _) => self.help = true,
             (Command::ShowList, _) => self.screen = Screen::List,
-            (Command::ShowDiscussions, _) => self.screen = Screen::Discussions,
+            (Command::ShowDiscussions, _) => {
+                self.screen = Screen::Discussions;
+                self.load_discussions()?;
+            }
             (Command::Back, _) => {
                 self.screen = match (self.screen, self.detail.take()) {
                     (Screen::Detail, Some(view)) => view.back_to,
@@ -460,6 +464,14 @@ impl App {
             }
             _ => {}
         }
+        Ok(())
+    }
+
+    /// The discussion meetings from a month back on: read only while their screens
+    /// are in use, never at start-up.
+    fn load_discussions(&mut self) -> Result<()> {
+        self.discussions = self.store.discussions(Some(self.today - chrono::Days::new(31)))?;
+        self.discussion_selected = self.discussion_selected.min(self.discussions.len().saturating_sub(1));
         Ok(())
     }
 
