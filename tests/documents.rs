@@ -18,22 +18,7 @@ fn saksgang(db: &Path, args: &[&str]) -> String {
 
 /// A case through meeting 3 with full minutes of all three meetings.
 fn case_with_minutes(db: &Path) {
-    saksgang(
-        db,
-        &[
-            "add",
-            "--kind",
-            "individual",
-            "--school",
-            "Bjørkåsen skole",
-            "--grade",
-            "6. trinn",
-            "--teacher",
-            "Åse Ødegård",
-            "--date",
-            "01.08.2026",
-        ],
-    );
+    common::cli::add_case(db, "2026-11-24", "01.08.2026");
     for (n, date) in [("1", "01.09.2026"), ("2", "29.09.2026"), ("3", "20.11.2026")] {
         saksgang(db, &["meeting", "2026-001", n, "--date", date]);
     }

@@ -135,20 +135,7 @@ fn saksgang(db: &std::path::Path, args: &[&str]) -> String {
 }
 
 fn case_with_meeting_1(db: &std::path::Path) {
-    let add = [
-        "add",
-        "--kind",
-        "individual",
-        "--school",
-        "Bjørkåsen skole",
-        "--grade",
-        "6. trinn",
-        "--teacher",
-        "Åse Ødegård",
-        "--date",
-        "01.09.2026",
-    ];
-    saksgang(db, &add);
+    common::cli::add_case(db, "2026-11-23", "01.09.2026");
     saksgang(db, &["meeting", "2026-001", "1", "--date", "10.11.2026"]);
 }
 

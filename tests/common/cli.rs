@@ -25,3 +25,21 @@ pub fn ok(db: &Path, today: &str, args: &[&str]) -> String {
     assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8(out.stdout).unwrap()
 }
+
+/// Registers an individual case at Bjørkåsen skole, created on `created`; its reference.
+pub fn add_case(db: &Path, today: &str, created: &str) -> String {
+    let add = [
+        "add",
+        "--kind",
+        "individual",
+        "--school",
+        "Bjørkåsen skole",
+        "--grade",
+        "6. trinn",
+        "--teacher",
+        "Åse Ødegård",
+        "--date",
+        created,
+    ];
+    ok(db, today, &add).lines().last().unwrap_or_default().to_string()
+}
