@@ -85,8 +85,6 @@ pub struct App {
     pub store: Store,
     pub settings: Settings,
     pub catalog: Catalog,
-    pub today: NaiveDate,
-    pub due_soon_days: u32,
     pub screen: Screen,
     pub start: CasePager,
     pub counts: StageCounts,
@@ -97,7 +95,6 @@ pub struct App {
     pub discussions: Vec<DiscussionMeeting>,
     pub discussion_selected: usize,
     pub agenda: Option<AgendaView>,
-    pub consent_age: u32,
     pub list: CasePager,
     /// The search field while `/` is active.
     pub search: Option<Input>,
@@ -123,8 +120,6 @@ impl App {
             store,
             settings: settings.clone(),
             catalog: Catalog::new(settings.lang),
-            today: settings.today,
-            due_soon_days: settings.due_soon_days,
             screen: Screen::Start,
             start: CasePager::new(CaseQuery {
                 status: StatusFilter::Open,
@@ -137,7 +132,6 @@ impl App {
             discussions: Vec::new(),
             discussion_selected: 0,
             agenda: None,
-            consent_age: settings.consent_age,
             list: CasePager::new(CaseQuery {
                 status: StatusFilter::Open,
                 order: Order::Newest,
@@ -196,8 +190,8 @@ impl App {
     /// Re-reads what the screens show after a change.
     fn reload(&mut self) -> Result<()> {
         self.counts = self.store.stage_counts()?;
-        self.warnings = self.store.consent_warnings(self.today, self.consent_age)?;
-        self.unsent_forms = self.store.unsent_discussion_forms(self.today)?;
+        self.warnings = self.store.consent_warnings(self.settings.today, self.settings.consent_age)?;
+        self.unsent_forms = self.store.unsent_discussion_forms(self.settings.today)?;
         if matches!(self.screen, Screen::Discussions | Screen::Agenda) {
             self.load_discussions()?;
         }
@@ -364,7 +358,7 @@ impl App {
                 };
             }
             (Command::NewCase, _) => {
-                let fields = Form::case_fields(None, Some(self.today));
+                let fields = Form::case_fields(None, Some(self.settings.today));
                 self.form = Some(Form::new(Purpose::NewCase, self.catalog.t("form.new_case").into(), fields));
             }
             (Command::Search, _) => self.search = Some(Input::new(self.list.query.search.clone())),
@@ -422,7 +416,7 @@ impl App {
             Command::NewCase => {
                 // The school of the case last opened is the likeliest; the date a week and a day on.
                 let school = self.detail.as_ref().map_or(String::new(), |v| v.case.details.school.clone());
-                let date = self.today + chrono::Days::new(crate::domain::FORM_DAYS_BEFORE + 1);
+                let date = self.settings.today + chrono::Days::new(crate::domain::FORM_DAYS_BEFORE + 1);
                 let fields = Form::discussion_fields(date, &school);
                 self.form =
                     Some(Form::new(Purpose::NewDiscussion, self.catalog.t("form.new_discussion").into(), fields));
@@ -448,9 +442,9 @@ impl App {
             Command::FormSent => {
                 let Some(view) = &self.agenda else { return Ok(()) };
                 let mut meeting = view.meeting.clone();
-                meeting.mark_form_sent(self.today)?;
+                meeting.mark_form_sent(self.settings.today)?;
                 self.store.save_discussion(&meeting)?;
-                let args = [("date", format_date(meeting.date)), ("sent", format_date(self.today))];
+                let args = [("date", format_date(meeting.date)), ("sent", format_date(self.settings.today))];
                 self.message = Some(self.catalog.f("discussion.sent", &args.each_ref().map(|(k, v)| (*k, v.as_str()))));
                 self.reload()?;
             }
@@ -470,7 +464,7 @@ impl App {
     /// The discussion meetings from a month back on: read only while their screens
     /// are in use, never at start-up.
     fn load_discussions(&mut self) -> Result<()> {
-        self.discussions = self.store.discussions(Some(self.today - chrono::Days::new(31)))?;
+        self.discussions = self.store.discussions(Some(self.settings.today - chrono::Days::new(31)))?;
         self.discussion_selected = self.discussion_selected.min(self.discussions.len().saturating_sub(1));
         Ok(())
     }
@@ -512,7 +506,7 @@ impl App {
                 Form::case_fields(Some(&case.details), None),
             ),
             Command::Plan => {
-                let suggested = case.open_deadline().map(|d| d.due).filter(|due| *due >= self.today);
+                let suggested = case.open_deadline().map(|d| d.due).filter(|due| *due >= self.settings.today);
                 Form::new(
                     Purpose::PlanMeeting(case.id, next),
                     meeting_args("form.plan_meeting"),
@@ -520,22 +514,25 @@ impl App {
                 )
             }
             Command::Record => {
-                let planned = case.planned(next).filter(|d| *d <= self.today);
+                let planned = case.planned(next).filter(|d| *d <= self.settings.today);
                 Form::new(
                     Purpose::RecordMeeting(case.id, next),
                     meeting_args("form.record_meeting"),
-                    vec![Form::date_field(Some(planned.unwrap_or(self.today)))],
+                    vec![Form::date_field(Some(planned.unwrap_or(self.settings.today)))],
                 )
             }
             Command::Decide => Form::new(
                 Purpose::Decide(case.id),
                 c.f("form.decide", &reference),
-                vec![Form::decision_field(), Form::date_field(case.held(MeetingNo::ALL[2]).or(Some(self.today)))],
+                vec![
+                    Form::decision_field(),
+                    Form::date_field(case.held(MeetingNo::ALL[2]).or(Some(self.settings.today))),
+                ],
             ),
             Command::Referral => Form::new(
                 Purpose::ReferralSent(case.id),
                 c.f("form.referral", &reference),
-                vec![Form::date_field(Some(self.today))],
+                vec![Form::date_field(Some(self.settings.today))],
             ),
             Command::Close => {
                 Form::new(Purpose::Close(case.id), c.f("form.close", &reference), vec![Form::reason_field()])
@@ -543,9 +540,11 @@ impl App {
             Command::Reopen => {
                 Form::new(Purpose::Reopen(case.id), c.f("form.reopen", &reference), vec![Form::reason_field()])
             }
-            Command::RecordConsent => {
-                Form::new(Purpose::Consent(case.id), c.f("form.consent", &reference), Form::consent_fields(self.today))
-            }
+            Command::RecordConsent => Form::new(
+                Purpose::Consent(case.id),
+                c.f("form.consent", &reference),
+                Form::consent_fields(self.settings.today),
+            ),
             Command::OpenRecord(n) => {
                 let Some(number) = MeetingNo::new(n) else { return Ok(()) };
                 let stored = self.store.meeting_record(case.id, number)?;
@@ -559,8 +558,8 @@ impl App {
             }
             Command::EditIdentity => {
                 // The name fields are locked without consent: say why instead of opening them.
-                if let Err(rule) =
-                    case.apply(&Action::SetIdentity(Identity { name: "-".into(), birth_date: None }), self.today)
+                if let Err(rule) = case
+                    .apply(&Action::SetIdentity(Identity { name: "-".into(), birth_date: None }), self.settings.today)
                 {
                     self.message = Some(self.catalog.rule_error(&rule));
                     return Ok(());
@@ -572,8 +571,8 @@ impl App {
                 )
             }
             Command::WithdrawConsent => {
-                let action = Action::WithdrawConsent { date: self.today };
-                if let Err(rule) = case.apply(&action, self.today) {
+                let action = Action::WithdrawConsent { date: self.settings.today };
+                if let Err(rule) = case.apply(&action, self.settings.today) {
                     self.message = Some(self.catalog.rule_error(&rule));
                     return Ok(());
                 }
@@ -773,7 +772,7 @@ impl App {
         if !editor.dirty {
             return Ok(true);
         }
-        match editor.change(&self.catalog, self.today) {
+        match editor.change(&self.catalog, self.settings.today) {
             Err(message) => {
                 editor.error = Some(message);
                 Ok(false)
@@ -796,7 +795,7 @@ impl App {
                 self.store.save_meeting_record(id, number, record).map(|()| None)
             }
             (Change::Record(_), None) => Ok(None),
-            (Change::Case(action), _) => self.store.apply(id, action, self.today).map(Some),
+            (Change::Case(action), _) => self.store.apply(id, action, self.settings.today).map(Some),
             (Change::Discussion(meeting), _) => self.store.save_discussion(meeting).map(|()| None),
         };
         match stored {
@@ -844,7 +843,7 @@ impl App {
             Pending::DiscardForm => self.form = None,
             Pending::Apply(id, action) => self.apply(id, &action)?,
             Pending::EraseExpired => {
-                let n = self.store.erase_without_consent(self.today)?;
+                let n = self.store.erase_without_consent(self.settings.today)?;
                 self.message = Some(self.catalog.f("consent.erased", &[("n", &n.to_string())]));
                 self.reload()?;
             }
@@ -867,7 +866,7 @@ impl App {
                     Err(e) => return self.form_error(Slot::Date, self.catalog.date_error(&e)),
                 };
                 let details = form.details();
-                return match self.store.create_case(details, created, self.today) {
+                return match self.store.create_case(details, created, self.settings.today) {
                     Ok(case) => {
                         self.form = None;
                         self.message = Some(self.catalog.f("form.created_msg", &[("reference", &case.reference)]));
@@ -879,10 +878,10 @@ impl App {
             }
             Purpose::EditCase(id) => (id, Action::Edit(form.details())),
             Purpose::Close(id) => {
-                let action = Action::Close { date: self.today, reason: form.text(Slot::Reason).to_string() };
+                let action = Action::Close { date: self.settings.today, reason: form.text(Slot::Reason).to_string() };
                 // Check the rules before asking, so a missing reason is shown at its field.
                 if let Some(view) = &self.detail
-                    && let Err(rule) = view.case.apply(&action, self.today)
+                    && let Err(rule) = view.case.apply(&action, self.settings.today)
                 {
                     return self.form_error(Form::slot_of(&rule), self.catalog.rule_error(&rule));
                 }
@@ -895,7 +894,9 @@ impl App {
                 });
                 return Ok(());
             }
-            Purpose::Reopen(id) => (id, Action::Reopen { date: self.today, reason: form.text(Slot::Reason).into() }),
+            Purpose::Reopen(id) => {
+                (id, Action::Reopen { date: self.settings.today, reason: form.text(Slot::Reason).into() })
+            }
             Purpose::Consent(id) => {
                 let given_on = match date() {
                     Ok(d) => d,
@@ -1003,7 +1004,7 @@ impl App {
     }
 
     fn apply(&mut self, id: Uuid, action: &Action) -> Result<()> {
-        match self.store.apply(id, action, self.today) {
+        match self.store.apply(id, action, self.settings.today) {
             Ok(_) => {
                 self.form = None;
                 self.message = Some(self.catalog.t("form.saved").into());

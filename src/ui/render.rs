@@ -41,7 +41,7 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame) {
         },
         _ => screen_title(app),
     };
-    let today = c.f("app.today", &[("date", &format_date(app.today))]);
+    let today = c.f("app.today", &[("date", &format_date(app.settings.today))]);
     let title = format!(" {} · {screen_title}", c.t("app.title"));
     let gap = (header.width as usize).saturating_sub(title.chars().count() + today.chars().count() + 1);
     frame.render_widget(
@@ -132,7 +132,7 @@ fn render_start(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
 fn consent_warnings(app: &App) -> Vec<String> {
     let c = &app.catalog;
     let forms = app.unsent_forms.iter().filter_map(|m| {
-        let key = match m.form_state(app.today) {
+        let key = match m.form_state(app.settings.today) {
             FormState::DueSoon => "discussion.form_due_soon",
             FormState::Overdue => "discussion.form_overdue",
             _ => return None,
@@ -145,7 +145,7 @@ fn consent_warnings(app: &App) -> Vec<String> {
         [(w.to_erase, "start.warn_erase"), (w.expiring, "start.warn_expiring"), (w.pupil_of_age, "start.warn_of_age")]
             .into_iter()
             .filter(|(n, _)| *n > 0)
-            .map(|(n, key)| c.f(key, &[("n", &n.to_string()), ("age", &app.consent_age.to_string())]));
+            .map(|(n, key)| c.f(key, &[("n", &n.to_string()), ("age", &app.settings.consent_age.to_string())]));
     forms.chain(consents).collect()
 }
 
@@ -219,7 +219,7 @@ fn render_rows(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, pager: &
     let mut lines = vec![Line::styled(header, theme.dim())];
     let height = u64::from(area.height.saturating_sub(1));
     for (index, row) in pager.visible(height) {
-        let state = row.next_due.map(|due| state_of(due, None, app.today, app.due_soon_days));
+        let state = row.next_due.map(|due| state_of(due, None, app.settings.today, app.settings.due_soon_days));
         let selected = index == pager.selected;
         let pointer = if selected { "▶" } else { " " };
         let stage = if row.status == Status::Closed { c.t("status.closed") } else { c.stage(row.stage) };
@@ -279,9 +279,9 @@ fn render_detail(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     };
     lines.push(field("detail.kind", c.kind(d.kind).to_string()));
     if d.kind == crate::domain::CaseKind::Individual {
-        lines.push(field("detail.pupil", c.pupil(case, app.today)));
+        lines.push(field("detail.pupil", c.pupil(case, app.settings.today)));
         let consent =
-            case.consent.as_ref().map_or_else(|| c.t("consent.none").to_string(), |k| c.consent(k, app.today));
+            case.consent.as_ref().map_or_else(|| c.t("consent.none").to_string(), |k| c.consent(k, app.settings.today));
         lines.push(field("detail.consent", consent));
     }
     lines.push(field("detail.school", d.school.clone()));
@@ -353,7 +353,8 @@ fn render_detail(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     if !measures.is_empty() {
         lines.push(Line::raw(""));
         lines.push(Line::styled(format!(" {}", c.t("record.measures_title")), theme.title()));
-        let ended: Vec<u32> = unevaluated_ended(measures, view.records[2].as_ref(), app.today).map(|m| m.id).collect();
+        let ended: Vec<u32> =
+            unevaluated_ended(measures, view.records[2].as_ref(), app.settings.today).map(|m| m.id).collect();
         for measure in measures {
             let period = format!(
                 "{}–{}",
@@ -382,7 +383,7 @@ fn render_detail(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         lines.push(Line::styled(format!(" {}", c.t("detail.deadlines")), theme.title()));
     }
     for dl in deadlines {
-        let state = dl.state(app.today, app.due_soon_days);
+        let state = dl.state(app.settings.today, app.settings.due_soon_days);
         let planned = match dl.planned {
             Some(p) if dl.planned_too_late() => {
                 format!(" · {}", c.f("deadline.planned_too_late", &[("date", &format_date(p))]))
@@ -582,7 +583,7 @@ fn render_discussions(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     )];
     for (index, meeting) in app.discussions.iter().enumerate() {
         let selected = index == app.discussion_selected;
-        let state = meeting.form_state(app.today);
+        let state = meeting.form_state(app.settings.today);
         let row = format!(
             "{} {:<10}  {:<5}  {:<26} {:>5}  ",
             if selected { "▶" } else { " " },
@@ -594,7 +595,7 @@ fn render_discussions(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         let style = if selected { theme.selected() } else { Style::new() };
         lines.push(Line::from(vec![
             Span::styled(row, style),
-            Span::styled(c.form_state(meeting, app.today), form_state_style(theme, state)),
+            Span::styled(c.form_state(meeting, app.settings.today), form_state_style(theme, state)),
         ]));
     }
     frame.render_widget(Paragraph::new(lines), area);
@@ -605,7 +606,7 @@ fn render_agenda_screen(app: &App, theme: &Theme, frame: &mut Frame, area: Rect)
     let Some(view) = &app.agenda else { return };
     let c = &app.catalog;
     let m = &view.meeting;
-    let state = m.form_state(app.today);
+    let state = m.form_state(app.settings.today);
     let mut lines = vec![
         Line::raw(format!(
             " {} {} · {}: {} · {}: {}",
@@ -616,7 +617,7 @@ fn render_agenda_screen(app: &App, theme: &Theme, frame: &mut Frame, area: Rect)
             c.t("discussion.leader"),
             c.yes_no(m.leader_attends)
         )),
-        Line::styled(format!(" {}", c.form_state(m, app.today)), form_state_style(theme, state)),
+        Line::styled(format!(" {}", c.form_state(m, app.settings.today)), form_state_style(theme, state)),
         Line::raw(""),
     ];
     if m.items.is_empty() {
