@@ -81,14 +81,14 @@ impl MeetingNo {
 }
 
 /// A meeting's date, either planned ahead or recorded as held.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Meeting {
     pub date: NaiveDate,
     pub held: bool,
 }
 
 /// The fields a user types about a case; everything else follows from actions.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CaseDetails {
     pub kind: CaseKind,
     pub school: String,
@@ -100,13 +100,13 @@ pub struct CaseDetails {
     pub description: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Closure {
     pub date: NaiveDate,
     pub reason: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Case {
     /// Stable across machines.
     pub id: Uuid,

@@ -21,7 +21,7 @@ pub enum ConsentGiver {
     Pupil,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Consent {
     pub given_on: NaiveDate,
     pub given_by: ConsentGiver,
@@ -46,7 +46,7 @@ impl Consent {
 }
 
 /// What identifies the pupil. Kept only under a valid consent.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Identity {
     pub name: String,
     pub birth_date: Option<NaiveDate>,

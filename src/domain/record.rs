@@ -4,12 +4,12 @@
 //! through `Case::apply` like every other step of the process.
 
 use chrono::{NaiveDate, NaiveTime};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::case::MeetingNo;
 
 /// Who speaks in a meeting, in the order the form asks them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Party {
     /// The teacher in meeting 1, the school in meetings 2 and 3.
@@ -31,7 +31,7 @@ impl Party {
 }
 
 /// A participant's role in the meeting.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     ContactTeacher,
@@ -58,7 +58,7 @@ impl Role {
     ];
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Participant {
     pub name: String,
     pub role: Role,
@@ -67,7 +67,7 @@ pub struct Participant {
 }
 
 /// The four kinds of task of meeting 1's "responsibility for gathering information".
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TaskKind {
     GatherInformation,
@@ -81,7 +81,7 @@ impl TaskKind {
         [TaskKind::GatherInformation, TaskKind::ConsiderCooperation, TaskKind::ArrangeConsent, TaskKind::Other];
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Task {
     pub kind: TaskKind,
     pub assigned_to: Party,
@@ -93,7 +93,7 @@ pub struct Task {
 
 /// A measure agreed in meeting 2. Its `id` is stable within the case, so that
 /// evaluations keep pointing at it when other measures are added or removed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Measure {
     pub id: u32,
     pub content: String,
@@ -112,7 +112,7 @@ impl Measure {
 }
 
 /// One party's view, in meeting 3, of how one measure worked.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Evaluation {
     pub how_it_worked: String,
     pub went_well: String,
@@ -125,7 +125,7 @@ impl Evaluation {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MeasureEvaluation {
     pub measure_id: u32,
     pub party: Party,
@@ -133,7 +133,7 @@ pub struct MeasureEvaluation {
 }
 
 /// Everything written down about one meeting.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct MeetingRecord {
     pub time: Option<NaiveTime>,
     pub place: String,

@@ -1,0 +1,365 @@
+//! Three-way merge of a case edited on two machines (the visit-day kit).
+//!
+//! A case travels as a `CaseSnapshot`. This side's version and the kit's are
+//! compared, field by field, with the last version both sides had (the base): a
+//! field changed on one side only takes that side's value; a field changed on both
+//! sides to different values is a conflict, which keeps this side's value and
+//! lists the kit's so that the user chooses. Nothing is overwritten silently.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use sha2::{Digest, Sha256};
+
+use super::{Case, MeetingRecord};
+
+/// What of a case travels in a kit, besides its audit trail.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseSnapshot {
+    /// The reference here is the one the case travels under (the one it got at
+    /// the school that registered it), whatever it is called on this machine.
+    pub case: Case,
+    /// The records of meetings 1, 2 and 3.
+    pub records: [Option<MeetingRecord>; 3],
+}
+
+impl CaseSnapshot {
+    /// Names this exact content, the same on every machine: sides find the last
+    /// version they both had by it.
+    pub fn fingerprint(&self) -> String {
+        let json = serde_json::to_string(self).expect("a snapshot always serialises");
+        Sha256::digest(json.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    }
+}
+
+/// One field both sides changed, each its own way. `field` is a dotted path into
+/// the snapshot's JSON, e.g. `case.details.teacher` or `records.2.measures`
+/// (meetings and records are numbered from 1).
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldConflict {
+    pub field: String,
+    pub here: Value,
+    pub kit: Value,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Merged {
+    pub snapshot: CaseSnapshot,
+    /// Fields that took the kit's value.
+    pub taken: Vec<String>,
+    pub conflicts: Vec<FieldConflict>,
+}
+
+/// Fixed-length lists whose entries are merged one by one: the three meetings and
+/// records, and the statements and services by party. Other lists (participants,
+/// measures, tasks) are one field each: entries have no identity across edits.
+const NUMBERED: [&str; 4] = ["meetings", "records", "statements", "services"];
+
+/// Fields that are not the case's content but this machine's name for it.
+const LOCAL: [&str; 2] = ["case.id", "case.reference"];
+
+/// Merges the kit's version into this side's. Without a base (the sides share no
+/// earlier version), every difference is a conflict.
+pub fn merge(base: Option<&CaseSnapshot>, here: &CaseSnapshot, kit: &CaseSnapshot) -> Merged {
+    let as_json = |s: &CaseSnapshot| serde_json::to_value(s).expect("a snapshot always serialises");
+    let base = base.map(as_json);
+    let (mut taken, mut conflicts) = (Vec::new(), Vec::new());
+    let value = merge_value(base.as_ref(), &as_json(here), &as_json(kit), "", &mut taken, &mut conflicts);
+    let snapshot = serde_json::from_value(value).expect("merged parts are whole values of the same shape");
+    Merged { snapshot, taken, conflicts }
+}
+
+/// The merged value at `path`, pushing the fields taken from the kit and the conflicts.
+fn merge_value(
+    base: Option<&Value>,
+    here: &Value,
+    kit: &Value,
+    path: &str,
+    taken: &mut Vec<String>,
+    conflicts: &mut Vec<FieldConflict>,
+) -> Value {
+    if here == kit || LOCAL.contains(&path) {
+        return here.clone();
+    }
+    match (here, kit) {
+        // Both sides still have the parts: merge part by part, so that the
+        // fields taken and the conflicts are named as finely as they can be.
+        (Value::Object(h), Value::Object(k)) => {
+            let base = base.and_then(Value::as_object);
+            let mut merged = Map::new();
+            for (key, here_child) in h {
+                let kit_child = k.get(key).unwrap_or(&Value::Null);
+                let base_child = base.map(|b| b.get(key).unwrap_or(&Value::Null));
+                let child_path = join(path, key);
+                merged
+                    .insert(key.clone(), merge_value(base_child, here_child, kit_child, &child_path, taken, conflicts));
+            }
+            Value::Object(merged)
+        }
+        (Value::Array(h), Value::Array(k)) if h.len() == k.len() && is_numbered(path) => {
+            let base = base.and_then(Value::as_array).filter(|b| b.len() == h.len());
+            let entries = h.iter().zip(k).enumerate().map(|(i, (here_entry, kit_entry))| {
+                let child_path = join(path, &(i + 1).to_string());
+                merge_value(base.map(|b| &b[i]), here_entry, kit_entry, &child_path, taken, conflicts)
+            });
+            Value::Array(entries.collect())
+        }
+        _ if base == Some(kit) => here.clone(),
+        _ if base == Some(here) => {
+            taken.push(path.to_string());
+            kit.clone()
+        }
+        _ => {
+            conflicts.push(FieldConflict { field: path.to_string(), here: here.clone(), kit: kit.clone() });
+            here.clone()
+        }
+    }
+}
+
+fn join(path: &str, key: &str) -> String {
+    if path.is_empty() { key.to_string() } else { format!("{path}.{key}") }
+}
+
+fn is_numbered(path: &str) -> bool {
+    NUMBERED.contains(&path.rsplit('.').next().unwrap_or(path))
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ResolveError {
+    /// The field is no longer where the conflict found it (the case changed since).
+    FieldGone(String),
+    /// The value does not fit the field any more.
+    DoesNotFit(String),
+}
+
+/// The snapshot with `field` set to `value`: a conflict resolved in the kit's favour.
+pub fn with_field(snapshot: &CaseSnapshot, field: &str, value: Value) -> Result<CaseSnapshot, ResolveError> {
+    let mut json = serde_json::to_value(snapshot).expect("a snapshot always serialises");
+    let mut at = &mut json;
+    for key in field.split('.') {
+        at = match at {
+            Value::Object(map) => map.get_mut(key),
+            Value::Array(list) => {
+                key.parse::<usize>().ok().and_then(|n| n.checked_sub(1)).and_then(|i| list.get_mut(i))
+            }
+            _ => None,
+        }
+        .ok_or_else(|| ResolveError::FieldGone(field.to_string()))?;
+    }
+    *at = value;
+    serde_json::from_value(json).map_err(|_| ResolveError::DoesNotFit(field.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::case::tests::{date, sample_case};
+    use crate::domain::{Identity, Measure, Meeting};
+    use proptest::prelude::*;
+
+    fn snapshot() -> CaseSnapshot {
+        CaseSnapshot { case: sample_case(), records: [None, None, None] }
+    }
+
+    #[test]
+    fn a_change_on_one_side_only_is_taken() {
+        let base = snapshot();
+        let mut kit = base.clone();
+        kit.case.details.teacher = "Per Ås".into();
+        let merged = merge(Some(&base), &base, &kit);
+        assert_eq!(merged.snapshot, kit);
+        assert_eq!(merged.taken, ["case.details.teacher"]);
+        assert!(merged.conflicts.is_empty());
+
+        let merged = merge(Some(&base), &kit, &base);
+        assert_eq!(merged.snapshot, kit);
+        assert!(merged.taken.is_empty() && merged.conflicts.is_empty());
+    }
+
+    #[test]
+    fn different_fields_changed_on_each_side_both_land() {
+        let base = snapshot();
+        let (mut here, mut kit) = (base.clone(), base.clone());
+        here.case.details.grade = "6. trinn".into();
+        here.case.meetings[0] = Some(Meeting { date: date(2026, 9, 10), held: true });
+        kit.case.details.description = "Mer uro".into();
+        kit.case.meetings[1] = Some(Meeting { date: date(2026, 10, 1), held: false });
+        let merged = merge(Some(&base), &here, &kit);
+        assert!(merged.conflicts.is_empty());
+        let case = merged.snapshot.case;
+        assert_eq!((case.details.grade.as_str(), case.details.description.as_str()), ("6. trinn", "Mer uro"));
+        assert_eq!(case.meetings[0], here.case.meetings[0]);
+        assert_eq!(case.meetings[1], kit.case.meetings[1]);
+        assert_eq!(merged.taken, ["case.details.description", "case.meetings.2"]);
+    }
+
+    #[test]
+    fn the_same_field_changed_on_both_sides_is_one_conflict_that_keeps_both_values() {
+        let base = snapshot();
+        let (mut here, mut kit) = (base.clone(), base.clone());
+        here.case.details.teacher = "Her".into();
+        kit.case.details.teacher = "Der".into();
+        let merged = merge(Some(&base), &here, &kit);
+        assert_eq!(merged.snapshot, here);
+        assert_eq!(
+            merged.conflicts,
+            [FieldConflict { field: "case.details.teacher".into(), here: "Her".into(), kit: "Der".into() }]
+        );
+        let resolved = with_field(&merged.snapshot, "case.details.teacher", merged.conflicts[0].kit.clone()).unwrap();
+        assert_eq!(resolved, kit);
+    }
+
+    #[test]
+    fn the_same_change_on_both_sides_is_no_conflict() {
+        let base = snapshot();
+        let mut both = base.clone();
+        both.case.details.teacher = "Samme".into();
+        let merged = merge(Some(&base), &both, &both);
+        assert_eq!(merged.snapshot, both);
+        assert!(merged.conflicts.is_empty() && merged.taken.is_empty());
+    }
+
+    #[test]
+    fn without_a_base_every_difference_is_a_conflict() {
+        let here = snapshot();
+        let mut kit = here.clone();
+        kit.case.details.teacher = "Der".into();
+        let merged = merge(None, &here, &kit);
+        assert_eq!(merged.snapshot, here);
+        assert_eq!(merged.conflicts.len(), 1);
+    }
+
+    #[test]
+    fn the_local_reference_is_never_merged() {
+        let base = snapshot();
+        let mut kit = base.clone();
+        kit.case.reference = "2026-099".into();
+        let merged = merge(None, &base, &kit);
+        assert_eq!(merged.snapshot.case.reference, base.case.reference);
+        assert!(merged.conflicts.is_empty());
+    }
+
+    #[test]
+    fn an_identity_erased_on_one_side_and_edited_on_the_other_is_one_conflict_on_the_whole() {
+        let mut base = snapshot();
+        base.case.identity = Some(Identity { name: "Åse".into(), birth_date: Some(date(2015, 3, 1)) });
+        let (mut here, mut kit) = (base.clone(), base.clone());
+        here.case.identity.as_mut().unwrap().name = "Åse Ø.".into();
+        kit.case.identity = None;
+        let merged = merge(Some(&base), &here, &kit);
+        assert_eq!(merged.conflicts.len(), 1);
+        assert_eq!(merged.conflicts[0].field, "case.identity");
+        assert_eq!(merged.conflicts[0].kit, Value::Null);
+        let resolved = with_field(&merged.snapshot, "case.identity", Value::Null).unwrap();
+        assert_eq!(resolved.case.identity, None);
+    }
+
+    #[test]
+    fn records_merge_per_meeting_and_lists_as_a_whole() {
+        let mut base = snapshot();
+        base.records[1] = Some(MeetingRecord::default());
+        let (mut here, mut kit) = (base.clone(), base.clone());
+        let measure = |content: &str| Measure {
+            id: 1,
+            content: content.into(),
+            scope: String::new(),
+            organisation: String::new(),
+            starts_on: None,
+            ends_on: None,
+            responsible: String::new(),
+        };
+        here.records[1].as_mut().unwrap().measures = vec![measure("Lesekurs")];
+        here.records[1].as_mut().unwrap().statements[0] = "Skolen".into();
+        kit.records[1].as_mut().unwrap().measures = vec![measure("Skrivekurs")];
+        kit.records[1].as_mut().unwrap().statements[2] = "Foreldrene".into();
+        let merged = merge(Some(&base), &here, &kit);
+        let fields: Vec<_> = merged.conflicts.iter().map(|c| c.field.as_str()).collect();
+        assert_eq!(fields, ["records.2.measures"]);
+        assert_eq!(merged.taken, ["records.2.statements.3"]);
+        let record = merged.snapshot.records[1].clone().unwrap();
+        assert_eq!(record.statements[0], "Skolen");
+        assert_eq!(record.statements[2], "Foreldrene");
+    }
+
+    #[test]
+    fn a_field_that_is_gone_or_does_not_fit_is_refused() {
+        let s = snapshot();
+        assert_eq!(
+            with_field(&s, "records.2.place", "Rom 1".into()),
+            Err(ResolveError::FieldGone("records.2.place".into()))
+        );
+        assert_eq!(
+            with_field(&s, "case.details.teacher", Value::Bool(true)),
+            Err(ResolveError::DoesNotFit("case.details.teacher".into()))
+        );
+    }
+
+    #[test]
+    fn the_fingerprint_follows_the_content() {
+        let s = snapshot();
+        let mut other = s.clone();
+        assert_eq!(s.fingerprint(), other.fingerprint());
+        other.case.details.grade = "7. trinn".into();
+        assert_ne!(s.fingerprint(), other.fingerprint());
+        assert_eq!(s.fingerprint().len(), 64);
+    }
+
+    /// Variations of the sample case: three free-text fields, a meeting and the identity.
+    fn variant() -> impl Strategy<Value = CaseSnapshot> {
+        (0..3u8, 0..3u8, 0..3u8, 0..3u8, 0..3u8).prop_map(|(teacher, grade, meeting, identity, place)| {
+            let mut s = snapshot();
+            s.case.details.teacher = ["Åse", "Per", "Kari"][usize::from(teacher)].into();
+            s.case.details.grade = ["5A", "5B", "6A"][usize::from(grade)].into();
+            s.case.meetings[0] =
+                [None, Some(Meeting { date: date(2026, 9, 1), held: true }), None][usize::from(meeting)];
+            s.case.identity = match identity {
+                0 => None,
+                1 => Some(Identity { name: "Ola".into(), birth_date: None }),
+                _ => Some(Identity { name: "Ola".into(), birth_date: Some(date(2016, 1, 2)) }),
+            };
+            if place > 0 {
+                s.records[0] = Some(MeetingRecord { place: format!("Rom {place}"), ..MeetingRecord::default() });
+            }
+            s
+        })
+    }
+
+    fn at<'a>(value: &'a Value, field: &str) -> &'a Value {
+        field.split('.').fold(value, |v, key| match v {
+            Value::Array(list) => &list[key.parse::<usize>().unwrap() - 1],
+            _ => &v[key],
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn merging_never_loses_a_value(base in variant(), here in variant(), kit in variant()) {
+            let merged = merge(Some(&base), &here, &kit);
+            let (here_json, kit_json) = (serde_json::to_value(&here).unwrap(), serde_json::to_value(&kit).unwrap());
+            let merged_json = serde_json::to_value(&merged.snapshot).unwrap();
+            for conflict in &merged.conflicts {
+                prop_assert_eq!(at(&merged_json, &conflict.field), at(&here_json, &conflict.field));
+                prop_assert_eq!(&conflict.here, at(&here_json, &conflict.field));
+                prop_assert_eq!(&conflict.kit, at(&kit_json, &conflict.field));
+            }
+            for field in &merged.taken {
+                prop_assert_eq!(at(&merged_json, field), at(&kit_json, field));
+            }
+            // Taking the kit's side of every conflict gives what merging the other way round keeps.
+            let mut resolved = merged.snapshot.clone();
+            for conflict in &merged.conflicts {
+                resolved = with_field(&resolved, &conflict.field, conflict.kit.clone()).unwrap();
+            }
+            let reverse = merge(Some(&base), &kit, &here);
+            prop_assert_eq!(&resolved, &reverse.snapshot);
+            let fields = |m: &Merged| m.conflicts.iter().map(|c| c.field.clone()).collect::<Vec<_>>();
+            prop_assert_eq!(fields(&merged), fields(&reverse));
+        }
+
+        #[test]
+        fn one_sided_changes_merge_without_conflict(base in variant(), changed in variant()) {
+            prop_assert_eq!(merge(Some(&base), &base, &changed).snapshot, changed.clone());
+            prop_assert_eq!(merge(Some(&base), &changed, &base).snapshot, changed.clone());
+            prop_assert!(merge(Some(&base), &changed, &changed).conflicts.is_empty());
+        }
+    }
+}
