@@ -6,6 +6,7 @@ pub mod demo;
 pub mod documents;
 pub mod domain;
 pub mod i18n;
+pub mod kit;
 pub mod store;
 pub mod ui;
 pub mod unlock;

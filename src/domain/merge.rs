@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
-use super::{Case, MeetingRecord};
+use super::{Case, MeetingNo, MeetingRecord};
 
 /// What of a case travels in a kit, besides its audit trail.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -28,6 +28,12 @@ impl CaseSnapshot {
     pub fn fingerprint(&self) -> String {
         let json = serde_json::to_string(self).expect("a snapshot always serialises");
         Sha256::digest(json.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    /// Each record passes the domain's checks, evaluations against meeting 2's measures.
+    pub fn records_hold_together(&self) -> bool {
+        let measures = self.records[1].as_ref().map(|r| r.measures.clone()).unwrap_or_default();
+        MeetingNo::ALL.iter().all(|n| self.records[n.index()].as_ref().is_none_or(|r| r.validate(*n, &measures).is_ok()))
     }
 }
 
@@ -65,7 +71,31 @@ pub fn merge(base: Option<&CaseSnapshot>, here: &CaseSnapshot, kit: &CaseSnapsho
     let (mut taken, mut conflicts) = (Vec::new(), Vec::new());
     let value = merge_value(base.as_ref(), &as_json(here), &as_json(kit), "", &mut taken, &mut conflicts);
     let snapshot = serde_json::from_value(value).expect("merged parts are whole values of the same shape");
-    Merged { snapshot, taken, conflicts }
+    let mut merged = Merged { snapshot, taken, conflicts };
+    keep_records_whole(&mut merged, here, kit);
+    merged
+}
+
+/// Records merged from both sides must still hold together (an evaluation of a
+/// measure the other side removed would not). Where they do not, this side's
+/// records stay, and each that the kit changed is one conflict as a whole.
+fn keep_records_whole(merged: &mut Merged, here: &CaseSnapshot, kit: &CaseSnapshot) {
+    if merged.snapshot.records_hold_together() {
+        return;
+    }
+    for number in MeetingNo::ALL {
+        let i = number.index();
+        if merged.snapshot.records[i] == here.records[i] {
+            continue;
+        }
+        let field = format!("records.{}", number.get());
+        let inside = |f: &String| f == &field || f.starts_with(&format!("{field}."));
+        merged.taken.retain(|f| !inside(f));
+        merged.conflicts.retain(|c| !inside(&c.field));
+        let as_json = |r: &Option<MeetingRecord>| serde_json::to_value(r).expect("a record always serialises");
+        merged.conflicts.push(FieldConflict { field, here: as_json(&here.records[i]), kit: as_json(&kit.records[i]) });
+        merged.snapshot.records[i] = here.records[i].clone();
+    }
 }
 
 /// The merged value at `path`, pushing the fields taken from the kit and the conflicts.
@@ -153,7 +183,7 @@ pub fn with_field(snapshot: &CaseSnapshot, field: &str, value: Value) -> Result<
 mod tests {
     use super::*;
     use crate::domain::case::tests::{date, sample_case};
-    use crate::domain::{Identity, Measure, Meeting};
+    use crate::domain::{Evaluation, Identity, Measure, MeasureEvaluation, Meeting, Party};
     use proptest::prelude::*;
 
     fn snapshot() -> CaseSnapshot {
@@ -278,6 +308,34 @@ mod tests {
         let record = merged.snapshot.records[1].clone().unwrap();
         assert_eq!(record.statements[0], "Skolen");
         assert_eq!(record.statements[2], "Foreldrene");
+    }
+
+    #[test]
+    fn a_record_that_would_not_hold_together_stays_as_it_is_here_and_is_one_conflict() {
+        let mut base = snapshot();
+        let measure = Measure {
+            id: 1,
+            content: "Lesekurs".into(),
+            scope: String::new(),
+            organisation: String::new(),
+            starts_on: None,
+            ends_on: None,
+            responsible: String::new(),
+        };
+        base.records[1] = Some(MeetingRecord { measures: vec![measure], ..MeetingRecord::default() });
+        base.records[2] = Some(MeetingRecord::default());
+        let (mut here, mut kit) = (base.clone(), base.clone());
+        // Here the measure is evaluated; in the kit it was removed.
+        here.records[2].as_mut().unwrap().evaluations =
+            vec![MeasureEvaluation { measure_id: 1, party: Party::School, evaluation: Evaluation::default() }];
+        here.records[2].as_mut().unwrap().place = "Rom 2".into();
+        kit.records[1].as_mut().unwrap().measures.clear();
+        let merged = merge(Some(&base), &here, &kit);
+        assert_eq!(merged.snapshot.records[2], here.records[2]);
+        assert_eq!(merged.snapshot.records[1], here.records[1]);
+        let fields: Vec<_> = merged.conflicts.iter().map(|c| c.field.as_str()).collect();
+        assert_eq!(fields, ["records.2"]);
+        assert!(merged.taken.is_empty());
     }
 
     #[test]

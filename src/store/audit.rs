@@ -3,17 +3,20 @@
 
 use anyhow::Result;
 use rusqlite::{OptionalExtension, Transaction, params};
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use super::{Store, now_stamp};
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AuditEntry {
     /// RFC 3339, UTC.
     pub at: String,
     pub actor: String,
+    /// Not in a kit, where each case carries its own trail.
+    #[serde(skip)]
     pub case_id: Option<Uuid>,
     /// What happened: `created`, `meeting_held`, `edited`, …
     pub action: String,

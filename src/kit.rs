@@ -1,0 +1,163 @@
+//! The visit-day kit: cases carried between the school's machine and the PPT
+//! adviser's laptop in one file. Inside is versioned JSON (described in the
+//! README); around it is age encryption with a passphrase (scrypt), so that no
+//! crypto of ours guards children's data.
+
+use std::io::Read;
+
+use age::secrecy::SecretString;
+use anyhow::Result;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::domain::CaseSnapshot;
+use crate::store::AuditEntry;
+
+/// Names the JSON inside, so that another program's age file is told from a kit.
+pub const FORMAT: &str = "saksgang-kit";
+/// The version of the JSON this program writes and the newest it reads.
+pub const VERSION: u32 = 1;
+/// How long a kit is valid unless the user says otherwise.
+pub const DEFAULT_VALID_DAYS: u32 = 7;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Kit {
+    pub format: String,
+    pub version: u32,
+    /// RFC 3339, UTC.
+    pub created_at: String,
+    /// Who wrote it (the user on the sending machine).
+    pub created_by: String,
+    /// The first day on which import refuses the kit.
+    pub expires_on: NaiveDate,
+    /// The school the cases were chosen by, if they were.
+    pub school: Option<String>,
+    pub cases: Vec<KitCase>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KitCase {
+    pub snapshot: CaseSnapshot,
+    /// Fingerprints of the versions of the case the sending machine has had (sent
+    /// or received), oldest first: the receiver merges from the newest it also has.
+    pub known: Vec<String>,
+    /// The case's audit trail, oldest first.
+    pub audit: Vec<AuditEntry>,
+}
+
+/// Why a kit file cannot be read. Nothing in the database is touched in any case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KitError {
+    /// Not an age file with a passphrase, or not saksgang's JSON inside.
+    NotAKit,
+    WrongPassphrase,
+    /// Cut short or altered on the way.
+    Damaged,
+    NewerVersion { found: u64 },
+    Expired { on: NaiveDate },
+}
+
+impl std::fmt::Display for KitError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{self:?}")
+    }
+}
+
+impl std::error::Error for KitError {}
+
+impl Kit {
+    pub fn new(created_by: &str, expires_on: NaiveDate, school: Option<String>, cases: Vec<KitCase>) -> Kit {
+        Kit {
+            format: FORMAT.into(),
+            version: VERSION,
+            created_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            created_by: created_by.into(),
+            expires_on,
+            school,
+            cases,
+        }
+    }
+}
+
+/// The kit as an encrypted file's bytes.
+pub fn seal(kit: &Kit, passphrase: &str) -> Result<Vec<u8>> {
+    let json = serde_json::to_vec(kit)?;
+    let recipient = age::scrypt::Recipient::new(SecretString::from(passphrase.to_string()));
+    Ok(age::encrypt(&recipient, &json)?)
+}
+
+/// Reads a kit from a file's bytes, refusing it after its expiry.
+pub fn open(bytes: &[u8], passphrase: &str, today: NaiveDate) -> Result<Kit, KitError> {
+    let decryptor = age::Decryptor::new_buffered(bytes).map_err(|_| {
+        if bytes.starts_with(b"age-encryption.org/") { KitError::Damaged } else { KitError::NotAKit }
+    })?;
+    if !decryptor.is_scrypt() {
+        return Err(KitError::NotAKit);
+    }
+    let identity = age::scrypt::Identity::new(SecretString::from(passphrase.to_string()));
+    let mut reader = decryptor.decrypt(std::iter::once(&identity as &dyn age::Identity)).map_err(|e| match e {
+        age::DecryptError::DecryptionFailed | age::DecryptError::NoMatchingKeys => KitError::WrongPassphrase,
+        _ => KitError::Damaged,
+    })?;
+    let mut json = Vec::new();
+    reader.read_to_end(&mut json).map_err(|_| KitError::Damaged)?;
+    parse(&json, today)
+}
+
+/// The JSON inside: its version is read before anything else, so that a newer
+/// program's kit is named as such rather than as broken.
+fn parse(json: &[u8], today: NaiveDate) -> Result<Kit, KitError> {
+    let value: Value = serde_json::from_slice(json).map_err(|_| KitError::NotAKit)?;
+    if value.get("format").and_then(Value::as_str) != Some(FORMAT) {
+        return Err(KitError::NotAKit);
+    }
+    let found = value.get("version").and_then(Value::as_u64).ok_or(KitError::NotAKit)?;
+    if found > u64::from(VERSION) {
+        return Err(KitError::NewerVersion { found });
+    }
+    let kit: Kit = serde_json::from_value(value).map_err(|_| KitError::NotAKit)?;
+    if today >= kit.expires_on {
+        return Err(KitError::Expired { on: kit.expires_on });
+    }
+    Ok(kit)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    fn kit() -> Kit {
+        Kit::new("Åse", day(2026, 12, 1), Some("Bjørkå skole".into()), Vec::new())
+    }
+
+    #[test]
+    fn a_sealed_kit_opens_with_its_passphrase_until_it_expires() {
+        let kit = kit();
+        let sealed = seal(&kit, "lang nok frase").unwrap();
+        assert!(sealed.starts_with(b"age-encryption.org/v1"));
+        assert_eq!(open(&sealed, "lang nok frase", day(2026, 11, 30)).unwrap(), kit);
+        assert_eq!(open(&sealed, "lang nok frase", day(2026, 12, 1)), Err(KitError::Expired { on: day(2026, 12, 1) }));
+        assert_eq!(open(&sealed, "feil frase", day(2026, 11, 30)), Err(KitError::WrongPassphrase));
+        let cut = &sealed[..sealed.len() - 10];
+        assert_eq!(open(cut, "lang nok frase", day(2026, 11, 30)), Err(KitError::Damaged));
+        assert_eq!(open(&sealed[..40], "lang nok frase", day(2026, 11, 30)), Err(KitError::Damaged));
+        assert_eq!(open(b"{\"format\": 1}", "x", day(2026, 11, 30)), Err(KitError::NotAKit));
+    }
+
+    #[test]
+    fn a_newer_version_is_named_before_its_content_is_read() {
+        let mut value = serde_json::to_value(kit()).unwrap();
+        value["version"] = 2.into();
+        value["cases"] = "something new".into();
+        let json = serde_json::to_vec(&value).unwrap();
+        assert_eq!(parse(&json, day(2026, 11, 1)), Err(KitError::NewerVersion { found: 2 }));
+        assert_eq!(parse(b"[]", day(2026, 11, 1)), Err(KitError::NotAKit));
+        let other = serde_json::to_vec(&serde_json::json!({"format": "other", "version": 1})).unwrap();
+        assert_eq!(parse(&other, day(2026, 11, 1)), Err(KitError::NotAKit));
+    }
+}
