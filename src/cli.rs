@@ -18,11 +18,12 @@ use crate::domain::{
     parse_date, parse_time, unevaluated_ended,
 };
 use crate::i18n::{Catalog, Explained};
+use crate::kit;
 use crate::store::{
-    AuditBreak, AuditBreakReason, CaseQuery, CaseRecords, FileKind, OpenError, Order, StatusFilter, Store, backup_dir,
-    probe, restore,
+    AuditBreak, AuditBreakReason, CaseQuery, CaseRecords, FileKind, ImportReport, OpenError, Order, Side, StatusFilter,
+    Store, backup_dir, probe, restore,
 };
-use crate::unlock::{ask_new, checked_new, open_store};
+use crate::unlock::{ask_new, checked_new, kit_passphrase, new_kit_passphrase, open_store};
 
 #[derive(Debug, Parser)]
 #[command(name = "saksgang", version, about = "Case tracker for schools and PPT: cases, meetings and deadlines")]
@@ -70,6 +71,31 @@ pub enum ExportCommand {
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
+    /// A visit-day kit: the cases of a school that concern PPT (or the ones named),
+    /// encrypted with a passphrase, for `saksgang import` on another machine.
+    Kit {
+        /// The school whose cases go in the kit (referred, decided for referral, or on a
+        /// discussion meeting's agenda).
+        #[arg(long, required_unless_present = "cases")]
+        school: Option<String>,
+        /// These cases instead, by reference.
+        #[arg(long, num_args = 1.., value_name = "REF")]
+        cases: Vec<String>,
+        /// Days until the kit expires and import refuses it.
+        #[arg(long, default_value_t = crate::kit::DEFAULT_VALID_DAYS, value_parser = clap::value_parser!(u32).range(1..=90))]
+        valid_days: u32,
+        /// The file to write (default: besokspakke-SCHOOL-DATE.age in the current folder).
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SideArg {
+    /// Keep the value on this machine.
+    Here,
+    /// Take the value from the kit.
+    Kit,
 }
 
 #[derive(Debug, Subcommand)]
@@ -316,6 +342,20 @@ pub enum Command {
         #[command(subcommand)]
         what: ExportCommand,
     },
+    /// Merge a visit-day kit from another machine: new cases are added, changes made
+    /// on one side only are taken, fields changed on both sides are listed as conflicts.
+    Import { path: PathBuf },
+    /// The conflicts left by imports, waiting for a choice.
+    Conflicts {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Settle a conflict: keep the value here, or take the kit's.
+    Resolve {
+        id: i64,
+        #[arg(long, value_enum)]
+        take: SideArg,
+    },
     /// The log of a case: who changed or looked at what, and when.
     Log {
         reference: String,
@@ -532,6 +572,63 @@ pub fn run(command: &Command, settings: &Settings, out: &mut impl Write) -> Resu
                 .unwrap_or_else(|| minutes::file_name(&catalog, &case, number, format.extension()).into());
             minutes::export(&mut store, &catalog, settings, &case, number, format, &path)?;
             writeln!(out, "{}", catalog.f("minutes.exported", &[("path", &path.display().to_string())]))?;
+        }
+        Command::Export { what: ExportCommand::Kit { school, cases, valid_days, output } } => {
+            let ids = if cases.is_empty() {
+                let school = school.as_deref().unwrap_or_default();
+                let ids = store.kit_cases_of_school(school)?;
+                if ids.is_empty() {
+                    anyhow::bail!(Explained(catalog.f("kit.none", &[("school", school)])));
+                }
+                ids
+            } else {
+                cases.iter().map(|r| find(&store, &catalog, r).map(|c| c.id)).collect::<Result<_>>()?
+            };
+            let path = output.clone().unwrap_or_else(|| kit::file_name(school.as_deref(), today).into());
+            let passphrase = new_kit_passphrase(&catalog)?;
+            let expires_on = add_days(today, u64::from(*valid_days));
+            kit::export(&mut store, &ids, school.as_deref(), expires_on, &passphrase, &path)?;
+            let args =
+                [("n", ids.len().to_string()), ("path", path.display().to_string()), ("date", format_date(expires_on))];
+            writeln!(out, "{}", catalog.f("kit.exported", &args.each_ref().map(|(k, v)| (*k, v.as_str()))))?;
+        }
+        Command::Import { path } => {
+            let passphrase = kit_passphrase(&catalog, path)?;
+            let report = kit::import(&mut store, path, &passphrase, today)?;
+            write_import_report(&report, &path.display().to_string(), &catalog, out)?;
+        }
+        Command::Conflicts { json } => {
+            let conflicts = store.kit_conflicts()?;
+            if *json {
+                let value: Vec<Value> = conflicts
+                    .iter()
+                    .map(|c| {
+                        json!({"id": c.id, "reference": c.reference, "field": c.field, "label": catalog.kit_field(&c.field),
+                            "here": c.here, "kit": c.kit, "kit_from": c.kit_from, "found_at": c.found_at})
+                    })
+                    .collect();
+                writeln!(out, "{}", serde_json::to_string_pretty(&value)?)?;
+            } else if conflicts.is_empty() {
+                writeln!(out, "{}", catalog.t("kit.no_conflicts"))?;
+            }
+            for c in conflicts.iter().filter(|_| !*json) {
+                writeln!(out, "{:>4}  {}  {}", c.id, c.reference, catalog.kit_field(&c.field))?;
+                writeln!(out, "      {:<7} {}", catalog.t("kit.conflict_here"), catalog.kit_value(&c.here))?;
+                let kit_value = format!("{} ({})", catalog.kit_value(&c.kit), c.kit_from);
+                writeln!(out, "      {:<7} {kit_value}", catalog.t("kit.conflict_kit"))?;
+            }
+        }
+        Command::Resolve { id, take } => {
+            let conflicts = store.kit_conflicts()?;
+            let Some(conflict) = conflicts.iter().find(|c| c.id == *id) else {
+                anyhow::bail!(Explained(catalog.f("kit.no_such_conflict", &[("id", &id.to_string())])));
+            };
+            let (side, said) = match take {
+                SideArg::Here => (Side::Here, "kit.side_here"),
+                SideArg::Kit => (Side::Kit, "kit.side_kit"),
+            };
+            store.resolve_kit_conflict(conflict, side)?;
+            writeln!(out, "{}", catalog.f("kit.resolved", &[("id", &id.to_string()), ("side", catalog.t(said))]))?;
         }
         Command::Log { reference, json } => {
             let case = find(&store, &catalog, reference)?;
@@ -804,6 +901,25 @@ fn discussion(
                 }
             }
         }
+    }
+    Ok(())
+}
+
+/// What an import did, in a few lines, with the way to the conflicts if there are any.
+pub fn write_import_report(report: &ImportReport, path: &str, catalog: &Catalog, out: &mut impl Write) -> Result<()> {
+    let counts = [
+        ("path", path.to_string()),
+        ("added", report.added.len().to_string()),
+        ("updated", report.updated.len().to_string()),
+        ("unchanged", report.unchanged.to_string()),
+        ("conflicts", report.conflicts.len().to_string()),
+    ];
+    writeln!(out, "{}", catalog.f("kit.imported", &counts.each_ref().map(|(k, v)| (*k, v.as_str()))))?;
+    for (kit, here) in &report.renamed {
+        writeln!(out, "{}", catalog.f("kit.renamed", &[("kit", kit), ("here", here)]))?;
+    }
+    if !report.conflicts.is_empty() {
+        writeln!(out, "{}", catalog.t("kit.conflicts_hint"))?;
     }
     Ok(())
 }

@@ -7,8 +7,9 @@ use anyhow::{Result, bail};
 
 use crate::domain::{
     Case, CaseKind, Closure, Consent, ConsentGiver, DateError, DeadlineKind, DeadlineState, Decision, Difficulty,
-    DiscussionError, DiscussionMeeting, Field, Gender, RuleError, Stage, format_date,
+    DiscussionError, DiscussionMeeting, Field, Gender, ResolveError, RuleError, Stage, format_date,
 };
+use crate::kit::KitError;
 use crate::store::{NotSaved, OpenError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -185,6 +186,22 @@ impl Catalog {
                 let decision = c.t(&format!("decision.{}", get("decision"))).to_string();
                 c.f("audit.decided", &[("decision", &decision), ("date", &date)])
             }
+            "kit_exported" => {
+                let until = crate::domain::parse_date(&get("expires_on")).map(format_date).unwrap_or_default();
+                c.f("audit.kit_exported", &[("date", &until)])
+            }
+            "kit_imported" => {
+                let count = |key: &str| detail[key].as_array().map_or(0, Vec::len).to_string();
+                let from = detail["kit"]["from"].as_str().unwrap_or_default();
+                c.f(
+                    "audit.kit_imported",
+                    &[("from", from), ("taken", &count("taken")), ("conflicts", &count("conflicts"))],
+                )
+            }
+            "kit_conflict_resolved" => {
+                let side = c.t(if get("taken") == "kit" { "kit.side_kit" } else { "kit.side_here" });
+                c.f("audit.kit_conflict_resolved", &[("field", &c.kit_field(&get("field"))), ("side", side)])
+            }
             "discussion_planned" | "discussed" | "discussion_removed" => {
                 c.f(&format!("audit.{action}"), &[("date", &date)])
             }
@@ -299,6 +316,67 @@ impl Catalog {
         }
     }
 
+    /// Why a kit file was refused, naming the file.
+    pub fn kit_error(&self, error: &KitError, path: &str) -> String {
+        match error {
+            KitError::NotAKit => self.f("kit.not_a_kit", &[("path", path)]),
+            KitError::WrongPassphrase => self.f("kit.wrong_passphrase", &[("path", path)]),
+            KitError::Damaged => self.f("kit.damaged", &[("path", path)]),
+            KitError::NewerVersion { found } => self.f(
+                "kit.newer_version",
+                &[("path", path), ("found", &found.to_string()), ("supported", &crate::kit::VERSION.to_string())],
+            ),
+            KitError::Expired { on } => self.f("kit.expired", &[("path", path), ("date", &format_date(*on))]),
+        }
+    }
+
+    /// A field of a case as the user knows it, from its path in a kit
+    /// (`case.details.teacher` is "Kontaktlærer", `records.2.measures` "Referat møte 2: tiltak").
+    pub fn kit_field(&self, path: &str) -> String {
+        let parts: Vec<&str> = path.split('.').collect();
+        match parts.as_slice() {
+            ["case", "details", field, ..] => self.t(&format!("detail.{field}")).to_string(),
+            ["case", "meetings", n, ..] => self.f("kit.field_meeting", &[("n", n)]),
+            ["case", field, rest @ ..] => {
+                let label = self.t(&format!("kit.field_{field}")).to_string();
+                match rest.first() {
+                    Some(sub) => format!("{label} ({sub})"),
+                    None => label,
+                }
+            }
+            ["records", n, part, ..] => {
+                let part = match *part {
+                    "approved_by" | "approved_on" => "approval",
+                    "sent_home_on" => "sent_home",
+                    "agenda_checked" => "agenda",
+                    other => other,
+                };
+                format!("{}: {}", self.f("kit.field_record", &[("n", n)]), self.t(&format!("record_part.{part}")))
+            }
+            ["records", n] => self.f("kit.field_record", &[("n", n)]),
+            _ => path.to_string(),
+        }
+    }
+
+    /// A field's value from a kit, in one line: text as it is, dates as dd.mm.yyyy,
+    /// anything larger as compact JSON.
+    pub fn kit_value(&self, value: &serde_json::Value) -> String {
+        use serde_json::Value;
+        match value {
+            Value::Null => self.t("kit.empty").to_string(),
+            Value::String(s) if s.is_empty() => self.t("kit.empty").to_string(),
+            Value::String(s) => crate::domain::parse_date(s).map(format_date).unwrap_or_else(|_| s.replace('\n', " ")),
+            other => other.to_string(),
+        }
+    }
+
+    pub fn resolve_error(&self, error: &ResolveError) -> String {
+        match error {
+            ResolveError::FieldGone(field) => self.f("kit.field_gone", &[("field", &self.kit_field(field))]),
+            ResolveError::DoesNotFit(field) => self.f("kit.does_not_fit", &[("field", &self.kit_field(field))]),
+        }
+    }
+
     pub fn discussion_error(&self, error: &DiscussionError) -> String {
         match error {
             DiscussionError::Required(_) => self.t("discussion.required_school").into(),
@@ -324,6 +402,12 @@ impl Catalog {
         }
         if let Some(e) = error.downcast_ref::<DiscussionError>() {
             return self.discussion_error(e);
+        }
+        if let Some(e) = error.downcast_ref::<crate::kit::Refused>() {
+            return self.kit_error(&e.why, &e.path.display().to_string());
+        }
+        if let Some(e) = error.downcast_ref::<ResolveError>() {
+            return self.resolve_error(e);
         }
         if let Some(e) = error.downcast_ref::<DateError>() {
             return self.date_error(e);

@@ -4,15 +4,19 @@
 //! crypto of ours guards children's data.
 
 use std::io::Read;
+use std::path::{Path, PathBuf};
 
 use age::secrecy::SecretString;
-use anyhow::Result;
+use anyhow::{Context, Result};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::domain::CaseSnapshot;
-use crate::store::AuditEntry;
+use uuid::Uuid;
+
+use crate::documents::write_file;
+use crate::domain::{CaseSnapshot, iso_date};
+use crate::store::{AuditEntry, ImportReport, Store};
 
 /// Names the JSON inside, so that another program's age file is told from a kit.
 pub const FORMAT: &str = "saksgang-kit";
@@ -54,8 +58,12 @@ pub enum KitError {
     WrongPassphrase,
     /// Cut short or altered on the way.
     Damaged,
-    NewerVersion { found: u64 },
-    Expired { on: NaiveDate },
+    NewerVersion {
+        found: u64,
+    },
+    Expired {
+        on: NaiveDate,
+    },
 }
 
 impl std::fmt::Display for KitError {
@@ -80,6 +88,50 @@ impl Kit {
     }
 }
 
+/// A kit file refused, with the file named for the message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refused {
+    pub path: PathBuf,
+    pub why: KitError,
+}
+
+impl std::fmt::Display for Refused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {:?}", self.path.display(), self.why)
+    }
+}
+
+impl std::error::Error for Refused {}
+
+/// Writes the kit of the cases `ids` to `path`; returns the kit written.
+pub fn export(
+    store: &mut Store,
+    ids: &[Uuid],
+    school: Option<&str>,
+    expires_on: NaiveDate,
+    passphrase: &str,
+    path: &Path,
+) -> Result<Kit> {
+    let kit = store.write_kit(ids, school, expires_on)?;
+    write_file(path, &seal(&kit, passphrase)?)?;
+    Ok(kit)
+}
+
+/// Reads the kit at `path` and merges it into the database, all or nothing.
+pub fn import(store: &mut Store, path: &Path, passphrase: &str, today: NaiveDate) -> Result<ImportReport> {
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let kit = open(&bytes, passphrase, today).map_err(|why| Refused { path: path.to_path_buf(), why })?;
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    store.import_kit(&kit, &name)
+}
+
+/// The file a kit is written to unless the user names one: school and day in the name.
+pub fn file_name(school: Option<&str>, today: NaiveDate) -> String {
+    let school: String =
+        school.unwrap_or("saker").to_lowercase().chars().map(|c| if c.is_alphanumeric() { c } else { '-' }).collect();
+    format!("besokspakke-{}-{}.age", school.trim_matches('-'), iso_date(today))
+}
+
 /// The kit as an encrypted file's bytes.
 pub fn seal(kit: &Kit, passphrase: &str) -> Result<Vec<u8>> {
     let json = serde_json::to_vec(kit)?;
@@ -89,9 +141,8 @@ pub fn seal(kit: &Kit, passphrase: &str) -> Result<Vec<u8>> {
 
 /// Reads a kit from a file's bytes, refusing it after its expiry.
 pub fn open(bytes: &[u8], passphrase: &str, today: NaiveDate) -> Result<Kit, KitError> {
-    let decryptor = age::Decryptor::new_buffered(bytes).map_err(|_| {
-        if bytes.starts_with(b"age-encryption.org/") { KitError::Damaged } else { KitError::NotAKit }
-    })?;
+    let decryptor = age::Decryptor::new_buffered(bytes)
+        .map_err(|_| if bytes.starts_with(b"age-encryption.org/") { KitError::Damaged } else { KitError::NotAKit })?;
     if !decryptor.is_scrypt() {
         return Err(KitError::NotAKit);
     }

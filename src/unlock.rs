@@ -90,6 +90,34 @@ pub fn checked_new(given: &str, catalog: &Catalog) -> Result<String> {
     Ok(given.to_string())
 }
 
+/// The passphrase for a kit being written: from `SAKSGANG_KIT_PASSPHRASE`, or
+/// chosen at the prompt and typed twice.
+pub fn new_kit_passphrase(catalog: &Catalog) -> Result<String> {
+    if let Some(given) = kit_passphrase_from_env() {
+        return checked_new(&given, catalog);
+    }
+    if !std::io::stdin().is_terminal() {
+        bail!(Explained(catalog.t("kit.passphrase_needed").into()));
+    }
+    ask_new(catalog, catalog.t("kit.passphrase_intro"))
+}
+
+/// The passphrase of a kit being read: from `SAKSGANG_KIT_PASSPHRASE`, or typed.
+pub fn kit_passphrase(catalog: &Catalog, path: &std::path::Path) -> Result<String> {
+    if let Some(given) = kit_passphrase_from_env() {
+        return Ok(given);
+    }
+    if !std::io::stdin().is_terminal() {
+        bail!(Explained(catalog.t("kit.passphrase_needed").into()));
+    }
+    let _no_echo = NoEcho::start()?;
+    read_hidden(&catalog.f("kit.passphrase_prompt", &[("path", &path.display().to_string())]), catalog)
+}
+
+fn kit_passphrase_from_env() -> Option<String> {
+    std::env::var("SAKSGANG_KIT_PASSPHRASE").ok().filter(|p| !p.is_empty())
+}
+
 /// The terminal in raw mode: nothing typed is echoed until this is dropped.
 struct NoEcho;
 

@@ -33,7 +33,9 @@ impl CaseSnapshot {
     /// Each record passes the domain's checks, evaluations against meeting 2's measures.
     pub fn records_hold_together(&self) -> bool {
         let measures = self.records[1].as_ref().map(|r| r.measures.clone()).unwrap_or_default();
-        MeetingNo::ALL.iter().all(|n| self.records[n.index()].as_ref().is_none_or(|r| r.validate(*n, &measures).is_ok()))
+        MeetingNo::ALL
+            .iter()
+            .all(|n| self.records[n.index()].as_ref().is_none_or(|r| r.validate(*n, &measures).is_ok()))
     }
 }
 
@@ -160,6 +162,14 @@ pub enum ResolveError {
     /// The value does not fit the field any more.
     DoesNotFit(String),
 }
+
+impl std::fmt::Display for ResolveError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{self:?}")
+    }
+}
+
+impl std::error::Error for ResolveError {}
 
 /// The snapshot with `field` set to `value`: a conflict resolved in the kit's favour.
 pub fn with_field(snapshot: &CaseSnapshot, field: &str, value: Value) -> Result<CaseSnapshot, ResolveError> {

@@ -2,7 +2,7 @@
 //! same transaction as the change they describe.
 
 use anyhow::Result;
-use rusqlite::{OptionalExtension, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -36,37 +36,53 @@ pub(super) fn chain_hash(previous: &str, at: &str, actor: &str, case_id: &str, a
 }
 
 pub(super) fn append(tx: &Transaction, actor: &str, case_id: Uuid, action: &str, detail: &Value) -> Result<()> {
+    append_at(tx, &now_stamp(), actor, case_id, action, detail)
+}
+
+/// Appends an entry with its own time and actor: one that travelled in a kit.
+pub(super) fn append_at(
+    tx: &Transaction,
+    at: &str,
+    actor: &str,
+    case_id: Uuid,
+    action: &str,
+    detail: &Value,
+) -> Result<()> {
     let previous: String = tx
         .prepare_cached("SELECT hash FROM audit ORDER BY id DESC LIMIT 1")?
         .query_row([], |r| r.get(0))
         .optional()?
         .unwrap_or_default();
-    let (at, case_id, detail) = (now_stamp(), case_id.to_string(), detail.to_string());
-    let hash = chain_hash(&previous, &at, actor, &case_id, action, &detail);
+    let (case_id, detail) = (case_id.to_string(), detail.to_string());
+    let hash = chain_hash(&previous, at, actor, &case_id, action, &detail);
     tx.prepare_cached("INSERT INTO audit (at, actor, case_id, action, detail, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?
         .execute(params![at, actor, case_id, action, detail, hash])?;
     Ok(())
 }
 
+/// A case's trail, oldest first.
+pub(super) fn trail(conn: &Connection, case_id: Uuid) -> Result<Vec<AuditEntry>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT at, actor, case_id, action, detail FROM audit WHERE case_id = ?1 ORDER BY id")?;
+    let rows = stmt.query_map([case_id.to_string()], |r| {
+        Ok((r.get::<_, String>(0)?, r.get(1)?, r.get::<_, Option<String>>(2)?, r.get(3)?, r.get::<_, String>(4)?))
+    })?;
+    rows.map(|row| {
+        let (at, actor, case_id, action, detail) = row?;
+        Ok(AuditEntry {
+            at,
+            actor,
+            case_id: case_id.as_deref().map(Uuid::parse_str).transpose()?,
+            action,
+            detail: serde_json::from_str(&detail)?,
+        })
+    })
+    .collect()
+}
+
 impl Store {
     /// A case's trail, oldest first.
     pub fn audit_of(&self, case_id: Uuid) -> Result<Vec<AuditEntry>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT at, actor, case_id, action, detail FROM audit WHERE case_id = ?1 ORDER BY id")?;
-        let rows = stmt.query_map([case_id.to_string()], |r| {
-            Ok((r.get::<_, String>(0)?, r.get(1)?, r.get::<_, Option<String>>(2)?, r.get(3)?, r.get::<_, String>(4)?))
-        })?;
-        rows.map(|row| {
-            let (at, actor, case_id, action, detail) = row?;
-            Ok(AuditEntry {
-                at,
-                actor,
-                case_id: case_id.as_deref().map(Uuid::parse_str).transpose()?,
-                action,
-                detail: serde_json::from_str(&detail)?,
-            })
-        })
-        .collect()
+        trail(&self.conn, case_id)
     }
 }

@@ -260,7 +260,7 @@ fn split_reference(reference: &str) -> Result<(i64, i64)> {
     parsed.with_context(|| format!("malformed reference {reference:?}"))
 }
 
-fn next_reference(tx: &Transaction, year: i32) -> Result<String> {
+pub(super) fn next_reference(tx: &Transaction, year: i32) -> Result<String> {
     let seq: i64 = tx
         .prepare_cached("SELECT COALESCE(MAX(ref_seq), 0) + 1 FROM cases WHERE ref_year = ?1")?
         .query_row([year], |r| r.get(0))?;
@@ -624,7 +624,7 @@ impl Store {
     }
 }
 
-fn load_case(conn: &rusqlite::Connection, column: &str, value: &str) -> Result<Option<Case>> {
+pub(super) fn load_case(conn: &rusqlite::Connection, column: &str, value: &str) -> Result<Option<Case>> {
     let sql = format!("SELECT {CASE_COLUMNS} FROM cases WHERE {column} = ?1");
     let Some(mut case) = conn.prepare_cached(&sql)?.query_row([value], case_from_row).optional()? else {
         return Ok(None);

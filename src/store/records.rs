@@ -141,7 +141,7 @@ fn load_evaluations(conn: &Connection, id: &str) -> Result<Vec<MeasureEvaluation
     Ok(evaluations)
 }
 
-fn write_record(tx: &Transaction, case_id: Uuid, number: MeetingNo, record: &MeetingRecord) -> Result<()> {
+pub(super) fn write_record(tx: &Transaction, case_id: Uuid, number: MeetingNo, record: &MeetingRecord) -> Result<()> {
     let (id, n) = (case_id.to_string(), number.get());
     // Children first: the record's own rows cascade, tasks and measures belong to the case.
     tx.execute("DELETE FROM meeting_records WHERE case_id = ?1 AND number = ?2", params![id, n])?;

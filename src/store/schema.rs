@@ -227,6 +227,30 @@ pub const MIGRATIONS: &[&str] = &[
         FOREIGN KEY (meeting_id, case_id) REFERENCES discussion_items (meeting_id, case_id) ON DELETE CASCADE
     ) WITHOUT ROWID;
     "#,
+    // 6: the visit-day kit. A case known here by another reference than the one it
+    // travels under keeps that one; every version sent or received is kept, to
+    // merge the next kit from; fields both sides changed wait for the user.
+    r#"
+    ALTER TABLE cases ADD COLUMN travel_reference TEXT;
+    CREATE TABLE kit_versions (
+        case_id     TEXT NOT NULL REFERENCES cases (id) ON DELETE CASCADE,
+        fingerprint TEXT NOT NULL,                       -- SHA-256 of the snapshot
+        snapshot    TEXT NOT NULL,                       -- JSON, as in a kit
+        seen_at     TEXT NOT NULL,
+        PRIMARY KEY (case_id, fingerprint)
+    );
+    CREATE TABLE kit_conflicts (
+        id        INTEGER PRIMARY KEY,
+        case_id   TEXT NOT NULL REFERENCES cases (id) ON DELETE CASCADE,
+        field     TEXT NOT NULL,                         -- dotted path into the snapshot
+        here      TEXT NOT NULL,                         -- JSON: the value kept
+        kit       TEXT NOT NULL,                         -- JSON: the kit's value
+        kit_from  TEXT NOT NULL,                         -- who wrote the kit
+        found_at  TEXT NOT NULL,
+        resolved  TEXT CHECK (resolved IN ('here', 'kit'))
+    );
+    CREATE INDEX kit_conflicts_open ON kit_conflicts (case_id) WHERE resolved IS NULL;
+    "#,
 ];
 
 /// The schema version this program writes.

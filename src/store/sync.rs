@@ -1,0 +1,312 @@
+//! The visit-day kit in the database: which cases travel, the versions sent and
+//! received (the base of the next merge), the import as one transaction, and
+//! the conflicts left for the user.
+
+use anyhow::{Context, Result, bail};
+use chrono::NaiveDate;
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use super::cases::{load_case, next_reference, parse_uuid, write_case};
+use super::records::{load_record, write_record};
+use super::{Store, audit, now_stamp};
+use crate::domain::{CaseSnapshot, MeetingNo, ResolveError, merge, with_field};
+use crate::kit::{Kit, KitCase};
+
+/// A field both sides changed, waiting for the user to choose.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KitConflict {
+    pub id: i64,
+    pub case_id: Uuid,
+    /// The case's reference on this machine.
+    pub reference: String,
+    pub field: String,
+    /// The value kept here meanwhile.
+    pub here: Value,
+    pub kit: Value,
+    /// Who wrote the kit.
+    pub kit_from: String,
+    pub found_at: String,
+}
+
+/// Which value of a conflict the user keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    Here,
+    Kit,
+}
+
+/// What an import did, case by case (references as on this machine).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportReport {
+    pub added: Vec<String>,
+    /// Cases that took changes from the kit, with the number of fields taken.
+    pub updated: Vec<(String, usize)>,
+    pub unchanged: usize,
+    /// Cases with fields both sides changed, with the number of such fields.
+    pub conflicts: Vec<(String, usize)>,
+    /// New cases whose reference was taken here: (the kit's, the one given here).
+    pub renamed: Vec<(String, String)>,
+}
+
+/// The case as it travels: under its travel reference, with its records.
+fn snapshot_of(conn: &Connection, case_id: Uuid) -> Result<Option<CaseSnapshot>> {
+    let Some(mut case) = load_case(conn, "id", &case_id.to_string())? else { return Ok(None) };
+    let travel: Option<String> = conn
+        .prepare_cached("SELECT travel_reference FROM cases WHERE id = ?1")?
+        .query_row([case_id.to_string()], |r| r.get(0))?;
+    if let Some(travel) = travel {
+        case.reference = travel;
+    }
+    let [one, two, three] = MeetingNo::ALL.map(|n| load_record(conn, case_id, n));
+    Ok(Some(CaseSnapshot { case, records: [one?, two?, three?] }))
+}
+
+/// Fingerprints of the versions of a case sent or received here, oldest first.
+fn versions(conn: &Connection, case_id: Uuid) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare_cached("SELECT fingerprint FROM kit_versions WHERE case_id = ?1 ORDER BY rowid")?;
+    let rows = stmt.query_map([case_id.to_string()], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+fn remember(tx: &Transaction, snapshot: &CaseSnapshot) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT OR IGNORE INTO kit_versions (case_id, fingerprint, snapshot, seen_at) VALUES (?1, ?2, ?3, ?4)",
+    )?
+    .execute(params![
+        snapshot.case.id.to_string(),
+        snapshot.fingerprint(),
+        serde_json::to_string(snapshot)?,
+        now_stamp()
+    ])?;
+    Ok(())
+}
+
+/// The newest version kept here that the kit's side also has had: the base to merge from.
+fn common_base(tx: &Transaction, incoming: &KitCase) -> Result<Option<CaseSnapshot>> {
+    let theirs: Vec<String> = incoming.known.iter().cloned().chain([incoming.snapshot.fingerprint()]).collect();
+    let stored: Option<String> = tx
+        .prepare_cached(
+            "SELECT snapshot FROM kit_versions WHERE case_id = ?1 AND fingerprint IN (SELECT value FROM json_each(?2))
+             ORDER BY rowid DESC LIMIT 1",
+        )?
+        .query_row(params![incoming.snapshot.case.id.to_string(), serde_json::to_string(&theirs)?], |r| r.get(0))
+        .optional()?;
+    stored.map(|json| serde_json::from_str(&json).context("a kept version of the case cannot be read")).transpose()
+}
+
+/// Writes `snapshot` as the case's content here, keeping the case's local reference;
+/// records are written only where they differ from `before`.
+fn write_snapshot(tx: &Transaction, snapshot: &CaseSnapshot, reference: &str, before: &CaseSnapshot) -> Result<()> {
+    let mut case = snapshot.case.clone();
+    case.reference = reference.to_string();
+    write_case(tx, &case)?;
+    for number in MeetingNo::ALL {
+        let record = &snapshot.records[number.index()];
+        if let Some(record) = record.as_ref().filter(|_| *record != before.records[number.index()]) {
+            write_record(tx, case.id, number, record)?;
+        }
+    }
+    Ok(())
+}
+
+/// Adds the kit's audit entries that are not here yet, in the kit's order.
+fn append_trail(tx: &Transaction, case_id: Uuid, incoming: &[super::AuditEntry]) -> Result<()> {
+    let known = audit::trail(tx, case_id)?;
+    let same = |a: &super::AuditEntry, b: &super::AuditEntry| {
+        a.at == b.at && a.actor == b.actor && a.action == b.action && a.detail == b.detail
+    };
+    for entry in incoming.iter().filter(|e| !known.iter().any(|k| same(k, e))) {
+        audit::append_at(tx, &entry.at, &entry.actor, case_id, &entry.action, &entry.detail)?;
+    }
+    Ok(())
+}
+
+fn reference_taken(tx: &Transaction, reference: &str) -> Result<bool> {
+    Ok(tx.query_row("SELECT EXISTS (SELECT 1 FROM cases WHERE reference = ?1)", [reference], |r| r.get(0))?)
+}
+
+impl Store {
+    /// The cases of `school` that concern PPT: open cases referred or decided for
+    /// referral, or on a discussion meeting's agenda; and cases that travelled
+    /// before, while open, and once more with the change that closed them.
+    pub fn kit_cases_of_school(&self, school: &str) -> Result<Vec<Uuid>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, school, status = 'open' AND (decision IS 'refer' OR referral_sent_on IS NOT NULL
+                     OR id IN (SELECT case_id FROM discussion_items)),
+                 id IN (SELECT case_id FROM kit_versions), status = 'open'
+             FROM cases ORDER BY ref_year, ref_seq",
+        )?;
+        let wanted = school.trim().to_lowercase();
+        let mut rows = stmt.query([])?;
+        let mut ids = Vec::new();
+        while let Some(row) = rows.next()? {
+            if row.get::<_, String>(1)?.trim().to_lowercase() != wanted {
+                continue;
+            }
+            let (id, concerns_ppt, travelled, open) =
+                (parse_uuid(&row.get::<_, String>(0)?)?, row.get::<_, bool>(2)?, row.get::<_, bool>(3)?, row.get(4)?);
+            let closing_not_sent = || -> Result<bool> {
+                let current = snapshot_of(&self.conn, id)?.context("the case is gone")?.fingerprint();
+                Ok(!versions(&self.conn, id)?.contains(&current))
+            };
+            if concerns_ppt || (travelled && (open || closing_not_sent()?)) {
+                ids.push(id);
+            }
+        }
+        Ok(ids)
+    }
+
+    /// The kit of the cases `ids`, valid until `expires_on`. Each case's export is
+    /// logged in its trail (which travels with it), and the version sent is kept
+    /// as the base of the next merge.
+    pub fn write_kit(&mut self, ids: &[Uuid], school: Option<&str>, expires_on: NaiveDate) -> Result<Kit> {
+        self.write(|tx, actor| {
+            let mut cases = Vec::new();
+            for &id in ids {
+                let snapshot = snapshot_of(tx, id)?.with_context(|| format!("case {id} does not exist"))?;
+                audit::append(tx, actor, id, "kit_exported", &json!({"expires_on": expires_on, "school": school}))?;
+                remember(tx, &snapshot)?;
+                cases.push(KitCase { known: versions(tx, id)?, audit: audit::trail(tx, id)?, snapshot });
+            }
+            Ok(Kit::new(actor, expires_on, school.map(String::from), cases))
+        })
+    }
+
+    /// Merges a kit into the database, all or nothing. `file` names the kit in the log.
+    pub fn import_kit(&mut self, kit: &Kit, file: &str) -> Result<ImportReport> {
+        self.write(|tx, actor| {
+            let mut report = ImportReport::default();
+            for incoming in &kit.cases {
+                let id = incoming.snapshot.case.id;
+                let logged = json!({"file": file, "from": kit.created_by, "written": kit.created_at});
+                let Some(here) = snapshot_of(tx, id)? else {
+                    let travel = &incoming.snapshot.case.reference;
+                    let mut case = incoming.snapshot.case.clone();
+                    if reference_taken(tx, travel)? {
+                        use chrono::Datelike;
+                        case.reference = next_reference(tx, case.created.year())?;
+                        report.renamed.push((travel.clone(), case.reference.clone()));
+                    }
+                    let empty = CaseSnapshot { case: case.clone(), records: [None, None, None] };
+                    write_snapshot(tx, &incoming.snapshot, &case.reference, &empty)?;
+                    if case.reference != *travel {
+                        tx.execute(
+                            "UPDATE cases SET travel_reference = ?1 WHERE id = ?2",
+                            params![travel, id.to_string()],
+                        )?;
+                    }
+                    append_trail(tx, id, &incoming.audit)?;
+                    audit::append(tx, actor, id, "kit_imported", &json!({"new": true, "kit": logged}))?;
+                    remember(tx, &incoming.snapshot)?;
+                    report.added.push(case.reference);
+                    continue;
+                };
+                let base = common_base(tx, incoming)?;
+                let merged = merge(base.as_ref(), &here, &incoming.snapshot);
+                let local = load_case(tx, "id", &id.to_string())?.context("the case is gone")?.reference;
+                if merged.snapshot != here {
+                    write_snapshot(tx, &merged.snapshot, &local, &here)?;
+                }
+                for conflict in &merged.conflicts {
+                    // A newer kit's value replaces an older one still waiting for the same field.
+                    tx.execute(
+                        "DELETE FROM kit_conflicts WHERE case_id = ?1 AND field = ?2 AND resolved IS NULL",
+                        params![id.to_string(), conflict.field],
+                    )?;
+                    tx.execute(
+                        "INSERT INTO kit_conflicts (case_id, field, here, kit, kit_from, found_at)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                        params![
+                            id.to_string(),
+                            conflict.field,
+                            conflict.here.to_string(),
+                            conflict.kit.to_string(),
+                            kit.created_by,
+                            now_stamp()
+                        ],
+                    )?;
+                }
+                append_trail(tx, id, &incoming.audit)?;
+                let conflicts: Vec<&str> = merged.conflicts.iter().map(|c| c.field.as_str()).collect();
+                let detail = json!({"taken": merged.taken, "conflicts": conflicts, "kit": logged});
+                audit::append(tx, actor, id, "kit_imported", &detail)?;
+                remember(tx, &incoming.snapshot)?;
+                match (merged.taken.len(), conflicts.len()) {
+                    (0, 0) => report.unchanged += 1,
+                    (taken, found) => {
+                        if taken > 0 {
+                            report.updated.push((local.clone(), taken));
+                        }
+                        if found > 0 {
+                            report.conflicts.push((local, found));
+                        }
+                    }
+                }
+            }
+            Ok(report)
+        })
+    }
+
+    /// Conflicts waiting for the user, oldest first.
+    pub fn kit_conflicts(&self) -> Result<Vec<KitConflict>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT k.id, k.case_id, c.reference, k.field, k.here, k.kit, k.kit_from, k.found_at
+             FROM kit_conflicts k JOIN cases c ON c.id = k.case_id WHERE k.resolved IS NULL ORDER BY k.id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, String>(5)?,
+                r.get::<_, String>(6)?,
+                r.get::<_, String>(7)?,
+            ))
+        })?;
+        rows.map(|row| {
+            let (id, case_id, reference, field, here, kit, kit_from, found_at) = row?;
+            Ok(KitConflict {
+                id,
+                case_id: parse_uuid(&case_id)?,
+                reference,
+                field,
+                here: serde_json::from_str(&here)?,
+                kit: serde_json::from_str(&kit)?,
+                kit_from,
+                found_at,
+            })
+        })
+        .collect()
+    }
+
+    /// Settles a conflict: keeps this side's value, or puts the kit's in its place.
+    /// Either way the choice is logged.
+    pub fn resolve_kit_conflict(&mut self, conflict: &KitConflict, side: Side) -> Result<()> {
+        self.write(|tx, actor| {
+            let open: bool = tx.query_row(
+                "SELECT EXISTS (SELECT 1 FROM kit_conflicts WHERE id = ?1 AND resolved IS NULL)",
+                [conflict.id],
+                |r| r.get(0),
+            )?;
+            if !open {
+                bail!("conflict {} is not open", conflict.id);
+            }
+            if side == Side::Kit {
+                let here = snapshot_of(tx, conflict.case_id)?.context("the case is gone")?;
+                let resolved = with_field(&here, &conflict.field, conflict.kit.clone())?;
+                if !resolved.records_hold_together() {
+                    bail!(ResolveError::DoesNotFit(conflict.field.clone()));
+                }
+                write_snapshot(tx, &resolved, &conflict.reference, &here)?;
+            }
+            let taken = if side == Side::Kit { "kit" } else { "here" };
+            tx.execute("UPDATE kit_conflicts SET resolved = ?1 WHERE id = ?2", params![taken, conflict.id])?;
+            let detail = json!({"field": conflict.field, "taken": taken, "kit_from": conflict.kit_from});
+            audit::append(tx, actor, conflict.case_id, "kit_conflict_resolved", &detail)
+        })
+    }
+}

@@ -1,0 +1,367 @@
+//! The visit-day kit between two real databases: export, import, merge, conflicts,
+//! and the kits that must be refused without touching anything.
+
+#[allow(dead_code)]
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use saksgang::domain::{
+    Action, CaseDetails, CaseKind, Consent, ConsentGiver, Decision, Gender, Identity, Measure, MeetingNo,
+    MeetingRecord, Participant, Role,
+};
+use saksgang::kit::{self, KitError, Refused};
+use saksgang::store::{Side, Store};
+use tempfile::TempDir;
+use uuid::Uuid;
+
+use common::cli::{ok, run};
+
+const PASSPHRASE: &str = "besøk på Bjørkåsen";
+
+fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).unwrap()
+}
+
+fn today() -> NaiveDate {
+    d(2026, 11, 24)
+}
+
+fn n(number: u8) -> MeetingNo {
+    MeetingNo::new(number).unwrap()
+}
+
+fn open(dir: &TempDir, name: &str, actor: &str) -> Store {
+    Store::open(&dir.path().join(name), actor, None).unwrap()
+}
+
+fn details(school: &str) -> CaseDetails {
+    CaseDetails {
+        kind: CaseKind::Individual,
+        school: school.into(),
+        grade: "6. trinn".into(),
+        gender: Some(Gender::Jente),
+        teacher: "Åse Ødegård".into(),
+        description: "Leser sakte".into(),
+    }
+}
+
+/// A case at the school, referred to PPT after three meetings, with consent, a
+/// name, and the record of meeting 2 with a measure.
+fn referred_case(store: &mut Store, school: &str) -> Uuid {
+    let id = store.create_case(details(school), d(2026, 8, 20), today()).unwrap().id;
+    let consent = Consent {
+        given_on: d(2026, 8, 25),
+        given_by: ConsentGiver::Guardians,
+        scope: "drøfting med PPT".into(),
+        expires_on: Some(d(2027, 8, 25)),
+        withdrawn_on: None,
+    };
+    let steps = [
+        Action::RecordConsent(consent),
+        Action::SetIdentity(Identity { name: "Guro Løvås".into(), birth_date: Some(d(2015, 3, 1)) }),
+        Action::RecordMeeting { number: n(1), date: d(2026, 9, 1) },
+        Action::RecordMeeting { number: n(2), date: d(2026, 9, 25) },
+        Action::RecordMeeting { number: n(3), date: d(2026, 11, 10) },
+        Action::Decide { decision: Decision::Refer, date: d(2026, 11, 10) },
+    ];
+    for step in &steps {
+        store.apply(id, step, today()).unwrap();
+    }
+    let record = MeetingRecord {
+        place: "Møterom 2".into(),
+        participants: vec![Participant {
+            name: "Åse Ødegård".into(),
+            role: Role::ContactTeacher,
+            role_text: "".into(),
+        }],
+        statements: ["Skolen: æøå".into(), "".into(), "Foreldrene er enige".into(), "".into()],
+        measures: vec![Measure {
+            id: 1,
+            content: "Lesekurs".into(),
+            scope: "3 t/uke".into(),
+            organisation: "gruppe".into(),
+            starts_on: Some(d(2026, 9, 28)),
+            ends_on: Some(d(2026, 11, 6)),
+            responsible: "Åse".into(),
+        }],
+        ..MeetingRecord::default()
+    };
+    store.save_meeting_record(id, n(2), &record).unwrap();
+    id
+}
+
+fn export(store: &mut Store, ids: &[Uuid], path: &Path) {
+    kit::export(store, ids, Some("Bjørkåsen skole"), d(2026, 12, 1), PASSPHRASE, path).unwrap();
+}
+
+fn import(store: &mut Store, path: &Path) -> saksgang::store::ImportReport {
+    kit::import(store, path, PASSPHRASE, today()).unwrap()
+}
+
+fn edit_teacher(store: &mut Store, id: Uuid, teacher: &str) {
+    let mut edited = store.case_by_id(id).unwrap().unwrap().details;
+    edited.teacher = teacher.into();
+    store.apply(id, &Action::Edit(edited), today()).unwrap();
+}
+
+/// Everything a database holds about a case, for "nothing changed" comparisons.
+fn state(store: &Store, id: Uuid) -> String {
+    format!(
+        "{:?}\n{:?}\n{:?}\n{:?}",
+        store.case_by_id(id).unwrap(),
+        store.meeting_records(id).unwrap(),
+        store.audit_of(id).unwrap(),
+        store.kit_conflicts().unwrap()
+    )
+}
+
+#[test]
+fn the_cases_that_concern_ppt_are_the_referred_ones_and_those_on_an_agenda() {
+    let dir = TempDir::new().unwrap();
+    let mut school = open(&dir, "school.db", "Kari");
+    let referred = referred_case(&mut school, "Bjørkåsen skole");
+    let _not_yet = school.create_case(details("Bjørkåsen skole"), d(2026, 9, 1), today()).unwrap();
+    let _elsewhere = referred_case(&mut school, "Annen skole");
+    assert_eq!(school.kit_cases_of_school("  bjørkåsen SKOLE ").unwrap(), [referred]);
+}
+
+#[test]
+fn export_then_import_on_a_fresh_database_gives_the_same_cases_with_their_trail() {
+    let dir = TempDir::new().unwrap();
+    let mut school = open(&dir, "school.db", "Kari");
+    let id = referred_case(&mut school, "Bjørkåsen skole");
+    let file = dir.path().join("kit.age");
+    export(&mut school, &[id], &file);
+
+    let mut laptop = open(&dir, "laptop.db", "PPT-rådgiver");
+    let report = import(&mut laptop, &file);
+    assert_eq!(report.added, ["2026-001"]);
+    assert_eq!(laptop.case_by_id(id).unwrap(), school.case_by_id(id).unwrap());
+    assert_eq!(laptop.meeting_records(id).unwrap(), school.meeting_records(id).unwrap());
+
+    let trail = |store: &Store| store.audit_of(id).unwrap().into_iter().map(|e| (e.at, e.actor, e.action, e.detail));
+    let here: Vec<_> = trail(&laptop).collect();
+    let there: Vec<_> = trail(&school).collect();
+    assert_eq!(here[..there.len()], there[..], "the school's trail arrives whole, in order");
+    assert_eq!(here.last().unwrap().2, "kit_imported");
+    assert_eq!(here.last().unwrap().1, "PPT-rådgiver");
+    assert!(laptop.check().unwrap().is_ok());
+}
+
+#[test]
+fn changes_on_one_side_are_taken_both_ways_and_a_second_import_changes_nothing() {
+    let dir = TempDir::new().unwrap();
+    let mut school = open(&dir, "school.db", "Kari");
+    let id = referred_case(&mut school, "Bjørkåsen skole");
+    let to_laptop = dir.path().join("to-laptop.age");
+    export(&mut school, &[id], &to_laptop);
+    let mut laptop = open(&dir, "laptop.db", "PPT");
+    import(&mut laptop, &to_laptop);
+
+    // On the laptop the referral is sent; at school the teacher changes.
+    laptop.apply(id, &Action::ReferralSent { date: d(2026, 11, 20) }, today()).unwrap();
+    edit_teacher(&mut school, id, "Per Ås");
+    let to_school = dir.path().join("to-school.age");
+    export(&mut laptop, &[id], &to_school);
+    let report = import(&mut school, &to_school);
+    assert_eq!(report.updated, [("2026-001".to_string(), 1)]);
+    assert!(report.conflicts.is_empty());
+    let case = school.case_by_id(id).unwrap().unwrap();
+    assert_eq!(case.referral_sent, Some(d(2026, 11, 20)));
+    assert_eq!(case.details.teacher, "Per Ås");
+
+    let before = state(&school, id);
+    let again = import(&mut school, &to_school);
+    assert_eq!((again.unchanged, again.updated.len()), (1, 0));
+    let after = state(&school, id);
+    // Only the second import's own log entry is new.
+    assert_eq!(after.matches("kit_imported").count(), before.matches("kit_imported").count() + 1);
+
+    // Back to the laptop: it learns the teacher and keeps its referral.
+    let back = dir.path().join("back.age");
+    export(&mut school, &[id], &back);
+    import(&mut laptop, &back);
+    assert_eq!(laptop.case_by_id(id).unwrap(), school.case_by_id(id).unwrap());
+    assert!(laptop.kit_conflicts().unwrap().is_empty());
+}
+
+#[test]
+fn the_same_field_changed_on_both_sides_is_one_listed_conflict_that_loses_neither_value() {
+    let dir = TempDir::new().unwrap();
+    let mut school = open(&dir, "school.db", "Kari");
+    let id = referred_case(&mut school, "Bjørkåsen skole");
+    let out = dir.path().join("out.age");
+    export(&mut school, &[id], &out);
+    let mut laptop = open(&dir, "laptop.db", "PPT");
+    import(&mut laptop, &out);
+
+    edit_teacher(&mut school, id, "Skolens valg");
+    edit_teacher(&mut laptop, id, "Rådgiverens valg");
+    let back = dir.path().join("back.age");
+    export(&mut laptop, &[id], &back);
+    let report = import(&mut school, &back);
+    assert_eq!(report.conflicts, [("2026-001".to_string(), 1)]);
+
+    let conflicts = school.kit_conflicts().unwrap();
+    assert_eq!(conflicts.len(), 1);
+    let conflict = &conflicts[0];
+    assert_eq!(conflict.field, "case.details.teacher");
+    assert_eq!(conflict.here, "Skolens valg");
+    assert_eq!(conflict.kit, "Rådgiverens valg");
+    assert_eq!(conflict.kit_from, "PPT");
+    assert_eq!(school.case_by_id(id).unwrap().unwrap().details.teacher, "Skolens valg", "kept until chosen");
+
+    school.resolve_kit_conflict(conflict, Side::Kit).unwrap();
+    assert_eq!(school.case_by_id(id).unwrap().unwrap().details.teacher, "Rådgiverens valg");
+    assert!(school.kit_conflicts().unwrap().is_empty());
+    let last = school.audit_of(id).unwrap().pop().unwrap();
+    assert_eq!(last.action, "kit_conflict_resolved");
+    assert_eq!(last.detail["taken"], "kit");
+    assert!(school.resolve_kit_conflict(conflict, Side::Here).is_err(), "settled once");
+}
+
+#[test]
+fn a_reference_taken_here_gives_the_new_case_a_local_one_and_it_travels_back_under_its_own() {
+    let dir = TempDir::new().unwrap();
+    let mut school = open(&dir, "school.db", "Kari");
+    let id = referred_case(&mut school, "Bjørkåsen skole");
+    let out = dir.path().join("out.age");
+    export(&mut school, &[id], &out);
+
+    let mut laptop = open(&dir, "laptop.db", "PPT");
+    let other = referred_case(&mut laptop, "Annen skole");
+    let report = import(&mut laptop, &out);
+    assert_eq!(report.renamed, [("2026-001".to_string(), "2026-002".to_string())]);
+    assert_eq!(laptop.case_by_id(id).unwrap().unwrap().reference, "2026-002");
+    assert_eq!(laptop.case_by_id(other).unwrap().unwrap().reference, "2026-001");
+
+    laptop.apply(id, &Action::ReferralSent { date: d(2026, 11, 20) }, today()).unwrap();
+    let back = dir.path().join("back.age");
+    export(&mut laptop, &[id], &back);
+    let report = import(&mut school, &back);
+    assert!(report.conflicts.is_empty() && report.renamed.is_empty());
+    let case = school.case_by_id(id).unwrap().unwrap();
+    assert_eq!((case.reference.as_str(), case.referral_sent), ("2026-001", Some(d(2026, 11, 20))));
+}
+
+/// A kit that must be refused leaves the database exactly as it was.
+fn assert_refused(path: &Path, passphrase: &str, today: NaiveDate, why: KitError) {
+    let dir = path.parent().unwrap();
+    let mut store = Store::open(&dir.join("receiver.db"), "PPT", None).unwrap();
+    let ids: Vec<Uuid> = store.kit_cases_of_school("Bjørkåsen skole").unwrap();
+    let before: Vec<String> = ids.iter().map(|id| state(&store, *id)).collect();
+    let counts = store.row_counts().unwrap();
+    let error = kit::import(&mut store, path, passphrase, today).unwrap_err();
+    let refused = error.downcast_ref::<Refused>().expect("refused, not failed");
+    assert_eq!(refused.why, why);
+    assert_eq!(store.row_counts().unwrap(), counts);
+    assert_eq!(ids.iter().map(|id| state(&store, *id)).collect::<Vec<_>>(), before);
+}
+
+fn exported_kit(dir: &TempDir) -> PathBuf {
+    let mut school = open(dir, "school.db", "Kari");
+    let id = referred_case(&mut school, "Bjørkåsen skole");
+    let file = dir.path().join("kit.age");
+    export(&mut school, &[id], &file);
+    // The receiver already has an earlier version of the case, to show it unchanged.
+    let mut receiver = open(dir, "receiver.db", "PPT");
+    import(&mut receiver, &file);
+    edit_teacher(&mut school, id, "Endret etterpå");
+    export(&mut school, &[id], &file);
+    file
+}
+
+#[test]
+fn an_expired_kit_is_refused_and_changes_nothing() {
+    let dir = TempDir::new().unwrap();
+    let file = exported_kit(&dir);
+    assert_refused(&file, PASSPHRASE, d(2026, 12, 1), KitError::Expired { on: d(2026, 12, 1) });
+}
+
+#[test]
+fn a_wrong_passphrase_is_refused_and_changes_nothing() {
+    let dir = TempDir::new().unwrap();
+    let file = exported_kit(&dir);
+    assert_refused(&file, "feil passfrase", today(), KitError::WrongPassphrase);
+}
+
+#[test]
+fn a_truncated_kit_is_refused_and_changes_nothing() {
+    let dir = TempDir::new().unwrap();
+    let file = exported_kit(&dir);
+    let bytes = std::fs::read(&file).unwrap();
+    for keep in [bytes.len() - 1, bytes.len() / 2, 30] {
+        std::fs::write(&file, &bytes[..keep]).unwrap();
+        assert_refused(&file, PASSPHRASE, today(), KitError::Damaged);
+    }
+}
+
+#[test]
+fn a_kit_from_a_newer_version_and_a_stranger_file_are_refused_and_change_nothing() {
+    let dir = TempDir::new().unwrap();
+    let file = exported_kit(&dir);
+    let json = serde_json::json!({"format": "saksgang-kit", "version": kit::VERSION + 1, "cases": "new layout"});
+    let recipient = age::scrypt::Recipient::new(PASSPHRASE.to_string().into());
+    std::fs::write(&file, age::encrypt(&recipient, json.to_string().as_bytes()).unwrap()).unwrap();
+    assert_refused(&file, PASSPHRASE, today(), KitError::NewerVersion { found: u64::from(kit::VERSION) + 1 });
+    std::fs::write(&file, "Dette er ikke en pakke").unwrap();
+    assert_refused(&file, PASSPHRASE, today(), KitError::NotAKit);
+}
+
+#[test]
+fn the_command_line_exports_imports_lists_and_settles_conflicts() {
+    let dir = TempDir::new().unwrap();
+    let (school, laptop) = (dir.path().join("school.db"), dir.path().join("laptop.db"));
+    {
+        let mut store = Store::open(&school, "Kari", Some(common::pty::PASSPHRASE)).unwrap();
+        referred_case(&mut store, "Bjørkåsen skole");
+    }
+    let kit_file = dir.path().join("besok.age");
+    let kit_arg = kit_file.to_str().unwrap();
+    let with_kit_passphrase = |db: &Path, args: &[&str]| {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_saksgang"));
+        command
+            .args(args)
+            .env("SAKSGANG_DB", db)
+            .env("SAKSGANG_TODAY", "2026-11-24")
+            .env("SAKSGANG_CONFIG", db.with_file_name("config.toml"))
+            .env("SAKSGANG_PASSPHRASE", common::pty::PASSPHRASE)
+            .env("SAKSGANG_KIT_PASSPHRASE", PASSPHRASE)
+            .env_remove("SAKSGANG_LANG");
+        command.output().unwrap()
+    };
+    let out = with_kit_passphrase(&school, &["export", "kit", "--school", "Bjørkåsen skole", "-o", kit_arg]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("01.12.2026"), "the expiry is shown");
+
+    // Without a passphrase and without a terminal: a clear message, nothing written.
+    let out = run(&laptop, "2026-11-24", &["import", kit_arg]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("SAKSGANG_KIT_PASSPHRASE"));
+
+    let out = with_kit_passphrase(&laptop, &["import", kit_arg]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("1 nye"));
+    assert!(ok(&laptop, "2026-11-24", &["show", "2026-001"]).contains("Guro Løvås"));
+
+    // Both sides close the case, each with its own reason.
+    ok(&school, "2026-11-24", &["close", "2026-001", "--reason", "flyttet", "--date", "21.11.2026"]);
+    ok(&laptop, "2026-11-24", &["close", "2026-001", "--reason", "utredet", "--date", "21.11.2026"]);
+    let out = with_kit_passphrase(&laptop, &["export", "kit", "--cases", "2026-001", "-o", kit_arg]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = with_kit_passphrase(&school, &["import", kit_arg]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("saksgang resolve"), "the way to the conflicts is shown");
+
+    let listed = ok(&school, "2026-11-24", &["conflicts"]);
+    assert!(listed.contains("Avslutning (reason)"), "{listed}");
+    assert!(listed.contains("flyttet") && listed.contains("utredet"), "{listed}");
+    let id = listed.split_whitespace().next().unwrap().to_string();
+    let settled = ok(&school, "2026-11-24", &["resolve", &id, "--take", "kit"]);
+    assert!(settled.contains("tok verdien fra pakken"));
+    assert!(ok(&school, "2026-11-24", &["show", "2026-001"]).contains("utredet"));
+    assert!(ok(&school, "2026-11-24", &["conflicts"]).contains("Ingen konflikter"));
+    let out = run(&school, "2026-11-24", &["resolve", &id, "--take", "here"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Finner ingen åpen konflikt"));
+}
