@@ -336,8 +336,8 @@ pub enum Command {
         #[command(subcommand)]
         what: DiscussionCommand,
     },
-    /// Write a document: the minutes of a meeting, or the form to PPT for a
-    /// discussion meeting, as PDF (PDF/A-2b) or Markdown.
+    /// Write a document (the minutes of a meeting, or the form to PPT for a
+    /// discussion meeting, as PDF/A-2b or Markdown), or a visit-day kit.
     Export {
         #[command(subcommand)]
         what: ExportCommand,
@@ -906,15 +906,8 @@ fn discussion(
 }
 
 /// What an import did, in a few lines, with the way to the conflicts if there are any.
-pub fn write_import_report(report: &ImportReport, path: &str, catalog: &Catalog, out: &mut impl Write) -> Result<()> {
-    let counts = [
-        ("path", path.to_string()),
-        ("added", report.added.len().to_string()),
-        ("updated", report.updated.len().to_string()),
-        ("unchanged", report.unchanged.to_string()),
-        ("conflicts", report.conflicts.len().to_string()),
-    ];
-    writeln!(out, "{}", catalog.f("kit.imported", &counts.each_ref().map(|(k, v)| (*k, v.as_str()))))?;
+fn write_import_report(report: &ImportReport, path: &str, catalog: &Catalog, out: &mut impl Write) -> Result<()> {
+    writeln!(out, "{}", catalog.import_summary(report, path))?;
     for (kit, here) in &report.renamed {
         writeln!(out, "{}", catalog.f("kit.renamed", &[("kit", kit), ("here", here)]))?;
     }

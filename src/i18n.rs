@@ -330,6 +330,18 @@ impl Catalog {
         }
     }
 
+    /// What an import did, in one line.
+    pub fn import_summary(&self, report: &crate::store::ImportReport, path: &str) -> String {
+        let counts = [
+            ("path", path.to_string()),
+            ("added", report.added.len().to_string()),
+            ("updated", report.updated.len().to_string()),
+            ("unchanged", report.unchanged.to_string()),
+            ("conflicts", report.conflicts.len().to_string()),
+        ];
+        self.f("kit.imported", &counts.each_ref().map(|(k, v)| (*k, v.as_str())))
+    }
+
     /// A field of a case as the user knows it, from its path in a kit
     /// (`case.details.teacher` is "Kontaktlærer", `records.2.measures` "Referat møte 2: tiltak").
     pub fn kit_field(&self, path: &str) -> String {

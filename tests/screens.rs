@@ -95,7 +95,9 @@ const SMALL: (u16, u16) = (80, 24);
 
 fn snapshot(name: &str, terminal: &Terminal<TestBackend>) {
     // Audit entries carry the real time of the test run.
-    insta::with_settings!({filters => vec![(r"\d{2}\.\d{2}\.\d{4} \d{2}:\d{2}", "[tid]            ")]}, {
+    // Temporary folders have random names.
+    let filters = vec![(r"\d{2}\.\d{2}\.\d{4} \d{2}:\d{2}", "[tid]            "), (r"/\S*\.tmp\w+/", "[tmp]/")];
+    insta::with_settings!({filters => filters}, {
         insta::assert_snapshot!(name, terminal.backend());
     });
 }
@@ -649,4 +651,124 @@ fn a_discussion_meeting_is_planned_filled_and_prepared_with_the_keyboard() {
     press(&mut app, KeyCode::Esc);
     assert_eq!(app.screen, Screen::Discussions);
     snapshot("discussions", &draw(&app, SMALL));
+}
+
+/// Replaces the focused form field's text.
+fn retype(app: &mut App, text: &str) {
+    app.handle_event(&Event::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)));
+    type_text(app, text);
+}
+
+#[test]
+fn a_visit_day_kit_is_written_from_its_form_with_the_passphrase_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app_with_cases(dir.path(), Lang::Nb, SMALL);
+    press(&mut app, KeyCode::Char('p'));
+    assert_eq!(app.screen, Screen::Kit);
+    snapshot("kit_empty", &draw(&app, SMALL));
+    press(&mut app, KeyCode::Char('e'));
+    let file = dir.path().join("pakke.age");
+    // School, cases, days, file, passphrase, repeat.
+    type_text(&mut app, "Bjørkå skole");
+    press(&mut app, KeyCode::Tab);
+    type_text(&mut app, "2026-001 2026-003");
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Tab);
+    retype(&mut app, file.to_str().unwrap());
+    press(&mut app, KeyCode::Tab);
+    type_text(&mut app, "kort");
+    press(&mut app, KeyCode::Enter);
+    let form = app.form.as_ref().expect("the form stays open");
+    assert!(form.error.as_ref().unwrap().1.contains("minst 8 tegn"));
+    retype(&mut app, "lang nok frase");
+    press(&mut app, KeyCode::Tab);
+    type_text(&mut app, "lang nok frasE");
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.form.as_ref().unwrap().error.as_ref().unwrap().1, "Passfrasene er ulike.");
+    retype(&mut app, "lang nok frase");
+    press(&mut app, KeyCode::Enter);
+    // The screen says it is working before the key derivation takes its second.
+    assert!(app.kit_job.is_some());
+    assert_eq!(app.message.as_deref(), Some("Krypterer besøkspakken …"));
+    assert_eq!(app.idle_after(), Some(std::time::Duration::ZERO));
+    snapshot("kit_export_working", &draw(&app, SMALL));
+    app.on_idle();
+    assert!(app.form.is_none());
+    assert!(app.message.as_deref().unwrap().contains("2 sak(er)"), "{:?}", app.message);
+    let kit = saksgang::kit::open(&std::fs::read(&file).unwrap(), "lang nok frase", d(2026, 11, 23)).unwrap();
+    assert_eq!(kit.cases.len(), 2);
+    assert_eq!(kit.expires_on, d(2026, 11, 30), "a week unless the form says otherwise");
+}
+
+#[test]
+fn an_imported_kit_lists_its_conflicts_and_each_is_settled_with_one_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app_with_cases(dir.path(), Lang::Nb, SMALL);
+    let id = app.store.case_by_reference("2026-001").unwrap().unwrap().id;
+    let (to_laptop, back) = (dir.path().join("til.age"), dir.path().join("tilbake.age"));
+    let today = d(2026, 11, 23);
+    saksgang::kit::export(&mut app.store, &[id], None, d(2026, 12, 1), "lang nok frase", &to_laptop).unwrap();
+    let laptop_dir = tempfile::tempdir().unwrap();
+    let mut laptop = Store::open(&laptop_dir.path().join("l.db"), "Rådgiver Rønning", None).unwrap();
+    saksgang::kit::import(&mut laptop, &to_laptop, "lang nok frase", today).unwrap();
+    let edit = |store: &mut Store, teacher: &str, description: &str| {
+        let mut details = store.case_by_id(id).unwrap().unwrap().details;
+        details.teacher = teacher.into();
+        details.description = description.into();
+        store.apply(id, &Action::Edit(details), today).unwrap();
+    };
+    edit(&mut laptop, "Åse Ødegård og Per Å", "Lesevansker; utredes av PPT");
+    edit(&mut app.store, "Åse Ødegård (permisjon)", "Lesevansker og uro; bedre etter jul");
+    saksgang::kit::export(&mut laptop, &[id], None, d(2026, 12, 1), "lang nok frase", &back).unwrap();
+
+    press(&mut app, KeyCode::Char('p'));
+    press(&mut app, KeyCode::Char('i'));
+    retype(&mut app, back.to_str().unwrap());
+    press(&mut app, KeyCode::Tab);
+    type_text(&mut app, "feil frase");
+    press(&mut app, KeyCode::Enter);
+    app.on_idle();
+    let error = &app.form.as_ref().expect("still open").error.as_ref().unwrap().1;
+    assert!(error.starts_with("Passfrasen åpner ikke"), "{error}");
+    retype(&mut app, "lang nok frase");
+    press(&mut app, KeyCode::Enter);
+    app.on_idle();
+    assert!(app.form.is_none());
+    assert!(app.message.as_deref().unwrap().contains("1 med konflikter"), "{:?}", app.message);
+    assert_eq!(app.screen, Screen::Kit);
+    assert_eq!(app.kit_conflicts.len(), 2);
+    app.message = None; // it names the temporary folder
+    snapshot("kit_conflicts", &draw(&app, SMALL));
+
+    press(&mut app, KeyCode::Char('t'));
+    assert_eq!(app.store.case_by_id(id).unwrap().unwrap().details.teacher, "Åse Ødegård og Per Å");
+    press(&mut app, KeyCode::Char('h'));
+    let case = app.store.case_by_id(id).unwrap().unwrap();
+    assert_eq!(case.details.description, "Lesevansker og uro; bedre etter jul");
+    assert!(app.kit_conflicts.is_empty());
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.screen, Screen::Start);
+}
+
+#[test]
+fn the_start_screen_says_when_conflicts_wait() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app_with_cases(dir.path(), Lang::Nb, SMALL);
+    let id = app.store.case_by_reference("2026-002").unwrap().unwrap().id;
+    let file = dir.path().join("k.age");
+    saksgang::kit::export(&mut app.store, &[id], None, d(2026, 12, 1), "lang nok frase", &file).unwrap();
+    let mut kit = saksgang::kit::open(&std::fs::read(&file).unwrap(), "lang nok frase", d(2026, 11, 23)).unwrap();
+    kit.cases[0].snapshot.case.details.grade = "8C".into();
+    kit.created_by = "PPT".into();
+    let mut details = app.store.case_by_id(id).unwrap().unwrap().details;
+    details.grade = "7C".into();
+    app.store.apply(id, &Action::Edit(details), d(2026, 11, 23)).unwrap();
+    app.store.import_kit(&kit, "k.age").unwrap();
+    // As when saksgang starts after an import on the command line.
+    let settings = app.settings.clone();
+    let mut app = App::new(app.store, &settings, SMALL).unwrap();
+    snapshot("start_conflicts", &draw(&app, SMALL));
+    press(&mut app, KeyCode::Char('p'));
+    assert_eq!(app.kit_conflicts.len(), 1);
+    assert_eq!(app.kit_conflicts[0].kit, "8C");
 }

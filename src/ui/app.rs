@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 use super::form::{Form, Purpose, Slot};
 use super::keymap::{self, Binding, Command};
+use super::kit::KitJob;
 use super::pager::CasePager;
 use super::record::{Change, FieldInput, RecordEditor};
 use crate::config::Settings;
@@ -20,7 +21,8 @@ use crate::domain::{
 };
 use crate::i18n::Catalog;
 use crate::store::{
-    AuditEntry, CaseQuery, CaseRecords, ConsentWarnings, Order, StageCounts, StatusFilter, Store, search_uses_index,
+    AuditEntry, CaseQuery, CaseRecords, ConsentWarnings, KitConflict, Order, StageCounts, StatusFilter, Store,
+    search_uses_index,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,6 +34,8 @@ pub enum Screen {
     Discussions,
     /// The agenda of one discussion meeting.
     Agenda,
+    /// The visit-day kit and the conflicts imports left.
+    Kit,
 }
 
 /// A discussion meeting opened on the agenda screen, with the cases on it.
@@ -95,6 +99,11 @@ pub struct App {
     pub discussions: Vec<DiscussionMeeting>,
     pub discussion_selected: usize,
     pub agenda: Option<AgendaView>,
+    /// Fields both sides of a visit-day kit changed, waiting for a choice.
+    pub kit_conflicts: Vec<KitConflict>,
+    pub kit_selected: usize,
+    /// An export or import started from its form, run after the next frame.
+    pub kit_job: Option<KitJob>,
     pub list: CasePager,
     /// The search field while `/` is active.
     pub search: Option<Input>,
@@ -132,6 +141,9 @@ impl App {
             discussions: Vec::new(),
             discussion_selected: 0,
             agenda: None,
+            kit_conflicts: Vec::new(),
+            kit_selected: 0,
+            kit_job: None,
             list: CasePager::new(CaseQuery {
                 status: StatusFilter::Open,
                 order: Order::Newest,
@@ -184,12 +196,15 @@ impl App {
             Screen::Detail => keymap::DETAIL,
             Screen::Discussions => keymap::DISCUSSIONS,
             Screen::Agenda => keymap::AGENDA_SCREEN,
+            Screen::Kit => keymap::KIT_SCREEN,
         }
     }
 
     /// Re-reads what the screens show after a change.
-    fn reload(&mut self) -> Result<()> {
+    pub(super) fn reload(&mut self) -> Result<()> {
         self.counts = self.store.stage_counts()?;
+        self.kit_conflicts = self.store.kit_conflicts()?;
+        self.kit_selected = self.kit_selected.min(self.kit_conflicts.len().saturating_sub(1));
         self.warnings = self.store.consent_warnings(self.settings.today, self.settings.consent_age)?;
         self.unsent_forms = self.store.unsent_discussion_forms(self.settings.today)?;
         if matches!(self.screen, Screen::Discussions | Screen::Agenda) {
@@ -226,6 +241,10 @@ impl App {
 
     /// Handles one terminal event. Errors of the store are shown, not fatal.
     pub fn handle_event(&mut self, event: &Event) {
+        // Work a form started comes before the next key, which may be about its result.
+        if self.kit_job.is_some() {
+            self.on_idle();
+        }
         let result = match event {
             Event::Key(key) if key.kind == KeyEventKind::Press => self.handle_key(*key),
             Event::Paste(text) => {
@@ -309,6 +328,9 @@ impl App {
         if matches!(self.screen, Screen::Discussions | Screen::Agenda) {
             return self.discussion_command(command);
         }
+        if self.screen == Screen::Kit {
+            return self.kit_command(command);
+        }
         let height = self.page_height();
         let page = height as i64;
         let store = &self.store;
@@ -347,6 +369,7 @@ impl App {
             (Command::Quit, _) => self.quit = true,
             (Command::Help, _) => self.help = true,
             (Command::ShowList, _) => self.screen = Screen::List,
+            (Command::ShowKit, _) => self.open_kit_screen(),
             (Command::ShowDiscussions, _) => {
                 self.screen = Screen::Discussions;
                 self.load_discussions()?;
@@ -630,11 +653,18 @@ impl App {
 
     /// How long the event loop may wait for a key before calling `on_idle`.
     pub fn idle_after(&self) -> Option<std::time::Duration> {
+        if self.kit_job.is_some() {
+            return Some(std::time::Duration::ZERO);
+        }
         self.search_pending.then_some(SEARCH_PAUSE)
     }
 
     /// Typing paused: run what was waiting for it.
     pub fn on_idle(&mut self) {
+        if self.kit_job.is_some() {
+            let result = self.run_kit_job();
+            self.show(result);
+        }
         if self.search_pending {
             let text = self.search.as_ref().map_or(String::new(), |s| s.value().to_string());
             let result = self.apply_search(text);
@@ -860,6 +890,8 @@ impl App {
         let action = match purpose {
             Purpose::NewDiscussion => return self.plan_discussion(),
             Purpose::AddToAgenda(id) => return self.add_to_agenda(id),
+            Purpose::ExportKit => return self.submit_export_kit(),
+            Purpose::ImportKit => return self.submit_import_kit(),
             Purpose::NewCase => {
                 let created = match date() {
                     Ok(d) => d,
@@ -1021,7 +1053,7 @@ impl App {
         if self.form.is_some() { self.form_error(slot, text) } else { Err(error) }
     }
 
-    fn form_error(&mut self, slot: Slot, message: String) -> Result<()> {
+    pub(super) fn form_error(&mut self, slot: Slot, message: String) -> Result<()> {
         if let Some(form) = &mut self.form {
             form.set_error(slot, message);
         }

@@ -28,6 +28,10 @@ pub enum Purpose {
     NewDiscussion,
     /// Put a case on the agenda of a discussion meeting.
     AddToAgenda(Uuid),
+    /// Write a visit-day kit.
+    ExportKit,
+    /// Read a visit-day kit in.
+    ImportKit,
 }
 
 /// What a field holds and how it is edited.
@@ -64,6 +68,11 @@ pub enum Slot {
     Reference,
     Difficulty,
     Minutes,
+    Cases,
+    ValidDays,
+    File,
+    Passphrase,
+    Repeat,
 }
 
 #[derive(Debug, Clone)]
@@ -71,6 +80,8 @@ pub struct FormField {
     pub slot: Slot,
     pub label: &'static str,
     pub value: Value,
+    /// Shown as dots: a passphrase.
+    pub secret: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -93,11 +104,15 @@ const YES_NO: [&str; 2] = ["discussion.yes", "discussion.no"];
 const DIFFICULTIES: [&str; 3] = ["difficulty.academic", "difficulty.social_behaviour", "difficulty.other"];
 
 fn text(slot: Slot, label: &'static str, value: &str) -> FormField {
-    FormField { slot, label, value: Value::Text(Input::new(value.to_string())) }
+    FormField { slot, label, value: Value::Text(Input::new(value.to_string())), secret: false }
+}
+
+fn secret(slot: Slot, label: &'static str) -> FormField {
+    FormField { secret: true, ..text(slot, label, "") }
 }
 
 fn choice(slot: Slot, label: &'static str, options: &[&'static str], index: usize) -> FormField {
-    FormField { slot, label, value: Value::Choice { options: options.to_vec(), index } }
+    FormField { slot, label, value: Value::Choice { options: options.to_vec(), index }, secret: false }
 }
 
 /// ←/→ (or Space) turns a choice of `n` options round; whether it changed.
@@ -188,6 +203,24 @@ impl Form {
             text(Slot::Start, "form.start", &format_time(next_slot)),
             text(Slot::Minutes, "form.minutes", &MAX_SLOT_MINUTES.to_string()),
         ]
+    }
+
+    /// A visit-day kit to write: whose cases (or which), how long it is valid, where
+    /// it goes, and the passphrase twice.
+    pub fn export_kit_fields(school: &str, valid_days: u32, file: &str) -> Vec<FormField> {
+        vec![
+            text(Slot::School, "form.school", school),
+            text(Slot::Cases, "form.kit_cases", ""),
+            text(Slot::ValidDays, "form.valid_days", &valid_days.to_string()),
+            text(Slot::File, "form.file", file),
+            secret(Slot::Passphrase, "form.passphrase"),
+            secret(Slot::Repeat, "form.repeat_passphrase"),
+        ]
+    }
+
+    /// A visit-day kit to read in: the file and its passphrase.
+    pub fn import_kit_fields(file: &str) -> Vec<FormField> {
+        vec![text(Slot::File, "form.file", file), secret(Slot::Passphrase, "form.passphrase")]
     }
 
     pub fn leader_attends(&self) -> bool {
@@ -348,6 +381,17 @@ mod tests {
         form.focus = form.index_of(Slot::Gender).unwrap();
         form.edit(key(KeyCode::Left));
         assert_eq!(form.details().gender, Some(Gender::Annet));
+    }
+
+    #[test]
+    fn a_passphrase_field_takes_text_like_any_other_and_is_marked_secret() {
+        let mut form = Form::new(Purpose::ImportKit, "x".into(), Form::import_kit_fields("/tmp/"));
+        form.next_field();
+        for c in "æøå frase".chars() {
+            form.edit(key(KeyCode::Char(c)));
+        }
+        assert_eq!(form.text(Slot::Passphrase), "æøå frase");
+        assert!(form.fields[1].secret && !form.fields[0].secret);
     }
 
     #[test]

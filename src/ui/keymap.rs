@@ -47,6 +47,12 @@ pub enum Command {
     AddToAgenda,
     RemoveFromAgenda,
     FormSent,
+    // The visit-day kit:
+    ShowKit,
+    ExportKit,
+    ImportKit,
+    KeepHere,
+    TakeKit,
     // In forms and the search field, where printable keys are text:
     NextField,
     PrevField,
@@ -91,6 +97,7 @@ pub const START: &[Binding] = &[
     bind(&[K::Char('n')], C::NewCase, Some("keys.new"), true),
     bind(&[K::Char('l'), K::Tab], C::ShowList, Some("keys.list"), true),
     bind(&[K::Char('d')], C::ShowDiscussions, Some("keys.discussions"), true),
+    bind(&[K::Char('p')], C::ShowKit, Some("keys.kit"), true),
     bind(&[K::Char('x')], C::EraseExpired, Some("keys.erase_expired"), false),
     bind(&[K::Char('?'), K::F(1)], C::Help, Some("keys.help"), true),
     bind(&[K::Char('q')], C::Quit, Some("keys.quit"), true),
@@ -123,7 +130,7 @@ pub const DETAIL: &[Binding] = &[
     bind(&[K::Char('o')], C::Reopen, Some("keys.reopen"), false),
     bind(&[K::Char('s')], C::RecordConsent, Some("keys.consent"), true),
     bind(&[K::Char('t')], C::WithdrawConsent, Some("keys.withdraw"), false),
-    bind(&[K::Char('i')], C::EditIdentity, Some("keys.identity"), true),
+    bind(&[K::Char('i')], C::EditIdentity, Some("keys.identity"), false),
     bind(&[K::Char('1')], C::OpenRecord(1), Some("keys.records"), true),
     bind(&[K::Char('2')], C::OpenRecord(2), None, false),
     bind(&[K::Char('3')], C::OpenRecord(3), None, false),
@@ -155,6 +162,19 @@ pub const AGENDA_SCREEN: &[Binding] = &[
     bind(&[K::Char('s')], C::FormSent, Some("keys.form_sent"), true),
     bind(&[K::F(5)], C::ExportPdf, Some("keys.export_pdf"), true),
     bind(&[K::F(6)], C::ExportMarkdown, Some("keys.export_md"), false),
+    bind(&[K::Esc, K::Backspace], C::Back, Some("keys.back"), true),
+    bind(&[K::Char('?'), K::F(1)], C::Help, Some("keys.help"), true),
+    bind(&[K::Char('q')], C::Quit, Some("keys.quit"), true),
+];
+
+/// The visit-day kit: writing one, reading one in, and the conflicts imports left.
+pub const KIT_SCREEN: &[Binding] = &[
+    MOVE[0],
+    MOVE[1],
+    bind(&[K::Char('h')], C::KeepHere, Some("keys.keep_here"), true),
+    bind(&[K::Char('t')], C::TakeKit, Some("keys.take_kit"), true),
+    bind(&[K::Char('e')], C::ExportKit, Some("keys.export_kit"), true),
+    bind(&[K::Char('i')], C::ImportKit, Some("keys.import_kit"), true),
     bind(&[K::Esc, K::Backspace], C::Back, Some("keys.back"), true),
     bind(&[K::Char('?'), K::F(1)], C::Help, Some("keys.help"), true),
     bind(&[K::Char('q')], C::Quit, Some("keys.quit"), true),
@@ -226,7 +246,9 @@ mod tests {
 
     #[test]
     fn no_key_is_bound_twice_in_a_table() {
-        for table in [START, LIST, DETAIL, DISCUSSIONS, AGENDA_SCREEN, FORM, RECORD, NOTES, AGENDA, SEARCH, HELP] {
+        for table in
+            [START, LIST, DETAIL, DISCUSSIONS, AGENDA_SCREEN, KIT_SCREEN, FORM, RECORD, NOTES, AGENDA, SEARCH, HELP]
+        {
             let mut seen = Vec::new();
             for key in table.iter().flat_map(|b| b.keys) {
                 assert!(!seen.contains(key), "{key:?} bound twice");
@@ -237,7 +259,7 @@ mod tests {
 
     #[test]
     fn every_screen_can_be_left_and_has_help() {
-        for table in [START, LIST, DETAIL, DISCUSSIONS, AGENDA_SCREEN] {
+        for table in [START, LIST, DETAIL, DISCUSSIONS, AGENDA_SCREEN, KIT_SCREEN] {
             let commands: Vec<_> = table.iter().map(|b| b.command).collect();
             assert!(commands.contains(&Command::Help));
             assert!(commands.contains(&Command::Quit));

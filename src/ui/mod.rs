@@ -3,6 +3,7 @@
 mod app;
 mod form;
 mod keymap;
+mod kit;
 mod pager;
 mod record;
 mod render;

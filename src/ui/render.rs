@@ -55,11 +55,12 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame) {
         (None, Screen::Detail) => render_detail(app, theme, frame, body),
         (None, Screen::Discussions) => render_discussions(app, theme, frame, body),
         (None, Screen::Agenda) => render_agenda_screen(app, theme, frame, body),
+        (None, Screen::Kit) => render_kit(app, theme, frame, body),
     }
     if let Some(text) = &app.message {
         frame.render_widget(Line::styled(format!(" {text}"), theme.focus()), message);
     }
-    frame.render_widget(hints(c, app.bindings(), theme), footer);
+    frame.render_widget(hints(c, app.bindings(), theme, footer), footer);
     if app.help {
         render_help(app, theme, frame, area);
     }
@@ -85,6 +86,7 @@ fn screen_title(app: &App) -> String {
             app.detail.as_ref().map_or(String::new(), |v| c.f("detail.title", &[("reference", &v.case.reference)]))
         }
         Screen::Discussions => c.t("discussion.screen_title").to_string(),
+        Screen::Kit => c.t("kit.screen_title").to_string(),
         Screen::Agenda => app.agenda.as_ref().map_or(String::new(), |a| {
             c.f("discussion.agenda_title", &[("date", &format_date(a.meeting.date)), ("school", &a.meeting.school)])
         }),
@@ -92,14 +94,32 @@ fn screen_title(app: &App) -> String {
 }
 
 /// The footer: the keys of what has focus, from the same table that dispatches them.
-fn hints<'a>(c: &'a Catalog, bindings: &'static [Binding], theme: &Theme) -> Paragraph<'a> {
-    let spans: Vec<Span> = bindings
-        .iter()
-        .filter(|b| b.footer)
-        .filter_map(|b| b.hint)
-        .flat_map(|key| [Span::styled(c.t(key), theme.dim()), Span::raw("  ")])
-        .collect();
-    Paragraph::new(Line::from(spans)).wrap(Wrap { trim: true })
+/// A hint is never split over two lines; where the hints need more lines than
+/// `area` has, they stand closer together.
+fn hints<'a>(c: &'a Catalog, bindings: &'static [Binding], theme: &Theme, area: Rect) -> Paragraph<'a> {
+    let texts: Vec<&str> = bindings.iter().filter(|b| b.footer).filter_map(|b| b.hint).map(|key| c.t(key)).collect();
+    let pack = |gap: usize| {
+        let mut lines: Vec<Vec<&str>> = vec![Vec::new()];
+        let mut used = 0;
+        for text in &texts {
+            let len = text.chars().count();
+            if used > 0 && used + gap + len > usize::from(area.width) {
+                lines.push(Vec::new());
+                used = 0;
+            }
+            used += if used > 0 { gap + len } else { len };
+            lines.last_mut().expect("one line at least").push(*text);
+        }
+        (lines, gap)
+    };
+    let (lines, gap) = Some(pack(2)).filter(|(l, _)| l.len() <= usize::from(area.height)).unwrap_or_else(|| pack(1));
+    let lines = lines.into_iter().map(|texts| {
+        let spans = texts.into_iter().enumerate().flat_map(|(i, text)| {
+            [Span::raw(if i > 0 { " ".repeat(gap) } else { String::new() }), Span::styled(text, theme.dim())]
+        });
+        Line::from(spans.collect::<Vec<_>>())
+    });
+    Paragraph::new(lines.collect::<Vec<_>>())
 }
 
 fn render_start(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
@@ -128,7 +148,7 @@ fn render_start(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
 }
 
 /// The warnings of the start screen, in words: forms to PPT not sent (the most
-/// pressing), then consents.
+/// pressing), fields from a kit waiting for a choice, then consents.
 fn consent_warnings(app: &App) -> Vec<String> {
     let c = &app.catalog;
     let forms = app.unsent_forms.iter().filter_map(|m| {
@@ -140,13 +160,15 @@ fn consent_warnings(app: &App) -> Vec<String> {
         let args = [("date", format_date(m.date)), ("school", m.school.clone()), ("due", format_date(m.form_due()))];
         Some(c.f(key, &args.each_ref().map(|(k, v)| (*k, v.as_str()))))
     });
+    let conflicts = (!app.kit_conflicts.is_empty())
+        .then(|| c.f("start.warn_conflicts", &[("n", &app.kit_conflicts.len().to_string())]));
     let w = app.warnings;
     let consents =
         [(w.to_erase, "start.warn_erase"), (w.expiring, "start.warn_expiring"), (w.pupil_of_age, "start.warn_of_age")]
             .into_iter()
             .filter(|(n, _)| *n > 0)
             .map(|(n, key)| c.f(key, &[("n", &n.to_string()), ("age", &app.settings.consent_age.to_string())]));
-    forms.chain(consents).collect()
+    forms.chain(conflicts).chain(consents).collect()
 }
 
 fn render_list(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
@@ -661,6 +683,43 @@ fn render_agenda_screen(app: &App, theme: &Theme, frame: &mut Frame, area: Rect)
     frame.render_widget(Paragraph::new(lines), area);
 }
 
+/// The visit-day kit: what it is for, then the conflicts imports left, three
+/// lines each (the field, the value here, the kit's), scrolled to the one selected.
+fn render_kit(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let c = &app.catalog;
+    let mut lines: Vec<Line> = c.t("kit.intro").lines().map(|l| Line::raw(format!(" {l}"))).collect();
+    lines.push(Line::raw(""));
+    if app.kit_conflicts.is_empty() {
+        lines.push(Line::styled(format!(" {}", c.t("kit.no_conflicts")), theme.dim()));
+        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+        return;
+    }
+    lines.push(Line::styled(format!(" {}", c.t("kit.conflicts_title")), theme.focus()));
+    lines.push(Line::raw(""));
+    let width = usize::from(area.width);
+    let fitting = (usize::from(area.height).saturating_sub(lines.len()) / 3).max(1);
+    let first = (app.kit_selected + 1).saturating_sub(fitting);
+    for (index, conflict) in app.kit_conflicts.iter().enumerate().skip(first).take(fitting) {
+        let selected = index == app.kit_selected;
+        let style = if selected { theme.selected() } else { Style::new() };
+        let from = c.f("kit.from", &[("from", &conflict.kit_from)]);
+        let head =
+            format!("{} {}  {}", if selected { "▶" } else { " " }, conflict.reference, c.kit_field(&conflict.field));
+        let gap = width.saturating_sub(head.chars().count() + from.chars().count() + 1);
+        lines.push(Line::from(vec![
+            Span::styled(head, style),
+            Span::raw(" ".repeat(gap)),
+            Span::styled(from, theme.dim()),
+        ]));
+        for (label, value) in [("kit.conflict_here", &conflict.here), ("kit.conflict_kit", &conflict.kit)] {
+            let label = format!("     {:<7}", c.t(label));
+            let value = fit(&c.kit_value(value), width.saturating_sub(label.chars().count() + 1));
+            lines.push(Line::from(vec![Span::styled(label, theme.dim()), Span::raw(value)]));
+        }
+    }
+    frame.render_widget(Paragraph::new(lines), area);
+}
+
 /// An RFC 3339 UTC stamp shown in local time, as dd.mm.yyyy hh:mm.
 fn audit_time(at: &str) -> String {
     chrono::DateTime::parse_from_rfc3339(at)
@@ -678,6 +737,7 @@ fn render_help(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         (_, _, Screen::Detail) => c.t("help.detail"),
         (_, _, Screen::Discussions) => c.t("discussion.screen_title"),
         (_, _, Screen::Agenda) => c.t("help.agenda"),
+        (_, _, Screen::Kit) => c.t("help.kit"),
     };
     let bindings = match &app.record {
         Some(editor) if editor.minutes().is_some() => super::keymap::RECORD,
@@ -721,7 +781,8 @@ fn render_form(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
                     let x = inner.x + (1 + label_w + input.visual_cursor() - scroll) as u16;
                     cursor = Some((x, inner.y + lines.len() as u16));
                 }
-                input.value().chars().skip(scroll).take(value_w).collect::<String>()
+                let shown = input.value().chars().skip(scroll).take(value_w);
+                if field.secret { shown.map(|_| '•').collect() } else { shown.collect::<String>() }
             }
             Value::Choice { options, index } => {
                 let hint = if focused { format!("   ({})", c.t("form.choice_hint")) } else { String::new() };

@@ -1,0 +1,162 @@
+//! The visit-day kit in the app: the forms that write and read one, the work
+//! they start, and the choices on the conflicts an import left.
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+use chrono::NaiveDate;
+use uuid::Uuid;
+
+use super::app::{App, Screen};
+use super::form::{Form, Purpose, Slot};
+use super::keymap::Command;
+use crate::domain::{add_days, format_date};
+use crate::kit::{self, DEFAULT_VALID_DAYS, KitError, Refused};
+use crate::store::Side;
+use crate::unlock::MIN_PASSPHRASE;
+
+/// Work of about a second (the passphrase's key derivation), started from a form
+/// and run once the screen has said so.
+pub enum KitJob {
+    Export { ids: Vec<Uuid>, school: Option<String>, expires_on: NaiveDate, passphrase: String, path: PathBuf },
+    Import { path: PathBuf, passphrase: String },
+}
+
+/// The longest a kit may be valid: it holds children's data outside the school.
+const MAX_VALID_DAYS: u32 = 90;
+
+impl App {
+    pub(super) fn open_kit_screen(&mut self) {
+        self.screen = Screen::Kit;
+    }
+
+    /// Keys on the visit-day kit screen.
+    pub(super) fn kit_command(&mut self, command: Command) -> Result<()> {
+        match command {
+            Command::Quit => self.quit = true,
+            Command::Help => self.help = true,
+            Command::Back => self.screen = Screen::Start,
+            Command::Up => self.kit_selected = self.kit_selected.saturating_sub(1),
+            Command::Down => {
+                self.kit_selected = (self.kit_selected + 1).min(self.kit_conflicts.len().saturating_sub(1));
+            }
+            Command::ExportKit => {
+                // The school of the case last opened is the likeliest.
+                let school = self.detail.as_ref().map_or(String::new(), |v| v.case.details.school.clone());
+                let file = self.settings.export_dir.join(kit::file_name(Some(&school), self.settings.today));
+                let fields = Form::export_kit_fields(&school, DEFAULT_VALID_DAYS, &file.display().to_string());
+                self.form = Some(Form::new(Purpose::ExportKit, self.catalog.t("form.export_kit").into(), fields));
+            }
+            Command::ImportKit => {
+                let folder = format!("{}{}", self.settings.export_dir.display(), std::path::MAIN_SEPARATOR);
+                let fields = Form::import_kit_fields(&folder);
+                self.form = Some(Form::new(Purpose::ImportKit, self.catalog.t("form.import_kit").into(), fields));
+            }
+            Command::KeepHere | Command::TakeKit => {
+                let Some(conflict) = self.kit_conflicts.get(self.kit_selected).cloned() else { return Ok(()) };
+                let (side, said) = match command {
+                    Command::TakeKit => (Side::Kit, "kit.side_kit"),
+                    _ => (Side::Here, "kit.side_here"),
+                };
+                self.store.resolve_kit_conflict(&conflict, side)?;
+                let args = [("id", conflict.id.to_string()), ("side", self.catalog.t(said).to_string())];
+                self.message = Some(self.catalog.f("kit.resolved", &args.each_ref().map(|(k, v)| (*k, v.as_str()))));
+                self.reload()?;
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// Checks the export form and starts the export; a problem is shown at its field.
+    pub(super) fn submit_export_kit(&mut self) -> Result<()> {
+        let Some(form) = &self.form else { return Ok(()) };
+        let school = form.text(Slot::School).trim().to_string();
+        let references: Vec<String> =
+            form.text(Slot::Cases).split([',', ' ']).filter(|r| !r.is_empty()).map(String::from).collect();
+        let typed_days = form.text(Slot::ValidDays).trim().to_string();
+        let days = typed_days.parse::<u32>().ok().filter(|d| (1..=MAX_VALID_DAYS).contains(d));
+        let path = PathBuf::from(form.text(Slot::File).trim());
+        let (passphrase, repeated) = (form.text(Slot::Passphrase).to_string(), form.text(Slot::Repeat));
+        let Some(days) = days else {
+            return self.form_error(Slot::ValidDays, self.catalog.f("form.bad_days", &[("text", &typed_days)]));
+        };
+        if passphrase.chars().count() < MIN_PASSPHRASE {
+            let text = self.catalog.f("unlock.too_short", &[("n", &MIN_PASSPHRASE.to_string())]);
+            return self.form_error(Slot::Passphrase, text);
+        }
+        if passphrase != repeated {
+            return self.form_error(Slot::Repeat, self.catalog.t("form.passphrase_mismatch").into());
+        }
+        let mut ids = Vec::new();
+        for reference in &references {
+            match self.store.case_by_reference(reference)? {
+                Some(case) => ids.push(case.id),
+                None => {
+                    let text = self.catalog.f("error.no_such_case", &[("reference", reference)]);
+                    return self.form_error(Slot::Cases, text);
+                }
+            }
+        }
+        if references.is_empty() {
+            ids = self.store.kit_cases_of_school(&school)?;
+            if ids.is_empty() {
+                return self.form_error(Slot::School, self.catalog.f("kit.none", &[("school", &school)]));
+            }
+        }
+        let school = Some(school).filter(|s| !s.is_empty());
+        let expires_on = add_days(self.settings.today, u64::from(days));
+        self.kit_job = Some(KitJob::Export { ids, school, expires_on, passphrase, path });
+        self.message = Some(self.catalog.t("kit.working_export").into());
+        Ok(())
+    }
+
+    pub(super) fn submit_import_kit(&mut self) -> Result<()> {
+        let Some(form) = &self.form else { return Ok(()) };
+        let path = PathBuf::from(form.text(Slot::File).trim());
+        if !path.is_file() {
+            let text = self.catalog.f("form.no_file", &[("path", &path.display().to_string())]);
+            return self.form_error(Slot::File, text);
+        }
+        let passphrase = form.text(Slot::Passphrase).to_string();
+        self.kit_job = Some(KitJob::Import { path, passphrase });
+        self.message = Some(self.catalog.t("kit.working_import").into());
+        Ok(())
+    }
+
+    /// Runs the export or import the form started. The form stays open until it
+    /// succeeds, so that a refusal is shown at the field it is about.
+    pub(super) fn run_kit_job(&mut self) -> Result<()> {
+        let Some(job) = self.kit_job.take() else { return Ok(()) };
+        self.message = None;
+        match job {
+            KitJob::Export { ids, school, expires_on, passphrase, path } => {
+                kit::export(&mut self.store, &ids, school.as_deref(), expires_on, &passphrase, &path)?;
+                self.form = None;
+                let args = [
+                    ("n", ids.len().to_string()),
+                    ("path", path.display().to_string()),
+                    ("date", format_date(expires_on)),
+                ];
+                self.message = Some(self.catalog.f("kit.exported", &args.each_ref().map(|(k, v)| (*k, v.as_str()))));
+            }
+            KitJob::Import { path, passphrase } => {
+                let report = match kit::import(&mut self.store, &path, &passphrase, self.settings.today) {
+                    Ok(report) => report,
+                    Err(error) => {
+                        let slot = match error.downcast_ref::<Refused>().map(|r| &r.why) {
+                            Some(KitError::WrongPassphrase) => Slot::Passphrase,
+                            _ => Slot::File,
+                        };
+                        return self.form_error(slot, self.catalog.explain(&error));
+                    }
+                };
+                self.form = None;
+                self.message = Some(self.catalog.import_summary(&report, &path.display().to_string()));
+                self.kit_selected = 0;
+                self.screen = Screen::Kit;
+            }
+        }
+        self.reload()
+    }
+}
