@@ -576,7 +576,7 @@ pub fn run(command: &Command, settings: &Settings, out: &mut impl Write) -> Resu
         Command::Export { what: ExportCommand::Kit { school, cases, valid_days, output } } => {
             let ids = if cases.is_empty() {
                 let school = school.as_deref().unwrap_or_default();
-                let ids = store.kit_cases_of_school(school)?;
+                let ids = store.kit_cases_of_school(school, today)?;
                 if ids.is_empty() {
                     anyhow::bail!(Explained(catalog.f("kit.none", &[("school", school)])));
                 }
@@ -587,7 +587,8 @@ pub fn run(command: &Command, settings: &Settings, out: &mut impl Write) -> Resu
             let path = output.clone().unwrap_or_else(|| kit::file_name(school.as_deref(), today).into());
             let passphrase = new_kit_passphrase(&catalog)?;
             let expires_on = add_days(today, u64::from(*valid_days));
-            kit::export(&mut store, &ids, school.as_deref(), expires_on, &passphrase, &path)?;
+            let selection = kit::Selection { ids: &ids, school: school.as_deref(), expires_on, today };
+            kit::export(&mut store, &selection, &passphrase, &path)?;
             let args =
                 [("n", ids.len().to_string()), ("path", path.display().to_string()), ("date", format_date(expires_on))];
             writeln!(out, "{}", catalog.f("kit.exported", &args.each_ref().map(|(k, v)| (*k, v.as_str()))))?;

@@ -421,6 +421,9 @@ impl Catalog {
         if let Some(e) = error.downcast_ref::<ResolveError>() {
             return self.resolve_error(e);
         }
+        if let Some(e) = error.downcast_ref::<crate::domain::WithoutConsent>() {
+            return self.f("kit.without_consent", &[("reference", &e.reference)]);
+        }
         if let Some(e) = error.downcast_ref::<DateError>() {
             return self.date_error(e);
         }

@@ -103,16 +103,19 @@ impl std::fmt::Display for Refused {
 
 impl std::error::Error for Refused {}
 
-/// Writes the kit of the cases `ids` to `path`; returns the kit written.
-pub fn export(
-    store: &mut Store,
-    ids: &[Uuid],
-    school: Option<&str>,
-    expires_on: NaiveDate,
-    passphrase: &str,
-    path: &Path,
-) -> Result<Kit> {
-    let kit = store.write_kit(ids, school, expires_on)?;
+/// What goes in a kit and for how long.
+pub struct Selection<'a> {
+    pub ids: &'a [Uuid],
+    /// The school the cases were chosen by, if they were.
+    pub school: Option<&'a str>,
+    pub expires_on: NaiveDate,
+    pub today: NaiveDate,
+}
+
+/// Writes the kit of the selected cases to `path`; returns the kit written.
+pub fn export(store: &mut Store, selection: &Selection, passphrase: &str, path: &Path) -> Result<Kit> {
+    let Selection { ids, school, expires_on, today } = *selection;
+    let kit = store.write_kit(ids, school, expires_on, today)?;
     write_file(path, &seal(&kit, passphrase)?)?;
     Ok(kit)
 }

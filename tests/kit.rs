@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use saksgang::domain::{
     Action, CaseDetails, CaseKind, Consent, ConsentGiver, Decision, Gender, Identity, Measure, MeetingNo,
-    MeetingRecord, Participant, Role,
+    MeetingRecord, Participant, Role, WithoutConsent,
 };
 use saksgang::kit::{self, KitError, Refused};
 use saksgang::store::{Side, Store};
@@ -92,8 +92,12 @@ fn referred_case(store: &mut Store, school: &str) -> Uuid {
     id
 }
 
+fn selection(ids: &[Uuid]) -> kit::Selection<'_> {
+    kit::Selection { ids, school: Some("Bjørkåsen skole"), expires_on: d(2026, 12, 1), today: today() }
+}
+
 fn export(store: &mut Store, ids: &[Uuid], path: &Path) {
-    kit::export(store, ids, Some("Bjørkåsen skole"), d(2026, 12, 1), PASSPHRASE, path).unwrap();
+    kit::export(store, &selection(ids), PASSPHRASE, path).unwrap();
 }
 
 fn import(store: &mut Store, path: &Path) -> saksgang::store::ImportReport {
@@ -124,7 +128,40 @@ fn the_cases_that_concern_ppt_are_the_referred_ones_and_those_on_an_agenda() {
     let referred = referred_case(&mut school, "Bjørkåsen skole");
     let _not_yet = school.create_case(details("Bjørkåsen skole"), d(2026, 9, 1), today()).unwrap();
     let _elsewhere = referred_case(&mut school, "Annen skole");
-    assert_eq!(school.kit_cases_of_school("  bjørkåsen SKOLE ").unwrap(), [referred]);
+    assert_eq!(school.kit_cases_of_school("  bjørkåsen SKOLE ", today()).unwrap(), [referred]);
+}
+
+#[test]
+fn a_pupil_without_consent_stays_out_and_a_withdrawal_travels_to_erase_the_name() {
+    let dir = TempDir::new().unwrap();
+    let mut school = open(&dir, "school.db", "Kari");
+    let consented = referred_case(&mut school, "Bjørkåsen skole");
+    let anonymous = school.create_case(details("Bjørkåsen skole"), d(2026, 8, 20), today()).unwrap().id;
+    for step in [
+        Action::RecordMeeting { number: n(1), date: d(2026, 9, 1) },
+        Action::RecordMeeting { number: n(2), date: d(2026, 9, 25) },
+        Action::RecordMeeting { number: n(3), date: d(2026, 11, 10) },
+        Action::Decide { decision: Decision::Refer, date: d(2026, 11, 10) },
+    ] {
+        school.apply(anonymous, &step, today()).unwrap();
+    }
+    assert_eq!(school.kit_cases_of_school("Bjørkåsen skole", today()).unwrap(), [consented]);
+    let file = dir.path().join("kit.age");
+    let error = kit::export(&mut school, &selection(&[consented, anonymous]), PASSPHRASE, &file).unwrap_err();
+    assert_eq!(error.downcast_ref::<WithoutConsent>().unwrap().reference, "2026-002");
+    assert!(!file.exists());
+
+    export(&mut school, &[consented], &file);
+    let mut laptop = open(&dir, "laptop.db", "PPT");
+    import(&mut laptop, &file);
+    assert!(laptop.case_by_id(consented).unwrap().unwrap().identity.is_some());
+    school.apply(consented, &Action::WithdrawConsent { date: d(2026, 11, 23) }, today()).unwrap();
+    assert_eq!(school.kit_cases_of_school("Bjørkåsen skole", today()).unwrap(), [consented], "it went before");
+    export(&mut school, &[consented], &file);
+    import(&mut laptop, &file);
+    let there = laptop.case_by_id(consented).unwrap().unwrap();
+    assert_eq!(there.identity, None, "the name is erased on the laptop too");
+    assert_eq!(there.consent.unwrap().withdrawn_on, Some(d(2026, 11, 23)));
 }
 
 #[test]
@@ -250,7 +287,7 @@ fn a_reference_taken_here_gives_the_new_case_a_local_one_and_it_travels_back_und
 fn assert_refused(path: &Path, passphrase: &str, today: NaiveDate, why: KitError) {
     let dir = path.parent().unwrap();
     let mut store = Store::open(&dir.join("receiver.db"), "PPT", None).unwrap();
-    let ids: Vec<Uuid> = store.kit_cases_of_school("Bjørkåsen skole").unwrap();
+    let ids: Vec<Uuid> = store.kit_cases_of_school("Bjørkåsen skole", today).unwrap();
     let before: Vec<String> = ids.iter().map(|id| state(&store, *id)).collect();
     let counts = store.row_counts().unwrap();
     let error = kit::import(&mut store, path, passphrase, today).unwrap_err();

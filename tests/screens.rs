@@ -653,6 +653,23 @@ fn a_discussion_meeting_is_planned_filled_and_prepared_with_the_keyboard() {
     snapshot("discussions", &draw(&app, SMALL));
 }
 
+fn kit_selection(ids: &[uuid::Uuid]) -> saksgang::kit::Selection<'_> {
+    saksgang::kit::Selection { ids, school: None, expires_on: d(2026, 12, 1), today: d(2026, 11, 23) }
+}
+
+/// The guardians' consent for the case `reference`, as a kit needs.
+fn consent(app: &mut App, reference: &str) {
+    let id = app.store.case_by_reference(reference).unwrap().unwrap().id;
+    let consent = saksgang::domain::Consent {
+        given_on: d(2026, 9, 1),
+        given_by: saksgang::domain::ConsentGiver::Guardians,
+        scope: "drøfting med PPT".into(),
+        expires_on: None,
+        withdrawn_on: None,
+    };
+    app.store.apply(id, &Action::RecordConsent(consent), d(2026, 11, 23)).unwrap();
+}
+
 /// Replaces the focused form field's text.
 fn retype(app: &mut App, text: &str) {
     app.handle_event(&Event::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)));
@@ -687,6 +704,14 @@ fn a_visit_day_kit_is_written_from_its_form_with_the_passphrase_checked() {
     assert_eq!(app.form.as_ref().unwrap().error.as_ref().unwrap().1, "Passfrasene er ulike.");
     retype(&mut app, "lang nok frase");
     press(&mut app, KeyCode::Enter);
+    app.on_idle();
+    let error = &app.form.as_ref().expect("still open").error.as_ref().unwrap();
+    assert_eq!(error.0, 1, "at the cases");
+    assert!(error.1.starts_with("Sak 2026-001 har ikke gyldig samtykke"), "{}", error.1);
+    assert!(!file.exists());
+    consent(&mut app, "2026-001");
+    consent(&mut app, "2026-003");
+    press(&mut app, KeyCode::Enter);
     // The screen says it is working before the key derivation takes its second.
     assert!(app.kit_job.is_some());
     assert_eq!(app.message.as_deref(), Some("Krypterer besøkspakken …"));
@@ -704,10 +729,11 @@ fn a_visit_day_kit_is_written_from_its_form_with_the_passphrase_checked() {
 fn an_imported_kit_lists_its_conflicts_and_each_is_settled_with_one_key() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = app_with_cases(dir.path(), Lang::Nb, SMALL);
+    consent(&mut app, "2026-001");
     let id = app.store.case_by_reference("2026-001").unwrap().unwrap().id;
     let (to_laptop, back) = (dir.path().join("til.age"), dir.path().join("tilbake.age"));
     let today = d(2026, 11, 23);
-    saksgang::kit::export(&mut app.store, &[id], None, d(2026, 12, 1), "lang nok frase", &to_laptop).unwrap();
+    saksgang::kit::export(&mut app.store, &kit_selection(&[id]), "lang nok frase", &to_laptop).unwrap();
     let laptop_dir = tempfile::tempdir().unwrap();
     let mut laptop = Store::open(&laptop_dir.path().join("l.db"), "Rådgiver Rønning", None).unwrap();
     saksgang::kit::import(&mut laptop, &to_laptop, "lang nok frase", today).unwrap();
@@ -719,7 +745,7 @@ fn an_imported_kit_lists_its_conflicts_and_each_is_settled_with_one_key() {
     };
     edit(&mut laptop, "Åse Ødegård og Per Å", "Lesevansker; utredes av PPT");
     edit(&mut app.store, "Åse Ødegård (permisjon)", "Lesevansker og uro; bedre etter jul");
-    saksgang::kit::export(&mut laptop, &[id], None, d(2026, 12, 1), "lang nok frase", &back).unwrap();
+    saksgang::kit::export(&mut laptop, &kit_selection(&[id]), "lang nok frase", &back).unwrap();
 
     press(&mut app, KeyCode::Char('p'));
     press(&mut app, KeyCode::Char('i'));
@@ -754,9 +780,10 @@ fn an_imported_kit_lists_its_conflicts_and_each_is_settled_with_one_key() {
 fn the_start_screen_says_when_conflicts_wait() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = app_with_cases(dir.path(), Lang::Nb, SMALL);
+    consent(&mut app, "2026-002");
     let id = app.store.case_by_reference("2026-002").unwrap().unwrap().id;
     let file = dir.path().join("k.age");
-    saksgang::kit::export(&mut app.store, &[id], None, d(2026, 12, 1), "lang nok frase", &file).unwrap();
+    saksgang::kit::export(&mut app.store, &kit_selection(&[id]), "lang nok frase", &file).unwrap();
     let mut kit = saksgang::kit::open(&std::fs::read(&file).unwrap(), "lang nok frase", d(2026, 11, 23)).unwrap();
     kit.cases[0].snapshot.case.details.grade = "8C".into();
     kit.created_by = "PPT".into();

@@ -10,7 +10,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
-use super::{Case, MeetingNo, MeetingRecord};
+use chrono::NaiveDate;
+
+use super::{Case, CaseKind, MeetingNo, MeetingRecord};
 
 /// What of a case travels in a kit, besides its audit trail.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -38,6 +40,30 @@ impl CaseSnapshot {
             .all(|n| self.records[n.index()].as_ref().is_none_or(|r| r.validate(*n, &measures).is_ok()))
     }
 }
+
+/// Whether a case may go to PPT in a visit-day kit. A pupil's case goes only under
+/// a valid consent: without one it is discussed anonymously, never handed over. A
+/// case that has gone before goes again, so that a withdrawn consent reaches the
+/// other machine and erases the name there too.
+pub fn may_travel(case: &Case, today: NaiveDate, travelled_before: bool) -> bool {
+    travelled_before
+        || case.details.kind == CaseKind::System
+        || case.consent.as_ref().is_some_and(|c| c.is_valid(today))
+}
+
+/// A case refused for a kit: see `may_travel`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WithoutConsent {
+    pub reference: String,
+}
+
+impl std::fmt::Display for WithoutConsent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "case {} has no valid consent and cannot go in a kit", self.reference)
+    }
+}
+
+impl std::error::Error for WithoutConsent {}
 
 /// One field both sides changed, each its own way. `field` is a dotted path into
 /// the snapshot's JSON, e.g. `case.details.teacher` or `records.2.measures`
@@ -359,6 +385,29 @@ mod tests {
             with_field(&s, "case.details.teacher", Value::Bool(true)),
             Err(ResolveError::DoesNotFit("case.details.teacher".into()))
         );
+    }
+
+    #[test]
+    fn a_pupil_travels_only_under_a_valid_consent_unless_the_case_went_before() {
+        use crate::domain::{Consent, ConsentGiver};
+        let mut case = sample_case();
+        let today = date(2026, 11, 24);
+        assert!(!may_travel(&case, today, false), "no consent: anonymous only");
+        assert!(may_travel(&case, today, true), "went before: its changes follow");
+        let consent = |withdrawn_on| Consent {
+            given_on: date(2026, 9, 1),
+            given_by: ConsentGiver::Guardians,
+            scope: "PPT".into(),
+            expires_on: Some(date(2027, 9, 1)),
+            withdrawn_on,
+        };
+        case.consent = Some(consent(None));
+        assert!(may_travel(&case, today, false));
+        case.consent = Some(consent(Some(date(2026, 11, 1))));
+        assert!(!may_travel(&case, today, false));
+        case.consent = None;
+        case.details.kind = CaseKind::System;
+        assert!(may_travel(&case, today, false), "a system case names no pupil");
     }
 
     #[test]

@@ -11,7 +11,7 @@ use uuid::Uuid;
 use super::cases::{load_case, next_reference, parse_uuid, write_case};
 use super::records::{load_record, write_record};
 use super::{Store, audit, now_stamp};
-use crate::domain::{CaseSnapshot, MeetingNo, ResolveError, merge, with_field};
+use crate::domain::{CaseSnapshot, MeetingNo, ResolveError, WithoutConsent, may_travel, merge, with_field};
 use crate::kit::{Kit, KitCase};
 
 /// A field both sides changed, waiting for the user to choose.
@@ -131,7 +131,8 @@ impl Store {
     /// The cases of `school` that concern PPT: open cases referred or decided for
     /// referral, or on a discussion meeting's agenda; and cases that travelled
     /// before, while open, and once more with the change that closed them.
-    pub fn kit_cases_of_school(&self, school: &str) -> Result<Vec<Uuid>> {
+    /// Pupils' cases without a valid consent stay out (see `may_travel`).
+    pub fn kit_cases_of_school(&self, school: &str, today: NaiveDate) -> Result<Vec<Uuid>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT id, school, status = 'open' AND (decision IS 'refer' OR referral_sent_on IS NOT NULL
                      OR id IN (SELECT case_id FROM discussion_items)),
@@ -151,21 +152,36 @@ impl Store {
                 let current = snapshot_of(&self.conn, id)?.context("the case is gone")?.fingerprint();
                 Ok(!versions(&self.conn, id)?.contains(&current))
             };
-            if concerns_ppt || (travelled && (open || closing_not_sent()?)) {
+            if !(concerns_ppt || (travelled && (open || closing_not_sent()?))) {
+                continue;
+            }
+            let case = load_case(&self.conn, "id", &id.to_string())?.context("the case is gone")?;
+            if may_travel(&case, today, travelled) {
                 ids.push(id);
             }
         }
         Ok(ids)
     }
 
-    /// The kit of the cases `ids`, valid until `expires_on`. Each case's export is
-    /// logged in its trail (which travels with it), and the version sent is kept
-    /// as the base of the next merge.
-    pub fn write_kit(&mut self, ids: &[Uuid], school: Option<&str>, expires_on: NaiveDate) -> Result<Kit> {
+    /// The kit of the cases `ids`, valid until `expires_on`. A pupil's case without
+    /// a valid consent is refused (see `may_travel`). Each case's export is logged in
+    /// its trail (which travels with it), and the version sent is kept as the base
+    /// of the next merge.
+    pub fn write_kit(
+        &mut self,
+        ids: &[Uuid],
+        school: Option<&str>,
+        expires_on: NaiveDate,
+        today: NaiveDate,
+    ) -> Result<Kit> {
         self.write(|tx, actor| {
             let mut cases = Vec::new();
             for &id in ids {
                 let snapshot = snapshot_of(tx, id)?.with_context(|| format!("case {id} does not exist"))?;
+                if !may_travel(&snapshot.case, today, !versions(tx, id)?.is_empty()) {
+                    let reference = load_case(tx, "id", &id.to_string())?.map(|c| c.reference).unwrap_or_default();
+                    bail!(WithoutConsent { reference });
+                }
                 audit::append(tx, actor, id, "kit_exported", &json!({"expires_on": expires_on, "school": school}))?;
                 remember(tx, &snapshot)?;
                 cases.push(KitCase { known: versions(tx, id)?, audit: audit::trail(tx, id)?, snapshot });

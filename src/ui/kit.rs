@@ -10,7 +10,7 @@ use uuid::Uuid;
 use super::app::{App, Screen};
 use super::form::{Form, Purpose, Slot};
 use super::keymap::Command;
-use crate::domain::{add_days, format_date};
+use crate::domain::{WithoutConsent, add_days, format_date};
 use crate::kit::{self, DEFAULT_VALID_DAYS, KitError, Refused};
 use crate::store::Side;
 use crate::unlock::MIN_PASSPHRASE;
@@ -99,7 +99,7 @@ impl App {
             }
         }
         if references.is_empty() {
-            ids = self.store.kit_cases_of_school(&school)?;
+            ids = self.store.kit_cases_of_school(&school, self.settings.today)?;
             if ids.is_empty() {
                 return self.form_error(Slot::School, self.catalog.f("kit.none", &[("school", &school)]));
             }
@@ -107,6 +107,7 @@ impl App {
         let school = Some(school).filter(|s| !s.is_empty());
         let expires_on = add_days(self.settings.today, u64::from(days));
         self.kit_job = Some(KitJob::Export { ids, school, expires_on, passphrase, path });
+        self.clear_form_error();
         self.message = Some(self.catalog.t("kit.working_export").into());
         Ok(())
     }
@@ -120,8 +121,16 @@ impl App {
         }
         let passphrase = form.text(Slot::Passphrase).to_string();
         self.kit_job = Some(KitJob::Import { path, passphrase });
+        self.clear_form_error();
         self.message = Some(self.catalog.t("kit.working_import").into());
         Ok(())
+    }
+
+    /// A job starts: what was wrong before is no longer shown.
+    fn clear_form_error(&mut self) {
+        if let Some(form) = &mut self.form {
+            form.error = None;
+        }
     }
 
     /// Runs the export or import the form started. The form stays open until it
@@ -131,7 +140,12 @@ impl App {
         self.message = None;
         match job {
             KitJob::Export { ids, school, expires_on, passphrase, path } => {
-                kit::export(&mut self.store, &ids, school.as_deref(), expires_on, &passphrase, &path)?;
+                let today = self.settings.today;
+                let selection = kit::Selection { ids: &ids, school: school.as_deref(), expires_on, today };
+                if let Err(error) = kit::export(&mut self.store, &selection, &passphrase, &path) {
+                    let slot = if error.is::<WithoutConsent>() { Slot::Cases } else { Slot::File };
+                    return self.form_error(slot, self.catalog.explain(&error));
+                }
                 self.form = None;
                 let args = [
                     ("n", ids.len().to_string()),

@@ -761,8 +761,13 @@ fn render_form(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let Some(form) = &app.form else { return };
     let c = &app.catalog;
     let label_w = form.fields.iter().map(|f| c.t(f.label).chars().count()).max().unwrap_or(0) + 2;
-    let error_lines = u16::from(form.error.is_some());
-    let popup = centered(area, 76, form.fields.len() as u16 * 2 + error_lines + 2);
+    const WIDTH: u16 = 76;
+    // A long message wraps inside the box, which grows to hold it.
+    let error_lines = form.error.as_ref().map_or(0, |(_, message)| {
+        let chars = message.chars().count() + 4;
+        chars.div_ceil(usize::from(WIDTH.min(area.width).saturating_sub(2)).max(1)) as u16
+    });
+    let popup = centered(area, WIDTH, form.fields.len() as u16 * 2 + error_lines + 2);
     frame.render_widget(Clear, popup);
     let block = Block::new().borders(Borders::ALL).title(Span::styled(format!(" {} ", form.title), theme.title()));
     let inner = block.inner(popup);
