@@ -128,7 +128,62 @@ fn measure(n: usize) {
     assert!(app.record.as_ref().is_some_and(|e| e.error.is_none()), "the minutes were saved");
     key_latency("minutes: F5 (PDF/A written)", &mut app, &mut terminal, |_| key(KeyCode::F(5)));
     assert!(settings.export_dir.read_dir().is_ok_and(|mut d| d.next().is_some()), "F5 wrote the minutes");
+    drop(app);
+    kit_round_trip(&db, dir.path());
     compare_with_taskwarrior(n, dir.path(), &db);
+}
+
+/// A visit-day kit of up to 200 cases with consent: written, read into a fresh
+/// database, read in again (nothing changed), and merged back where it came from.
+fn kit_round_trip(db: &Path, dir: &Path) {
+    let today = saksgang::domain::parse_date(TODAY).unwrap();
+    let mut school = Store::open(db, "bench", Some(PASSPHRASE)).unwrap();
+    let query = CaseQuery { status: StatusFilter::Open, order: Order::Newest, ..CaseQuery::default() };
+    let ids: Vec<_> = school.list_cases(&query, 0, 200).unwrap().into_iter().map(|row| row.id).collect();
+    let consent = saksgang::domain::Consent {
+        given_on: today,
+        given_by: saksgang::domain::ConsentGiver::Guardians,
+        scope: "drøfting med PPT".into(),
+        expires_on: None,
+        withdrawn_on: None,
+    };
+    for id in &ids {
+        // System cases take no consent; they travel without one.
+        let _ = school.apply(*id, &saksgang::domain::Action::RecordConsent(consent.clone()), today);
+    }
+    let file = dir.join("kit.age");
+    let selection =
+        saksgang::kit::Selection { ids: &ids, school: None, expires_on: today + chrono::Days::new(7), today };
+    let timed = |f: &mut dyn FnMut()| {
+        let started = Instant::now();
+        f();
+        ms(started.elapsed())
+    };
+    let write = timed(&mut || drop(saksgang::kit::export(&mut school, &selection, PASSPHRASE, &file).unwrap()));
+    let size = std::fs::metadata(&file).unwrap().len();
+    let empty = saksgang::kit::Kit::new("bench", today, None, Vec::new());
+    let derivation = timed(&mut || drop(black_box(saksgang::kit::seal(&empty, PASSPHRASE).unwrap())));
+    let mut laptop = Store::open(&dir.join("laptop.db"), "bench", Some(PASSPHRASE)).unwrap();
+    let import = |store: &mut Store| drop(saksgang::kit::import(store, &file, PASSPHRASE, today).unwrap());
+    let fresh = timed(&mut || import(&mut laptop));
+    let again = timed(&mut || import(&mut laptop));
+    let back = timed(&mut || import(&mut school));
+    // The database's part alone, without the encryption around it.
+    let mut kit = None;
+    let store_write = timed(&mut || kit = Some(school.write_kit(&ids, None, selection.expires_on, today).unwrap()));
+    let kit = kit.unwrap();
+    let mut other = Store::open(&dir.join("other.db"), "bench", Some(PASSPHRASE)).unwrap();
+    let store_fresh = timed(&mut || drop(other.import_kit(&kit, "kit.age").unwrap()));
+    let store_again = timed(&mut || drop(other.import_kit(&kit, "kit.age").unwrap()));
+    println!(
+        "  visit-day kit of {} cases, {:.0} kB; key derivation {derivation:.0} ms  total ms  database part",
+        ids.len(),
+        size as f64 / 1e3
+    );
+    println!("    {:<28} {write:>8.0} {store_write:>8.1}", "write");
+    println!("    {:<28} {fresh:>8.0} {store_fresh:>8.1}", "read into a fresh database");
+    println!("    {:<28} {again:>8.0} {store_again:>8.1}", "read in again (no change)");
+    println!("    {:<28} {back:>8.0}", "merge back at the school");
 }
 
 fn new_app(settings: &Settings) -> App {
