@@ -169,6 +169,10 @@ fn export_then_import_on_a_fresh_database_gives_the_same_cases_with_their_trail(
     let dir = TempDir::new().unwrap();
     let mut school = open(&dir, "school.db", "Kari");
     let id = referred_case(&mut school, "Bjørkåsen skole");
+    // Two looks at the named case, likely in the same second: both arrive.
+    let case = school.case_by_id(id).unwrap().unwrap();
+    school.note_viewed(&case).unwrap();
+    school.note_viewed(&case).unwrap();
     let file = dir.path().join("kit.age");
     export(&mut school, &[id], &file);
 
@@ -281,6 +285,27 @@ fn a_reference_taken_here_gives_the_new_case_a_local_one_and_it_travels_back_und
     assert!(report.conflicts.is_empty() && report.renamed.is_empty());
     let case = school.case_by_id(id).unwrap().unwrap();
     assert_eq!((case.reference.as_str(), case.referral_sent), ("2026-001", Some(d(2026, 11, 20))));
+}
+
+#[test]
+fn an_import_that_fails_part_way_leaves_nothing_of_it() {
+    let dir = TempDir::new().unwrap();
+    let mut school = open(&dir, "school.db", "Kari");
+    let id = referred_case(&mut school, "Bjørkåsen skole");
+    let file = dir.path().join("kit.age");
+    export(&mut school, &[id], &file);
+    let mut kit = kit::open(&std::fs::read(&file).unwrap(), PASSPHRASE, today()).unwrap();
+    // A second case the store cannot take (its reference is not YYYY-NNN).
+    let mut broken = kit.cases[0].clone();
+    broken.snapshot.case.id = Uuid::new_v4();
+    broken.snapshot.case.reference = "ugyldig".into();
+    kit.cases.push(broken);
+
+    let mut laptop = open(&dir, "laptop.db", "PPT");
+    assert!(laptop.import_kit(&kit, "kit.age").is_err());
+    assert_eq!(laptop.case_by_id(id).unwrap(), None, "the first case is not left behind");
+    assert_eq!(laptop.row_counts().unwrap(), (0, 0));
+    assert!(laptop.check().unwrap().is_ok());
 }
 
 /// A kit that must be refused leaves the database exactly as it was.

@@ -111,14 +111,21 @@ fn write_snapshot(tx: &Transaction, snapshot: &CaseSnapshot, reference: &str, be
     Ok(())
 }
 
-/// Adds the kit's audit entries that are not here yet, in the kit's order.
+/// Adds the kit's audit entries that are not here yet, in the kit's order. Each
+/// entry here stands for one equal entry of the kit, so that two equal entries
+/// (two looks at a case in the same second) stay two.
 fn append_trail(tx: &Transaction, case_id: Uuid, incoming: &[super::AuditEntry]) -> Result<()> {
-    let known = audit::trail(tx, case_id)?;
+    let mut here = audit::trail(tx, case_id)?;
     let same = |a: &super::AuditEntry, b: &super::AuditEntry| {
         a.at == b.at && a.actor == b.actor && a.action == b.action && a.detail == b.detail
     };
-    for entry in incoming.iter().filter(|e| !known.iter().any(|k| same(k, e))) {
-        audit::append_at(tx, &entry.at, &entry.actor, case_id, &entry.action, &entry.detail)?;
+    for entry in incoming {
+        match here.iter().position(|h| same(h, entry)) {
+            Some(found) => {
+                here.swap_remove(found);
+            }
+            None => audit::append_at(tx, &entry.at, &entry.actor, case_id, &entry.action, &entry.detail)?,
+        }
     }
     Ok(())
 }
