@@ -110,6 +110,17 @@ fn edit_teacher(store: &mut Store, id: Uuid, teacher: &str) {
     store.apply(id, &Action::Edit(edited), today()).unwrap();
 }
 
+/// A referred case at the school, and the laptop that read it in from a kit.
+fn handed_over(dir: &TempDir) -> (Store, Store, Uuid) {
+    let mut school = open(dir, "school.db", "Kari");
+    let id = referred_case(&mut school, "Bjørkåsen skole");
+    let file = dir.path().join("to-laptop.age");
+    export(&mut school, &[id], &file);
+    let mut laptop = open(dir, "laptop.db", "PPT");
+    import(&mut laptop, &file);
+    (school, laptop, id)
+}
+
 /// Everything a database holds about a case, for "nothing changed" comparisons.
 fn state(store: &Store, id: Uuid) -> String {
     format!(
@@ -194,12 +205,7 @@ fn export_then_import_on_a_fresh_database_gives_the_same_cases_with_their_trail(
 #[test]
 fn changes_on_one_side_are_taken_both_ways_and_a_second_import_changes_nothing() {
     let dir = TempDir::new().unwrap();
-    let mut school = open(&dir, "school.db", "Kari");
-    let id = referred_case(&mut school, "Bjørkåsen skole");
-    let to_laptop = dir.path().join("to-laptop.age");
-    export(&mut school, &[id], &to_laptop);
-    let mut laptop = open(&dir, "laptop.db", "PPT");
-    import(&mut laptop, &to_laptop);
+    let (mut school, mut laptop, id) = handed_over(&dir);
 
     // On the laptop the referral is sent; at school the teacher changes.
     laptop.apply(id, &Action::ReferralSent { date: d(2026, 11, 20) }, today()).unwrap();
@@ -231,12 +237,7 @@ fn changes_on_one_side_are_taken_both_ways_and_a_second_import_changes_nothing()
 #[test]
 fn the_same_field_changed_on_both_sides_is_one_listed_conflict_that_loses_neither_value() {
     let dir = TempDir::new().unwrap();
-    let mut school = open(&dir, "school.db", "Kari");
-    let id = referred_case(&mut school, "Bjørkåsen skole");
-    let out = dir.path().join("out.age");
-    export(&mut school, &[id], &out);
-    let mut laptop = open(&dir, "laptop.db", "PPT");
-    import(&mut laptop, &out);
+    let (mut school, mut laptop, id) = handed_over(&dir);
 
     edit_teacher(&mut school, id, "Skolens valg");
     edit_teacher(&mut laptop, id, "Rådgiverens valg");

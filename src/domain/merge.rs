@@ -219,6 +219,7 @@ pub fn with_field(snapshot: &CaseSnapshot, field: &str, value: Value) -> Result<
 mod tests {
     use super::*;
     use crate::domain::case::tests::{date, sample_case};
+    use crate::domain::record::tests::measure;
     use crate::domain::{Evaluation, Identity, Measure, MeasureEvaluation, Meeting, Party};
     use proptest::prelude::*;
 
@@ -324,15 +325,7 @@ mod tests {
         let mut base = snapshot();
         base.records[1] = Some(MeetingRecord::default());
         let (mut here, mut kit) = (base.clone(), base.clone());
-        let measure = |content: &str| Measure {
-            id: 1,
-            content: content.into(),
-            scope: String::new(),
-            organisation: String::new(),
-            starts_on: None,
-            ends_on: None,
-            responsible: String::new(),
-        };
+        let measure = |content: &str| Measure { content: content.into(), ..measure(1, None, None) };
         here.records[1].as_mut().unwrap().measures = vec![measure("Lesekurs")];
         here.records[1].as_mut().unwrap().statements[0] = "Skolen".into();
         kit.records[1].as_mut().unwrap().measures = vec![measure("Skrivekurs")];
@@ -349,15 +342,7 @@ mod tests {
     #[test]
     fn a_record_that_would_not_hold_together_stays_as_it_is_here_and_is_one_conflict() {
         let mut base = snapshot();
-        let measure = Measure {
-            id: 1,
-            content: "Lesekurs".into(),
-            scope: String::new(),
-            organisation: String::new(),
-            starts_on: None,
-            ends_on: None,
-            responsible: String::new(),
-        };
+        let measure = measure(1, None, None);
         base.records[1] = Some(MeetingRecord { measures: vec![measure], ..MeetingRecord::default() });
         base.records[2] = Some(MeetingRecord::default());
         let (mut here, mut kit) = (base.clone(), base.clone());

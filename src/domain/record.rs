@@ -301,7 +301,7 @@ pub fn unevaluated_ended<'a>(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use proptest::prelude::*;
 
@@ -313,7 +313,7 @@ mod tests {
         MeetingNo::new(n).unwrap()
     }
 
-    fn measure(id: u32, starts_on: Option<NaiveDate>, ends_on: Option<NaiveDate>) -> Measure {
+    pub(crate) fn measure(id: u32, starts_on: Option<NaiveDate>, ends_on: Option<NaiveDate>) -> Measure {
         Measure {
             id,
             content: "Lesekurs med Åse".into(),
