@@ -233,3 +233,79 @@ fn a_killed_program_loses_at_most_the_field_being_edited() {
     assert!(!record["purpose"].as_str().unwrap().contains("og mer"), "the field being edited is lost, nothing else");
     assert!(saksgang(&db, &["check"]).contains("kjeden er hel"));
 }
+
+/// A referred case with consent and a name at the school, written to a kit with
+/// the kit passphrase `KIT`.
+fn school_kit(dir: &std::path::Path) -> std::path::PathBuf {
+    let school = dir.join("school.db");
+    common::cli::add_case(&school, "2026-11-23", "01.09.2026");
+    for args in [
+        &["consent", "2026-001", "--given-by", "guardians", "--date", "02.09.2026"][..],
+        &["name", "2026-001", "--name", "Guro Løvås"],
+        &["meeting", "2026-001", "1", "--date", "10.09.2026"],
+        &["meeting", "2026-001", "2", "--date", "01.10.2026"],
+        &["meeting", "2026-001", "3", "--date", "10.11.2026"],
+        &["decide", "2026-001", "refer", "--date", "10.11.2026"],
+    ] {
+        saksgang(&school, args);
+    }
+    let kit = dir.join("besøk.age");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_saksgang"))
+        .args(["export", "kit", "--school", "Bjørkåsen skole", "-o"])
+        .arg(&kit)
+        .env("SAKSGANG_DB", &school)
+        .env("SAKSGANG_TODAY", "2026-11-23")
+        .env("SAKSGANG_PASSPHRASE", common::pty::PASSPHRASE)
+        .env("SAKSGANG_KIT_PASSPHRASE", KIT)
+        .env("SAKSGANG_CONFIG", dir.join("none.toml"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    kit
+}
+
+const KIT: &str = "besøk på Bjørkåsen";
+
+#[test]
+fn a_kit_is_read_in_from_the_screens_and_its_passphrase_never_shows() {
+    let dir = tempfile::tempdir().unwrap();
+    let kit = school_kit(dir.path());
+    let laptop = dir.path().join("laptop.db");
+    let mut session = Session::start(&laptop);
+    session.wait_for("Frister");
+    session.send("p");
+    session.wait_for("Besøkspakken tar saker");
+    session.send("i");
+    session.wait_for("Les inn besøkspakke");
+    session.send("\x15"); // Ctrl-U empties the path field
+    session.send(kit.to_str().unwrap());
+    session.send("\t");
+    session.send(KIT);
+    session.wait_for("••••");
+    session.send("\r");
+    session.wait_for("1 nye");
+    session.send("q");
+    assert!(session.wait_for_exit().success());
+    assert!(!session.contents().contains(KIT), "the passphrase is never shown");
+    assert!(saksgang(&laptop, &["show", "2026-001"]).contains("Guro Løvås"));
+}
+
+#[test]
+fn the_import_command_asks_for_the_kit_passphrase_without_echo() {
+    let dir = tempfile::tempdir().unwrap();
+    let kit = school_kit(dir.path());
+    let laptop = dir.path().join("laptop.db");
+    let mut session = Session::command(&laptop, Some(common::pty::PASSPHRASE), &["import", kit.to_str().unwrap()]);
+    session.wait_for("Passfrase for");
+    session.send("feil frase\r");
+    assert!(!session.wait_for_exit().success());
+    session.wait_for("Passfrasen åpner ikke");
+    assert_eq!(saksgang(&laptop, &["list", "--all"]).trim(), "", "nothing was imported");
+
+    let mut session = Session::command(&laptop, Some(common::pty::PASSPHRASE), &["import", kit.to_str().unwrap()]);
+    session.wait_for("Passfrase for");
+    session.send(&format!("{KIT}\r"));
+    assert!(session.wait_for_exit().success());
+    session.wait_for("1 nye");
+    assert!(!session.contents().contains(KIT), "the passphrase is never shown: {}", session.contents());
+}

@@ -27,6 +27,11 @@ impl Session {
 
     /// As `start`; without a passphrase the program asks for one in the terminal.
     pub fn start_with(db: &Path, passphrase: Option<&str>) -> Session {
+        Session::command(db, passphrase, &[])
+    }
+
+    /// `saksgang ARGS` on `db`, as `start_with` runs the screens.
+    pub fn command(db: &Path, passphrase: Option<&str>, args: &[&str]) -> Session {
         let pair = native_pty_system()
             .openpty(PtySize { rows: 24, cols: 80, pixel_width: 0, pixel_height: 0 })
             .expect("a pseudo-terminal");
@@ -34,7 +39,9 @@ impl Session {
         command.arg("--db");
         command.arg(db);
         command.args(["--today", "2026-11-23"]);
+        command.args(args);
         command.env("TERM", "xterm-256color");
+        command.env_remove("SAKSGANG_KIT_PASSPHRASE");
         command.env("SAKSGANG_CONFIG", db.with_file_name("none.toml"));
         command.env_remove("SAKSGANG_LANG");
         match passphrase {
