@@ -377,8 +377,38 @@ impl Catalog {
         match value {
             Value::Null => self.t("kit.empty").to_string(),
             Value::String(s) if s.is_empty() => self.t("kit.empty").to_string(),
+            Value::Array(items) if items.is_empty() => self.t("kit.empty").to_string(),
             Value::String(s) => crate::domain::parse_date(s).map(format_date).unwrap_or_else(|_| s.replace('\n', " ")),
             other => other.to_string(),
+        }
+    }
+
+    /// A field's value from a kit whole, over as many lines as it takes: a list
+    /// item by item, a record part field by field (by their names in the kit's format).
+    pub fn kit_value_in_full(&self, value: &serde_json::Value) -> String {
+        use serde_json::Value;
+        let indent = |text: String| text.lines().map(|l| format!("  {l}")).collect::<Vec<_>>().join("\n");
+        match value {
+            Value::String(s) if !s.is_empty() && crate::domain::parse_date(s).is_err() => s.clone(),
+            Value::Array(items) if !items.is_empty() => items
+                .iter()
+                .map(|item| {
+                    let text = self.kit_value_in_full(item);
+                    let mut lines = text.lines();
+                    let first = format!("– {}", lines.next().unwrap_or_default());
+                    std::iter::once(first).chain(lines.map(|l| format!("  {l}"))).collect::<Vec<_>>().join("\n")
+                })
+                .collect::<Vec<_>>()
+                .join("\n"),
+            Value::Object(fields) => fields
+                .iter()
+                .map(|(key, field)| match field {
+                    Value::Array(_) | Value::Object(_) => format!("{key}:\n{}", indent(self.kit_value_in_full(field))),
+                    _ => format!("{key}: {}", self.kit_value_in_full(field)),
+                })
+                .collect::<Vec<_>>()
+                .join("\n"),
+            other => self.kit_value(other),
         }
     }
 
@@ -466,6 +496,27 @@ fn flatten(prefix: &str, table: &toml::Table, out: &mut HashMap<String, String>)
 mod tests {
     use super::*;
     use std::collections::BTreeSet;
+
+    #[test]
+    fn a_kit_value_in_full_shows_every_part_in_words() {
+        let c = Catalog::new(Lang::Nb);
+        let measures = serde_json::json!([
+            {"content": "Lesekurs", "starts_on": "2026-09-28", "ends_on": null},
+            {"content": "Skrivekurs\nto linjer", "starts_on": null, "ends_on": null}
+        ]);
+        assert_eq!(
+            c.kit_value_in_full(&measures),
+            "– content: Lesekurs\n  starts_on: 28.09.2026\n  ends_on: (tomt)\n\
+             – content: Skrivekurs\n  to linjer\n  starts_on: (tomt)\n  ends_on: (tomt)"
+        );
+        assert_eq!(c.kit_value_in_full(&"Åse\nØdegård".into()), "Åse\nØdegård");
+        assert_eq!(c.kit_value_in_full(&serde_json::json!([{}, []])), "– \n– (tomt)");
+        assert_eq!(c.kit_value(&"Åse\nØdegård".into()), "Åse Ødegård");
+        assert_eq!(c.kit_field("records.2.measures"), "Referat møte 2: tiltak");
+        assert_eq!(c.kit_field("case.details.teacher"), "Kontaktlærer");
+        assert_eq!(c.kit_field("case.meetings.3"), "Møte 3");
+        assert_eq!(c.kit_field("case.closure.reason"), "Avslutning (reason)");
+    }
 
     #[test]
     fn both_languages_have_the_same_keys() {

@@ -765,6 +765,13 @@ fn an_imported_kit_lists_its_conflicts_and_each_is_settled_with_one_key() {
     assert_eq!(app.kit_conflicts.len(), 2);
     app.message = None; // it names the temporary folder
     snapshot("kit_conflicts", &draw(&app, SMALL));
+    // Enter shows the selected conflict's values whole; Esc goes back to the list.
+    press(&mut app, KeyCode::Char('j'));
+    press(&mut app, KeyCode::Enter);
+    snapshot("kit_conflict_in_full", &draw(&app, SMALL));
+    press(&mut app, KeyCode::Esc);
+    assert_eq!((app.screen, app.kit_full), (Screen::Kit, None));
+    press(&mut app, KeyCode::Char('k'));
 
     press(&mut app, KeyCode::Char('t'));
     assert_eq!(app.store.case_by_id(id).unwrap().unwrap().details.teacher, "Åse Ødegård og Per Å");

@@ -102,6 +102,8 @@ pub struct App {
     /// Fields both sides of a visit-day kit changed, waiting for a choice.
     pub kit_conflicts: Vec<KitConflict>,
     pub kit_selected: usize,
+    /// The selected conflict's two values in full, scrolled this far.
+    pub kit_full: Option<u16>,
     /// An export or import started from its form, run after the next frame.
     pub kit_job: Option<KitJob>,
     pub list: CasePager,
@@ -143,6 +145,7 @@ impl App {
             agenda: None,
             kit_conflicts: Vec::new(),
             kit_selected: 0,
+            kit_full: None,
             kit_job: None,
             list: CasePager::new(CaseQuery {
                 status: StatusFilter::Open,

@@ -171,6 +171,9 @@ pub const AGENDA_SCREEN: &[Binding] = &[
 pub const KIT_SCREEN: &[Binding] = &[
     MOVE[0],
     MOVE[1],
+    bind(&[K::Enter], C::Open, Some("keys.kit_full"), true),
+    MOVE[2],
+    MOVE[3],
     bind(&[K::Char('h')], C::KeepHere, Some("keys.keep_here"), true),
     bind(&[K::Char('t')], C::TakeKit, Some("keys.take_kit"), true),
     bind(&[K::Char('e')], C::ExportKit, Some("keys.export_kit"), true),

@@ -35,10 +35,25 @@ impl App {
         match command {
             Command::Quit => self.quit = true,
             Command::Help => self.help = true,
+            Command::Back if self.kit_full.is_some() => self.kit_full = None,
             Command::Back => self.screen = Screen::Start,
-            Command::Up => self.kit_selected = self.kit_selected.saturating_sub(1),
+            Command::Open if !self.kit_conflicts.is_empty() => {
+                self.kit_full = if self.kit_full.is_some() { None } else { Some(0) };
+            }
+            Command::PageDown | Command::PageUp => {
+                if let Some(scroll) = &mut self.kit_full {
+                    let page = self.size.1.saturating_sub(8).max(1);
+                    let step = if command == Command::PageUp { -i32::from(page) } else { i32::from(page) };
+                    *scroll = u16::try_from((i32::from(*scroll) + step).max(0)).unwrap_or(u16::MAX);
+                }
+            }
+            Command::Up => {
+                self.kit_selected = self.kit_selected.saturating_sub(1);
+                self.kit_full = self.kit_full.map(|_| 0);
+            }
             Command::Down => {
                 self.kit_selected = (self.kit_selected + 1).min(self.kit_conflicts.len().saturating_sub(1));
+                self.kit_full = self.kit_full.map(|_| 0);
             }
             Command::ExportKit => {
                 // The school of the case last opened is the likeliest.
@@ -59,6 +74,7 @@ impl App {
                     _ => (Side::Here, "kit.side_here"),
                 };
                 self.store.resolve_kit_conflict(&conflict, side)?;
+                self.kit_full = None;
                 let args = [("id", conflict.id.to_string()), ("side", self.catalog.t(said).to_string())];
                 self.message = Some(self.catalog.f("kit.resolved", &args.each_ref().map(|(k, v)| (*k, v.as_str()))));
                 self.reload()?;

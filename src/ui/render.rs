@@ -694,6 +694,9 @@ fn render_kit(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
         return;
     }
+    if let (Some(scroll), Some(conflict)) = (app.kit_full, app.kit_conflicts.get(app.kit_selected)) {
+        return render_conflict_in_full(app, conflict, scroll, theme, frame, area);
+    }
     lines.push(Line::styled(format!(" {}", c.t("kit.conflicts_title")), theme.focus()));
     lines.push(Line::raw(""));
     let width = usize::from(area.width);
@@ -718,6 +721,30 @@ fn render_kit(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         }
     }
     frame.render_widget(Paragraph::new(lines), area);
+}
+
+/// One conflict with both values whole (a long statement, a list of measures), to
+/// choose from knowing all of it.
+fn render_conflict_in_full(
+    app: &App,
+    conflict: &crate::store::KitConflict,
+    scroll: u16,
+    theme: &Theme,
+    frame: &mut Frame,
+    area: Rect,
+) {
+    let c = &app.catalog;
+    let from = c.f("kit.from", &[("from", &conflict.kit_from)]);
+    let mut lines = vec![Line::styled(
+        format!(" {} · {} · {from}", conflict.reference, c.kit_field(&conflict.field)),
+        theme.focus(),
+    )];
+    for (label, value) in [("kit.full_here", &conflict.here), ("kit.full_kit", &conflict.kit)] {
+        lines.push(Line::raw(""));
+        lines.push(Line::styled(format!(" {}", c.t(label)), theme.title()));
+        lines.extend(c.kit_value_in_full(value).lines().map(|l| Line::raw(format!("   {l}"))));
+    }
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).scroll((scroll, 0)), area);
 }
 
 /// An RFC 3339 UTC stamp shown in local time, as dd.mm.yyyy hh:mm.
