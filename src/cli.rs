@@ -344,7 +344,12 @@ pub enum Command {
     },
     /// Merge a visit-day kit from another machine: new cases are added, changes made
     /// on one side only are taken, fields changed on both sides are listed as conflicts.
-    Import { path: PathBuf },
+    Import {
+        path: PathBuf,
+        /// Delete the kit file once it is read in (it holds data about children).
+        #[arg(long)]
+        delete: bool,
+    },
     /// The conflicts left by imports, waiting for a choice.
     Conflicts {
         #[arg(long)]
@@ -593,10 +598,17 @@ pub fn run(command: &Command, settings: &Settings, out: &mut impl Write) -> Resu
                 [("n", ids.len().to_string()), ("path", path.display().to_string()), ("date", format_date(expires_on))];
             writeln!(out, "{}", catalog.f("kit.exported", &args.each_ref().map(|(k, v)| (*k, v.as_str()))))?;
         }
-        Command::Import { path } => {
+        Command::Import { path, delete } => {
             let passphrase = kit_passphrase(&catalog, path)?;
             let report = kit::import(&mut store, path, &passphrase, today)?;
             write_import_report(&report, &path.display().to_string(), &catalog, out)?;
+            let shown = path.display().to_string();
+            if *delete {
+                std::fs::remove_file(path).with_context(|| format!("cannot delete {shown}"))?;
+                writeln!(out, "{}", catalog.f("kit.deleted", &[("path", &shown)]))?;
+            } else {
+                writeln!(out, "{}", catalog.f("kit.delete_hint", &[("path", &shown)]))?;
+            }
         }
         Command::Conflicts { json } => {
             let conflicts = store.kit_conflicts()?;

@@ -407,6 +407,8 @@ fn the_command_line_exports_imports_lists_and_settles_conflicts() {
     let out = with_kit_passphrase(&laptop, &["import", kit_arg]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stdout).contains("1 nye"));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Slett"), "a reminder to delete the file");
+    assert!(kit_file.exists(), "kept without --delete");
     assert!(ok(&laptop, "2026-11-24", &["show", "2026-001"]).contains("Guro Løvås"));
 
     // Both sides close the case, each with its own reason.
@@ -414,8 +416,10 @@ fn the_command_line_exports_imports_lists_and_settles_conflicts() {
     ok(&laptop, "2026-11-24", &["close", "2026-001", "--reason", "utredet", "--date", "21.11.2026"]);
     let out = with_kit_passphrase(&laptop, &["export", "kit", "--cases", "2026-001", "-o", kit_arg]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let out = with_kit_passphrase(&school, &["import", kit_arg]);
-    assert!(String::from_utf8_lossy(&out.stdout).contains("saksgang resolve"), "the way to the conflicts is shown");
+    let out = with_kit_passphrase(&school, &["import", kit_arg, "--delete"]);
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains("saksgang resolve"), "the way to the conflicts is shown");
+    assert!(said.contains("er slettet") && !kit_file.exists(), "--delete deletes the kit once read in");
 
     let listed = ok(&school, "2026-11-24", &["conflicts"]);
     assert!(listed.contains("Avslutning (reason)"), "{listed}");

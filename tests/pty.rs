@@ -284,6 +284,10 @@ fn a_kit_is_read_in_from_the_screens_and_its_passphrase_never_shows() {
     session.wait_for("••••");
     session.send("\r");
     session.wait_for("1 nye");
+    session.wait_for("Slette");
+    session.send("\r");
+    session.wait_for("er slettet");
+    assert!(!kit.exists(), "the kit file is deleted once read in");
     session.send("q");
     assert!(session.wait_for_exit().success());
     assert!(!session.contents().contains(KIT), "the passphrase is never shown");

@@ -761,6 +761,9 @@ fn an_imported_kit_lists_its_conflicts_and_each_is_settled_with_one_key() {
     app.on_idle();
     assert!(app.form.is_none());
     assert!(app.message.as_deref().unwrap().contains("1 med konflikter"), "{:?}", app.message);
+    assert!(app.confirm.as_ref().unwrap().text.starts_with("Pakken er lest inn. Slette"));
+    press(&mut app, KeyCode::Esc);
+    assert!(back.exists(), "kept when the user says no");
     assert_eq!(app.screen, Screen::Kit);
     assert_eq!(app.kit_conflicts.len(), 2);
     app.message = None; // it names the temporary folder

@@ -1,7 +1,7 @@
 //! The application state and how keys change it. Drawing lives in `render`;
 //! nothing here draws, and nothing in `render` changes state or queries.
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use chrono::NaiveDate;
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use tui_input::{Input, InputRequest};
@@ -77,6 +77,8 @@ pub enum Pending {
     RemoveRow(Box<MeetingRecord>),
     /// Store the discussion meeting as it is without a case.
     RemoveFromAgenda(Box<DiscussionMeeting>),
+    /// Delete a kit file that has been read in.
+    DeleteKitFile(std::path::PathBuf),
 }
 
 /// A search with words too short for the index waits this long for more typing.
@@ -874,6 +876,11 @@ impl App {
                 self.reload()?;
             }
             Pending::DiscardForm => self.form = None,
+            Pending::DeleteKitFile(path) => {
+                let shown = path.display().to_string();
+                std::fs::remove_file(&path).with_context(|| format!("cannot delete {shown}"))?;
+                self.message = Some(self.catalog.f("kit.deleted", &[("path", &shown)]));
+            }
             Pending::Apply(id, action) => self.apply(id, &action)?,
             Pending::EraseExpired => {
                 let n = self.store.erase_without_consent(self.settings.today)?;

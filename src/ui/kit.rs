@@ -7,7 +7,7 @@ use anyhow::Result;
 use chrono::NaiveDate;
 use uuid::Uuid;
 
-use super::app::{App, Screen};
+use super::app::{App, Confirm, Pending, Screen};
 use super::form::{Form, Purpose, Slot};
 use super::keymap::Command;
 use crate::domain::{WithoutConsent, add_days, format_date};
@@ -182,9 +182,16 @@ impl App {
                     }
                 };
                 self.form = None;
-                self.message = Some(self.catalog.import_summary(&report, &path.display().to_string()));
+                let shown = path.display().to_string();
+                self.message = Some(self.catalog.import_summary(&report, &shown));
                 self.kit_selected = 0;
                 self.screen = Screen::Kit;
+                // The file holds data about children and is of no more use here.
+                self.confirm = Some(Confirm {
+                    text: self.catalog.f("kit.confirm_delete", &[("path", &shown)]),
+                    on_yes: Pending::DeleteKitFile(path),
+                    on_no: None,
+                });
             }
         }
         self.reload()

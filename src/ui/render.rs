@@ -68,7 +68,9 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame) {
         render_form(app, theme, frame, area);
     }
     if let Some(confirm) = &app.confirm {
-        let popup = centered(area, 60, 5);
+        // Three lines of text, more for a long one (a file's path).
+        let lines = confirm.text.chars().count().div_ceil(56).max(3) as u16;
+        let popup = centered(area, 60, lines + 2);
         frame.render_widget(Clear, popup);
         frame.render_widget(
             Paragraph::new(confirm.text.as_str()).wrap(Wrap { trim: true }).block(Block::bordered()),
