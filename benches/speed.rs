@@ -170,7 +170,7 @@ fn kit_round_trip(db: &Path, dir: &Path) {
     let back = timed(&mut || import(&mut school));
     // The database's part alone, without the encryption around it.
     let mut kit = None;
-    let store_write = timed(&mut || kit = Some(school.write_kit(&ids, None, selection.expires_on, today).unwrap()));
+    let store_write = timed(&mut || kit = Some(school.kit_of(&ids, None, selection.expires_on, today).unwrap()));
     let kit = kit.unwrap();
     let mut other = Store::open(&dir.join("other.db"), "bench", Some(PASSPHRASE)).unwrap();
     let store_fresh = timed(&mut || drop(other.import_kit(&kit, "kit.age").unwrap()));

@@ -115,8 +115,14 @@ pub struct Selection<'a> {
 /// Writes the kit of the selected cases to `path`; returns the kit written.
 pub fn export(store: &mut Store, selection: &Selection, passphrase: &str, path: &Path) -> Result<Kit> {
     let Selection { ids, school, expires_on, today } = *selection;
-    let kit = store.write_kit(ids, school, expires_on, today)?;
+    let kit = store.kit_of(ids, school, expires_on, today)?;
     write_file(path, &seal(&kit, passphrase)?)?;
+    // A kit the database does not know it sent would be merged back from an older
+    // base: no file then, as if nothing had happened.
+    if let Err(error) = store.note_kit_written(&kit) {
+        let _ = std::fs::remove_file(path);
+        return Err(error);
+    }
     Ok(kit)
 }
 

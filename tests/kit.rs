@@ -195,7 +195,9 @@ fn export_then_import_on_a_fresh_database_gives_the_same_cases_with_their_trail(
 
     let trail = |store: &Store| store.audit_of(id).unwrap().into_iter().map(|e| (e.at, e.actor, e.action, e.detail));
     let here: Vec<_> = trail(&laptop).collect();
-    let there: Vec<_> = trail(&school).collect();
+    let mut there: Vec<_> = trail(&school).collect();
+    // The export is logged at the school once the file is written: after what the kit holds.
+    assert_eq!(there.pop().unwrap().2, "kit_exported");
     assert_eq!(here[..there.len()], there[..], "the school's trail arrives whole, in order");
     assert_eq!(here.last().unwrap().2, "kit_imported");
     assert_eq!(here.last().unwrap().1, "PPT-rådgiver");
@@ -286,6 +288,20 @@ fn a_reference_taken_here_gives_the_new_case_a_local_one_and_it_travels_back_und
     assert!(report.conflicts.is_empty() && report.renamed.is_empty());
     let case = school.case_by_id(id).unwrap().unwrap();
     assert_eq!((case.reference.as_str(), case.referral_sent), ("2026-001", Some(d(2026, 11, 20))));
+}
+
+#[test]
+fn a_kit_that_cannot_be_written_leaves_no_trace() {
+    let dir = TempDir::new().unwrap();
+    let mut school = open(&dir, "school.db", "Kari");
+    let id = referred_case(&mut school, "Bjørkåsen skole");
+    let before = state(&school, id);
+    // A folder that cannot be made: a file stands where it would go.
+    std::fs::write(dir.path().join("opptatt"), "").unwrap();
+    let path = dir.path().join("opptatt").join("kit.age");
+    let error = kit::export(&mut school, &selection(&[id]), PASSPHRASE, &path).unwrap_err();
+    assert!(format!("{error:#}").contains("cannot create the folder"), "{error:#}");
+    assert_eq!(state(&school, id), before, "no export logged, no version kept");
 }
 
 #[test]

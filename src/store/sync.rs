@@ -170,30 +170,39 @@ impl Store {
         Ok(ids)
     }
 
-    /// The kit of the cases `ids`, valid until `expires_on`. A pupil's case without
-    /// a valid consent is refused (see `may_travel`). Each case's export is logged in
-    /// its trail (which travels with it), and the version sent is kept as the base
-    /// of the next merge.
-    pub fn write_kit(
-        &mut self,
-        ids: &[Uuid],
-        school: Option<&str>,
-        expires_on: NaiveDate,
-        today: NaiveDate,
-    ) -> Result<Kit> {
-        self.write(|tx, actor| {
-            let mut cases = Vec::new();
-            for &id in ids {
-                let snapshot = snapshot_of(tx, id)?.with_context(|| format!("case {id} does not exist"))?;
-                if !may_travel(&snapshot.case, today, !versions(tx, id)?.is_empty()) {
-                    let reference = load_case(tx, "id", &id.to_string())?.map(|c| c.reference).unwrap_or_default();
-                    bail!(WithoutConsent { reference });
-                }
-                audit::append(tx, actor, id, "kit_exported", &json!({"expires_on": expires_on, "school": school}))?;
-                remember(tx, &snapshot)?;
-                cases.push(KitCase { known: versions(tx, id)?, audit: audit::trail(tx, id)?, snapshot });
+    /// The kit of the cases `ids`, valid until `expires_on`, as the database holds
+    /// them now. A pupil's case without a valid consent is refused (see
+    /// `may_travel`). Nothing is written until the file is: `note_kit_written`.
+    pub fn kit_of(&self, ids: &[Uuid], school: Option<&str>, expires_on: NaiveDate, today: NaiveDate) -> Result<Kit> {
+        // One read transaction: every case as of the same moment.
+        let tx = self.conn.unchecked_transaction()?;
+        let mut cases = Vec::new();
+        for &id in ids {
+            let snapshot = snapshot_of(&tx, id)?.with_context(|| format!("case {id} does not exist"))?;
+            let mut known = versions(&tx, id)?;
+            if !may_travel(&snapshot.case, today, !known.is_empty()) {
+                let reference = load_case(&tx, "id", &id.to_string())?.map(|c| c.reference).unwrap_or_default();
+                bail!(WithoutConsent { reference });
             }
-            Ok(Kit::new(actor, expires_on, school.map(String::from), cases))
+            let fingerprint = snapshot.fingerprint();
+            if !known.contains(&fingerprint) {
+                known.push(fingerprint);
+            }
+            cases.push(KitCase { known, audit: audit::trail(&tx, id)?, snapshot });
+        }
+        Ok(Kit::new(&self.actor, expires_on, school.map(String::from), cases))
+    }
+
+    /// The kit is written: each case's export is logged, and the version sent is
+    /// kept as the base of the next merge.
+    pub fn note_kit_written(&mut self, kit: &Kit) -> Result<()> {
+        self.write(|tx, actor| {
+            for sent in &kit.cases {
+                remember(tx, &sent.snapshot)?;
+                let detail = json!({"expires_on": kit.expires_on, "school": kit.school});
+                audit::append(tx, actor, sent.snapshot.case.id, "kit_exported", &detail)?;
+            }
+            Ok(())
         })
     }
 
