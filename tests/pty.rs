@@ -273,6 +273,8 @@ fn a_kit_is_read_in_from_the_screens_and_its_passphrase_never_shows() {
     let laptop = dir.path().join("laptop.db");
     let mut session = Session::start(&laptop);
     session.wait_for("Frister");
+    // The day's backup says so in the message line: before the import's summary.
+    session.wait_for("Dagens sikkerhetskopi");
     session.send("p");
     session.wait_for("Besøkspakken tar saker");
     session.send("i");
