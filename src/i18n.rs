@@ -451,6 +451,9 @@ impl Catalog {
         if let Some(e) = error.downcast_ref::<ResolveError>() {
             return self.resolve_error(e);
         }
+        if let Some(e) = error.downcast_ref::<crate::store::UnsettledConflicts>() {
+            return self.f("kit.unsettled", &[("reference", &e.reference)]);
+        }
         if let Some(e) = error.downcast_ref::<crate::domain::WithoutConsent>() {
             return self.f("kit.without_consent", &[("reference", &e.reference)]);
         }

@@ -12,7 +12,7 @@ use saksgang::domain::{
     MeetingRecord, Participant, Role, WithoutConsent,
 };
 use saksgang::kit::{self, KitError, Refused};
-use saksgang::store::{Side, Store};
+use saksgang::store::{Side, Store, UnsettledConflicts};
 use tempfile::TempDir;
 use uuid::Uuid;
 
@@ -257,6 +257,10 @@ fn the_same_field_changed_on_both_sides_is_one_listed_conflict_that_loses_neithe
     assert_eq!(conflict.kit_from, "PPT");
     assert_eq!(school.case_by_id(id).unwrap().unwrap().details.teacher, "Skolens valg", "kept until chosen");
 
+    // While the choice is open the case does not go back: the laptop would get the school's value.
+    let error = kit::export(&mut school, &selection(&[id]), PASSPHRASE, &back).unwrap_err();
+    assert_eq!(error.downcast_ref::<UnsettledConflicts>().unwrap().reference, "2026-001");
+
     school.resolve_kit_conflict(conflict, Side::Kit).unwrap();
     assert_eq!(school.case_by_id(id).unwrap().unwrap().details.teacher, "Rådgiverens valg");
     assert!(school.kit_conflicts().unwrap().is_empty());
@@ -264,6 +268,12 @@ fn the_same_field_changed_on_both_sides_is_one_listed_conflict_that_loses_neithe
     assert_eq!(last.action, "kit_conflict_resolved");
     assert_eq!(last.detail["taken"], "kit");
     assert!(school.resolve_kit_conflict(conflict, Side::Here).is_err(), "settled once");
+
+    // Settled, it goes back, and both machines agree.
+    export(&mut school, &[id], &back);
+    import(&mut laptop, &back);
+    assert_eq!(laptop.case_by_id(id).unwrap(), school.case_by_id(id).unwrap());
+    assert!(laptop.kit_conflicts().unwrap().is_empty());
 }
 
 #[test]

@@ -20,7 +20,7 @@ pub use cases::{CaseQuery, CaseRow, ConsentWarnings, Order, StageCounts, StatusF
 pub use check::{AuditBreak, AuditBreakReason, CheckReport};
 pub use records::CaseRecords;
 pub use schema::current_version;
-pub use sync::{ImportReport, KitConflict, Side};
+pub use sync::{ImportReport, KitConflict, Side, UnsettledConflicts};
 
 /// Why a file was not opened. Nothing in the file is changed in any of these cases.
 #[derive(Debug, Clone, PartialEq, Eq)]

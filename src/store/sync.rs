@@ -37,6 +37,21 @@ pub enum Side {
     Kit,
 }
 
+/// A case with conflicts not yet settled cannot go in a kit: the other machine
+/// would get this side's value while the choice is still open.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnsettledConflicts {
+    pub reference: String,
+}
+
+impl std::fmt::Display for UnsettledConflicts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "case {} has conflicts from a kit that are not settled", self.reference)
+    }
+}
+
+impl std::error::Error for UnsettledConflicts {}
+
 /// What an import did, case by case (references as on this machine).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ImportReport {
@@ -183,6 +198,15 @@ impl Store {
             if !may_travel(&snapshot.case, today, !known.is_empty()) {
                 let reference = load_case(&tx, "id", &id.to_string())?.map(|c| c.reference).unwrap_or_default();
                 bail!(WithoutConsent { reference });
+            }
+            let unsettled: bool = tx.query_row(
+                "SELECT EXISTS (SELECT 1 FROM kit_conflicts WHERE case_id = ?1 AND resolved IS NULL)",
+                [id.to_string()],
+                |r| r.get(0),
+            )?;
+            if unsettled {
+                let reference = load_case(&tx, "id", &id.to_string())?.map(|c| c.reference).unwrap_or_default();
+                bail!(UnsettledConflicts { reference });
             }
             let fingerprint = snapshot.fingerprint();
             if !known.contains(&fingerprint) {

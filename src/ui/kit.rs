@@ -12,7 +12,7 @@ use super::form::{Form, Purpose, Slot};
 use super::keymap::Command;
 use crate::domain::{WithoutConsent, add_days, format_date};
 use crate::kit::{self, DEFAULT_VALID_DAYS, KitError, Refused};
-use crate::store::Side;
+use crate::store::{Side, UnsettledConflicts};
 use crate::unlock::MIN_PASSPHRASE;
 
 /// Work of about a second (the passphrase's key derivation), started from a form
@@ -159,7 +159,8 @@ impl App {
                 let today = self.settings.today;
                 let selection = kit::Selection { ids: &ids, school: school.as_deref(), expires_on, today };
                 if let Err(error) = kit::export(&mut self.store, &selection, &passphrase, &path) {
-                    let slot = if error.is::<WithoutConsent>() { Slot::Cases } else { Slot::File };
+                    let about_cases = error.is::<WithoutConsent>() || error.is::<UnsettledConflicts>();
+                    let slot = if about_cases { Slot::Cases } else { Slot::File };
                     return self.form_error(slot, self.catalog.explain(&error));
                 }
                 self.form = None;
