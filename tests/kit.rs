@@ -425,6 +425,9 @@ fn the_command_line_exports_imports_lists_and_settles_conflicts() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stdout).contains("01.12.2026"), "the expiry is shown");
 
+    let out = with_kit_passphrase(&school, &["export", "kit", "--school", "Ukjent skole", "-o", kit_arg]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Ingen saker ved «Ukjent skole» kan tas med"));
+
     // Without a passphrase and without a terminal: a clear message, nothing written.
     let out = run(&laptop, "2026-11-24", &["import", kit_arg]);
     assert!(!out.status.success());

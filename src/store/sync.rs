@@ -159,7 +159,8 @@ impl Store {
             "SELECT id, school, status = 'open' AND (decision IS 'refer' OR referral_sent_on IS NOT NULL
                      OR id IN (SELECT case_id FROM discussion_items)),
                  id IN (SELECT case_id FROM kit_versions), status = 'open'
-             FROM cases ORDER BY ref_year, ref_seq",
+             FROM cases WHERE status = 'open' OR id IN (SELECT case_id FROM kit_versions)
+             ORDER BY ref_year, ref_seq",
         )?;
         let wanted = school.trim().to_lowercase();
         let mut rows = stmt.query([])?;
