@@ -809,3 +809,19 @@ fn the_start_screen_says_when_conflicts_wait() {
     assert_eq!(app.kit_conflicts.len(), 1);
     assert_eq!(app.kit_conflicts[0].kit, "8C");
 }
+
+#[test]
+fn the_backup_message_never_hides_what_the_user_just_did_but_a_failure_always_shows() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app_with_cases(dir.path(), Lang::Nb, SMALL);
+    let copy = dir.path().join("backups").join("s-2026-11-23.db");
+    app.message = Some("Lagret.".into());
+    app.backup_done(Ok(Some(copy.clone())));
+    assert_eq!(app.message.as_deref(), Some("Lagret."));
+    app.message = None;
+    app.backup_done(Ok(Some(copy)));
+    assert!(app.message.as_deref().unwrap().starts_with("Dagens sikkerhetskopi"));
+    app.message = Some("Lagret.".into());
+    app.backup_done(Err(anyhow::anyhow!("disken er full")));
+    assert!(app.message.as_deref().unwrap().contains("disken er full"), "{:?}", app.message);
+}

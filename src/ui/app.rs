@@ -277,12 +277,14 @@ impl App {
         self.show(result);
     }
 
-    /// The automatic backup finished: say where it went, or why it failed.
+    /// The automatic backup finished: say where it went, unless the line already
+    /// tells what the user just did; or why it failed, always.
     pub fn backup_done(&mut self, result: Result<Option<std::path::PathBuf>>) {
         match result {
-            Ok(Some(path)) => {
+            Ok(Some(path)) if self.message.is_none() => {
                 self.message = Some(self.catalog.f("backup.daily", &[("path", &path.display().to_string())]));
             }
+            Ok(Some(_)) => {}
             Ok(None) => {}
             Err(error) => {
                 let cause = self.catalog.explain(&error);
