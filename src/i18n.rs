@@ -402,14 +402,45 @@ impl Catalog {
                 .join("\n"),
             Value::Object(fields) => fields
                 .iter()
-                .map(|(key, field)| match field {
-                    Value::Array(_) | Value::Object(_) => format!("{key}:\n{}", indent(self.kit_value_in_full(field))),
-                    _ => format!("{key}: {}", self.kit_value_in_full(field)),
+                .map(|(key, field)| {
+                    let label = self.kit_part_label(key);
+                    match field {
+                        Value::Array(_) | Value::Object(_) => {
+                            format!("{label}:\n{}", indent(self.kit_value_in_full(field)))
+                        }
+                        Value::String(code) => match self.kit_code(key, code) {
+                            Some(word) => format!("{label}: {word}"),
+                            None => format!("{label}: {}", self.kit_value_in_full(field)),
+                        },
+                        _ => format!("{label}: {}", self.kit_value_in_full(field)),
+                    }
                 })
                 .collect::<Vec<_>>()
                 .join("\n"),
+            Value::Bool(yes) => self.yes_no(*yes).to_string(),
             other => self.kit_value(other),
         }
+    }
+
+    /// A part of a record by the minutes editor's label for it ("Innhold", "Ansvar"),
+    /// without the hint on how to type it; its name in the format where there is none.
+    fn kit_part_label(&self, key: &str) -> String {
+        let catalog_key = if key == "kind" { "record.task_kind".to_string() } else { format!("record.{key}") };
+        match self.strings.get(&catalog_key) {
+            Some(label) if !label.contains('{') => label.split(" (").next().unwrap_or(label).to_string(),
+            _ => key.to_string(),
+        }
+    }
+
+    /// A coded value (a role, a party, a kind of task) in words.
+    fn kit_code(&self, key: &str, code: &str) -> Option<String> {
+        let section = match key {
+            "role" => "role",
+            "party" | "assigned_to" => "party",
+            "kind" => "task_kind",
+            _ => return None,
+        };
+        self.strings.get(&format!("{section}.{code}")).cloned()
     }
 
     pub fn resolve_error(&self, error: &ResolveError) -> String {
@@ -509,9 +540,13 @@ mod tests {
         ]);
         assert_eq!(
             c.kit_value_in_full(&measures),
-            "– content: Lesekurs\n  starts_on: 28.09.2026\n  ends_on: (tomt)\n\
-             – content: Skrivekurs\n  to linjer\n  starts_on: (tomt)\n  ends_on: (tomt)"
+            "– Innhold: Lesekurs\n  Fra: 28.09.2026\n  Til: (tomt)\n\
+             – Innhold: Skrivekurs\n  to linjer\n  Fra: (tomt)\n  Til: (tomt)"
         );
+        let participants = serde_json::json!([{"name": "Åse", "role": "contact_teacher", "role_text": ""}]);
+        assert_eq!(c.kit_value_in_full(&participants), "– Navn: Åse\n  Rolle: kontaktlærer\n  Annen rolle: (tomt)");
+        let task = serde_json::json!({"kind": "arrange_consent", "assigned_to": "guardians", "done": true});
+        assert_eq!(c.kit_value_in_full(&task), "Oppgave: ordne samtykke til samarbeid\nAnsvar: Foresatte\nUtført: ja");
         assert_eq!(c.kit_value_in_full(&"Åse\nØdegård".into()), "Åse\nØdegård");
         assert_eq!(c.kit_value_in_full(&serde_json::json!([{}, []])), "– \n– (tomt)");
         assert_eq!(c.kit_value(&"Åse\nØdegård".into()), "Åse Ødegård");
