@@ -379,6 +379,13 @@ impl Catalog {
             Value::String(s) if s.is_empty() => self.t("kit.empty").to_string(),
             Value::Array(items) if items.is_empty() => self.t("kit.empty").to_string(),
             Value::String(s) => crate::domain::parse_date(s).map(format_date).unwrap_or_else(|_| s.replace('\n', " ")),
+            Value::Array(_) | Value::Object(_) => {
+                let full = self.kit_value_in_full(value);
+                let parts: Vec<&str> =
+                    full.lines().map(|l| l.trim().trim_start_matches("– ")).filter(|l| !l.is_empty()).collect();
+                if parts.is_empty() { self.t("kit.empty").to_string() } else { parts.join(" · ") }
+            }
+            Value::Bool(yes) => self.yes_no(*yes).to_string(),
             other => other.to_string(),
         }
     }
@@ -417,7 +424,6 @@ impl Catalog {
                 })
                 .collect::<Vec<_>>()
                 .join("\n"),
-            Value::Bool(yes) => self.yes_no(*yes).to_string(),
             other => self.kit_value(other),
         }
     }
@@ -550,6 +556,8 @@ mod tests {
         assert_eq!(c.kit_value_in_full(&"Åse\nØdegård".into()), "Åse\nØdegård");
         assert_eq!(c.kit_value_in_full(&serde_json::json!([{}, []])), "– \n– (tomt)");
         assert_eq!(c.kit_value(&"Åse\nØdegård".into()), "Åse Ødegård");
+        assert_eq!(c.kit_value(&serde_json::json!(["refer", "2026-11-10"])), "refer · 10.11.2026");
+        assert_eq!(c.kit_value(&serde_json::json!({})), "(tomt)");
         assert_eq!(c.kit_field("records.2.measures"), "Referat møte 2: tiltak");
         assert_eq!(c.kit_field("case.details.teacher"), "Kontaktlærer");
         assert_eq!(c.kit_field("case.meetings.3"), "Møte 3");
