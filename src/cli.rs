@@ -82,7 +82,7 @@ pub enum ExportCommand {
         #[arg(long, num_args = 1.., value_name = "REF")]
         cases: Vec<String>,
         /// Days until the kit expires and import refuses it.
-        #[arg(long, default_value_t = crate::kit::DEFAULT_VALID_DAYS, value_parser = clap::value_parser!(u32).range(1..=90))]
+        #[arg(long, default_value_t = crate::kit::DEFAULT_VALID_DAYS, value_parser = clap::value_parser!(u32).range(1..=i64::from(crate::kit::MAX_VALID_DAYS)))]
         valid_days: u32,
         /// The file to write (default: besokspakke-SCHOOL-DATE.age in the current folder).
         #[arg(short, long, value_name = "FILE")]

@@ -24,6 +24,8 @@ pub const FORMAT: &str = "saksgang-kit";
 pub const VERSION: u32 = 1;
 /// How long a kit is valid unless the user says otherwise.
 pub const DEFAULT_VALID_DAYS: u32 = 7;
+/// The longest a kit may be valid: it holds children's data outside the school.
+pub const MAX_VALID_DAYS: u32 = 90;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Kit {
@@ -136,8 +138,8 @@ pub fn import(store: &mut Store, path: &Path, passphrase: &str, today: NaiveDate
 
 /// The file a kit is written to unless the user names one: school and day in the name.
 pub fn file_name(school: Option<&str>, today: NaiveDate) -> String {
-    let school: String =
-        school.unwrap_or("saker").to_lowercase().chars().map(|c| if c.is_alphanumeric() { c } else { '-' }).collect();
+    let school = school.filter(|s| !s.trim().is_empty()).unwrap_or("saker").to_lowercase();
+    let school: String = school.chars().map(|c| if c.is_alphanumeric() { c } else { '-' }).collect();
     format!("besokspakke-{}-{}.age", school.trim_matches('-'), iso_date(today))
 }
 
@@ -207,6 +209,13 @@ mod tests {
         assert_eq!(open(cut, "lang nok frase", day(2026, 11, 30)), Err(KitError::Damaged));
         assert_eq!(open(&sealed[..40], "lang nok frase", day(2026, 11, 30)), Err(KitError::Damaged));
         assert_eq!(open(b"{\"format\": 1}", "x", day(2026, 11, 30)), Err(KitError::NotAKit));
+    }
+
+    #[test]
+    fn the_file_is_named_by_school_and_day() {
+        assert_eq!(file_name(Some("Bjørkå skole"), day(2026, 11, 24)), "besokspakke-bjørkå-skole-2026-11-24.age");
+        assert_eq!(file_name(Some(" "), day(2026, 11, 24)), "besokspakke-saker-2026-11-24.age");
+        assert_eq!(file_name(None, day(2026, 11, 24)), "besokspakke-saker-2026-11-24.age");
     }
 
     #[test]

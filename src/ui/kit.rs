@@ -11,7 +11,7 @@ use super::app::{App, Confirm, Pending, Screen};
 use super::form::{Form, Purpose, Slot};
 use super::keymap::Command;
 use crate::domain::{WithoutConsent, add_days, format_date};
-use crate::kit::{self, DEFAULT_VALID_DAYS, KitError, Refused};
+use crate::kit::{self, DEFAULT_VALID_DAYS, KitError, MAX_VALID_DAYS, Refused};
 use crate::store::{Side, UnsettledConflicts};
 use crate::unlock::MIN_PASSPHRASE;
 
@@ -21,9 +21,6 @@ pub enum KitJob {
     Export { ids: Vec<Uuid>, school: Option<String>, expires_on: NaiveDate, passphrase: String, path: PathBuf },
     Import { path: PathBuf, passphrase: String },
 }
-
-/// The longest a kit may be valid: it holds children's data outside the school.
-const MAX_VALID_DAYS: u32 = 90;
 
 impl App {
     pub(super) fn open_kit_screen(&mut self) {
