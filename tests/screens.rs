@@ -805,6 +805,13 @@ fn the_start_screen_says_when_conflicts_wait() {
     let settings = app.settings.clone();
     let mut app = App::new(app.store, &settings, SMALL).unwrap();
     snapshot("start_conflicts", &draw(&app, SMALL));
+    press(&mut app, KeyCode::Char('j'));
+    press(&mut app, KeyCode::Char('j'));
+    press(&mut app, KeyCode::Enter);
+    let case_view = draw(&app, SMALL);
+    let line: String = (0..80).map(|x| case_view.backend().buffer()[(x, 1)].symbol()).collect();
+    assert!(line.contains("venter på ditt valg: Klasse/trinn"), "{line}");
+    press(&mut app, KeyCode::Esc);
     press(&mut app, KeyCode::Char('p'));
     assert_eq!(app.kit_conflicts.len(), 1);
     assert_eq!(app.kit_conflicts[0].kit, "8C");

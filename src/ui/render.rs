@@ -301,6 +301,13 @@ fn render_detail(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let field = |key: &str, value: String| {
         Line::from(vec![Span::styled(format!(" {:<14} ", c.t(key)), theme.dim()), Span::raw(value)])
     };
+    // Another machine's value waits for a choice: what is shown here may not hold.
+    let waiting: Vec<String> =
+        app.kit_conflicts.iter().filter(|k| k.case_id == case.id).map(|k| c.kit_field(&k.field)).collect();
+    if !waiting.is_empty() {
+        let text = c.f("kit.case_waiting", &[("fields", &waiting.join(", "))]);
+        lines.push(Line::styled(format!(" ⚠ {text}"), theme.focus()));
+    }
     lines.push(field("detail.kind", c.kind(d.kind).to_string()));
     if d.kind == crate::domain::CaseKind::Individual {
         lines.push(field("detail.pupil", c.pupil(case, app.settings.today)));
