@@ -431,11 +431,12 @@ impl Catalog {
     /// A part of a record by the minutes editor's label for it ("Innhold", "Ansvar"),
     /// without the hint on how to type it; its name in the format where there is none.
     fn kit_part_label(&self, key: &str) -> String {
-        let catalog_key = if key == "kind" { "record.task_kind".to_string() } else { format!("record.{key}") };
-        match self.strings.get(&catalog_key) {
-            Some(label) if !label.contains('{') => label.split(" (").next().unwrap_or(label).to_string(),
-            _ => key.to_string(),
-        }
+        let record_key = if key == "kind" { "record.task_kind".to_string() } else { format!("record.{key}") };
+        [format!("kit.field_{key}"), record_key]
+            .iter()
+            .filter_map(|k| self.strings.get(k))
+            .find(|label| !label.contains('{'))
+            .map_or_else(|| key.to_string(), |label| label.split(" (").next().unwrap_or(label).to_string())
     }
 
     /// A coded value (a role, a party, a kind of task) in words.
@@ -562,6 +563,13 @@ mod tests {
         assert_eq!(c.kit_field("case.details.teacher"), "Kontaktlærer");
         assert_eq!(c.kit_field("case.meetings.3"), "Møte 3");
         assert_eq!(c.kit_field("case.closure.reason"), "Avslutning (reason)");
+        assert_eq!(c.kit_field(crate::domain::STEPS_FIELD), "Møter, vedtak og henvisning");
+        let steps = serde_json::json!({"meetings": [{"date": "2026-10-05", "held": true}, null, null],
+            "decision": null, "referral_sent": null});
+        assert_eq!(
+            c.kit_value_in_full(&steps),
+            "Møter:\n  – Dato: 05.10.2026\n    Holdt: ja\n  – (tomt)\n  – (tomt)\nVedtak: (tomt)\nHenvisning sendt: (tomt)"
+        );
     }
 
     #[test]

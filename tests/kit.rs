@@ -277,6 +277,45 @@ fn the_same_field_changed_on_both_sides_is_one_listed_conflict_that_loses_neithe
 }
 
 #[test]
+fn steps_that_cross_between_the_machines_are_one_conflict_and_settle_whole() {
+    let dir = TempDir::new().unwrap();
+    let mut school = open(&dir, "school.db", "Kari");
+    let id = school.create_case(details("Bjørkåsen skole"), d(2026, 8, 20), today()).unwrap().id;
+    for step in [
+        Action::RecordConsent(Consent {
+            given_on: d(2026, 8, 25),
+            given_by: ConsentGiver::Guardians,
+            scope: "PPT".into(),
+            expires_on: None,
+            withdrawn_on: None,
+        }),
+        Action::RecordMeeting { number: n(1), date: d(2026, 9, 10) },
+    ] {
+        school.apply(id, &step, today()).unwrap();
+    }
+    let file = dir.path().join("kit.age");
+    export(&mut school, &[id], &file);
+    let mut laptop = open(&dir, "laptop.db", "PPT");
+    import(&mut laptop, &file);
+    // The laptop corrects meeting 1 to a later day; the school records meeting 2 before it.
+    laptop.apply(id, &Action::RecordMeeting { number: n(1), date: d(2026, 10, 5) }, today()).unwrap();
+    school.apply(id, &Action::RecordMeeting { number: n(2), date: d(2026, 10, 1) }, today()).unwrap();
+    export(&mut laptop, &[id], &file);
+    let report = import(&mut school, &file);
+    assert_eq!(report.conflicts, [("2026-001".to_string(), 1)]);
+    let case = school.case_by_id(id).unwrap().unwrap();
+    assert!(case.steps_in_order(), "never written out of order");
+    assert_eq!(case.held(n(2)), Some(d(2026, 10, 1)), "kept until chosen");
+    let conflicts = school.kit_conflicts().unwrap();
+    assert_eq!(conflicts[0].field, saksgang::domain::STEPS_FIELD);
+
+    school.resolve_kit_conflict(&conflicts[0], Side::Kit).unwrap();
+    let case = school.case_by_id(id).unwrap().unwrap();
+    assert_eq!((case.held(n(1)), case.meeting(n(2))), (Some(d(2026, 10, 5)), None));
+    assert!(school.check().unwrap().is_ok());
+}
+
+#[test]
 fn a_reference_taken_here_gives_the_new_case_a_local_one_and_it_travels_back_under_its_own() {
     let dir = TempDir::new().unwrap();
     let mut school = open(&dir, "school.db", "Kari");

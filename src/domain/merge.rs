@@ -101,7 +101,36 @@ pub fn merge(base: Option<&CaseSnapshot>, here: &CaseSnapshot, kit: &CaseSnapsho
     let snapshot = serde_json::from_value(value).expect("merged parts are whole values of the same shape");
     let mut merged = Merged { snapshot, taken, conflicts };
     keep_records_whole(&mut merged, here, kit);
+    keep_steps_in_order(&mut merged, here, kit);
     merged
+}
+
+/// The fields that make up the process's steps.
+const STEPS: [&str; 3] = ["meetings", "decision", "referral_sent"];
+
+/// The steps as one field of a conflict: they are chosen together, so that the
+/// choice always gives steps that follow each other.
+pub const STEPS_FIELD: &str = "case.steps";
+
+/// Steps merged from both sides must still follow each other (meeting 1 moved on
+/// one side after meeting 2 was recorded on the other would not). Where they do
+/// not, this side's steps stay, and the kit's steps are one conflict.
+fn keep_steps_in_order(merged: &mut Merged, here: &CaseSnapshot, kit: &CaseSnapshot) {
+    if merged.snapshot.case.steps_in_order() || !here.case.steps_in_order() {
+        return;
+    }
+    let inside = |f: &String| STEPS.iter().any(|s| f == &format!("case.{s}") || f.starts_with(&format!("case.{s}.")));
+    merged.taken.retain(|f| !inside(f));
+    merged.conflicts.retain(|c| !inside(&c.field));
+    merged.conflicts.push(FieldConflict { field: STEPS_FIELD.into(), here: steps_of(here), kit: steps_of(kit) });
+    let case = &mut merged.snapshot.case;
+    (case.meetings, case.decision, case.referral_sent) =
+        (here.case.meetings, here.case.decision, here.case.referral_sent);
+}
+
+fn steps_of(snapshot: &CaseSnapshot) -> Value {
+    let case = serde_json::to_value(&snapshot.case).expect("a case always serialises");
+    Value::Object(STEPS.iter().map(|key| (key.to_string(), case[key].clone())).collect())
 }
 
 /// Records merged from both sides must still hold together (an evaluation of a
@@ -199,6 +228,14 @@ impl std::error::Error for ResolveError {}
 
 /// The snapshot with `field` set to `value`: a conflict resolved in the kit's favour.
 pub fn with_field(snapshot: &CaseSnapshot, field: &str, value: Value) -> Result<CaseSnapshot, ResolveError> {
+    if field == STEPS_FIELD {
+        let mut with_steps = snapshot.clone();
+        for key in STEPS {
+            let part = value.get(key).cloned().ok_or_else(|| ResolveError::DoesNotFit(field.to_string()))?;
+            with_steps = with_field(&with_steps, &format!("case.{key}"), part)?;
+        }
+        return Ok(with_steps);
+    }
     let mut json = serde_json::to_value(snapshot).expect("a snapshot always serialises");
     let mut at = &mut json;
     for key in field.split('.') {
@@ -357,6 +394,28 @@ mod tests {
         let fields: Vec<_> = merged.conflicts.iter().map(|c| c.field.as_str()).collect();
         assert_eq!(fields, ["records.2"]);
         assert!(merged.taken.is_empty());
+    }
+
+    #[test]
+    fn steps_that_would_not_follow_each_other_stay_as_they_are_here_and_are_conflicts() {
+        let mut base = snapshot();
+        base.case.meetings[0] = Some(Meeting { date: date(2026, 9, 10), held: true });
+        let (mut here, mut kit) = (base.clone(), base.clone());
+        // Here meeting 2 is recorded; in the kit meeting 1 was corrected to a later day.
+        here.case.meetings[1] = Some(Meeting { date: date(2026, 10, 1), held: true });
+        kit.case.meetings[0] = Some(Meeting { date: date(2026, 10, 5), held: true });
+        kit.case.details.teacher = "Per".into();
+        let merged = merge(Some(&base), &here, &kit);
+        assert!(merged.snapshot.case.steps_in_order());
+        assert_eq!(merged.snapshot.case.meetings, here.case.meetings);
+        assert_eq!(merged.snapshot.case.details.teacher, "Per", "other fields still merge");
+        let fields: Vec<_> = merged.conflicts.iter().map(|c| c.field.as_str()).collect();
+        assert_eq!(fields, [STEPS_FIELD]);
+        assert_eq!(merged.taken, ["case.details.teacher"]);
+        // Taking the kit's steps takes them all, which follow each other.
+        let resolved = with_field(&merged.snapshot, STEPS_FIELD, merged.conflicts[0].kit.clone()).unwrap();
+        assert_eq!(resolved.case.meetings, kit.case.meetings);
+        assert!(resolved.case.steps_in_order());
     }
 
     #[test]

@@ -17,7 +17,9 @@ pub use discussion::{
     AgendaItem, Difficulty, DiscussionError, DiscussionMeeting, FORM_DAYS_BEFORE, FormState, MAX_SLOT_MINUTES,
     PREPARATION_POINTS,
 };
-pub use merge::{CaseSnapshot, FieldConflict, Merged, ResolveError, WithoutConsent, may_travel, merge, with_field};
+pub use merge::{
+    CaseSnapshot, FieldConflict, Merged, ResolveError, STEPS_FIELD, WithoutConsent, may_travel, merge, with_field,
+};
 pub use record::{
     AGENDA_ITEMS, AGENDA_PARTS, Evaluation, Measure, MeasureEvaluation, MeetingRecord, Participant, Party, RecordError,
     Role, Task, TaskKind, format_time, parse_time, unevaluated_ended,

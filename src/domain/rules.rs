@@ -152,6 +152,33 @@ impl Case {
         })
     }
 
+    /// Whether the recorded steps follow each other as the rules let them be
+    /// recorded one by one: a held meeting only after the one before it was held
+    /// and not earlier than it (meeting 1 not before the case was opened), a
+    /// decision only after meeting 3, a referral only after a decision to refer.
+    /// Every case made by `apply` passes; a case merged from two machines may not.
+    pub fn steps_in_order(&self) -> bool {
+        // The day the last held meeting was held; None once one is not held.
+        let mut previous = Some(self.created);
+        for number in MeetingNo::ALL {
+            match (self.meeting(number), previous) {
+                (Some(m), Some(before)) if m.held && m.date >= before => previous = Some(m.date),
+                (Some(m), _) if m.held => return false,
+                _ => previous = None,
+            }
+        }
+        let held3 = self.held(MeetingNo::ALL[2]);
+        let decided = match (self.decision, held3) {
+            (Some((decision, on)), Some(held)) if on >= held => Some(decision),
+            (Some(_), _) => return false,
+            (None, _) => None,
+        };
+        match self.referral_sent {
+            Some(sent) => decided == Some(Decision::Refer) && held3.is_some_and(|held| sent >= held),
+            None => true,
+        }
+    }
+
     /// The case after `action`, or why the action is refused. `today` bounds what
     /// can be recorded as done and what can be planned.
     pub fn apply(&self, action: &Action, today: NaiveDate) -> Result<Case, RuleError> {
@@ -338,6 +365,52 @@ mod tests {
 
     fn record(case: &Case, n: u8, on: NaiveDate) -> Result<Case, RuleError> {
         case.apply(&Action::RecordMeeting { number: m(n), date: on }, today())
+    }
+
+    #[test]
+    fn steps_out_of_order_are_found() {
+        let case = through_meeting_3();
+        assert!(case.steps_in_order() && sample_case().steps_in_order());
+        let mut later_first = case.clone();
+        later_first.meetings[0] = Some(Meeting { date: date(2026, 10, 20), held: true });
+        assert!(!later_first.steps_in_order(), "meeting 1 after meeting 2");
+        let mut gap = case.clone();
+        gap.meetings[1] = Some(Meeting { date: date(2026, 12, 1), held: false });
+        assert!(!gap.steps_in_order(), "meeting 3 held while 2 is only planned");
+        let mut early = sample_case();
+        early.meetings[0] = Some(Meeting { date: date(2026, 8, 1), held: true });
+        assert!(!early.steps_in_order(), "before the case was opened");
+        let mut undecided = case.clone();
+        undecided.referral_sent = Some(date(2026, 11, 21));
+        assert!(!undecided.steps_in_order(), "a referral without a decision to refer");
+        let mut decided = case.apply(&Action::Decide { decision: Decision::Refer, date: today() }, today()).unwrap();
+        assert!(decided.steps_in_order());
+        decided.meetings[2] = None;
+        assert!(!decided.steps_in_order(), "a decision without meeting 3");
+    }
+
+    proptest::proptest! {
+        /// Whatever a user does, one action at a time, the steps stay in order.
+        #[test]
+        fn every_case_made_by_the_rules_has_its_steps_in_order(
+            steps in proptest::collection::vec((0u8..6, 1u8..=3, -30i64..90), 0..24)
+        ) {
+            let mut case = sample_case();
+            for (kind, number, offset) in steps {
+                let on = date(2026, 9, 1) + chrono::Duration::days(offset);
+                let action = match kind {
+                    0 => Action::PlanMeeting { number: m(number), date: on },
+                    1 | 2 => Action::RecordMeeting { number: m(number), date: on },
+                    3 => Action::Decide { decision: [Decision::Refer, Decision::Continue, Decision::Close][usize::from(number - 1)], date: on },
+                    4 => Action::ReferralSent { date: on },
+                    _ => Action::Reopen { date: on, reason: "ny informasjon".into() },
+                };
+                if let Ok(next) = case.apply(&action, today()) {
+                    case = next;
+                }
+                proptest::prop_assert!(case.steps_in_order(), "{case:?}");
+            }
+        }
     }
 
     fn through_meeting_3() -> Case {

@@ -355,7 +355,7 @@ impl Store {
             if side == Side::Kit {
                 let here = snapshot_of(tx, conflict.case_id)?.context("the case is gone")?;
                 let resolved = with_field(&here, &conflict.field, conflict.kit.clone())?;
-                if !resolved.records_hold_together() {
+                if !resolved.records_hold_together() || !resolved.case.steps_in_order() {
                     bail!(ResolveError::DoesNotFit(conflict.field.clone()));
                 }
                 write_snapshot(tx, &resolved, &conflict.reference, &here)?;
