@@ -173,8 +173,8 @@ fn kit_round_trip(db: &Path, dir: &Path) {
     let store_write = timed(&mut || kit = Some(school.kit_of(&ids, None, selection.expires_on, today).unwrap()));
     let kit = kit.unwrap();
     let mut other = Store::open(&dir.join("other.db"), "bench", Some(PASSPHRASE)).unwrap();
-    let store_fresh = timed(&mut || drop(other.import_kit(&kit, "kit.age").unwrap()));
-    let store_again = timed(&mut || drop(other.import_kit(&kit, "kit.age").unwrap()));
+    let store_fresh = timed(&mut || drop(other.import_kit(&kit, "kit.age", today).unwrap()));
+    let store_again = timed(&mut || drop(other.import_kit(&kit, "kit.age", today).unwrap()));
     println!(
         "  visit-day kit of {} cases, {:.0} kB; key derivation {derivation:.0} ms  total ms  database part",
         ids.len(),

@@ -133,7 +133,7 @@ pub fn import(store: &mut Store, path: &Path, passphrase: &str, today: NaiveDate
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
     let kit = open(&bytes, passphrase, today).map_err(|why| Refused { path: path.to_path_buf(), why })?;
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    store.import_kit(&kit, &name)
+    store.import_kit(&kit, &name, today)
 }
 
 /// The file a kit is written to unless the user names one: school and day in the name.

@@ -175,6 +175,72 @@ fn a_pupil_without_consent_stays_out_and_a_withdrawal_travels_to_erase_the_name(
     assert_eq!(there.consent.unwrap().withdrawn_on, Some(d(2026, 11, 23)));
 }
 
+/// How many of the kit's kept copies of a case (versions, conflicts) hold `text`.
+fn kept_copies_holding(db: &Path, text: &str) -> i64 {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    let pattern = format!("%{text}%");
+    conn.query_row(
+        "SELECT (SELECT count(*) FROM kit_versions WHERE snapshot LIKE ?1)
+              + (SELECT count(*) FROM kit_conflicts WHERE here LIKE ?1 OR kit LIKE ?1)",
+        [pattern],
+        |r| r.get(0),
+    )
+    .unwrap()
+}
+
+#[test]
+fn a_name_erased_on_one_side_is_gone_from_both_however_the_other_side_changed_it() {
+    let dir = TempDir::new().unwrap();
+    let (mut school, mut laptop, id) = handed_over(&dir);
+    assert!(kept_copies_holding(&dir.path().join("school.db"), "Guro Løvås") > 0, "the version sent holds it");
+    school.apply(id, &Action::WithdrawConsent { date: d(2026, 11, 23) }, today()).unwrap();
+    assert_eq!(kept_copies_holding(&dir.path().join("school.db"), "Guro Løvås"), 0, "erased means gone");
+    // Meanwhile the laptop corrected the name.
+    laptop
+        .apply(id, &Action::SetIdentity(Identity { name: "Guro M. Løvås".into(), birth_date: None }), today())
+        .unwrap();
+    let back = dir.path().join("back.age");
+    export(&mut laptop, &[id], &back);
+    let report = import(&mut school, &back);
+    assert!(report.conflicts.is_empty(), "no conflict keeps a name without consent");
+    let case = school.case_by_id(id).unwrap().unwrap();
+    assert_eq!(case.identity, None);
+    assert!(case.consent.unwrap().withdrawn_on.is_some());
+    assert_eq!(kept_copies_holding(&dir.path().join("school.db"), "Løvås"), 0);
+    assert_eq!(school.audit_of(id).unwrap().pop().unwrap().action, "kit_imported");
+
+    // And the laptop, reading the school's kit, erases it too.
+    export(&mut school, &[id], &back);
+    import(&mut laptop, &back);
+    assert_eq!(laptop.case_by_id(id).unwrap().unwrap().identity, None);
+    assert_eq!(laptop.audit_of(id).unwrap().pop().unwrap().action, "identity_erased", "the name shown there went");
+    assert_eq!(kept_copies_holding(&dir.path().join("laptop.db"), "Løvås"), 0);
+}
+
+#[test]
+fn a_new_case_whose_consent_has_run_out_arrives_without_the_name() {
+    let dir = TempDir::new().unwrap();
+    let mut school = open(&dir, "school.db", "Kari");
+    let id = referred_case(&mut school, "Bjørkåsen skole");
+    let consent = Consent {
+        given_on: d(2026, 8, 25),
+        given_by: ConsentGiver::Guardians,
+        scope: "PPT".into(),
+        expires_on: Some(d(2026, 11, 26)),
+        withdrawn_on: None,
+    };
+    school.apply(id, &Action::RecordConsent(consent), today()).unwrap();
+    let file = dir.path().join("kit.age");
+    export(&mut school, &[id], &file);
+    let mut laptop = open(&dir, "laptop.db", "PPT");
+    // Read in two days later: the kit is valid, the consent is not.
+    kit::import(&mut laptop, &file, PASSPHRASE, d(2026, 11, 26)).unwrap();
+    let case = laptop.case_by_id(id).unwrap().unwrap();
+    assert_eq!(case.identity, None);
+    assert_eq!(case.details, school.case_by_id(id).unwrap().unwrap().details, "the rest arrives");
+    assert_eq!(kept_copies_holding(&dir.path().join("laptop.db"), "Løvås"), 0);
+}
+
 #[test]
 fn export_then_import_on_a_fresh_database_gives_the_same_cases_with_their_trail() {
     let dir = TempDir::new().unwrap();
@@ -368,7 +434,7 @@ fn an_import_that_fails_part_way_leaves_nothing_of_it() {
     kit.cases.push(broken);
 
     let mut laptop = open(&dir, "laptop.db", "PPT");
-    assert!(laptop.import_kit(&kit, "kit.age").is_err());
+    assert!(laptop.import_kit(&kit, "kit.age", today()).is_err());
     assert_eq!(laptop.case_by_id(id).unwrap(), None, "the first case is not left behind");
     assert_eq!(laptop.row_counts().unwrap(), (0, 0));
     assert!(laptop.check().unwrap().is_ok());

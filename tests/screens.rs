@@ -800,7 +800,7 @@ fn the_start_screen_says_when_conflicts_wait() {
     let mut details = app.store.case_by_id(id).unwrap().unwrap().details;
     details.grade = "7C".into();
     app.store.apply(id, &Action::Edit(details), d(2026, 11, 23)).unwrap();
-    app.store.import_kit(&kit, "k.age").unwrap();
+    app.store.import_kit(&kit, "k.age", d(2026, 11, 23)).unwrap();
     // As when saksgang starts after an import on the command line.
     let settings = app.settings.clone();
     let mut app = App::new(app.store, &settings, SMALL).unwrap();

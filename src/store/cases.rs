@@ -470,6 +470,9 @@ impl Store {
             write_case(tx, &after)?;
             let (name, detail) = audit_detail(&before, action);
             audit::append(tx, actor, case_id, name, &detail)?;
+            if before.identity.is_some() && after.identity.is_none() {
+                super::sync::scrub_identity(tx, case_id)?;
+            }
             Ok(after)
         })?;
         if before_identity && case.identity.is_none() {

@@ -111,6 +111,16 @@ fn common_base(tx: &Transaction, incoming: &KitCase) -> Result<Option<CaseSnapsh
     stored.map(|json| serde_json::from_str(&json).context("a kept version of the case cannot be read")).transpose()
 }
 
+/// Drops the pupil's name and birth date where no valid consent covers them;
+/// whether it did.
+fn without_uncovered_name(snapshot: &mut CaseSnapshot, today: NaiveDate) -> bool {
+    let erase = snapshot.case.identity_must_be_erased(today);
+    if erase {
+        snapshot.case.identity = None;
+    }
+    erase
+}
+
 /// Writes `snapshot` as the case's content here, keeping the case's local reference;
 /// records are written only where they differ from `before`.
 fn write_snapshot(tx: &Transaction, snapshot: &CaseSnapshot, reference: &str, before: &CaseSnapshot) -> Result<()> {
@@ -142,6 +152,18 @@ fn append_trail(tx: &Transaction, case_id: Uuid, incoming: &[super::AuditEntry])
             None => audit::append_at(tx, &entry.at, &entry.actor, case_id, &entry.action, &entry.detail)?,
         }
     }
+    Ok(())
+}
+
+/// A pupil's name and birth date are erased: the copies the kit kept go too. The
+/// versions kept lose their identity (their fingerprints stay, to find them by),
+/// and conflicts over it are dropped.
+pub(super) fn scrub_identity(tx: &Transaction, case_id: Uuid) -> Result<()> {
+    tx.execute(
+        "UPDATE kit_versions SET snapshot = json_set(snapshot, '$.case.identity', json('null')) WHERE case_id = ?1",
+        [case_id.to_string()],
+    )?;
+    tx.execute("DELETE FROM kit_conflicts WHERE case_id = ?1 AND field LIKE 'case.identity%'", [case_id.to_string()])?;
     Ok(())
 }
 
@@ -232,7 +254,8 @@ impl Store {
     }
 
     /// Merges a kit into the database, all or nothing. `file` names the kit in the log.
-    pub fn import_kit(&mut self, kit: &Kit, file: &str) -> Result<ImportReport> {
+    /// A name arrives only where the consent here after the merge covers it on `today`.
+    pub fn import_kit(&mut self, kit: &Kit, file: &str, today: NaiveDate) -> Result<ImportReport> {
         self.write(|tx, actor| {
             let mut report = ImportReport::default();
             for incoming in &kit.cases {
@@ -240,14 +263,16 @@ impl Store {
                 let logged = json!({"file": file, "from": kit.created_by, "written": kit.created_at});
                 let Some(here) = snapshot_of(tx, id)? else {
                     let travel = &incoming.snapshot.case.reference;
-                    let mut case = incoming.snapshot.case.clone();
+                    let mut incoming_here = incoming.snapshot.clone();
+                    let erased = without_uncovered_name(&mut incoming_here, today);
+                    let mut case = incoming_here.case.clone();
                     if reference_taken(tx, travel)? {
                         use chrono::Datelike;
                         case.reference = next_reference(tx, case.created.year())?;
                         report.renamed.push((travel.clone(), case.reference.clone()));
                     }
                     let empty = CaseSnapshot { case: case.clone(), records: [None, None, None] };
-                    write_snapshot(tx, &incoming.snapshot, &case.reference, &empty)?;
+                    write_snapshot(tx, &incoming_here, &case.reference, &empty)?;
                     if case.reference != *travel {
                         tx.execute(
                             "UPDATE cases SET travel_reference = ?1 WHERE id = ?2",
@@ -257,11 +282,26 @@ impl Store {
                     append_trail(tx, id, &incoming.audit)?;
                     audit::append(tx, actor, id, "kit_imported", &json!({"new": true, "kit": logged}))?;
                     remember(tx, &incoming.snapshot)?;
+                    if erased {
+                        audit::append(tx, actor, id, "identity_erased", &json!({}))?;
+                        scrub_identity(tx, id)?;
+                    }
                     report.added.push(case.reference);
                     continue;
                 };
                 let base = common_base(tx, incoming)?;
-                let merged = merge(base.as_ref(), &here, &incoming.snapshot);
+                let mut merged = merge(base.as_ref(), &here, &incoming.snapshot);
+                // A consent withdrawn on one side while the name changed on the other:
+                // the name goes, and no conflict keeps it.
+                if without_uncovered_name(&mut merged.snapshot, today) {
+                    merged.taken.retain(|f| !f.starts_with("case.identity"));
+                    merged.conflicts.retain(|c| !c.field.starts_with("case.identity"));
+                }
+                // However it went (taken from the kit, or no consent for it), a name
+                // that was here or came in the kit and is not kept is erased everywhere,
+                // the version received included.
+                let named = here.case.identity.is_some() || incoming.snapshot.case.identity.is_some();
+                let erased = named && merged.snapshot.case.identity.is_none();
                 let local = load_case(tx, "id", &id.to_string())?.context("the case is gone")?.reference;
                 if merged.snapshot != here {
                     write_snapshot(tx, &merged.snapshot, &local, &here)?;
@@ -290,6 +330,14 @@ impl Store {
                 let detail = json!({"taken": merged.taken, "conflicts": conflicts, "kit": logged});
                 audit::append(tx, actor, id, "kit_imported", &detail)?;
                 remember(tx, &incoming.snapshot)?;
+                if erased {
+                    // Logged where a name shown here went; a name that only came in the kit
+                    // was never here.
+                    if here.case.identity.is_some() {
+                        audit::append(tx, actor, id, "identity_erased", &json!({}))?;
+                    }
+                    scrub_identity(tx, id)?;
+                }
                 match (merged.taken.len(), conflicts.len()) {
                     (0, 0) => report.unchanged += 1,
                     (taken, found) => {
