@@ -47,19 +47,23 @@ fn details(school: &str) -> CaseDetails {
     }
 }
 
+/// The guardians' consent given 25.08.2026, up to `expires_on`.
+fn consent(expires_on: Option<NaiveDate>) -> Action {
+    Action::RecordConsent(Consent {
+        given_on: d(2026, 8, 25),
+        given_by: ConsentGiver::Guardians,
+        scope: "drøfting med PPT".into(),
+        expires_on,
+        withdrawn_on: None,
+    })
+}
+
 /// A case at the school, referred to PPT after three meetings, with consent, a
 /// name, and the record of meeting 2 with a measure.
 fn referred_case(store: &mut Store, school: &str) -> Uuid {
     let id = store.create_case(details(school), d(2026, 8, 20), today()).unwrap().id;
-    let consent = Consent {
-        given_on: d(2026, 8, 25),
-        given_by: ConsentGiver::Guardians,
-        scope: "drøfting med PPT".into(),
-        expires_on: Some(d(2027, 8, 25)),
-        withdrawn_on: None,
-    };
     let steps = [
-        Action::RecordConsent(consent),
+        consent(Some(d(2027, 8, 25))),
         Action::SetIdentity(Identity { name: "Guro Løvås".into(), birth_date: Some(d(2015, 3, 1)) }),
         Action::RecordMeeting { number: n(1), date: d(2026, 9, 1) },
         Action::RecordMeeting { number: n(2), date: d(2026, 9, 25) },
@@ -222,14 +226,7 @@ fn a_new_case_whose_consent_has_run_out_arrives_without_the_name() {
     let dir = TempDir::new().unwrap();
     let mut school = open(&dir, "school.db", "Kari");
     let id = referred_case(&mut school, "Bjørkåsen skole");
-    let consent = Consent {
-        given_on: d(2026, 8, 25),
-        given_by: ConsentGiver::Guardians,
-        scope: "PPT".into(),
-        expires_on: Some(d(2026, 11, 26)),
-        withdrawn_on: None,
-    };
-    school.apply(id, &Action::RecordConsent(consent), today()).unwrap();
+    school.apply(id, &consent(Some(d(2026, 11, 26))), today()).unwrap();
     let file = dir.path().join("kit.age");
     export(&mut school, &[id], &file);
     let mut laptop = open(&dir, "laptop.db", "PPT");
@@ -347,16 +344,7 @@ fn steps_that_cross_between_the_machines_are_one_conflict_and_settle_whole() {
     let dir = TempDir::new().unwrap();
     let mut school = open(&dir, "school.db", "Kari");
     let id = school.create_case(details("Bjørkåsen skole"), d(2026, 8, 20), today()).unwrap().id;
-    for step in [
-        Action::RecordConsent(Consent {
-            given_on: d(2026, 8, 25),
-            given_by: ConsentGiver::Guardians,
-            scope: "PPT".into(),
-            expires_on: None,
-            withdrawn_on: None,
-        }),
-        Action::RecordMeeting { number: n(1), date: d(2026, 9, 10) },
-    ] {
+    for step in [consent(None), Action::RecordMeeting { number: n(1), date: d(2026, 9, 10) }] {
         school.apply(id, &step, today()).unwrap();
     }
     let file = dir.path().join("kit.age");
