@@ -83,6 +83,16 @@ pub struct Merged {
     pub conflicts: Vec<FieldConflict>,
 }
 
+impl Merged {
+    /// Forgets what the merge said of `field` and every part of it: neither taken
+    /// nor in conflict. Used where a field is settled another way.
+    pub fn forget(&mut self, field: &str) {
+        let within = |f: &str| f.strip_prefix(field).is_some_and(|rest| rest.is_empty() || rest.starts_with('.'));
+        self.taken.retain(|f| !within(f));
+        self.conflicts.retain(|c| !within(&c.field));
+    }
+}
+
 /// Fixed-length lists whose entries are merged one by one: the three meetings and
 /// records, and the statements and services by party. Other lists (participants,
 /// measures, tasks) are one field each: entries have no identity across edits.
@@ -119,9 +129,9 @@ fn keep_steps_in_order(merged: &mut Merged, here: &CaseSnapshot, kit: &CaseSnaps
     if merged.snapshot.case.steps_in_order() || !here.case.steps_in_order() {
         return;
     }
-    let inside = |f: &String| STEPS.iter().any(|s| f == &format!("case.{s}") || f.starts_with(&format!("case.{s}.")));
-    merged.taken.retain(|f| !inside(f));
-    merged.conflicts.retain(|c| !inside(&c.field));
+    for step in STEPS {
+        merged.forget(&format!("case.{step}"));
+    }
     merged.conflicts.push(FieldConflict { field: STEPS_FIELD.into(), here: steps_of(here), kit: steps_of(kit) });
     let case = &mut merged.snapshot.case;
     (case.meetings, case.decision, case.referral_sent) =
@@ -146,9 +156,7 @@ fn keep_records_whole(merged: &mut Merged, here: &CaseSnapshot, kit: &CaseSnapsh
             continue;
         }
         let field = format!("records.{}", number.get());
-        let inside = |f: &String| f == &field || f.starts_with(&format!("{field}."));
-        merged.taken.retain(|f| !inside(f));
-        merged.conflicts.retain(|c| !inside(&c.field));
+        merged.forget(&field);
         let as_json = |r: &Option<MeetingRecord>| serde_json::to_value(r).expect("a record always serialises");
         merged.conflicts.push(FieldConflict { field, here: as_json(&here.records[i]), kit: as_json(&kit.records[i]) });
         merged.snapshot.records[i] = here.records[i].clone();
@@ -452,6 +460,19 @@ mod tests {
         case.consent = None;
         case.details.kind = CaseKind::System;
         assert!(may_travel(&case, today, false), "a system case names no pupil");
+    }
+
+    #[test]
+    fn forgetting_a_field_forgets_its_parts_and_nothing_beside_it() {
+        let conflict = |field: &str| FieldConflict { field: field.into(), here: Value::Null, kit: Value::Null };
+        let mut merged = Merged {
+            snapshot: snapshot(),
+            taken: vec!["records.1.place".into(), "records.1".into(), "records.10".into()],
+            conflicts: vec![conflict("records.1.statements.2"), conflict("records.3")],
+        };
+        merged.forget("records.1");
+        assert_eq!(merged.taken, ["records.10"]);
+        assert_eq!(merged.conflicts, [conflict("records.3")]);
     }
 
     #[test]

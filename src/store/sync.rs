@@ -65,17 +65,19 @@ pub struct ImportReport {
     pub renamed: Vec<(String, String)>,
 }
 
-/// The case as it travels: under its travel reference, with its records.
-fn snapshot_of(conn: &Connection, case_id: Uuid) -> Result<Option<CaseSnapshot>> {
+/// The case as it travels (under its travel reference, with its records), and the
+/// reference it has on this machine.
+fn snapshot_of(conn: &Connection, case_id: Uuid) -> Result<Option<(String, CaseSnapshot)>> {
     let Some(mut case) = load_case(conn, "id", &case_id.to_string())? else { return Ok(None) };
     let travel: Option<String> = conn
         .prepare_cached("SELECT travel_reference FROM cases WHERE id = ?1")?
         .query_row([case_id.to_string()], |r| r.get(0))?;
-    if let Some(travel) = travel {
-        case.reference = travel;
-    }
+    let local = match travel {
+        Some(travel) => std::mem::replace(&mut case.reference, travel),
+        None => case.reference.clone(),
+    };
     let [one, two, three] = MeetingNo::ALL.map(|n| load_record(conn, case_id, n));
-    Ok(Some(CaseSnapshot { case, records: [one?, two?, three?] }))
+    Ok(Some((local, CaseSnapshot { case, records: [one?, two?, three?] })))
 }
 
 /// Fingerprints of the versions of a case sent or received here, oldest first.
@@ -194,7 +196,7 @@ impl Store {
             let (id, concerns_ppt, travelled, open) =
                 (parse_uuid(&row.get::<_, String>(0)?)?, row.get::<_, bool>(2)?, row.get::<_, bool>(3)?, row.get(4)?);
             let closing_not_sent = || -> Result<bool> {
-                let current = snapshot_of(&self.conn, id)?.context("the case is gone")?.fingerprint();
+                let current = snapshot_of(&self.conn, id)?.context("the case is gone")?.1.fingerprint();
                 Ok(!versions(&self.conn, id)?.contains(&current))
             };
             if !(concerns_ppt || (travelled && (open || closing_not_sent()?))) {
@@ -216,11 +218,10 @@ impl Store {
         let tx = self.conn.unchecked_transaction()?;
         let mut cases = Vec::new();
         for &id in ids {
-            let snapshot = snapshot_of(&tx, id)?.with_context(|| format!("case {id} does not exist"))?;
+            let (local, snapshot) = snapshot_of(&tx, id)?.with_context(|| format!("case {id} does not exist"))?;
             let mut known = versions(&tx, id)?;
             if !may_travel(&snapshot.case, today, !known.is_empty()) {
-                let reference = load_case(&tx, "id", &id.to_string())?.map(|c| c.reference).unwrap_or_default();
-                bail!(WithoutConsent { reference });
+                bail!(WithoutConsent { reference: local });
             }
             let unsettled: bool = tx.query_row(
                 "SELECT EXISTS (SELECT 1 FROM kit_conflicts WHERE case_id = ?1 AND resolved IS NULL)",
@@ -228,8 +229,7 @@ impl Store {
                 |r| r.get(0),
             )?;
             if unsettled {
-                let reference = load_case(&tx, "id", &id.to_string())?.map(|c| c.reference).unwrap_or_default();
-                bail!(UnsettledConflicts { reference });
+                bail!(UnsettledConflicts { reference: local });
             }
             let fingerprint = snapshot.fingerprint();
             if !known.contains(&fingerprint) {
@@ -261,7 +261,7 @@ impl Store {
             for incoming in &kit.cases {
                 let id = incoming.snapshot.case.id;
                 let logged = json!({"file": file, "from": kit.created_by, "written": kit.created_at});
-                let Some(here) = snapshot_of(tx, id)? else {
+                let Some((local, here)) = snapshot_of(tx, id)? else {
                     let travel = &incoming.snapshot.case.reference;
                     let mut incoming_here = incoming.snapshot.clone();
                     let erased = without_uncovered_name(&mut incoming_here, today);
@@ -294,15 +294,13 @@ impl Store {
                 // A consent withdrawn on one side while the name changed on the other:
                 // the name goes, and no conflict keeps it.
                 if without_uncovered_name(&mut merged.snapshot, today) {
-                    merged.taken.retain(|f| !f.starts_with("case.identity"));
-                    merged.conflicts.retain(|c| !c.field.starts_with("case.identity"));
+                    merged.forget("case.identity");
                 }
                 // However it went (taken from the kit, or no consent for it), a name
                 // that was here or came in the kit and is not kept is erased everywhere,
                 // the version received included.
                 let named = here.case.identity.is_some() || incoming.snapshot.case.identity.is_some();
                 let erased = named && merged.snapshot.case.identity.is_none();
-                let local = load_case(tx, "id", &id.to_string())?.context("the case is gone")?.reference;
                 if merged.snapshot != here {
                     write_snapshot(tx, &merged.snapshot, &local, &here)?;
                 }
@@ -401,7 +399,7 @@ impl Store {
                 bail!("conflict {} is not open", conflict.id);
             }
             if side == Side::Kit {
-                let here = snapshot_of(tx, conflict.case_id)?.context("the case is gone")?;
+                let (_, here) = snapshot_of(tx, conflict.case_id)?.context("the case is gone")?;
                 let resolved = with_field(&here, &conflict.field, conflict.kit.clone())?;
                 if !resolved.records_hold_together() || !resolved.case.steps_in_order() {
                     bail!(ResolveError::DoesNotFit(conflict.field.clone()));
