@@ -579,24 +579,13 @@ pub fn run(command: &Command, settings: &Settings, out: &mut impl Write) -> Resu
             writeln!(out, "{}", catalog.f("minutes.exported", &[("path", &path.display().to_string())]))?;
         }
         Command::Export { what: ExportCommand::Kit { school, cases, valid_days, output } } => {
-            let ids = if cases.is_empty() {
-                let school = school.as_deref().unwrap_or_default();
-                let ids = store.kit_cases_of_school(school, today)?;
-                if ids.is_empty() {
-                    anyhow::bail!(Explained(catalog.f("kit.none", &[("school", school)])));
-                }
-                ids
-            } else {
-                cases.iter().map(|r| find(&store, &catalog, r).map(|c| c.id)).collect::<Result<_>>()?
-            };
+            let ids = kit::cases_to_send(&store, school.as_deref().unwrap_or_default(), cases, today)?;
             let path = output.clone().unwrap_or_else(|| kit::file_name(school.as_deref(), today).into());
             let passphrase = new_kit_passphrase(&catalog)?;
             let expires_on = add_days(today, u64::from(*valid_days));
             let selection = kit::Selection { ids: &ids, school: school.as_deref(), expires_on, today };
             kit::export(&mut store, &selection, &passphrase, &path)?;
-            let args =
-                [("n", ids.len().to_string()), ("path", path.display().to_string()), ("date", format_date(expires_on))];
-            writeln!(out, "{}", catalog.f("kit.exported", &args.each_ref().map(|(k, v)| (*k, v.as_str()))))?;
+            writeln!(out, "{}", catalog.kit_exported(ids.len(), &path, expires_on))?;
         }
         Command::Import { path, delete } => {
             let passphrase = kit_passphrase(&catalog, path)?;
@@ -636,12 +625,12 @@ pub fn run(command: &Command, settings: &Settings, out: &mut impl Write) -> Resu
             let Some(conflict) = conflicts.iter().find(|c| c.id == *id) else {
                 anyhow::bail!(Explained(catalog.f("kit.no_such_conflict", &[("id", &id.to_string())])));
             };
-            let (side, said) = match take {
-                SideArg::Here => (Side::Here, "kit.side_here"),
-                SideArg::Kit => (Side::Kit, "kit.side_kit"),
+            let side = match take {
+                SideArg::Here => Side::Here,
+                SideArg::Kit => Side::Kit,
             };
             store.resolve_kit_conflict(conflict, side)?;
-            writeln!(out, "{}", catalog.f("kit.resolved", &[("id", &id.to_string()), ("side", catalog.t(said))]))?;
+            writeln!(out, "{}", catalog.kit_resolved(*id, side))?;
         }
         Command::Log { reference, json } => {
             let case = find(&store, &catalog, reference)?;

@@ -10,7 +10,7 @@ use crate::domain::{
     DiscussionError, DiscussionMeeting, Field, Gender, ResolveError, RuleError, Stage, format_date,
 };
 use crate::kit::KitError;
-use crate::store::{NotSaved, OpenError};
+use crate::store::{NotSaved, OpenError, Side};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Lang {
@@ -199,7 +199,7 @@ impl Catalog {
                 )
             }
             "kit_conflict_resolved" => {
-                let side = c.t(if get("taken") == "kit" { "kit.side_kit" } else { "kit.side_here" });
+                let side = c.side(if get("taken") == "kit" { Side::Kit } else { Side::Here });
                 c.f("audit.kit_conflict_resolved", &[("field", &c.kit_field(&get("field"))), ("side", side)])
             }
             "discussion_planned" | "discussed" | "discussion_removed" => {
@@ -328,6 +328,24 @@ impl Catalog {
             ),
             KitError::Expired { on } => self.f("kit.expired", &[("path", path), ("date", &format_date(*on))]),
         }
+    }
+
+    /// The written kit: how many cases, where, until when.
+    pub fn kit_exported(&self, cases: usize, path: &std::path::Path, expires_on: chrono::NaiveDate) -> String {
+        let args = [("n", cases.to_string()), ("path", path.display().to_string()), ("date", format_date(expires_on))];
+        self.f("kit.exported", &args.each_ref().map(|(k, v)| (*k, v.as_str())))
+    }
+
+    /// Which value a settled conflict kept.
+    pub fn side(&self, side: Side) -> &str {
+        self.t(match side {
+            Side::Here => "kit.side_here",
+            Side::Kit => "kit.side_kit",
+        })
+    }
+
+    pub fn kit_resolved(&self, id: i64, side: Side) -> String {
+        self.f("kit.resolved", &[("id", &id.to_string()), ("side", self.side(side))])
     }
 
     /// What an import did, in one line.
@@ -482,6 +500,14 @@ impl Catalog {
         }
         if let Some(e) = error.downcast_ref::<DiscussionError>() {
             return self.discussion_error(e);
+        }
+        if let Some(e) = error.downcast_ref::<crate::kit::NothingToSend>() {
+            return match e {
+                crate::kit::NothingToSend::NoSuchCase(reference) => {
+                    self.f("error.no_such_case", &[("reference", reference)])
+                }
+                crate::kit::NothingToSend::NoneAtSchool(school) => self.f("kit.none", &[("school", school)]),
+            };
         }
         if let Some(e) = error.downcast_ref::<crate::kit::Refused>() {
             return self.kit_error(&e.why, &e.path.display().to_string());

@@ -105,6 +105,42 @@ impl std::fmt::Display for Refused {
 
 impl std::error::Error for Refused {}
 
+/// Why there is nothing to put in a kit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NothingToSend {
+    /// A case named by a reference that is not here.
+    NoSuchCase(String),
+    /// The school has no case that concerns PPT and may travel.
+    NoneAtSchool(String),
+}
+
+impl std::fmt::Display for NothingToSend {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{self:?}")
+    }
+}
+
+impl std::error::Error for NothingToSend {}
+
+/// The cases a kit takes: those named by `references`, or where none are named,
+/// those of `school` that concern PPT (`Store::kit_cases_of_school`).
+pub fn cases_to_send(store: &Store, school: &str, references: &[String], today: NaiveDate) -> Result<Vec<Uuid>> {
+    if references.is_empty() {
+        let ids = store.kit_cases_of_school(school, today)?;
+        if ids.is_empty() {
+            anyhow::bail!(NothingToSend::NoneAtSchool(school.to_string()));
+        }
+        return Ok(ids);
+    }
+    references
+        .iter()
+        .map(|reference| match store.case_by_reference(reference)? {
+            Some(case) => Ok(case.id),
+            None => anyhow::bail!(NothingToSend::NoSuchCase(reference.clone())),
+        })
+        .collect()
+}
+
 /// What goes in a kit and for how long.
 pub struct Selection<'a> {
     pub ids: &'a [Uuid],

@@ -520,6 +520,8 @@ fn the_command_line_exports_imports_lists_and_settles_conflicts() {
 
     let out = with_kit_passphrase(&school, &["export", "kit", "--school", "Ukjent skole", "-o", kit_arg]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("Ingen saker ved «Ukjent skole» kan tas med"));
+    let out = with_kit_passphrase(&school, &["export", "kit", "--cases", "2026-404", "-o", kit_arg]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Finner ingen sak med referansen 2026-404"));
 
     // Without a passphrase and without a terminal: a clear message, nothing written.
     let out = run(&laptop, "2026-11-24", &["import", kit_arg]);

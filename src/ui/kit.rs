@@ -10,8 +10,8 @@ use uuid::Uuid;
 use super::app::{App, Confirm, Pending, Screen};
 use super::form::{Form, Purpose, Slot};
 use super::keymap::Command;
-use crate::domain::{WithoutConsent, add_days, format_date};
-use crate::kit::{self, DEFAULT_VALID_DAYS, KitError, MAX_VALID_DAYS, Refused};
+use crate::domain::{WithoutConsent, add_days};
+use crate::kit::{self, DEFAULT_VALID_DAYS, KitError, MAX_VALID_DAYS, NothingToSend, Refused};
 use crate::store::{Side, UnsettledConflicts};
 use crate::unlock::MIN_PASSPHRASE;
 
@@ -66,14 +66,10 @@ impl App {
             }
             Command::KeepHere | Command::TakeKit => {
                 let Some(conflict) = self.kit_conflicts.get(self.kit_selected).cloned() else { return Ok(()) };
-                let (side, said) = match command {
-                    Command::TakeKit => (Side::Kit, "kit.side_kit"),
-                    _ => (Side::Here, "kit.side_here"),
-                };
+                let side = if command == Command::TakeKit { Side::Kit } else { Side::Here };
                 self.store.resolve_kit_conflict(&conflict, side)?;
                 self.kit_full = None;
-                let args = [("id", conflict.id.to_string()), ("side", self.catalog.t(said).to_string())];
-                self.message = Some(self.catalog.f("kit.resolved", &args.each_ref().map(|(k, v)| (*k, v.as_str()))));
+                self.message = Some(self.catalog.kit_resolved(conflict.id, side));
                 self.reload()?;
             }
             _ => {}
@@ -101,22 +97,17 @@ impl App {
         if passphrase != repeated {
             return self.form_error(Slot::Repeat, self.catalog.t("form.passphrase_mismatch").into());
         }
-        let mut ids = Vec::new();
-        for reference in &references {
-            match self.store.case_by_reference(reference)? {
-                Some(case) => ids.push(case.id),
-                None => {
-                    let text = self.catalog.f("error.no_such_case", &[("reference", reference)]);
-                    return self.form_error(Slot::Cases, text);
-                }
+        let ids = match kit::cases_to_send(&self.store, &school, &references, self.settings.today) {
+            Ok(ids) => ids,
+            Err(error) => {
+                let slot = match error.downcast_ref::<NothingToSend>() {
+                    Some(NothingToSend::NoSuchCase(_)) => Slot::Cases,
+                    Some(NothingToSend::NoneAtSchool(_)) => Slot::School,
+                    None => return Err(error),
+                };
+                return self.form_error(slot, self.catalog.explain(&error));
             }
-        }
-        if references.is_empty() {
-            ids = self.store.kit_cases_of_school(&school, self.settings.today)?;
-            if ids.is_empty() {
-                return self.form_error(Slot::School, self.catalog.f("kit.none", &[("school", &school)]));
-            }
-        }
+        };
         let school = Some(school).filter(|s| !s.is_empty());
         let expires_on = add_days(self.settings.today, u64::from(days));
         self.kit_job = Some(KitJob::Export { ids, school, expires_on, passphrase, path });
@@ -161,12 +152,7 @@ impl App {
                     return self.form_error(slot, self.catalog.explain(&error));
                 }
                 self.form = None;
-                let args = [
-                    ("n", ids.len().to_string()),
-                    ("path", path.display().to_string()),
-                    ("date", format_date(expires_on)),
-                ];
-                self.message = Some(self.catalog.f("kit.exported", &args.each_ref().map(|(k, v)| (*k, v.as_str()))));
+                self.message = Some(self.catalog.kit_exported(ids.len(), &path, expires_on));
             }
             KitJob::Import { path, passphrase } => {
                 let report = match kit::import(&mut self.store, &path, &passphrase, self.settings.today) {
