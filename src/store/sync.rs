@@ -169,10 +169,6 @@ pub(super) fn scrub_identity(tx: &Transaction, case_id: Uuid) -> Result<()> {
     Ok(())
 }
 
-fn reference_taken(tx: &Transaction, reference: &str) -> Result<bool> {
-    Ok(tx.query_row("SELECT EXISTS (SELECT 1 FROM cases WHERE reference = ?1)", [reference], |r| r.get(0))?)
-}
-
 impl Store {
     /// The cases of `school` that concern PPT: open cases referred or decided for
     /// referral, or on a discussion meeting's agenda; and cases that travelled
@@ -266,7 +262,7 @@ impl Store {
                     let mut incoming_here = incoming.snapshot.clone();
                     let erased = without_uncovered_name(&mut incoming_here, today);
                     let mut case = incoming_here.case.clone();
-                    if reference_taken(tx, travel)? {
+                    if load_case(tx, "reference", travel)?.is_some() {
                         use chrono::Datelike;
                         case.reference = next_reference(tx, case.created.year())?;
                         report.renamed.push((travel.clone(), case.reference.clone()));
