@@ -149,7 +149,7 @@ fn kit_round_trip(db: &Path, dir: &Path) {
     };
     for id in &ids {
         // System cases take no consent; they travel without one.
-        let _ = school.apply(*id, &saksgang::domain::Action::RecordConsent(consent.clone()), today);
+        let _ = school.apply(*id, &saksgang::domain::Action::consent(consent.clone()), today);
     }
     let file = dir.join("kit.age");
     let selection =

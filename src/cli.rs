@@ -20,10 +20,10 @@ use crate::domain::{
 use crate::i18n::{Catalog, Explained};
 use crate::kit;
 use crate::store::{
-    AuditBreak, AuditBreakReason, CaseQuery, CaseRecords, FileKind, ImportReport, OpenError, Order, Side, StatusFilter,
-    Store, backup_dir, probe, restore,
+    AuditBreak, AuditBreakReason, CaseQuery, CaseRecords, FileKind, ImportReport, OpenError, Order, Sharing, Side,
+    StatusFilter, Store, backup_dir, probe, require_existing, restore,
 };
-use crate::unlock::{ask_new, checked_new, kit_passphrase, new_kit_passphrase, open_store};
+use crate::unlock::{ask_new, checked_new, kit_passphrase, new_kit_passphrase, open_store, open_store_as};
 
 #[derive(Debug, Parser)]
 #[command(name = "saksgang", version, about = "Case tracker for schools and PPT: cases, meetings and deadlines")]
@@ -306,6 +306,12 @@ pub enum Command {
         /// The first day it no longer holds.
         #[arg(long)]
         expires: Option<String>,
+        /// With --given-by pupil: the pupil's name, where the case does not hold it yet.
+        #[arg(long, requires = "birth_date")]
+        name: Option<String>,
+        /// With --given-by pupil: the birth date, which shows the pupil is of the consent age.
+        #[arg(long, requires = "name")]
+        birth_date: Option<String>,
     },
     /// Withdraw the consent: the pupil's name and birth date are erased.
     WithdrawConsent {
@@ -402,7 +408,13 @@ pub fn run(command: &Command, settings: &Settings, out: &mut impl Write) -> Resu
         Command::Encrypt => return encrypt(settings, &catalog, out),
         Command::Passphrase => return change_passphrase(settings, &catalog, out),
         Command::Restore { path } => return restore_backup(path, settings, &catalog, out),
-        _ => {}
+        // Only commands that add something may create the file: a mistyped path
+        // for the others is said, not made into a new, empty database.
+        Command::Add { .. }
+        | Command::Demo { .. }
+        | Command::Import { .. }
+        | Command::Discussion { what: DiscussionCommand::Plan { .. } } => {}
+        _ => require_existing(&settings.db_path)?,
     }
     let mut store = open_store(settings, &catalog)?;
     let today = settings.today;
@@ -525,7 +537,7 @@ pub fn run(command: &Command, settings: &Settings, out: &mut impl Write) -> Resu
             let made = store.create_with_history(&demo_cases(*cases, today, seed), today)?;
             writeln!(out, "{made}")?;
         }
-        Command::Consent { reference, given_by, date, scope, expires } => {
+        Command::Consent { reference, given_by, date, scope, expires, name, birth_date } => {
             let consent = Consent {
                 given_on: parse_date(date)?,
                 given_by: match given_by {
@@ -536,7 +548,12 @@ pub fn run(command: &Command, settings: &Settings, out: &mut impl Write) -> Resu
                 expires_on: expires.as_deref().map(parse_date).transpose()?,
                 withdrawn_on: None,
             };
-            apply(&mut store, &catalog, reference, &Action::RecordConsent(consent), settings, out)?;
+            let pupil = match (name, birth_date) {
+                (Some(name), Some(born)) => Some(Identity { name: name.clone(), birth_date: Some(parse_date(born)?) }),
+                _ => None,
+            };
+            let action = Action::RecordConsent { consent, pupil, consent_age: settings.consent_age };
+            apply(&mut store, &catalog, reference, &action, settings, out)?;
         }
         Command::WithdrawConsent { reference, date, yes } => {
             if !yes {
@@ -544,11 +561,13 @@ pub fn run(command: &Command, settings: &Settings, out: &mut impl Write) -> Resu
             }
             let action = Action::WithdrawConsent { date: date_or_today(date)? };
             apply(&mut store, &catalog, reference, &action, settings, out)?;
+            erasure_finished(&store, &catalog, settings)?;
         }
         Command::Name { reference, name, birth_date } => {
             let identity =
                 Identity { name: name.clone(), birth_date: birth_date.as_deref().map(parse_date).transpose()? };
-            apply(&mut store, &catalog, reference, &Action::SetIdentity(identity), settings, out)?;
+            let action = Action::SetIdentity { identity, consent_age: settings.consent_age };
+            apply(&mut store, &catalog, reference, &action, settings, out)?;
         }
         Command::EraseExpired { yes } => {
             let waiting = store.consent_warnings(today, settings.consent_age)?.to_erase;
@@ -556,6 +575,7 @@ pub fn run(command: &Command, settings: &Settings, out: &mut impl Write) -> Resu
                 return Err(Explained(catalog.f("consent.confirm_erase", &[("n", &waiting.to_string())])).into());
             }
             let erased = store.erase_without_consent(today)?;
+            erasure_finished(&store, &catalog, settings)?;
             writeln!(out, "{}", catalog.f("consent.erased", &[("n", &erased.to_string())]))?;
         }
         Command::Discussion { what } => discussion(&mut store, &catalog, settings, what, out)?,
@@ -582,15 +602,16 @@ pub fn run(command: &Command, settings: &Settings, out: &mut impl Write) -> Resu
             let ids = kit::cases_to_send(&store, school.as_deref().unwrap_or_default(), cases, today)?;
             let path = output.clone().unwrap_or_else(|| kit::file_name(school.as_deref(), today).into());
             let passphrase = new_kit_passphrase(&catalog)?;
-            let expires_on = add_days(today, u64::from(*valid_days));
+            let expires_on = add_days(settings.expiry_day(), u64::from(*valid_days));
             let selection = kit::Selection { ids: &ids, school: school.as_deref(), expires_on, today };
             kit::export(&mut store, &selection, &passphrase, &path)?;
             writeln!(out, "{}", catalog.kit_exported(ids.len(), &path, expires_on))?;
         }
         Command::Import { path, delete } => {
             let passphrase = kit_passphrase(&catalog, path)?;
-            let report = kit::import(&mut store, path, &passphrase, today)?;
+            let report = kit::import(&mut store, path, &passphrase, settings.expiry_day())?;
             write_import_report(&report, &path.display().to_string(), &catalog, out)?;
+            erasure_finished(&store, &catalog, settings)?;
             let shown = path.display().to_string();
             if *delete {
                 std::fs::remove_file(path).with_context(|| format!("cannot delete {shown}"))?;
@@ -665,6 +686,9 @@ pub fn run(command: &Command, settings: &Settings, out: &mut impl Write) -> Resu
             writeln!(out, "{:<14} {audit}", catalog.t("check.audit"))?;
             let encrypted = if report.encrypted { catalog.t("check.yes") } else { catalog.t("check.no") };
             writeln!(out, "{:<14} {encrypted}", catalog.t("check.encrypted"))?;
+            if report.purge_pending {
+                writeln!(out, "{:<14} {}", catalog.t("check.purge"), catalog.t("check.purge_pending"))?;
+            }
             if !report.is_ok() {
                 return Err(Explained(catalog.t("check.failed").into()).into());
             }
@@ -700,11 +724,11 @@ fn encrypt(settings: &Settings, catalog: &Catalog, out: &mut impl Write) -> Resu
         Some(given) => checked_new(given, catalog)?,
         None => ask_new(catalog, &catalog.f("unlock.encrypt_intro", &[("path", &shown)]))?,
     };
-    let plain = Store::open(path, &settings.actor, None)?;
+    let plain = Store::open_as(path, &settings.actor, None, Sharing::Alone)?;
     let target = path.with_extension("encrypting");
     remove_if_present(&target)?;
     plain.export_encrypted(&target, &passphrase)?;
-    let verified = Store::open(&target, &settings.actor, Some(&passphrase)).and_then(|encrypted| {
+    let verified = Store::open_read_only(&target, Some(&passphrase)).and_then(|encrypted| {
         let problems = encrypted.integrity_problems()?;
         anyhow::ensure!(problems.is_empty(), "integrity_check: {}", problems.join("; "));
         anyhow::ensure!(encrypted.row_counts()? == plain.row_counts()?, "the encrypted copy is not complete");
@@ -729,7 +753,7 @@ fn change_passphrase(settings: &Settings, catalog: &Catalog, out: &mut impl Writ
     if probe(path)? != FileKind::Encrypted {
         return Err(Explained(catalog.f("unlock.not_encrypted", &[("path", &shown)])).into());
     }
-    let mut store = open_store(settings, catalog)?;
+    let mut store = open_store_as(settings, catalog, Sharing::Alone)?;
     let new = match std::env::var("SAKSGANG_NEW_PASSPHRASE").ok().filter(|p| !p.is_empty()) {
         Some(given) => checked_new(&given, catalog)?,
         None => ask_new(catalog, catalog.t("unlock.rekey_intro"))?,
@@ -754,6 +778,16 @@ fn restore_backup(
     writeln!(out, "{restored}")?;
     if let Some(kept) = kept {
         writeln!(out, "{}", catalog.f("backup.kept", &[("path", &kept.display().to_string())]))?;
+    }
+    Ok(())
+}
+
+/// An erasure is reported done only once no old copy of its pages is left on
+/// disk; otherwise the user is told what holds it back.
+fn erasure_finished(store: &Store, catalog: &Catalog, settings: &Settings) -> Result<()> {
+    if store.purge_pending()? {
+        let path = settings.db_path.display().to_string();
+        return Err(Explained(catalog.f("consent.purge_pending", &[("path", &path)])).into());
     }
     Ok(())
 }

@@ -124,6 +124,15 @@ impl Settings {
     }
 }
 
+impl Settings {
+    /// The day expiries are judged on: `--today` may move the date for tests and
+    /// demonstrations, but never back past the real clock, so it cannot let an
+    /// expired kit or an ended consent through.
+    pub fn expiry_day(&self) -> NaiveDate {
+        self.today.max(chrono::Local::now().date_naive())
+    }
+}
+
 /// A missing file is no settings; a broken one is an error that names the file.
 fn read_config(path: &Path, lang_hint: Option<&str>) -> Result<ConfigFile> {
     let text = match std::fs::read_to_string(path) {

@@ -313,6 +313,11 @@ impl Catalog {
             RuleError::AlreadyDecided => self.t("rule.already_decided").into(),
             RuleError::NoReferralDecided => self.t("rule.no_referral_decided").into(),
             RuleError::ReferralAlreadySent => self.t("rule.referral_already_sent").into(),
+            RuleError::PupilBirthDateNeeded => self.t("rule.pupil_birth_date_needed").into(),
+            RuleError::PupilTooYoung { consent_age } => {
+                self.f("rule.pupil_too_young", &[("age", &consent_age.to_string())])
+            }
+            RuleError::BornInFuture { date: d } => self.f("rule.born_in_future", &[("date", &date(d))]),
         }
     }
 
@@ -540,6 +545,12 @@ impl Catalog {
                 ),
                 OpenError::PassphraseNeeded { path: p } => self.f("error.passphrase_needed", &[("path", &path(p))]),
                 OpenError::WrongPassphrase { path: p } => self.f("error.wrong_passphrase", &[("path", &path(p))]),
+                OpenError::IsFolder { path: p } => self.f("error.is_folder", &[("path", &path(p))]),
+                OpenError::DoesNotExist { path: p } => self.f("error.does_not_exist", &[("path", &path(p))]),
+                OpenError::ReadOnly { path: p } => self.f("error.read_only", &[("path", &path(p))]),
+                OpenError::CannotWrite { path: p } => self.f("error.cannot_write", &[("path", &path(p))]),
+                OpenError::Damaged { path: p } => self.f("error.damaged", &[("path", &path(p))]),
+                OpenError::InUse { path: p } => self.f("error.in_use", &[("path", &path(p))]),
             };
         }
         format!("{error:#}")

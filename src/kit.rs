@@ -14,8 +14,8 @@ use serde_json::Value;
 
 use uuid::Uuid;
 
-use crate::documents::write_file;
 use crate::domain::{CaseSnapshot, iso_date};
+use crate::files::write_private;
 use crate::store::{AuditEntry, ImportReport, Store};
 
 /// Names the JSON inside, so that another program's age file is told from a kit.
@@ -154,7 +154,7 @@ pub struct Selection<'a> {
 pub fn export(store: &mut Store, selection: &Selection, passphrase: &str, path: &Path) -> Result<Kit> {
     let Selection { ids, school, expires_on, today } = *selection;
     let kit = store.kit_of(ids, school, expires_on, today)?;
-    write_file(path, &seal(&kit, passphrase)?)?;
+    write_private(path, &seal(&kit, passphrase)?)?;
     // A kit the database does not know it sent would be merged back from an older
     // base: no file then, as if nothing had happened.
     if let Err(error) = store.note_kit_written(&kit) {

@@ -5,6 +5,7 @@ pub mod config;
 pub mod demo;
 pub mod documents;
 pub mod domain;
+pub mod files;
 pub mod i18n;
 pub mod kit;
 pub mod store;

@@ -6,6 +6,7 @@ use saksgang::config::Settings;
 use saksgang::i18n::{Catalog, Lang};
 
 fn main() -> ExitCode {
+    saksgang::files::protect_process();
     let args = Cli::parse();
     let overrides = args.overrides();
     let settings = match Settings::resolve(&overrides) {

@@ -9,7 +9,7 @@ use ratatui::crossterm::terminal::{disable_raw_mode, enable_raw_mode};
 
 use crate::config::Settings;
 use crate::i18n::{Catalog, Explained};
-use crate::store::{FileKind, OpenError, Store, probe};
+use crate::store::{FileKind, OpenError, Sharing, Store, probe};
 
 /// Shorter passphrases are refused for new databases.
 pub const MIN_PASSPHRASE: usize = 8;
@@ -19,8 +19,13 @@ const TRIES: usize = 3;
 
 /// Opens the database of `settings`, asking for what it needs.
 pub fn open_store(settings: &Settings, catalog: &Catalog) -> Result<Store> {
+    open_store_as(settings, catalog, Sharing::Shared)
+}
+
+/// As `open_store`, shared with other programs or held alone.
+pub fn open_store_as(settings: &Settings, catalog: &Catalog, sharing: Sharing) -> Result<Store> {
     let path = &settings.db_path;
-    let open = |passphrase: Option<&str>| Store::open(path, &settings.actor, passphrase);
+    let open = |passphrase: Option<&str>| Store::open_as(path, &settings.actor, passphrase, sharing);
     match probe(path)? {
         FileKind::Plain | FileKind::Foreign => open(None),
         FileKind::New if settings.no_encryption => {

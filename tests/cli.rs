@@ -116,6 +116,7 @@ fn list_json_has_the_documented_shape() {
 
     // An empty list is still valid JSON.
     let empty = dir.path().join("empty.db");
+    ok(&empty, &["demo", "--cases", "0"]);
     assert_eq!(serde_json::from_str::<Value>(&ok(&empty, &["list", "--json"])).unwrap(), serde_json::json!([]));
 }
 

@@ -120,9 +120,9 @@ fn the_form_to_ppt_never_names_a_pupil_even_with_consent() {
         expires_on: None,
         withdrawn_on: None,
     };
-    store.apply(named.id, &Action::RecordConsent(consent), today()).unwrap();
+    store.apply(named.id, &Action::consent(consent), today()).unwrap();
     let identity = Identity { name: "Åsmund Hemmeligsen".into(), birth_date: Some(d(2016, 2, 3)) };
-    let named = store.apply(named.id, &Action::SetIdentity(identity), today()).unwrap();
+    let named = store.apply(named.id, &Action::name(identity), today()).unwrap();
     store.create_case(details(CaseKind::System, "7B"), today(), today()).unwrap();
     drop(store);
 

@@ -182,7 +182,7 @@ mod consent {
     const NAME: &str = "Kari Sølvberg-Ødegård";
 
     fn consent(expires: Option<NaiveDate>) -> Action {
-        Action::RecordConsent(Consent {
+        Action::consent(Consent {
             given_on: NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(),
             given_by: ConsentGiver::Guardians,
             scope: "Drøfting med PPT".into(),
@@ -192,7 +192,7 @@ mod consent {
     }
 
     fn name() -> Action {
-        Action::SetIdentity(Identity { name: NAME.into(), birth_date: NaiveDate::from_ymd_opt(2015, 3, 14) })
+        Action::name(Identity { name: NAME.into(), birth_date: NaiveDate::from_ymd_opt(2015, 3, 14) })
     }
 
     /// Every text column of the case and of its log, joined.

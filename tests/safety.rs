@@ -109,7 +109,11 @@ fn the_passphrase_is_changed_from_the_command_line() {
 fn a_new_database_refuses_a_short_passphrase() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("s.db");
-    let out = command(&db).args(["list"]).env("SAKSGANG_PASSPHRASE", "kort").output().unwrap();
+    let out = command(&db)
+        .args(["add", "--kind", "system", "--school", "S", "--grade", "7"])
+        .env("SAKSGANG_PASSPHRASE", "kort")
+        .output()
+        .unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("minst 8 tegn"));
     assert!(!db.exists(), "nothing was created");

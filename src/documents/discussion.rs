@@ -6,7 +6,7 @@
 use super::{Block, Document};
 use std::path::Path;
 
-use super::{Format, write_file};
+use super::Format;
 use crate::domain::{Case, CaseKind, DiscussionMeeting, format_date, format_time};
 use crate::i18n::Catalog;
 
@@ -59,7 +59,7 @@ pub fn export(
     format: Format,
     path: &Path,
 ) -> anyhow::Result<()> {
-    write_file(path, &format.write(&build(c, meeting, cases), c)?)
+    crate::files::write_private(path, &format.write(&build(c, meeting, cases), c)?)
 }
 
 /// The file name the form is offered under, e.g. `drofting-2026-12-10.pdf`.

@@ -8,7 +8,7 @@ use anyhow::Result;
 use chrono::NaiveDate;
 use serde_json::json;
 
-use super::{Block, Document, Format, write_file};
+use super::{Block, Document, Format};
 use crate::config::Settings;
 use crate::domain::{Case, Measure, MeetingNo, MeetingRecord, Party, code, format_date, format_time};
 use crate::i18n::Catalog;
@@ -180,7 +180,7 @@ pub fn export(
     };
     let document = build(c, &MinutesSource { case, number, record: &record, measures: &measures, header, today });
     let bytes = format.write(&document, c)?;
-    write_file(path, &bytes)?;
+    crate::files::write_private(path, &bytes)?;
     store.note_minutes_exported(case, json!({"meeting": number.get(), "format": format.extension()}))
 }
 

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use uuid::Uuid;
 
 use super::case::{Case, CaseDetails, CaseKind, Closure, Decision, Meeting, MeetingNo};
-use super::consent::{Consent, Identity};
+use super::consent::{Consent, ConsentGiver, Identity, age_on};
 
 /// A change a user asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,16 +37,39 @@ pub enum Action {
         reason: String,
     },
     Edit(CaseDetails),
-    /// A new consent replaces the one before it.
-    RecordConsent(Consent),
+    /// A new consent replaces the one before it. The pupil's own consent counts
+    /// only from `consent_age`, judged from the birth date: `pupil` gives name and
+    /// birth date with it where the case does not hold them yet.
+    RecordConsent {
+        consent: Consent,
+        pupil: Option<Identity>,
+        consent_age: u32,
+    },
     /// Withdrawing consent erases the pupil's identity.
     WithdrawConsent {
         date: NaiveDate,
     },
-    /// Name and birth date, allowed only under a valid consent.
-    SetIdentity(Identity),
+    /// Name and birth date, allowed only under a valid consent (under the pupil's
+    /// own, the birth date must stay one of a pupil of `consent_age`).
+    SetIdentity {
+        identity: Identity,
+        consent_age: u32,
+    },
     /// Erases name and birth date (done when a consent has expired).
     EraseIdentity,
+}
+
+impl Action {
+    /// The consent given, by the guardians or by a pupil whose birth date the case
+    /// holds, under the default consent age.
+    pub fn consent(consent: Consent) -> Action {
+        Action::RecordConsent { consent, pupil: None, consent_age: super::DEFAULT_CONSENT_AGE }
+    }
+
+    /// The pupil's name and birth date, under the default consent age.
+    pub fn name(identity: Identity) -> Action {
+        Action::SetIdentity { identity, consent_age: super::DEFAULT_CONSENT_AGE }
+    }
 }
 
 /// A field of the case form that a rule can point at.
@@ -100,6 +123,16 @@ pub enum RuleError {
     NoValidConsent,
     /// An expiry on or before the day the consent was given.
     ExpiresBeforeGiven,
+    /// The pupil's own consent needs the birth date, to judge the pupil's age.
+    PupilBirthDateNeeded,
+    /// The pupil is under the consent age: the guardians consent.
+    PupilTooYoung {
+        consent_age: u32,
+    },
+    /// A birth date after today.
+    BornInFuture {
+        date: NaiveDate,
+    },
 }
 
 impl std::fmt::Display for RuleError {
@@ -262,7 +295,7 @@ impl Case {
                 }
                 next.details = trimmed(details.clone());
             }
-            Action::RecordConsent(consent) => {
+            Action::RecordConsent { consent, pupil, consent_age } => {
                 if self.details.kind != CaseKind::Individual {
                     return Err(RuleError::ConsentOnlyForIndividual);
                 }
@@ -274,6 +307,10 @@ impl Case {
                 }
                 next.consent =
                     Some(Consent { scope: consent.scope.trim().to_string(), withdrawn_on: None, ..consent.clone() });
+                if let Some(pupil) = pupil {
+                    next.identity = Some(checked_identity(pupil, today)?);
+                }
+                next.check_pupil_consent_age(*consent_age)?;
             }
             Action::WithdrawConsent { date } => {
                 let consent = self.consent.as_ref().filter(|c| c.is_valid(today)).ok_or(RuleError::NoValidConsent)?;
@@ -281,25 +318,32 @@ impl Case {
                 next.consent = Some(Consent { withdrawn_on: Some(*date), ..consent.clone() });
                 next.identity = None;
             }
-            Action::SetIdentity(identity) => {
+            Action::SetIdentity { identity, consent_age } => {
                 if self.details.kind != CaseKind::Individual {
                     return Err(RuleError::ConsentOnlyForIndividual);
                 }
                 if !self.has_valid_consent(today) {
                     return Err(RuleError::NoValidConsent);
                 }
-                let name = identity.name.trim();
-                if name.is_empty() {
-                    return Err(RuleError::Required(Field::Name));
-                }
-                if let Some(birth) = identity.birth_date.filter(|b| *b > today) {
-                    return Err(RuleError::InFuture { date: birth });
-                }
-                next.identity = Some(Identity { name: name.to_string(), birth_date: identity.birth_date });
+                next.identity = Some(checked_identity(identity, today)?);
+                next.check_pupil_consent_age(*consent_age)?;
             }
             Action::EraseIdentity => next.identity = None,
         }
         Ok(next)
+    }
+
+    /// Under the pupil's own consent, the birth date shows a pupil of the consent age
+    /// on the day the consent was given.
+    pub fn check_pupil_consent_age(&self, consent_age: u32) -> Result<(), RuleError> {
+        let Some(consent) = self.consent.as_ref().filter(|c| c.given_by == ConsentGiver::Pupil) else {
+            return Ok(());
+        };
+        let birth = self.identity.as_ref().and_then(|i| i.birth_date).ok_or(RuleError::PupilBirthDateNeeded)?;
+        if birth > consent.given_on || age_on(birth, consent.given_on) < consent_age {
+            return Err(RuleError::PupilTooYoung { consent_age });
+        }
+        Ok(())
     }
 
     /// A meeting can be planned or (re)recorded when the one before it is held and
@@ -319,6 +363,18 @@ impl Case {
         }
         Ok(())
     }
+}
+
+/// A name is required, and a birth date cannot be after today.
+fn checked_identity(identity: &Identity, today: NaiveDate) -> Result<Identity, RuleError> {
+    let name = identity.name.trim();
+    if name.is_empty() {
+        return Err(RuleError::Required(Field::Name));
+    }
+    if let Some(birth) = identity.birth_date.filter(|b| *b > today) {
+        return Err(RuleError::BornInFuture { date: birth });
+    }
+    Ok(Identity { name: name.to_string(), birth_date: identity.birth_date })
 }
 
 /// Something done is dated between the step before it and today.
@@ -588,7 +644,7 @@ mod tests {
     }
 
     fn consent_given(on: NaiveDate) -> Action {
-        Action::RecordConsent(Consent {
+        Action::consent(Consent {
             given_on: on,
             given_by: crate::domain::ConsentGiver::Guardians,
             scope: " Drøfting med PPT ".into(),
@@ -598,7 +654,7 @@ mod tests {
     }
 
     fn kari() -> Action {
-        Action::SetIdentity(Identity { name: " Kari Nordmann ".into(), birth_date: Some(date(2015, 3, 1)) })
+        Action::name(Identity { name: " Kari Nordmann ".into(), birth_date: Some(date(2015, 3, 1)) })
     }
 
     #[test]
@@ -609,10 +665,10 @@ mod tests {
         assert_eq!(consented.consent.as_ref().unwrap().scope, "Drøfting med PPT");
         let named = consented.apply(&kari(), today()).unwrap();
         assert_eq!(named.identity.as_ref().unwrap().name, "Kari Nordmann");
-        let blank = Action::SetIdentity(Identity { name: "  ".into(), birth_date: None });
+        let blank = Action::name(Identity { name: "  ".into(), birth_date: None });
         assert_eq!(consented.apply(&blank, today()), Err(RuleError::Required(Field::Name)));
-        let unborn = Action::SetIdentity(Identity { name: "K".into(), birth_date: Some(date(2027, 1, 1)) });
-        assert_eq!(consented.apply(&unborn, today()), Err(RuleError::InFuture { date: date(2027, 1, 1) }));
+        let unborn = Action::name(Identity { name: "K".into(), birth_date: Some(date(2027, 1, 1)) });
+        assert_eq!(consented.apply(&unborn, today()), Err(RuleError::BornInFuture { date: date(2027, 1, 1) }));
     }
 
     #[test]
@@ -641,7 +697,7 @@ mod tests {
             case.apply(&consent_given(date(2026, 11, 24)), today()),
             Err(RuleError::InFuture { date: date(2026, 11, 24) })
         );
-        let backwards = Action::RecordConsent(Consent {
+        let backwards = Action::consent(Consent {
             given_on: today(),
             given_by: crate::domain::ConsentGiver::Pupil,
             scope: String::new(),

@@ -461,8 +461,7 @@ impl Store {
     /// Applies a user's action through the domain's rules, stores the result and
     /// audits it, all in one transaction.
     pub fn apply(&mut self, case_id: Uuid, action: &Action, today: NaiveDate) -> Result<Case> {
-        let before_identity = self.case_by_id(case_id)?.is_some_and(|c| c.identity.is_some());
-        let case = self.write(|tx, actor| {
+        self.write(|tx, actor| {
             let Some(before) = load_case(tx, "id", &case_id.to_string())? else {
                 bail!("case {case_id} does not exist");
             };
@@ -474,11 +473,7 @@ impl Store {
                 super::sync::scrub_identity(tx, case_id)?;
             }
             Ok(after)
-        })?;
-        if before_identity && case.identity.is_none() {
-            self.purge_old_pages()?;
-        }
-        Ok(case)
+        })
     }
 
     pub fn case_by_reference(&self, reference: &str) -> Result<Option<Case>> {
@@ -692,7 +687,7 @@ fn audit_detail(before: &Case, action: &Action) -> (&'static str, Value) {
                 .collect();
             ("edited", Value::Object(changed))
         }
-        Action::RecordConsent(c) => (
+        Action::RecordConsent { consent: c, .. } => (
             "consent_recorded",
             json!({
                 "given_on": iso_date(c.given_on),
@@ -703,7 +698,7 @@ fn audit_detail(before: &Case, action: &Action) -> (&'static str, Value) {
         ),
         Action::WithdrawConsent { date } => ("consent_withdrawn", json!({"date": iso_date(*date)})),
         // Never the values themselves: the log must not keep what an erasure removes.
-        Action::SetIdentity(_) => ("identity_set", json!({})),
+        Action::SetIdentity { .. } => ("identity_set", json!({})),
         Action::EraseIdentity => ("identity_erased", json!({})),
     }
 }

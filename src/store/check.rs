@@ -30,6 +30,8 @@ pub struct CheckReport {
     /// Entries in the audit trail, or where its chain breaks.
     pub audit: Result<u64, AuditBreak>,
     pub encrypted: bool,
+    /// An erasure waits for another program to let its old pages go.
+    pub purge_pending: bool,
 }
 
 impl CheckReport {
@@ -45,6 +47,7 @@ impl Store {
             foreign_keys: self.foreign_key_problems()?,
             audit: self.verify_audit_chain()?,
             encrypted: self.encrypted,
+            purge_pending: self.purge_pending()?,
         })
     }
 

@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction, TransactionBehavior};
+use zeroize::Zeroizing;
 
 pub use audit::AuditEntry;
 pub use backup::{backup_dir, daily_backup, restore};
@@ -33,10 +34,24 @@ pub enum OpenError {
     PassphraseNeeded { path: PathBuf },
     /// The passphrase does not open the file (or it is not a saksgang database).
     WrongPassphrase { path: PathBuf },
+    /// A folder was given where the database file should be.
+    IsFolder { path: PathBuf },
+    /// A command that only reads was given a file that does not exist.
+    DoesNotExist { path: PathBuf },
+    /// The file, or the folder it is in, may not be written by this user.
+    ReadOnly { path: PathBuf },
+    /// The disk is full or will not take the files SQLite needs beside the database.
+    CannotWrite { path: PathBuf },
+    /// An SQLite file of ours that is damaged (cut short, overwritten).
+    Damaged { path: PathBuf },
+    /// Another saksgang (the screens, or a command) has the file open: it may not be
+    /// replaced or re-encrypted under it.
+    InUse { path: PathBuf },
 }
 
 impl std::fmt::Display for OpenError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // English for logs and tests; users read the catalogue's wording.
         match self {
             OpenError::NotSaksgang { path } => write!(f, "{} is not a saksgang database", path.display()),
             OpenError::NewerVersion { path, found, supported } => write!(
@@ -48,6 +63,12 @@ impl std::fmt::Display for OpenError {
                 write!(f, "{} is encrypted: a passphrase is needed", path.display())
             }
             OpenError::WrongPassphrase { path } => write!(f, "the passphrase does not open {}", path.display()),
+            OpenError::IsFolder { path } => write!(f, "{} is a folder, not a database file", path.display()),
+            OpenError::DoesNotExist { path } => write!(f, "{} does not exist", path.display()),
+            OpenError::ReadOnly { path } => write!(f, "{} cannot be written by this user", path.display()),
+            OpenError::CannotWrite { path } => write!(f, "the disk will not take writes beside {}", path.display()),
+            OpenError::Damaged { path } => write!(f, "{} is damaged", path.display()),
+            OpenError::InUse { path } => write!(f, "{} is open in another saksgang", path.display()),
         }
     }
 }
@@ -94,6 +115,9 @@ pub enum FileKind {
 const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
 
 pub fn probe(path: &Path) -> Result<FileKind> {
+    if path.is_dir() {
+        return Err(OpenError::IsFolder { path: path.to_path_buf() }.into());
+    }
     let mut file = match std::fs::File::open(path) {
         Ok(file) => file,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(FileKind::New),
@@ -114,6 +138,96 @@ pub fn probe(path: &Path) -> Result<FileKind> {
     })
 }
 
+/// Whether a database file is there to be opened (commands that only read or change
+/// existing cases refuse to create one where a path was mistyped).
+pub fn require_existing(path: &Path) -> Result<()> {
+    match probe(path)? {
+        FileKind::New if !path.exists() => Err(OpenError::DoesNotExist { path: path.to_path_buf() }.into()),
+        _ => Ok(()),
+    }
+}
+
+/// The file beside the database that every saksgang using it holds a shared lock
+/// on; replacing or re-encrypting the file needs it alone.
+fn lock_path(db: &Path) -> PathBuf {
+    PathBuf::from(format!("{}.lock", db.display()))
+}
+
+/// Who may use the database while this store is open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sharing {
+    /// Others may use it too (the screens beside a script).
+    Shared,
+    /// Nobody else: the file is about to be replaced or re-keyed.
+    Alone,
+}
+
+/// Takes the lock beside `db`: shared waits for an exclusive holder to finish;
+/// alone is refused at once while anybody else holds it.
+pub fn lock(db: &Path, sharing: Sharing) -> Result<std::fs::File> {
+    crate::files::create_parent(db)?;
+    let path = lock_path(db);
+    crate::files::create_private_file(&path).map_err(|e| classify_open_error(e, db))?;
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(&path)
+        .with_context(|| format!("cannot open {}", path.display()))?;
+    match sharing {
+        Sharing::Shared => file.lock_shared().with_context(|| format!("cannot lock {}", path.display()))?,
+        Sharing::Alone => file.try_lock().map_err(|e| match e {
+            std::fs::TryLockError::WouldBlock => anyhow::Error::from(OpenError::InUse { path: db.to_path_buf() }),
+            std::fs::TryLockError::Error(e) => {
+                anyhow::Error::from(e).context(format!("cannot lock {}", path.display()))
+            }
+        })?,
+    }
+    Ok(file)
+}
+
+/// Words the raw errors of opening a file as the user can act on them.
+fn classify_open_error(error: anyhow::Error, path: &Path) -> anyhow::Error {
+    if error.downcast_ref::<OpenError>().is_some() {
+        return error;
+    }
+    let path = path.to_path_buf();
+    for cause in error.chain() {
+        if let Some(io) = cause.downcast_ref::<std::io::Error>() {
+            match io.kind() {
+                std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem => {
+                    return OpenError::ReadOnly { path }.into();
+                }
+                std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded => {
+                    return OpenError::CannotWrite { path }.into();
+                }
+                std::io::ErrorKind::IsADirectory => return OpenError::IsFolder { path }.into(),
+                _ => {}
+            }
+        }
+        if let Some(rusqlite::Error::SqliteFailure(e, _)) = cause.downcast_ref::<rusqlite::Error>() {
+            match e.code {
+                ErrorCode::ReadOnly | ErrorCode::CannotOpen | ErrorCode::PermissionDenied => {
+                    return OpenError::ReadOnly { path }.into();
+                }
+                ErrorCode::DiskFull | ErrorCode::SystemIoFailure => return OpenError::CannotWrite { path }.into(),
+                ErrorCode::DatabaseCorrupt => return OpenError::Damaged { path }.into(),
+                _ => {}
+            }
+        }
+    }
+    error
+}
+
+/// Whether SQLite was busy with another program (waiting for it may help).
+fn is_busy(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        matches!(
+            cause.downcast_ref::<rusqlite::Error>(),
+            Some(rusqlite::Error::SqliteFailure(e, _)) if matches!(e.code, ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked)
+        )
+    })
+}
+
 /// SQLite's page cache, in KiB.
 const PAGE_CACHE_KIB: u32 = 24 * 1024;
 
@@ -123,26 +237,56 @@ const BACKUP_CACHE_KIB: u32 = 2 * 1024;
 /// How long a statement waits for another program's write to finish.
 const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 
+/// How long an erasure waits for other programs' reads before it is left pending.
+const PURGE_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
+
 /// An open case database.
 pub struct Store {
     conn: Connection,
     /// Who the audit trail names for changes made through this store.
     actor: String,
-    /// Kept to key backups like the database itself.
-    passphrase: Option<String>,
+    /// Kept to key backups like the database itself; zeroed when dropped.
+    passphrase: Option<Zeroizing<String>>,
     encrypted: bool,
+    /// The lock beside the database, held while the store is open (none for a copy
+    /// opened only to be read).
+    _lock: Option<std::fs::File>,
 }
 
 impl Store {
-    /// Opens (or creates) the database at `path`. A new file is encrypted with
-    /// `passphrase` when one is given; an existing file is opened as it is (a plain
-    /// file ignores the passphrase). A file of another program, of a newer version,
-    /// or a wrong passphrase is refused before anything is written to the file.
+    /// Opens (or creates) the database at `path`, beside other programs using it.
+    /// A new file is encrypted with `passphrase` when one is given; an existing file
+    /// is opened as it is (a plain file ignores the passphrase). A file of another
+    /// program, of a newer version, or a wrong passphrase is refused before anything
+    /// is written to the file.
     pub fn open(path: &Path, actor: &str, passphrase: Option<&str>) -> Result<Store> {
+        Store::open_as(path, actor, passphrase, Sharing::Shared)
+    }
+
+    /// As `open`, with the database shared or held alone (see `Sharing`).
+    pub fn open_as(path: &Path, actor: &str, passphrase: Option<&str>, sharing: Sharing) -> Result<Store> {
         let key = key_for(path, passphrase, true)?;
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).with_context(|| format!("cannot create the folder {}", dir.display()))?;
-        }
+        let lock = lock(path, sharing)?;
+        // SQLite gives its -wal and -shm files the database file's permissions.
+        crate::files::create_private_file(path).map_err(|e| classify_open_error(e, path))?;
+        // Programs creating the same new file at once meet locks the busy timeout
+        // does not cover (changing the journal mode, the first schema): wait as for
+        // any other write.
+        let started = std::time::Instant::now();
+        let mut store = loop {
+            match Store::connect_writable(path, actor, key) {
+                Err(e) if is_busy(&e) && started.elapsed() < BUSY_TIMEOUT => {
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
+                opened => break opened.map_err(|e| classify_open_error(e, path))?,
+            }
+        };
+        store._lock = Some(lock);
+        store.finish_pending_purge()?;
+        Ok(store)
+    }
+
+    fn connect_writable(path: &Path, actor: &str, key: Option<&str>) -> Result<Store> {
         let conn = connect(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE, key)?;
         // The page cache is large because every page read from disk is decrypted
         // and authenticated (the benchmark shows searches 2-5 times slower with
@@ -153,11 +297,15 @@ impl Store {
              PRAGMA foreign_keys = ON;
              PRAGMA secure_delete = ON;
              PRAGMA cache_size = -{PAGE_CACHE_KIB};"
-        ))
-        .with_context(|| format!("cannot prepare {}", path.display()))?;
-        let mut store =
-            Store { conn, actor: actor.to_string(), passphrase: key.map(String::from), encrypted: key.is_some() };
-        store.migrate().with_context(|| format!("cannot update the schema of {}", path.display()))?;
+        ))?;
+        let mut store = Store {
+            conn,
+            actor: actor.to_string(),
+            passphrase: key.map(|k| Zeroizing::new(k.to_string())),
+            encrypted: key.is_some(),
+            _lock: None,
+        };
+        store.migrate()?;
         Ok(store)
     }
 
@@ -165,8 +313,14 @@ impl Store {
     /// or written, not even the journal mode.
     pub fn open_read_only(path: &Path, passphrase: Option<&str>) -> Result<Store> {
         let key = key_for(path, passphrase, false)?;
-        let conn = connect(path, OpenFlags::SQLITE_OPEN_READ_ONLY, key)?;
-        Ok(Store { conn, actor: String::new(), passphrase: key.map(String::from), encrypted: key.is_some() })
+        let conn = connect(path, OpenFlags::SQLITE_OPEN_READ_ONLY, key).map_err(|e| classify_open_error(e, path))?;
+        Ok(Store {
+            conn,
+            actor: String::new(),
+            passphrase: key.map(|k| Zeroizing::new(k.to_string())),
+            encrypted: key.is_some(),
+            _lock: None,
+        })
     }
 
     pub fn is_encrypted(&self) -> bool {
@@ -174,7 +328,7 @@ impl Store {
     }
 
     /// The passphrase this database was opened with, for another connection to it.
-    pub fn passphrase(&self) -> Option<String> {
+    pub fn passphrase(&self) -> Option<Zeroizing<String>> {
         self.passphrase.clone()
     }
 
@@ -185,33 +339,62 @@ impl Store {
         self.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE); PRAGMA journal_mode = DELETE;")?;
         self.conn.pragma_update(None, "rekey", new)?;
         self.conn.execute_batch("PRAGMA journal_mode = WAL;")?;
-        self.passphrase = Some(new.to_string());
+        self.passphrase = Some(Zeroizing::new(new.to_string()));
         Ok(())
     }
 
     /// Copies the database to a new file at `target` with SQLite's online backup
     /// API: safe while other programs use it, and encrypted with the same key.
     pub fn backup_to(&self, target: &Path) -> Result<()> {
+        self.backup_until(target, &std::sync::atomic::AtomicBool::new(false)).map(drop)
+    }
+
+    /// As `backup_to`, stopping cleanly when `cancel` is set: the copy is made under
+    /// a temporary name and takes its own only once it is whole and on disk, so a
+    /// stopped, killed or failed copy never passes for a backup. Whether it was made.
+    pub fn backup_until(&self, target: &Path, cancel: &std::sync::atomic::AtomicBool) -> Result<bool> {
         anyhow::ensure!(!target.exists(), "{} exists already", target.display());
-        if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).with_context(|| format!("cannot create the folder {}", dir.display()))?;
-        }
-        let copy = || -> Result<()> {
-            let mut destination = open_connection(target, OpenFlags::default())?;
+        crate::files::create_parent(target)?;
+        let partial = backup::partial_name(target);
+        backup::remove_partial(&partial)?;
+        crate::files::create_private_file(&partial)?;
+        let copy = || -> Result<bool> {
+            let mut destination = open_connection(&partial, OpenFlags::default())?;
             let _ = destination.execute_batch("PRAGMA cipher_log_level = NONE;");
             if let Some(key) = &self.passphrase {
-                destination.pragma_update(None, "key", key)?;
+                destination.pragma_update(None, "key", key.as_str())?;
             }
             // Pages pass through once: no need to fill the large cache with them.
             self.conn.execute_batch(&format!("PRAGMA cache_size = -{BACKUP_CACHE_KIB};"))?;
-            let copied = rusqlite::backup::Backup::new(&self.conn, &mut destination)
-                .and_then(|b| b.run_to_completion(1024, std::time::Duration::ZERO, None));
+            let copied = (|| -> rusqlite::Result<bool> {
+                let backup = rusqlite::backup::Backup::new(&self.conn, &mut destination)?;
+                loop {
+                    if cancel.load(std::sync::atomic::Ordering::Relaxed) {
+                        return Ok(false);
+                    }
+                    match backup.step(1024)? {
+                        rusqlite::backup::StepResult::Done => return Ok(true),
+                        _ => std::thread::yield_now(),
+                    }
+                }
+            })();
             self.conn.execute_batch(&format!("PRAGMA cache_size = -{PAGE_CACHE_KIB};"))?;
-            Ok(copied?)
+            // A backup is one file: no -wal or -shm appear beside it when it is read.
+            destination.execute_batch("PRAGMA journal_mode = DELETE;")?;
+            drop(destination);
+            if !copied? {
+                return Ok(false);
+            }
+            std::fs::File::open(&partial)?.sync_all()?;
+            std::fs::rename(&partial, target)?;
+            crate::files::sync_dir(target.parent().unwrap_or(Path::new(".")));
+            Ok(true)
         };
-        copy().inspect_err(|_| {
-            let _ = std::fs::remove_file(target);
-        })
+        let made = copy();
+        if !matches!(made, Ok(true)) {
+            backup::remove_partial(&partial)?;
+        }
+        made.with_context(|| format!("cannot write the backup {}", target.display()))
     }
 
     /// Writes an encrypted copy of this plain database to `target`, keyed with `passphrase`.
@@ -251,11 +434,50 @@ impl Store {
         }
     }
 
-    /// After an erasure: secure_delete has overwritten the values in the database
-    /// file; this moves every page out of the WAL and empties it, so no old copy of
-    /// a page keeps them either.
-    fn purge_old_pages(&self) -> Result<()> {
-        self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+    /// After an erasure: secure_delete has overwritten the values in the pages
+    /// written; this moves every page out of the WAL into the database file and
+    /// empties the WAL, so no old copy of a page keeps them either. Another program
+    /// reading an older state holds the checkpoint back: then the erasure stays
+    /// noted as pending (`purge_pending`), and is finished by the next opening.
+    /// Whether the old copies are gone.
+    fn purge_old_pages(&self, wait: std::time::Duration) -> Result<bool> {
+        self.conn.busy_timeout(wait)?;
+        let checkpoint = || -> rusqlite::Result<bool> {
+            self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| Ok(r.get::<_, i64>(0)? == 0))
+        };
+        let done = (|| -> rusqlite::Result<bool> {
+            if !checkpoint()? {
+                return Ok(false);
+            }
+            if self.conn.execute("DELETE FROM pending_purge", [])? > 0 {
+                // The flag's own removal went through the WAL: empty it again.
+                checkpoint()?;
+            }
+            Ok(true)
+        })();
+        self.conn.busy_timeout(BUSY_TIMEOUT)?;
+        Ok(done?)
+    }
+
+    /// Whether an erasure is waiting for old copies of pages to leave the WAL.
+    pub fn purge_pending(&self) -> Result<bool> {
+        // A copy made before schema 7 has no such table, and nothing pending.
+        let table: bool = self
+            .conn
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE name = 'pending_purge')")?
+            .query_row([], |r| r.get(0))?;
+        if !table {
+            return Ok(false);
+        }
+        Ok(self.conn.prepare_cached("SELECT EXISTS (SELECT 1 FROM pending_purge)")?.query_row([], |r| r.get(0))?)
+    }
+
+    /// An erasure left pending by an earlier program is finished now, if nobody
+    /// holds it back any more (without waiting: other programs may be reading).
+    fn finish_pending_purge(&self) -> Result<()> {
+        if self.purge_pending()? {
+            self.purge_old_pages(std::time::Duration::ZERO)?;
+        }
         Ok(())
     }
 
@@ -263,13 +485,21 @@ impl Store {
     fn write<T>(&mut self, f: impl FnOnce(&Transaction, &str) -> Result<T>) -> Result<T> {
         // IMMEDIATE takes the write lock first (waiting for other programs); a
         // read that later turns into a write could fail at once in WAL mode.
+        let pending_before = self.purge_pending()?;
         let written = (|| {
             let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let value = f(&tx, &self.actor)?;
             tx.commit()?;
             Ok(value)
         })();
-        written.map_err(|error: anyhow::Error| if disk_refused(&error) { NotSaved.into() } else { error })
+        let value =
+            written.map_err(|error: anyhow::Error| if disk_refused(&error) { NotSaved.into() } else { error })?;
+        // Something was erased: its old copies leave the WAL now (a purge already
+        // held back by a reader is tried again without waiting).
+        if self.purge_pending()? {
+            self.purge_old_pages(if pending_before { std::time::Duration::ZERO } else { PURGE_WAIT })?;
+        }
+        Ok(value)
     }
 }
 

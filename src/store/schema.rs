@@ -251,6 +251,11 @@ pub const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX kit_conflicts_open ON kit_conflicts (case_id) WHERE resolved IS NULL;
     "#,
+    // 7: an erasure whose old pages could not yet leave the WAL (another program
+    // was reading): finished at the next opening, reported by `check`.
+    r#"
+    CREATE TABLE pending_purge (since TEXT NOT NULL);
+    "#,
 ];
 
 /// The schema version this program writes.

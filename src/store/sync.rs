@@ -160,7 +160,10 @@ fn append_trail(tx: &Transaction, case_id: Uuid, incoming: &[super::AuditEntry])
 /// A pupil's name and birth date are erased: the copies the kit kept go too. The
 /// versions kept lose their identity (their fingerprints stay, to find them by),
 /// and conflicts over it are dropped.
+/// The old pages that held them leave the WAL once the transaction is committed
+/// (`Store::write`), or stay noted as pending until they can.
 pub(super) fn scrub_identity(tx: &Transaction, case_id: Uuid) -> Result<()> {
+    tx.execute("INSERT INTO pending_purge (since) VALUES (?1)", [now_stamp()])?;
     tx.execute(
         "UPDATE kit_versions SET snapshot = json_set(snapshot, '$.case.identity', json('null')) WHERE case_id = ?1",
         [case_id.to_string()],

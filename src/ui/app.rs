@@ -588,9 +588,14 @@ impl App {
             }
             Command::EditIdentity => {
                 // The name fields are locked without consent: say why instead of opening them.
-                if let Err(rule) = case
-                    .apply(&Action::SetIdentity(Identity { name: "-".into(), birth_date: None }), self.settings.today)
-                {
+                let refused = if case.details.kind != crate::domain::CaseKind::Individual {
+                    Some(RuleError::ConsentOnlyForIndividual)
+                } else if !case.has_valid_consent(self.settings.today) {
+                    Some(RuleError::NoValidConsent)
+                } else {
+                    None
+                };
+                if let Some(rule) = refused {
                     self.message = Some(self.catalog.rule_error(&rule));
                     return Ok(());
                 }
@@ -960,7 +965,7 @@ impl App {
                     expires_on,
                     withdrawn_on: None,
                 };
-                (id, Action::RecordConsent(consent))
+                (id, Action::RecordConsent { consent, pupil: None, consent_age: self.settings.consent_age })
             }
             Purpose::Identity(id) => {
                 let birth_date = match form.text(Slot::BirthDate).trim() {
@@ -970,7 +975,8 @@ impl App {
                         Err(e) => return self.form_error(Slot::BirthDate, self.catalog.date_error(&e)),
                     },
                 };
-                (id, Action::SetIdentity(Identity { name: form.text(Slot::Name).to_string(), birth_date }))
+                let identity = Identity { name: form.text(Slot::Name).to_string(), birth_date };
+                (id, Action::SetIdentity { identity, consent_age: self.settings.consent_age })
             }
             Purpose::PlanMeeting(id, _)
             | Purpose::RecordMeeting(id, _)

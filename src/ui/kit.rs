@@ -109,7 +109,7 @@ impl App {
             }
         };
         let school = Some(school).filter(|s| !s.is_empty());
-        let expires_on = add_days(self.settings.today, u64::from(days));
+        let expires_on = add_days(self.settings.expiry_day(), u64::from(days));
         self.kit_job = Some(KitJob::Export { ids, school, expires_on, passphrase, path });
         self.clear_form_error();
         self.message = Some(self.catalog.t("kit.working_export").into());
@@ -155,7 +155,7 @@ impl App {
                 self.message = Some(self.catalog.kit_exported(ids.len(), &path, expires_on));
             }
             KitJob::Import { path, passphrase } => {
-                let report = match kit::import(&mut self.store, &path, &passphrase, self.settings.today) {
+                let report = match kit::import(&mut self.store, &path, &passphrase, self.settings.expiry_day()) {
                     Ok(report) => report,
                     Err(error) => {
                         let slot = match error.downcast_ref::<Refused>().map(|r| &r.why) {

@@ -10,7 +10,8 @@ mod render;
 mod theme;
 
 use std::io::{Stdout, stdout};
-use std::sync::mpsc;
+use std::sync::atomic::AtomicBool;
+use std::sync::{Arc, mpsc};
 
 use anyhow::{Context, Result};
 use ratatui::Terminal;
@@ -47,7 +48,7 @@ pub fn run(settings: &Settings) -> Result<()> {
     spawn_event_reader(sender.clone());
     terminal.draw(|frame| render(&app, &theme, frame))?;
     // Only after the first frame: on two cores the copy would delay it.
-    spawn_daily_backup(&app.store, settings, sender);
+    let backup = spawn_daily_backup(&app.store, settings, sender);
     while !app.quit {
         let first = match app.idle_after() {
             Some(pause) => match events.recv_timeout(pause) {
@@ -69,6 +70,11 @@ pub fn run(settings: &Settings) -> Result<()> {
     }
     drop(terminal);
     drop(guard);
+    // A copy still running is stopped and removed: half a backup is none.
+    if let Some((cancel, copying)) = backup {
+        cancel.store(true, std::sync::atomic::Ordering::Relaxed);
+        let _ = copying.join();
+    }
     Ok(())
 }
 
@@ -94,19 +100,27 @@ fn spawn_event_reader(sender: mpsc::Sender<Msg>) {
 }
 
 /// Today's automatic backup, if not yet made, on its own thread and connection:
-/// copying a large file must not hold up the screen.
-fn spawn_daily_backup(store: &Store, settings: &Settings, sender: mpsc::Sender<Msg>) {
+/// copying a large file must not hold up the screen. Quitting sets the flag returned
+/// and waits for the thread, which stops between two steps of the copy.
+fn spawn_daily_backup(
+    store: &Store,
+    settings: &Settings,
+    sender: mpsc::Sender<Msg>,
+) -> Option<(Arc<AtomicBool>, std::thread::JoinHandle<()>)> {
     if settings.backups_kept == 0 {
-        return;
+        return None;
     }
     let (db, actor, today, keep) =
         (settings.db_path.clone(), settings.actor.clone(), settings.today, settings.backups_kept);
     let passphrase = store.passphrase();
-    std::thread::spawn(move || {
-        let result =
-            Store::open(&db, &actor, passphrase.as_deref()).and_then(|own| daily_backup(&own, &db, today, keep));
+    let cancel = Arc::new(AtomicBool::new(false));
+    let stop = Arc::clone(&cancel);
+    let copying = std::thread::spawn(move || {
+        let result = Store::open(&db, &actor, passphrase.as_ref().map(|p| p.as_str()))
+            .and_then(|own| daily_backup(&own, &db, today, keep, &stop));
         let _ = sender.send(Msg::BackupDone(result));
     });
+    Some((cancel, copying))
 }
 
 /// Raw mode, alternate screen and bracketed paste, switched off again on drop and

@@ -1,0 +1,344 @@
+//! The README's promises about children's data, each tried as a careless user and
+//! an attacker would (issue 10; the test names carry the point they cover).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::atomic::AtomicBool;
+
+use chrono::NaiveDate;
+use saksgang::domain::{Action, CaseDetails, CaseKind, Consent, ConsentGiver, Identity};
+use saksgang::store::{Store, daily_backup};
+
+const PASSPHRASE: &str = "korrekt hest batteri stift";
+const NAME: &str = "Guro Løvåsdatter";
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
+}
+
+fn command(db: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_saksgang"));
+    command
+        .arg("--db")
+        .arg(db)
+        .env("SAKSGANG_TODAY", "2026-11-23")
+        .env("SAKSGANG_CONFIG", db.with_file_name("none.toml"))
+        .env("SAKSGANG_PASSPHRASE", PASSPHRASE)
+        .env_remove("SAKSGANG_LANG")
+        .env_remove("SAKSGANG_KIT_PASSPHRASE")
+        .stdin(Stdio::null());
+    command
+}
+
+fn saksgang(db: &Path, args: &[&str]) -> Output {
+    command(db).args(args).output().unwrap()
+}
+
+fn ok(db: &Path, args: &[&str]) -> String {
+    let out = saksgang(db, args);
+    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Fails with one line on stderr; that line.
+fn fails(db: &Path, args: &[&str]) -> String {
+    let out = saksgang(db, args);
+    assert!(!out.status.success(), "{args:?} should fail");
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(err.lines().count(), 1, "one line: {err}");
+    err
+}
+
+fn add(db: &Path) -> String {
+    ok(db, &["add", "--kind", "individual", "--school", "Bjørkåsen skole", "--grade", "6. trinn"]).trim().to_string()
+}
+
+fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    PathBuf::from(format!("{}{suffix}", path.display()))
+}
+
+fn contains(haystack: &[u8], needle: &str) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle.as_bytes())
+}
+
+/// The database file and its WAL, as bytes.
+fn on_disk(db: &Path) -> Vec<u8> {
+    let mut bytes = std::fs::read(db).unwrap();
+    bytes.extend(std::fs::read(with_suffix(db, "-wal")).unwrap_or_default());
+    bytes
+}
+
+#[cfg(unix)]
+fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+#[cfg(unix)]
+#[test]
+fn p04_every_file_written_is_the_users_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("ny/mappe/s.db");
+    let reference = add(&db);
+    ok(&db, &["backup"]);
+    let md = dir.path().join("ut/referat.md");
+    ok(&db, &["export", "minutes", &reference, "--meeting", "1", "--format", "md", "-o", md.to_str().unwrap()]);
+    for folder in
+        [dir.path().join("ny"), dir.path().join("ny/mappe"), db.with_file_name("backups"), dir.path().join("ut")]
+    {
+        assert_eq!(mode(&folder), 0o700, "{}", folder.display());
+    }
+    let backups: Vec<PathBuf> =
+        std::fs::read_dir(db.with_file_name("backups")).unwrap().map(|e| e.unwrap().path()).collect();
+    assert_eq!(backups.len(), 1);
+    let mut files = vec![db.clone(), md, with_suffix(&db, ".lock"), backups[0].clone()];
+    // The WAL and shared memory exist while a program has the file open.
+    let store = Store::open(&db, "tester", Some(PASSPHRASE)).unwrap();
+    files.extend([with_suffix(&db, "-wal"), with_suffix(&db, "-shm")]);
+    for file in &files {
+        assert_eq!(mode(file), 0o600, "{}", file.display());
+    }
+    drop(store);
+}
+
+#[test]
+fn p07_a_stopped_or_killed_copy_is_never_the_days_backup() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    let mut store = Store::open(&db, "tester", Some(PASSPHRASE)).unwrap();
+    let details = CaseDetails {
+        kind: CaseKind::System,
+        school: "Bjørkåsen skole".into(),
+        grade: "5. trinn".into(),
+        gender: None,
+        teacher: String::new(),
+        description: "x".repeat(2000),
+    };
+    for _ in 0..200 {
+        store.create_case(details.clone(), today(), today()).unwrap();
+    }
+    let backups = db.with_file_name("backups");
+    let target = backups.join("s-2026-11-23.db");
+
+    // Quitting stops the copy: nothing is left, and the day has no backup yet.
+    let stopped = daily_backup(&store, &db, today(), 7, &AtomicBool::new(true)).unwrap();
+    assert_eq!(stopped, None);
+    assert!(!target.exists());
+    assert_eq!(std::fs::read_dir(&backups).unwrap().count(), 0, "no partial file stays");
+
+    // A copy killed half way (a file under the temporary name, with its journal) is
+    // not taken for the day's backup: the next start makes a whole one.
+    std::fs::write(backups.join(".s-2026-11-23.db.partial"), b"half a copy").unwrap();
+    std::fs::write(backups.join(".s-2026-11-23.db.partial-journal"), b"journal").unwrap();
+    let made = daily_backup(&store, &db, today(), 7, &AtomicBool::new(false)).unwrap();
+    assert_eq!(made.as_deref(), Some(target.as_path()));
+    let left: Vec<String> =
+        std::fs::read_dir(&backups).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    assert_eq!(left, vec!["s-2026-11-23.db".to_string()]);
+    let copy = Store::open_read_only(&target, Some(PASSPHRASE)).unwrap();
+    assert!(copy.check().unwrap().is_ok());
+    assert_eq!(copy.row_counts().unwrap(), store.row_counts().unwrap());
+    drop(copy);
+    assert!(!with_suffix(&target, "-wal").exists() && !with_suffix(&target, "-shm").exists(), "one file");
+}
+
+#[test]
+fn p08_restore_and_encrypt_wait_for_the_screens_to_close() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    add(&db);
+    let backup = dir.path().join("kopi.db");
+    ok(&db, &["backup", backup.to_str().unwrap()]);
+    let screens = Store::open(&db, "skjermene", Some(PASSPHRASE)).unwrap();
+    let refused = fails(&db, &["restore", backup.to_str().unwrap()]);
+    assert!(refused.contains("er åpen i et annet saksgang-vindu"), "{refused}");
+    assert!(!with_suffix(&db, ".replaced").exists());
+    let refused = fails(&db, &["passphrase"]);
+    assert!(refused.contains("er åpen i et annet saksgang-vindu"), "{refused}");
+    drop(screens);
+    ok(&db, &["restore", backup.to_str().unwrap()]);
+
+    let plain = dir.path().join("plain.db");
+    ok(&plain, &["--no-encryption", "add", "--kind", "system", "--school", "S", "--grade", "7"]);
+    let screens = Store::open(&plain, "skjermene", None).unwrap();
+    let refused = fails(&plain, &["encrypt"]);
+    assert!(refused.contains("er åpen i et annet saksgang-vindu"), "{refused}");
+    drop(screens);
+    ok(&plain, &["encrypt"]);
+}
+
+#[test]
+fn p09_rotation_removes_only_the_daily_copies() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("saksgang.db");
+    add(&db);
+    let backups = db.with_file_name("backups");
+    let manual: Vec<PathBuf> = ["2026-11-20-101500", "2026-11-21-101500", "2026-11-22-101500"]
+        .iter()
+        .map(|stamp| backups.join(format!("saksgang-{stamp}.db")))
+        .collect();
+    for file in &manual {
+        ok(&db, &["backup", file.to_str().unwrap()]);
+    }
+    let store = Store::open(&db, "tester", Some(PASSPHRASE)).unwrap();
+    for day in 20..=23 {
+        let day = NaiveDate::from_ymd_opt(2026, 11, day).unwrap();
+        daily_backup(&store, &db, day, 2, &AtomicBool::new(false)).unwrap();
+    }
+    for file in &manual {
+        assert!(file.exists(), "{} was deleted", file.display());
+    }
+    assert!(!backups.join("saksgang-2026-11-21.db").exists(), "the older daily copies go");
+    assert!(backups.join("saksgang-2026-11-22.db").exists() && backups.join("saksgang-2026-11-23.db").exists());
+}
+
+#[test]
+fn p10_twenty_programs_create_the_same_new_file_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("ny.db");
+    let children: Vec<_> = (0..20)
+        .map(|i| {
+            command(&db)
+                .args(["add", "--kind", "system", "--school", &format!("Skole {i}"), "--grade", "7"])
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    assert_eq!(ok(&db, &["list"]).lines().count(), 20);
+    assert!(ok(&db, &["check"]).contains("20 oppføringer"));
+}
+
+#[test]
+fn p02_an_erasure_held_back_by_a_reader_is_not_reported_done() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("plain.db");
+    // Plain, so that the test can look for the name in the file's bytes.
+    ok(&db, &["--no-encryption", "add", "--kind", "individual", "--school", "S", "--grade", "7"]);
+    ok(&db, &["consent", "2026-001", "--given-by", "guardians", "--date", "01.11.2026"]);
+    ok(&db, &["name", "2026-001", "--name", NAME, "--birth-date", "14.03.2015"]);
+    // Another program reads an older state of the file all along.
+    let reader = rusqlite::Connection::open(&db).unwrap();
+    reader.execute_batch("BEGIN; SELECT count(*) FROM cases;").unwrap();
+    let said = fails(&db, &["withdraw-consent", "2026-001", "--yes"]);
+    assert!(said.contains("holder ennå på en gammel kopi"), "{said}");
+    let report = String::from_utf8(saksgang(&db, &["check"]).stdout).unwrap();
+    assert!(report.contains("Sletting       venter"), "{report}");
+    assert!(!ok(&db, &["show", "2026-001"]).contains(NAME), "gone from the database at once");
+    reader.execute_batch("COMMIT;").unwrap();
+    drop(reader);
+
+    // The next program to open the file finishes the erasure.
+    ok(&db, &["list"]);
+    assert!(!ok(&db, &["check"]).contains("Sletting"));
+    assert!(!contains(&on_disk(&db), NAME), "the name is still in the file");
+}
+
+#[test]
+fn p14_a_pupil_consents_only_from_the_consent_age() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    let reference = add(&db);
+    let pupil = ["consent", &reference, "--given-by", "pupil", "--date", "01.11.2026"];
+    let refused = fails(&db, &pupil);
+    assert!(refused.contains("krever fødselsdatoen"), "{refused}");
+    let six = [&pupil[..], &["--name", NAME, "--birth-date", "01.01.2020"]].concat();
+    let refused = fails(&db, &six);
+    assert!(refused.contains("under 15 år"), "{refused}");
+    assert!(!ok(&db, &["show", &reference]).contains(NAME));
+    let sixteen = [&pupil[..], &["--name", NAME, "--birth-date", "01.01.2010"]].concat();
+    ok(&db, &sixteen);
+    assert!(ok(&db, &["show", &reference]).contains(NAME));
+    // Under the pupil's own consent the birth date cannot make the pupil younger.
+    let younger = fails(&db, &["name", &reference, "--name", NAME, "--birth-date", "01.01.2019"]);
+    assert!(younger.contains("under 15 år"), "{younger}");
+
+    // The store holds the same rule for every front.
+    let mut store = Store::open(&db, "tester", Some(PASSPHRASE)).unwrap();
+    let case = store.case_by_reference(&reference).unwrap().unwrap();
+    let consent = Consent {
+        given_on: today(),
+        given_by: ConsentGiver::Pupil,
+        scope: String::new(),
+        expires_on: None,
+        withdrawn_on: None,
+    };
+    let young = Identity { name: NAME.into(), birth_date: NaiveDate::from_ymd_opt(2015, 1, 1) };
+    let action = Action::RecordConsent { consent, pupil: Some(young), consent_age: 16 };
+    assert!(store.apply(case.id, &action, today()).is_err());
+}
+
+#[test]
+fn p15_a_fixed_today_does_not_let_an_expired_kit_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    add(&db);
+    let yesterday = chrono::Local::now().date_naive().pred_opt().unwrap();
+    let kit = saksgang::kit::Kit::new("Kari", yesterday, None, Vec::new());
+    let file = dir.path().join("gammel.age");
+    std::fs::write(&file, saksgang::kit::seal(&kit, "lang nok frase").unwrap()).unwrap();
+    let out = command(&db)
+        .env("SAKSGANG_TODAY", "2026-01-01")
+        .env("SAKSGANG_KIT_PASSPHRASE", "lang nok frase")
+        .args(["import", file.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("gikk ut"), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn p17_files_that_cannot_be_used_are_named_with_what_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("mappe");
+    std::fs::create_dir(&folder).unwrap();
+    let said = fails(&folder, &["list"]);
+    assert!(said.contains("er en mappe, ikke en databasefil"), "{said}");
+
+    let mistyped = dir.path().join("skrivefeil.db");
+    for args in [&["list"][..], &["show", "2026-001"], &["check"], &["log", "2026-001"]] {
+        let said = fails(&mistyped, args);
+        assert!(said.contains("finnes ikke"), "{said}");
+    }
+    assert!(!mistyped.exists(), "no new database for a mistyped path");
+
+    let db = dir.path().join("s.db");
+    add(&db);
+    let bytes = std::fs::read(&db).unwrap();
+    let cut = dir.path().join("kuttet.db");
+    // Cut at a page boundary: it still looks like an encrypted file.
+    std::fs::write(&cut, &bytes[..bytes.len() - 4096]).unwrap();
+    let said = fails(&cut, &["list"]);
+    assert!(said.contains("saksgang"), "{said}");
+    assert!(!said.contains("Error code"), "no raw SQLite text: {said}");
+
+    // Restoring checks the backup without leaving files beside it.
+    let backup = dir.path().join("kopi.db");
+    ok(&db, &["backup", backup.to_str().unwrap()]);
+    ok(&db, &["restore", backup.to_str().unwrap()]);
+    assert!(!with_suffix(&backup, "-wal").exists() && !with_suffix(&backup, "-shm").exists());
+
+    #[cfg(unix)]
+    if unsafe_is_root() {
+        // Root writes read-only files: the rest cannot be tried as root.
+        return;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o400)).unwrap();
+        let said = fails(&db, &["add", "--kind", "system", "--school", "S", "--grade", "7"]);
+        assert!(said.contains("kan ikke skrives av denne brukeren"), "{said}");
+    }
+}
+
+#[cfg(unix)]
+fn unsafe_is_root() -> bool {
+    // SAFETY: geteuid has no preconditions.
+    unsafe { libc::geteuid() == 0 }
+}
