@@ -3,6 +3,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 
+use age::secrecy::ExposeSecret;
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
@@ -15,7 +16,7 @@ use crate::documents::{Format, minutes};
 use crate::domain::{
     Action, Case, CaseDetails, CaseKind, Consent, ConsentGiver, Decision, Difficulty, DiscussionError,
     DiscussionMeeting, Gender, Identity, MeetingNo, Party, Status, add_days, code, format_date, format_time, iso_date,
-    parse_date, parse_time, unevaluated_ended,
+    one_line, parse_date, parse_time, unevaluated_ended,
 };
 use crate::i18n::{Catalog, Explained};
 use crate::kit;
@@ -26,7 +27,14 @@ use crate::store::{
 use crate::unlock::{ask_new, checked_new, kit_passphrase, new_kit_passphrase, open_store, open_store_as};
 
 #[derive(Debug, Parser)]
-#[command(name = "saksgang", version, about = "Case tracker for schools and PPT: cases, meetings and deadlines")]
+#[command(
+    name = "saksgang",
+    version,
+    about = "Case tracker for schools and PPT: cases, meetings and deadlines",
+    after_help = "Passphrases: typed at a prompt that does not echo. SAKSGANG_PASSPHRASE (and \
+SAKSGANG_NEW_PASSPHRASE, SAKSGANG_KIT_PASSPHRASE) give them to scripts and tests only: a value in the \
+environment can be read by the process, by every program it starts, and by the same user through /proc."
+)]
 pub struct Cli {
     /// The database file (default: saksgang.db in the user's data folder).
     #[arg(long, global = true, env = "SAKSGANG_DB", value_name = "PATH")]
@@ -79,7 +87,7 @@ pub enum ExportCommand {
         #[arg(long, required_unless_present = "cases")]
         school: Option<String>,
         /// These cases instead, by reference.
-        #[arg(long, num_args = 1.., value_name = "REF")]
+        #[arg(long, num_args = 1.., value_name = "REF", conflicts_with = "school")]
         cases: Vec<String>,
         /// Days until the kit expires and import refuses it.
         #[arg(long, default_value_t = crate::kit::DEFAULT_VALID_DAYS, value_parser = clap::value_parser!(u32).range(1..=i64::from(crate::kit::MAX_VALID_DAYS)))]
@@ -274,7 +282,7 @@ pub enum Command {
         #[arg(long, conflicts_with = "due_within")]
         overdue: bool,
         /// Only cases with a deadline within this many days (overdue ones included).
-        #[arg(long, value_name = "DAYS")]
+        #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(u32).range(0..=3650))]
         due_within: Option<u32>,
         /// Closed cases too.
         #[arg(long)]
@@ -290,8 +298,8 @@ pub enum Command {
     },
     /// Fill the database with fictional, anonymous cases.
     Demo {
-        #[arg(long, default_value_t = 50)]
-        cases: usize,
+        #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u32).range(0..=i64::from(crate::demo::MAX_CASES)))]
+        cases: u32,
     },
     /// Record the consent for an individual case (it replaces an earlier one).
     Consent {
@@ -398,6 +406,51 @@ impl Cli {
             config: self.config.clone(),
             no_encryption: self.no_encryption,
         }
+    }
+}
+
+/// Standard output as the commands write to it: whatever text a case holds (typed
+/// before the rules were tightened, or from an older kit) reaches the terminal
+/// printable, never as an escape sequence. Line breaks and tabs pass.
+pub struct Printable<W: Write> {
+    inner: W,
+    /// The start of a character cut between two writes.
+    pending: Vec<u8>,
+}
+
+impl<W: Write> Printable<W> {
+    pub fn new(inner: W) -> Printable<W> {
+        Printable { inner, pending: Vec::new() }
+    }
+}
+
+impl<W: Write> Write for Printable<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.pending.extend_from_slice(buf);
+        let valid = match std::str::from_utf8(&self.pending) {
+            Ok(text) => text.len(),
+            // An incomplete character at the end waits for the next write.
+            Err(e) if e.error_len().is_none() => e.valid_up_to(),
+            Err(e) => e.valid_up_to() + e.error_len().unwrap_or(1),
+        };
+        let text = String::from_utf8_lossy(&self.pending[..valid]).into_owned();
+        self.inner.write_all(crate::domain::printable(&text).as_bytes())?;
+        self.pending.drain(..valid);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if !self.pending.is_empty() {
+            let rest = String::from_utf8_lossy(&std::mem::take(&mut self.pending)).into_owned();
+            self.inner.write_all(crate::domain::printable(&rest).as_bytes())?;
+        }
+        self.inner.flush()
+    }
+}
+
+impl<W: Write> Drop for Printable<W> {
+    fn drop(&mut self) {
+        let _ = self.flush();
     }
 }
 
@@ -534,7 +587,7 @@ pub fn run(command: &Command, settings: &Settings, out: &mut impl Write) -> Resu
         }
         Command::Demo { cases } => {
             let seed = today.to_string().bytes().fold(0u64, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(b)));
-            let made = store.create_with_history(&demo_cases(*cases, today, seed), today)?;
+            let made = store.create_with_history(&demo_cases(*cases as usize, today, seed), today)?;
             writeln!(out, "{made}")?;
         }
         Command::Consent { reference, given_by, date, scope, expires, name, birth_date } => {
@@ -721,7 +774,7 @@ fn encrypt(settings: &Settings, catalog: &Catalog, out: &mut impl Write) -> Resu
         FileKind::Foreign => return Err(OpenError::NotSaksgang { path: path.clone() }.into()),
     }
     let passphrase = match &settings.passphrase {
-        Some(given) => checked_new(given, catalog)?,
+        Some(given) => checked_new(given.expose_secret(), catalog)?,
         None => ask_new(catalog, &catalog.f("unlock.encrypt_intro", &[("path", &shown)]))?,
     };
     let plain = Store::open_as(path, &settings.actor, None, Sharing::Alone)?;
@@ -773,7 +826,7 @@ fn restore_backup(
     out: &mut impl Write,
 ) -> Result<()> {
     let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S").to_string();
-    let kept = restore(source, &settings.db_path, settings.passphrase.as_deref(), &stamp)?;
+    let kept = restore(source, &settings.db_path, settings.passphrase.as_ref().map(|p| p.expose_secret()), &stamp)?;
     let restored = catalog.f("backup.restored", &[("path", &source.display().to_string())]);
     writeln!(out, "{restored}")?;
     if let Some(kept) = kept {
@@ -839,6 +892,7 @@ fn discussion(
                 school,
                 ppt_contact,
                 *leader,
+                settings.today,
             )?;
             store.save_discussion(&meeting)?;
             let args = [
@@ -1064,12 +1118,13 @@ fn list_line(case: &Case, catalog: &Catalog, settings: &Settings) -> String {
         None if case.status() == Status::Closed => catalog.t("status.closed").to_string(),
         None => catalog.t("deadline.none").to_string(),
     };
+    // One case, one row, whatever its texts hold.
     format!(
         "{}  {:<18}  {:<28}  {:<10}  {deadline}",
-        case.reference,
+        one_line(&case.reference),
         catalog.stage(case.stage()),
-        case.details.school,
-        case.details.grade
+        one_line(&case.details.school),
+        one_line(&case.details.grade)
     )
 }
 

@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
+use age::secrecy::SecretString;
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
 use serde::Deserialize;
@@ -11,6 +12,12 @@ use crate::i18n::{Catalog, Explained, Lang};
 
 /// Daily automatic backups kept unless the config file says otherwise.
 pub const DEFAULT_BACKUPS_KEPT: usize = 7;
+
+/// The values each number in the settings may take: beyond them it is a slip.
+const DUE_SOON_RANGE: std::ops::RangeInclusive<u64> = 0..=90;
+const BACKUPS_RANGE: std::ops::RangeInclusive<u64> = 0..=366;
+/// Norwegian municipalities use 15 or 16; the range leaves room for other rules.
+const CONSENT_AGE_RANGE: std::ops::RangeInclusive<u64> = 12..=18;
 
 /// `config.toml` in the user's config folder. Every key is optional.
 #[derive(Debug, Default, Deserialize)]
@@ -43,7 +50,8 @@ pub struct Settings {
     pub backups_kept: usize,
     pub consent_age: u32,
     /// From `SAKSGANG_PASSPHRASE`, for scripts and tests; otherwise it is asked for.
-    pub passphrase: Option<String>,
+    /// Never printed (`Debug` shows it redacted) and wiped when dropped.
+    pub passphrase: Option<SecretString>,
     /// Create a new database without encryption (`--no-encryption`).
     pub no_encryption: bool,
     /// The header of exported documents; the case's school when none is set.
@@ -108,15 +116,39 @@ impl Settings {
             .or_else(|| std::env::var("USER").ok())
             .or_else(|| std::env::var("USERNAME").ok())
             .unwrap_or_else(|| "ukjent".to_string());
+        let lang_for_errors = lang;
+        let ranged = |key: &str, value: Option<u64>, range: std::ops::RangeInclusive<u64>, default: u64| {
+            let value = value.unwrap_or(default);
+            if range.contains(&value) {
+                return Ok(value);
+            }
+            let path = config_path.as_deref().map(|p| p.display().to_string()).unwrap_or_default();
+            let args = [
+                ("path", path),
+                ("key", key.to_string()),
+                ("value", value.to_string()),
+                ("min", range.start().to_string()),
+                ("max", range.end().to_string()),
+            ];
+            let text =
+                Catalog::new(lang_for_errors).f("error.setting_range", &args.each_ref().map(|(k, v)| (*k, v.as_str())));
+            Err(anyhow::Error::from(Explained(text)))
+        };
+        let due_soon_days =
+            ranged("due_soon_days", file.due_soon_days.map(u64::from), DUE_SOON_RANGE, DEFAULT_DUE_SOON_DAYS.into())?;
+        let backups_kept =
+            ranged("backups_kept", file.backups_kept.map(|n| n as u64), BACKUPS_RANGE, DEFAULT_BACKUPS_KEPT as u64)?;
+        let consent_age =
+            ranged("consent_age", file.consent_age.map(u64::from), CONSENT_AGE_RANGE, DEFAULT_CONSENT_AGE.into())?;
         Ok(Settings {
             db_path,
             today,
             lang,
             actor,
-            due_soon_days: file.due_soon_days.unwrap_or(DEFAULT_DUE_SOON_DAYS),
-            backups_kept: file.backups_kept.unwrap_or(DEFAULT_BACKUPS_KEPT),
-            consent_age: file.consent_age.unwrap_or(DEFAULT_CONSENT_AGE),
-            passphrase: std::env::var("SAKSGANG_PASSPHRASE").ok().filter(|p| !p.is_empty()),
+            due_soon_days: due_soon_days as u32,
+            backups_kept: backups_kept as usize,
+            consent_age: consent_age as u32,
+            passphrase: std::env::var("SAKSGANG_PASSPHRASE").ok().filter(|p| !p.is_empty()).map(SecretString::from),
             no_encryption: overrides.no_encryption,
             document_header: file.document_header.filter(|h| !h.trim().is_empty()),
             export_dir: file.export_dir.unwrap_or_else(default_export_dir),
@@ -199,6 +231,33 @@ mod tests {
         assert!(text.contains("config.toml kan ikke leses"), "{text}");
         let (_dir, overrides) = with_config("colour = true\n");
         assert!(Settings::resolve(&overrides).is_err(), "unknown keys are refused, not ignored");
+    }
+
+    #[test]
+    fn numbers_outside_their_meaning_are_refused_with_the_key_named() {
+        for (text, key) in [
+            ("consent_age = 0\n", "consent_age"),
+            ("consent_age = 200\n", "consent_age"),
+            ("due_soon_days = 4000000000\n", "due_soon_days"),
+            ("backups_kept = 100000\n", "backups_kept"),
+        ] {
+            let (_dir, overrides) = with_config(text);
+            let err = Settings::resolve(&overrides).unwrap_err();
+            let said = Catalog::new(Lang::Nb).explain(&err);
+            assert!(said.contains(key) && said.contains("gir ikke mening"), "{said}");
+        }
+        let (_dir, overrides) = with_config("consent_age = 16\n");
+        assert_eq!(Settings::resolve(&overrides).unwrap().consent_age, 16);
+    }
+
+    #[test]
+    fn settings_never_print_the_passphrase() {
+        let (_dir, overrides) = with_config("");
+        let mut settings = Settings::resolve(&overrides).unwrap();
+        settings.passphrase = Some(SecretString::from("hemmelig lang frase"));
+        let printed = format!("{settings:?}");
+        assert!(!printed.contains("hemmelig"), "{printed}");
+        assert!(printed.contains("passphrase: Some("), "{printed}");
     }
 
     #[test]

@@ -13,6 +13,9 @@ pub struct DemoCase {
     pub history: Vec<Action>,
 }
 
+/// The most fictional cases one command makes: the benchmarks' largest database, twice.
+pub const MAX_CASES: u32 = 200_000;
+
 const SCHOOLS: [&str; 8] = [
     "Demo: Bjørkelia skole",
     "Demo: Fjordtun skole",

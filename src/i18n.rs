@@ -280,6 +280,7 @@ impl Catalog {
             DateError::Empty => self.t("error.date_empty").to_string(),
             DateError::BadFormat(text) => self.f("error.date_format", &[("text", text)]),
             DateError::NoSuchDay(text) => self.f("error.date_no_such_day", &[("text", text)]),
+            DateError::OutOfRange(text) => self.f("error.date_out_of_range", &[("text", text)]),
         }
     }
 
@@ -318,6 +319,16 @@ impl Catalog {
                 self.f("rule.pupil_too_young", &[("age", &consent_age.to_string())])
             }
             RuleError::BornInFuture { date: d } => self.f("rule.born_in_future", &[("date", &date(d))]),
+            RuleError::ImplausibleDate { date: d } => self.f("rule.implausible_date", &[("date", &date(d))]),
+            RuleError::Text(e) => self.text_error(e),
+        }
+    }
+
+    /// Why a typed or read-in text was refused.
+    pub fn text_error(&self, error: &crate::domain::TextError) -> String {
+        match error {
+            crate::domain::TextError::ControlCharacter => self.t("rule.control_character").into(),
+            crate::domain::TextError::LineBreak => self.t("rule.line_break").into(),
         }
     }
 
@@ -483,6 +494,9 @@ impl Catalog {
     pub fn discussion_error(&self, error: &DiscussionError) -> String {
         match error {
             DiscussionError::Required(_) => self.t("discussion.required_school").into(),
+            DiscussionError::ImplausibleDate { date } => {
+                self.f("rule.implausible_date", &[("date", &format_date(*date))])
+            }
             DiscussionError::SlotLength { minutes } => {
                 self.f("discussion.slot_length", &[("minutes", &minutes.to_string())])
             }
@@ -490,6 +504,7 @@ impl Catalog {
                 self.f("discussion.slot_overlaps", &[("other", &crate::domain::format_time(*other))])
             }
             DiscussionError::SlotPastMidnight => self.t("discussion.slot_past_midnight").into(),
+            DiscussionError::Text(e) => self.text_error(e),
             DiscussionError::AlreadyOnAgenda => self.t("discussion.already_on_agenda").into(),
             DiscussionError::NotOnAgenda => self.t("discussion.not_on_agenda").into(),
             DiscussionError::OtherSchool { school } => self.f("discussion.other_school", &[("school", school)]),

@@ -17,7 +17,7 @@ fn main() -> ExitCode {
         }
     };
     let result = match &args.command {
-        Some(command) => cli::run(command, &settings, &mut std::io::stdout().lock()),
+        Some(command) => cli::run(command, &settings, &mut cli::Printable::new(std::io::stdout().lock())),
         None => saksgang::ui::run(&settings),
     };
     match result {
@@ -31,6 +31,6 @@ fn fail(catalog: &Catalog, error: &anyhow::Error) -> ExitCode {
     if error.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe) {
         return ExitCode::SUCCESS;
     }
-    eprintln!("saksgang: {}", catalog.explain(error));
+    eprintln!("saksgang: {}", saksgang::domain::printable(&catalog.explain(error)));
     ExitCode::FAILURE
 }

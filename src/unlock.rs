@@ -3,9 +3,11 @@
 
 use std::io::{IsTerminal, Write};
 
+use age::secrecy::ExposeSecret;
 use anyhow::{Result, bail};
 use ratatui::crossterm::event::{self, Event, KeyCode, KeyEventKind, KeyModifiers};
 use ratatui::crossterm::terminal::{disable_raw_mode, enable_raw_mode};
+use zeroize::Zeroizing;
 
 use crate::config::Settings;
 use crate::i18n::{Catalog, Explained};
@@ -34,14 +36,14 @@ pub fn open_store_as(settings: &Settings, catalog: &Catalog, sharing: Sharing) -
         }
         FileKind::New => {
             let passphrase = match &settings.passphrase {
-                Some(given) => checked_new(given, catalog)?,
+                Some(given) => checked_new(given.expose_secret(), catalog)?,
                 None => ask_new(catalog, &catalog.f("unlock.new_intro", &[("path", &path.display().to_string())]))?,
             };
             open(Some(&passphrase))
         }
         FileKind::Encrypted => {
             if let Some(given) = &settings.passphrase {
-                return open(Some(given));
+                return open(Some(given.expose_secret()));
             }
             if !std::io::stdin().is_terminal() {
                 return Err(OpenError::PassphraseNeeded { path: path.clone() }.into());
@@ -68,7 +70,7 @@ pub fn open_store_as(settings: &Settings, catalog: &Catalog, sharing: Sharing) -
 
 /// A new passphrase, typed twice, after `intro` (or from `SAKSGANG_NEW_PASSPHRASE`
 /// when re-keying from a script).
-pub fn ask_new(catalog: &Catalog, intro: &str) -> Result<String> {
+pub fn ask_new(catalog: &Catalog, intro: &str) -> Result<Zeroizing<String>> {
     if !std::io::stdin().is_terminal() {
         bail!(Explained(catalog.t("unlock.no_terminal").into()));
     }
@@ -80,7 +82,7 @@ pub fn ask_new(catalog: &Catalog, intro: &str) -> Result<String> {
             say(&catalog.f("unlock.too_short", &[("n", &MIN_PASSPHRASE.to_string())]));
             continue;
         }
-        if read_hidden(catalog.t("unlock.repeat_prompt"), catalog)? == first {
+        if *read_hidden(catalog.t("unlock.repeat_prompt"), catalog)? == *first {
             return Ok(first);
         }
         say(catalog.t("unlock.mismatch"));
@@ -88,16 +90,16 @@ pub fn ask_new(catalog: &Catalog, intro: &str) -> Result<String> {
 }
 
 /// A passphrase given by the environment for a new database, held to the same rule.
-pub fn checked_new(given: &str, catalog: &Catalog) -> Result<String> {
+pub fn checked_new(given: &str, catalog: &Catalog) -> Result<Zeroizing<String>> {
     if given.chars().count() < MIN_PASSPHRASE {
         bail!(Explained(catalog.f("unlock.too_short", &[("n", &MIN_PASSPHRASE.to_string())])));
     }
-    Ok(given.to_string())
+    Ok(Zeroizing::new(given.to_string()))
 }
 
 /// The passphrase for a kit being written: from `SAKSGANG_KIT_PASSPHRASE`, or
 /// chosen at the prompt and typed twice.
-pub fn new_kit_passphrase(catalog: &Catalog) -> Result<String> {
+pub fn new_kit_passphrase(catalog: &Catalog) -> Result<Zeroizing<String>> {
     if let Some(given) = kit_passphrase_from_env() {
         return checked_new(&given, catalog);
     }
@@ -108,9 +110,9 @@ pub fn new_kit_passphrase(catalog: &Catalog) -> Result<String> {
 }
 
 /// The passphrase of a kit being read: from `SAKSGANG_KIT_PASSPHRASE`, or typed.
-pub fn kit_passphrase(catalog: &Catalog, path: &std::path::Path) -> Result<String> {
+pub fn kit_passphrase(catalog: &Catalog, path: &std::path::Path) -> Result<Zeroizing<String>> {
     if let Some(given) = kit_passphrase_from_env() {
-        return Ok(given);
+        return Ok(Zeroizing::new(given));
     }
     if !std::io::stdin().is_terminal() {
         bail!(Explained(catalog.t("kit.passphrase_needed").into()));
@@ -145,7 +147,7 @@ fn say(text: &str) {
 }
 
 /// Reads a line without showing it (raw mode must be on). Esc or Ctrl-C cancels.
-fn read_hidden(prompt: &str, catalog: &Catalog) -> Result<String> {
+fn read_hidden(prompt: &str, catalog: &Catalog) -> Result<Zeroizing<String>> {
     eprint!("{prompt}");
     std::io::stderr().flush()?;
     let typed = read_keys();
@@ -156,8 +158,8 @@ fn read_hidden(prompt: &str, catalog: &Catalog) -> Result<String> {
     }
 }
 
-fn read_keys() -> Result<Option<String>> {
-    let mut text = String::new();
+fn read_keys() -> Result<Option<Zeroizing<String>>> {
+    let mut text = Zeroizing::new(String::new());
     loop {
         if let Event::Key(key) = event::read()? {
             if key.kind != KeyEventKind::Press {

@@ -37,7 +37,7 @@ fn details(kind: CaseKind, grade: &str) -> CaseDetails {
 
 fn meeting_on(date: NaiveDate) -> DiscussionMeeting {
     let start = NaiveTime::from_hms_opt(9, 0, 0).unwrap();
-    DiscussionMeeting::new(uuid::Uuid::new_v4(), date, start, "Bjørkåsen skole", "Per i PPT", true).unwrap()
+    DiscussionMeeting::new(uuid::Uuid::new_v4(), date, start, "Bjørkåsen skole", "Per i PPT", true, today()).unwrap()
 }
 
 #[test]

@@ -342,3 +342,71 @@ fn unsafe_is_root() -> bool {
     // SAFETY: geteuid has no preconditions.
     unsafe { libc::geteuid() == 0 }
 }
+
+#[test]
+fn p12_control_characters_are_refused_at_input_and_never_printed_raw() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("plain.db");
+    let attack = "\u{1b}[2J\u{1b}]0;PWN\u{7}";
+    let out = saksgang(&db, &["--no-encryption", "add", "--kind", "system", "--school", attack, "--grade", "7"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("kontrolltegn"));
+    let reference = ok(&db, &["--no-encryption", "add", "--kind", "individual", "--school", "S", "--grade", "7"]);
+    let reference = reference.trim();
+    ok(&db, &["consent", reference, "--given-by", "guardians", "--date", "01.11.2026"]);
+    let said = fails(&db, &["name", reference, "--name", "Guro\nLøvås"]);
+    assert!(said.contains("én linje"), "{said}");
+    let said = fails(&db, &["close", reference, "--reason", "ferdig\u{1b}[31m"]);
+    assert!(said.contains("kontrolltegn"), "{said}");
+
+    // Text stored before these rules (or by another program) is shown, not obeyed.
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute("UPDATE cases SET school = ?1, grade = ?2", [attack, "7\nfalsk rad"]).unwrap();
+    drop(conn);
+    for args in [&["list"][..], &["show", reference], &["log", reference], &["list", "--json"]] {
+        let out = ok(&db, args);
+        assert!(!out.contains('\u{1b}') && !out.contains('\u{7}'), "{args:?}: {out:?}");
+    }
+    assert!(ok(&db, &["list"]).contains("␛[2J"), "shown by its stand-in");
+    assert_eq!(ok(&db, &["list"]).lines().count(), 1, "one case, one row");
+}
+
+#[test]
+fn p16_nonsense_dates_and_numbers_get_the_one_line_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    let reference = add(&db);
+    let add_on = |date: &str| fails(&db, &["add", "--kind", "system", "--school", "S", "--grade", "7", "--date", date]);
+    assert!(add_on("01.01.0000").contains("utenfor årene"), "year 0");
+    assert!(add_on("01.01.1985").contains("fra 01.01.1990"), "before 1990");
+    let said = fails(&db, &["discussion", "plan", "--date", "31.12.2099", "--school", "S"]);
+    assert!(said.contains("ti år fram i tid"), "{said}");
+    ok(&db, &["consent", &reference, "--given-by", "guardians", "--date", "01.11.2026"]);
+    let said = fails(&db, &["name", &reference, "--name", NAME, "--birth-date", "0000-01-01"]);
+    assert!(said.contains("utenfor årene"), "{said}");
+    let said = fails(&db, &["name", &reference, "--name", NAME, "--birth-date", "01.01.2027"]);
+    assert!(said.contains("Fødselsdatoen 01.01.2027 er etter i dag"), "{said}");
+    let said = fails(&db, &["meeting", &reference, "1", "--date", "01.01.2040", "--planned"]);
+    assert!(said.contains("ti år fram i tid"), "{said}");
+
+    // Numbers beyond reason are refused before anything runs.
+    for args in [
+        &["demo", "--cases", "4294967296"][..],
+        &["list", "--due-within", "4000000000"],
+        &["export", "kit", "--school", "S", "--cases", &reference],
+    ] {
+        let out = saksgang(&db, args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
+    }
+    std::fs::write(db.with_file_name("none.toml"), "consent_age = 200\n").unwrap();
+    let said = fails(&db, &["list"]);
+    assert!(said.contains("consent_age = 200"), "{said}");
+}
+
+#[test]
+fn p18_help_says_what_a_passphrase_in_the_environment_means() {
+    let dir = tempfile::tempdir().unwrap();
+    let help = ok(&dir.path().join("s.db"), &["--help"]);
+    assert!(help.contains("SAKSGANG_PASSPHRASE") && help.contains("every program it starts"), "{help}");
+}

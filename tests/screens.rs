@@ -838,3 +838,26 @@ fn the_backup_message_never_hides_what_the_user_just_did_but_a_failure_always_sh
     app.backup_done(Err(anyhow::anyhow!("disken er full")));
     assert!(app.message.as_deref().unwrap().contains("disken er full"), "{:?}", app.message);
 }
+
+#[test]
+fn text_with_escape_sequences_is_drawn_without_them() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(app_with_cases(dir.path(), Lang::Nb, SMALL));
+    // Stored by another program, past the rules that refuse it at input.
+    let conn = rusqlite::Connection::open(dir.path().join("s.db")).unwrap();
+    conn.execute("UPDATE cases SET school = ?1, description = ?2", ["\u{1b}[2J\u{1b}]0;PWN\u{7}", "a\tb\u{1b}[31m"])
+        .unwrap();
+    drop(conn);
+    let settings = settings(dir.path(), Lang::Nb);
+    let store = Store::open(&settings.db_path, &settings.actor, None).unwrap();
+    let mut app = App::new(store, &settings, SMALL).unwrap();
+    press(&mut app, KeyCode::Char('l'));
+    let list = draw(&app, SMALL);
+    press(&mut app, KeyCode::Enter);
+    for terminal in [list, draw(&app, SMALL)] {
+        let cells = &terminal.backend().buffer().content;
+        assert!(cells.iter().all(|cell| !cell.symbol().contains(char::is_control)), "a control character is drawn");
+        let text: String = cells.iter().map(|cell| cell.symbol()).collect();
+        assert!(text.contains("[2J"), "the rest of the text is still shown: {text}");
+    }
+}

@@ -11,6 +11,8 @@ pub enum DateError {
     BadFormat(String),
     /// Well formed, but the day does not exist (31.02.2026).
     NoSuchDay(String),
+    /// A year no date of a school's case can have (0000, 9999): a slip of the keys.
+    OutOfRange(String),
 }
 
 impl std::fmt::Display for DateError {
@@ -19,6 +21,7 @@ impl std::fmt::Display for DateError {
             DateError::Empty => write!(f, "no date given"),
             DateError::BadFormat(s) => write!(f, "'{s}' is not a date (use dd.mm.yyyy)"),
             DateError::NoSuchDay(s) => write!(f, "'{s}' is not a day in the calendar"),
+            DateError::OutOfRange(s) => write!(f, "'{s}' is outside the years saksgang takes"),
         }
     }
 }
@@ -32,7 +35,26 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, DateError> {
         return Err(DateError::Empty);
     }
     let (year, month, day) = split_date(trimmed).ok_or_else(|| DateError::BadFormat(trimmed.to_string()))?;
+    if !TYPED_YEARS.contains(&year) {
+        return Err(DateError::OutOfRange(trimmed.to_string()));
+    }
     NaiveDate::from_ymd_opt(year, month, day).ok_or_else(|| DateError::NoSuchDay(trimmed.to_string()))
+}
+
+/// The years a typed date may have at all: birth dates reach far back, nothing
+/// of a case reaches far ahead.
+pub const TYPED_YEARS: std::ops::RangeInclusive<i32> = 1900..=2199;
+
+/// The first day a step of a case may be dated: older dates are typing errors.
+pub const FIRST_CASE_DAY: NaiveDate = NaiveDate::from_ymd_opt(1990, 1, 1).expect("a day");
+
+/// How far ahead of today anything may be planned or expire.
+pub const YEARS_AHEAD: u32 = 10;
+
+/// Whether `date` can be a day of a case's life: from 1990 to ten years after today.
+pub fn plausible(date: NaiveDate, today: NaiveDate) -> bool {
+    let last = today.checked_add_months(Months::new(12 * YEARS_AHEAD)).unwrap_or(NaiveDate::MAX);
+    (FIRST_CASE_DAY..=last).contains(&date)
 }
 
 fn split_date(text: &str) -> Option<(i32, u32, u32)> {

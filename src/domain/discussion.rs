@@ -97,6 +97,12 @@ pub enum DiscussionError {
     },
     /// Past midnight.
     SlotPastMidnight,
+    /// A day before 1990 or more than ten years ahead.
+    ImplausibleDate {
+        date: NaiveDate,
+    },
+    /// A control character, or a line break in a field of one line.
+    Text(super::TextError),
     AlreadyOnAgenda,
     NotOnAgenda,
     /// The form is per school: a case of another school goes to its own meeting.
@@ -126,9 +132,16 @@ impl DiscussionMeeting {
         school: &str,
         ppt_contact: &str,
         leader_attends: bool,
+        today: NaiveDate,
     ) -> Result<DiscussionMeeting, DiscussionError> {
         if school.trim().is_empty() {
             return Err(DiscussionError::Required("school"));
+        }
+        if !super::dates::plausible(date, today) {
+            return Err(DiscussionError::ImplausibleDate { date });
+        }
+        for line in [school, ppt_contact] {
+            super::text::check_line(line).map_err(DiscussionError::Text)?;
         }
         Ok(DiscussionMeeting {
             id,
@@ -177,6 +190,19 @@ impl DiscussionMeeting {
 
     /// Puts `case` on the agenda at `starts_at` (or the next free slot) for
     /// `minutes`; the agenda stays in time order.
+    /// The school and contact on one line; the preparation and outcome of each
+    /// case on as many as needed.
+    pub fn check_texts(&self) -> Result<(), DiscussionError> {
+        use super::text::{check_line, check_text};
+        let lines = [&self.school, &self.ppt_contact].into_iter().try_for_each(|t| check_line(t));
+        let texts = self
+            .items
+            .iter()
+            .flat_map(|i| i.preparation.iter().chain([&i.advice, &i.next_step]))
+            .try_for_each(|t| check_text(t));
+        lines.and(texts).map_err(DiscussionError::Text)
+    }
+
     pub fn add_case(
         &mut self,
         case: &Case,
@@ -251,7 +277,16 @@ mod tests {
     }
 
     fn meeting() -> DiscussionMeeting {
-        DiscussionMeeting::new(Uuid::nil(), date(2026, 12, 10), time(9, 0), "Bjørkå skole", "Per PPT", true).unwrap()
+        DiscussionMeeting::new(
+            Uuid::nil(),
+            date(2026, 12, 10),
+            time(9, 0),
+            "Bjørkå skole",
+            "Per PPT",
+            true,
+            date(2026, 11, 23),
+        )
+        .unwrap()
     }
 
     fn case(n: u128) -> Case {

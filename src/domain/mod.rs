@@ -8,10 +8,11 @@ pub mod discussion;
 pub mod merge;
 pub mod record;
 pub mod rules;
+pub mod text;
 
 pub use case::{Case, CaseDetails, CaseKind, Closure, Decision, Gender, Meeting, MeetingNo, Stage, Status};
 pub use consent::{CONSENT_WARNING_DAYS, Consent, ConsentGiver, DEFAULT_CONSENT_AGE, Identity, age_on};
-pub use dates::{DateError, add_days, add_months, format_date, iso_date, parse_date};
+pub use dates::{DateError, add_days, add_months, format_date, iso_date, parse_date, plausible};
 pub use deadline::{DEFAULT_DUE_SOON_DAYS, Deadline, DeadlineKind, DeadlineState, state_of};
 pub use discussion::{
     AgendaItem, Difficulty, DiscussionError, DiscussionMeeting, FORM_DAYS_BEFORE, FormState, MAX_SLOT_MINUTES,
@@ -25,6 +26,7 @@ pub use record::{
     Role, Task, TaskKind, format_time, parse_time, unevaluated_ended,
 };
 pub use rules::{Action, Field, RuleError};
+pub use text::{TextError, check_line, check_text, one_line, printable};
 
 /// The stable name of a domain value (its serde name): the same in the database
 /// and in JSON output.

@@ -179,6 +179,8 @@ pub enum RecordError {
     UnknownMeasure { id: u32 },
     /// Two measures with the same id.
     DuplicateMeasure { id: u32 },
+    /// A control character, or a line break in a field of one line.
+    Text(super::TextError),
 }
 
 impl std::fmt::Display for RecordError {
@@ -284,6 +286,33 @@ impl MeetingRecord {
         }
         if let Some(unknown) = self.evaluations.iter().find(|e| !measures.iter().any(|m| m.id == e.measure_id)) {
             return Err(RecordError::UnknownMeasure { id: unknown.measure_id });
+        }
+        self.check_texts().map_err(RecordError::Text)
+    }
+
+    /// Names, places and roles on one line; what was said on as many as needed.
+    fn check_texts(&self) -> Result<(), super::TextError> {
+        use super::text::{check_line, check_text};
+        let lines = [&self.place, &self.approved_by, &self.decision_responsible]
+            .into_iter()
+            .chain(self.participants.iter().flat_map(|p| [&p.name, &p.role_text]))
+            .chain(self.tasks.iter().map(|t| &t.partner));
+        for line in lines {
+            check_line(line)?;
+        }
+        let texts = [&self.purpose, &self.other_agreements]
+            .into_iter()
+            .chain(&self.statements)
+            .chain(&self.services)
+            .chain(self.tasks.iter().map(|t| &t.note))
+            .chain(self.measures.iter().flat_map(|m| [&m.content, &m.scope, &m.organisation, &m.responsible]))
+            .chain(
+                self.evaluations
+                    .iter()
+                    .flat_map(|e| [&e.evaluation.how_it_worked, &e.evaluation.went_well, &e.evaluation.obstacles]),
+            );
+        for text in texts {
+            check_text(text)?;
         }
         Ok(())
     }

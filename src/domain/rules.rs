@@ -6,6 +6,8 @@ use uuid::Uuid;
 
 use super::case::{Case, CaseDetails, CaseKind, Closure, Decision, Meeting, MeetingNo};
 use super::consent::{Consent, ConsentGiver, Identity, age_on};
+use super::dates::plausible;
+use super::text::{TextError, check_line, check_text};
 
 /// A change a user asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,6 +62,23 @@ pub enum Action {
 }
 
 impl Action {
+    /// The days the action records, each to be a plausible day of a case.
+    fn dates(&self) -> Vec<NaiveDate> {
+        match self {
+            Action::PlanMeeting { date, .. }
+            | Action::RecordMeeting { date, .. }
+            | Action::Decide { date, .. }
+            | Action::ReferralSent { date }
+            | Action::Close { date, .. }
+            | Action::Reopen { date, .. }
+            | Action::WithdrawConsent { date } => vec![*date],
+            Action::RecordConsent { consent, .. } => {
+                [Some(consent.given_on), consent.expires_on].into_iter().flatten().collect()
+            }
+            Action::Edit(_) | Action::SetIdentity { .. } | Action::EraseIdentity => Vec::new(),
+        }
+    }
+
     /// The consent given, by the guardians or by a pupil whose birth date the case
     /// holds, under the default consent age.
     pub fn consent(consent: Consent) -> Action {
@@ -133,6 +152,18 @@ pub enum RuleError {
     BornInFuture {
         date: NaiveDate,
     },
+    /// A date no case can have: before 1990 or more than ten years ahead.
+    ImplausibleDate {
+        date: NaiveDate,
+    },
+    /// A control character, or a line break in a field of one line.
+    Text(TextError),
+}
+
+impl From<TextError> for RuleError {
+    fn from(error: TextError) -> RuleError {
+        RuleError::Text(error)
+    }
 }
 
 impl std::fmt::Display for RuleError {
@@ -155,6 +186,10 @@ pub fn validate_details(details: &CaseDetails) -> Result<(), RuleError> {
     if details.kind == CaseKind::System && details.gender.is_some() {
         return Err(RuleError::GenderOnlyForIndividual);
     }
+    for line in [&details.school, &details.grade, &details.teacher] {
+        check_line(line)?;
+    }
+    check_text(&details.description)?;
     Ok(())
 }
 
@@ -170,6 +205,9 @@ impl Case {
         validate_details(&details)?;
         if created > today {
             return Err(RuleError::CreatedInFuture { date: created });
+        }
+        if !plausible(created, today) {
+            return Err(RuleError::ImplausibleDate { date: created });
         }
         Ok(Case {
             id,
@@ -221,6 +259,10 @@ impl Case {
         if self.closure.is_some() && !always_allowed {
             return Err(RuleError::CaseClosed);
         }
+        if let Some(date) = action.dates().into_iter().find(|d| !plausible(*d, today)) {
+            return Err(RuleError::ImplausibleDate { date });
+        }
+        check_action_text(action)?;
         let mut next = self.clone();
         match action {
             Action::PlanMeeting { number, date } => {
@@ -375,6 +417,22 @@ fn checked_identity(identity: &Identity, today: NaiveDate) -> Result<Identity, R
         return Err(RuleError::BornInFuture { date: birth });
     }
     Ok(Identity { name: name.to_string(), birth_date: identity.birth_date })
+}
+
+/// Texts the action brings, each held to the rule of its field.
+fn check_action_text(action: &Action) -> Result<(), RuleError> {
+    match action {
+        Action::Close { reason, .. } | Action::Reopen { reason, .. } => check_text(reason)?,
+        Action::RecordConsent { consent, pupil, .. } => {
+            check_line(&consent.scope)?;
+            if let Some(pupil) = pupil {
+                check_line(&pupil.name)?;
+            }
+        }
+        Action::SetIdentity { identity, .. } => check_line(&identity.name)?,
+        _ => {}
+    }
+    Ok(())
 }
 
 /// Something done is dated between the step before it and today.

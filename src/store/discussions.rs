@@ -139,6 +139,7 @@ impl Store {
 
     /// Stores the meeting and its agenda as they are, after checking every slot.
     pub fn save_discussion(&mut self, meeting: &DiscussionMeeting) -> Result<()> {
+        meeting.check_texts()?;
         for item in &meeting.items {
             meeting.check_slot(item)?;
         }

@@ -1009,11 +1009,15 @@ impl App {
             return self.form_error(Slot::Start, self.catalog.time_error(&typed));
         };
         let (school, contact) = (form.text(Slot::School), form.text(Slot::PptContact));
-        let meeting = match DiscussionMeeting::new(Uuid::new_v4(), date, start, school, contact, form.leader_attends())
-        {
-            Ok(m) => m,
-            Err(e) => return self.form_error(Slot::School, self.catalog.discussion_error(&e)),
-        };
+        let today = self.settings.today;
+        let meeting =
+            match DiscussionMeeting::new(Uuid::new_v4(), date, start, school, contact, form.leader_attends(), today) {
+                Ok(m) => m,
+                Err(e @ DiscussionError::ImplausibleDate { .. }) => {
+                    return self.form_error(Slot::Date, self.catalog.discussion_error(&e));
+                }
+                Err(e) => return self.form_error(Slot::School, self.catalog.discussion_error(&e)),
+            };
         self.store.save_discussion(&meeting)?;
         self.form = None;
         self.reload()?;

@@ -425,6 +425,7 @@ impl RecordEditor {
             return Err(match error {
                 crate::domain::RecordError::PeriodEndsBeforeStart { .. } => c.t("record.period").into(),
                 crate::domain::RecordError::UnknownMeasure { .. } => c.t("record.unknown_measure").into(),
+                crate::domain::RecordError::Text(e) => c.text_error(&e),
                 _ => c.t("record.wrong_meeting").into(),
             });
         }

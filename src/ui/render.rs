@@ -22,6 +22,21 @@ use crate::store::{CaseRow, StatusFilter};
 pub const MIN_SIZE: (u16, u16) = (60, 16);
 
 pub fn render(app: &App, theme: &Theme, frame: &mut Frame) {
+    draw(app, theme, frame);
+    printable_cells(frame.buffer_mut());
+}
+
+/// No cell reaches the terminal with a control character in it: whatever a case's
+/// text holds is shown by its stand-in (␛ for ESC), never carried out.
+fn printable_cells(buffer: &mut ratatui::buffer::Buffer) {
+    for cell in &mut buffer.content {
+        if let std::borrow::Cow::Owned(shown) = crate::domain::one_line(cell.symbol()) {
+            cell.set_symbol(&shown);
+        }
+    }
+}
+
+fn draw(app: &App, theme: &Theme, frame: &mut Frame) {
     let area = frame.area();
     let c = &app.catalog;
     if area.width < MIN_SIZE.0 || area.height < MIN_SIZE.1 {

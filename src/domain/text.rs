@@ -1,0 +1,111 @@
+//! Text as the program takes it and shows it. A one-line field (a school, a name)
+//! takes no control characters at all; a many-line field (a description, what a
+//! party said) takes line breaks and tabs but nothing else of them. Whatever is
+//! shown is made printable first, so that no text, typed or read in from a kit,
+//! reaches a terminal as an escape sequence.
+
+use std::borrow::Cow;
+
+/// Why a text was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextError {
+    /// A control character (ESC, BEL, …), or a direction override that would make
+    /// the text read otherwise than it is stored.
+    ControlCharacter,
+    /// A line break in a field of one line.
+    LineBreak,
+}
+
+/// Characters that change how a terminal, or the text around them, is shown.
+fn is_unprintable(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// A field of one line.
+pub fn check_line(text: &str) -> Result<(), TextError> {
+    if text.contains(['\n', '\r']) {
+        return Err(TextError::LineBreak);
+    }
+    if text.chars().any(is_unprintable) {
+        return Err(TextError::ControlCharacter);
+    }
+    Ok(())
+}
+
+/// A field of many lines: line breaks and tabs are kept, other control
+/// characters refused.
+pub fn check_text(text: &str) -> Result<(), TextError> {
+    if text.chars().any(|c| is_unprintable(c) && !matches!(c, '\n' | '\r' | '\t')) {
+        return Err(TextError::ControlCharacter);
+    }
+    Ok(())
+}
+
+/// The visible stand-in for an unprintable character: the Unicode control
+/// pictures for C0 and DEL (␛ for ESC), the replacement character for the rest.
+pub fn stand_in(c: char) -> char {
+    match c {
+        '\0'..='\u{1F}' => char::from_u32(0x2400 + c as u32).unwrap_or('\u{FFFD}'),
+        '\u{7F}' => '\u{2421}',
+        _ => '\u{FFFD}',
+    }
+}
+
+/// `text` with every unprintable character but line breaks and tabs replaced by
+/// its stand-in.
+pub fn printable(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(|c| is_unprintable(c) && !matches!(c, '\n' | '\t')) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(
+        text.chars().map(|c| if is_unprintable(c) && !matches!(c, '\n' | '\t') { stand_in(c) } else { c }).collect(),
+    )
+}
+
+/// `text` for a row of a list: printable, and on one line.
+pub fn one_line(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(is_unprintable) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(text.chars().map(|c| if is_unprintable(c) { stand_in(c) } else { c }).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn one_line_fields_take_no_control_characters() {
+        assert_eq!(check_line("Bjørkåsen skole 5. trinn"), Ok(()));
+        assert_eq!(check_line("\u{1b}[2J\u{1b}]0;PWN\u{7}"), Err(TextError::ControlCharacter));
+        assert_eq!(check_line("to\nlinjer"), Err(TextError::LineBreak));
+        assert_eq!(check_line("tab\there"), Err(TextError::ControlCharacter));
+        assert_eq!(check_line("abc\u{202E}fed"), Err(TextError::ControlCharacter));
+        assert_eq!(check_line("🙂 👨‍👩‍👧"), Ok(()), "emoji, joiners included, are text");
+    }
+
+    #[test]
+    fn many_line_fields_keep_line_breaks_and_tabs_only() {
+        assert_eq!(check_text("første\r\nandre\tinnrykk"), Ok(()));
+        assert_eq!(check_text("ok\u{1b}[31m"), Err(TextError::ControlCharacter));
+        assert_eq!(check_text("c1\u{9b}31m"), Err(TextError::ControlCharacter));
+    }
+
+    #[test]
+    fn shown_text_has_no_escape_left() {
+        assert_eq!(printable("\u{1b}[2J\u{7}"), "␛[2J␇");
+        assert_eq!(printable("linje 1\nlinje 2"), "linje 1\nlinje 2");
+        assert_eq!(one_line("linje 1\nlinje 2"), "linje 1␊linje 2");
+        assert_eq!(printable("\u{9b}"), "\u{FFFD}");
+        assert!(matches!(printable("Åse"), Cow::Borrowed(_)));
+    }
+
+    proptest! {
+        #[test]
+        fn whatever_is_printed_passes_the_many_line_rule(text in "\\PC*|[\\x00-\\x7f\\u{80}-\\u{9f}\\u{202a}-\\u{202e}]*") {
+            prop_assert_eq!(check_text(&printable(&text)), Ok(()));
+            prop_assert_eq!(check_line(&one_line(&text)), Ok(()));
+        }
+    }
+}
