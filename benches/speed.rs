@@ -164,7 +164,7 @@ fn kit_round_trip(db: &Path, dir: &Path) {
     let empty = saksgang::kit::Kit::new("bench", today, None, Vec::new());
     let derivation = timed(&mut || drop(black_box(saksgang::kit::seal(&empty, PASSPHRASE).unwrap())));
     let mut laptop = Store::open(&dir.join("laptop.db"), "bench", Some(PASSPHRASE)).unwrap();
-    let import = |store: &mut Store| drop(saksgang::kit::import(store, &file, PASSPHRASE, today).unwrap());
+    let import = |store: &mut Store| drop(saksgang::kit::import(store, &file, PASSPHRASE, today, 15).unwrap());
     let fresh = timed(&mut || import(&mut laptop));
     let again = timed(&mut || import(&mut laptop));
     let back = timed(&mut || import(&mut school));
@@ -173,8 +173,8 @@ fn kit_round_trip(db: &Path, dir: &Path) {
     let store_write = timed(&mut || kit = Some(school.kit_of(&ids, None, selection.expires_on, today).unwrap()));
     let kit = kit.unwrap();
     let mut other = Store::open(&dir.join("other.db"), "bench", Some(PASSPHRASE)).unwrap();
-    let store_fresh = timed(&mut || drop(other.import_kit(&kit, "kit.age", today).unwrap()));
-    let store_again = timed(&mut || drop(other.import_kit(&kit, "kit.age", today).unwrap()));
+    let store_fresh = timed(&mut || drop(other.import_kit(&kit, "kit.age", today, 15).unwrap()));
+    let store_again = timed(&mut || drop(other.import_kit(&kit, "kit.age", today, 15).unwrap()));
     println!(
         "  visit-day kit of {} cases, {:.0} kB; key derivation {derivation:.0} ms  total ms  database part",
         ids.len(),

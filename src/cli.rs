@@ -662,7 +662,7 @@ pub fn run(command: &Command, settings: &Settings, out: &mut impl Write) -> Resu
         }
         Command::Import { path, delete } => {
             let passphrase = kit_passphrase(&catalog, path)?;
-            let report = kit::import(&mut store, path, &passphrase, settings.expiry_day())?;
+            let report = kit::import(&mut store, path, &passphrase, settings.expiry_day(), settings.consent_age)?;
             write_import_report(&report, &path.display().to_string(), &catalog, out)?;
             erasure_finished(&store, &catalog, settings)?;
             let shown = path.display().to_string();

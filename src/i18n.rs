@@ -343,6 +343,30 @@ impl Catalog {
                 &[("path", path), ("found", &found.to_string()), ("supported", &crate::kit::VERSION.to_string())],
             ),
             KitError::Expired { on } => self.f("kit.expired", &[("path", path), ("date", &format_date(*on))]),
+            KitError::ValidTooLong { until } => self.f(
+                "kit.valid_too_long",
+                &[("path", path), ("date", &format_date(*until)), ("max", &crate::kit::MAX_VALID_DAYS.to_string())],
+            ),
+            KitError::Invalid { reference, why } => {
+                let args = [("path", path), ("reference", reference.as_str()), ("why", &self.broken(why))];
+                self.f("kit.invalid", &args)
+            }
+        }
+    }
+
+    /// Why a case read in breaks the rules.
+    pub fn broken(&self, why: &crate::domain::Broken) -> String {
+        use crate::domain::Broken;
+        match why {
+            Broken::Rule(rule) => self.rule_error(rule),
+            Broken::Record(number, crate::domain::RecordError::Text(e)) => {
+                format!("{} ({})", self.text_error(e), self.f("kit.in_minutes", &[("n", &number.get().to_string())]))
+            }
+            Broken::Record(number, _) => self.f("kit.bad_minutes", &[("n", &number.get().to_string())]),
+            Broken::StepsOutOfOrder => self.t("kit.steps_out_of_order").into(),
+            Broken::AfterClosure => self.t("kit.after_closure").into(),
+            Broken::Reference => self.t("kit.bad_reference").into(),
+            Broken::LogEntry { action } => self.f("kit.bad_log_entry", &[("action", action)]),
         }
     }
 

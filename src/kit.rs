@@ -14,14 +14,16 @@ use serde_json::Value;
 
 use uuid::Uuid;
 
-use crate::domain::{CaseSnapshot, iso_date};
+use crate::domain::{Broken, CaseSnapshot, iso_date};
 use crate::files::write_private;
 use crate::store::{AuditEntry, ImportReport, Store};
 
 /// Names the JSON inside, so that another program's age file is told from a kit.
 pub const FORMAT: &str = "saksgang-kit";
-/// The version of the JSON this program writes and the newest it reads.
-pub const VERSION: u32 = 1;
+/// The version of the JSON this program writes and the newest it reads. Version 2
+/// names each snapshot by a random version id (`KitCase::version`) instead of a
+/// hash of its content; a version 1 kit is still read.
+pub const VERSION: u32 = 2;
 /// How long a kit is valid unless the user says otherwise.
 pub const DEFAULT_VALID_DAYS: u32 = 7;
 /// The longest a kit may be valid: it holds children's data outside the school.
@@ -44,9 +46,13 @@ pub struct Kit {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct KitCase {
+    /// The id of this version of the case: random, so that nothing about its
+    /// content (a name erased since) can be guessed from it. Empty in version 1.
+    #[serde(default)]
+    pub version: String,
     pub snapshot: CaseSnapshot,
-    /// Fingerprints of the versions of the case the sending machine has had (sent
-    /// or received), oldest first: the receiver merges from the newest it also has.
+    /// The ids of the versions of the case the sending machine has had (sent or
+    /// received), oldest first: the receiver merges from the newest it also has.
     pub known: Vec<String>,
     /// The case's audit trail, oldest first.
     pub audit: Vec<AuditEntry>,
@@ -66,11 +72,29 @@ pub enum KitError {
     Expired {
         on: NaiveDate,
     },
+    /// Valid for longer than any kit may be (`MAX_VALID_DAYS`).
+    ValidTooLong {
+        until: NaiveDate,
+    },
+    /// A case in it breaks the rules a typed case is held to.
+    Invalid {
+        reference: String,
+        why: Broken,
+    },
 }
 
 impl std::fmt::Display for KitError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{self:?}")
+        // English for logs and tests; users read the catalogue's wording.
+        match self {
+            KitError::NotAKit => write!(f, "not a saksgang kit"),
+            KitError::WrongPassphrase => write!(f, "the passphrase does not open the kit"),
+            KitError::Damaged => write!(f, "the kit is damaged"),
+            KitError::NewerVersion { found } => write!(f, "the kit is of version {found}, newer than {VERSION}"),
+            KitError::Expired { on } => write!(f, "the kit expired on {on}"),
+            KitError::ValidTooLong { until } => write!(f, "the kit is valid until {until}, longer than allowed"),
+            KitError::Invalid { reference, why } => write!(f, "case {reference} in the kit breaks the rules: {why:?}"),
+        }
     }
 }
 
@@ -99,7 +123,7 @@ pub struct Refused {
 
 impl std::fmt::Display for Refused {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {:?}", self.path.display(), self.why)
+        write!(f, "{}: {}", self.path.display(), self.why)
     }
 }
 
@@ -165,11 +189,56 @@ pub fn export(store: &mut Store, selection: &Selection, passphrase: &str, path: 
 }
 
 /// Reads the kit at `path` and merges it into the database, all or nothing.
-pub fn import(store: &mut Store, path: &Path, passphrase: &str, today: NaiveDate) -> Result<ImportReport> {
+/// `today` judges its expiry and the consents in it; `consent_age` the pupil's own.
+pub fn import(
+    store: &mut Store,
+    path: &Path,
+    passphrase: &str,
+    today: NaiveDate,
+    consent_age: u32,
+) -> Result<ImportReport> {
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let kit = open(&bytes, passphrase, today).map_err(|why| Refused { path: path.to_path_buf(), why })?;
+    let kit = open(&bytes, passphrase, today)
+        .and_then(|kit| check(&kit, today, consent_age).map(|()| kit))
+        .map_err(|why| Refused { path: path.to_path_buf(), why })?;
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    store.import_kit(&kit, &name, today)
+    store.import_kit(&kit, &name, today, consent_age).map_err(|error| match error.downcast::<KitError>() {
+        Ok(why) => Refused { path: path.to_path_buf(), why }.into(),
+        Err(error) => error,
+    })
+}
+
+/// Whether a version id is one saksgang writes: random (32 hex digits), or a
+/// version 1 kit's SHA-256 (64).
+fn is_version_id(id: &str) -> bool {
+    matches!(id.len(), 32 | 64) && id.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+/// Everything in a kit is held to the rules of what is typed here, before any of
+/// it is read in: each case whole, its minutes, each entry of its log, and the
+/// kit's own validity.
+pub fn check(kit: &Kit, today: NaiveDate, consent_age: u32) -> Result<(), KitError> {
+    if kit.expires_on > crate::domain::add_days(today, u64::from(MAX_VALID_DAYS)) {
+        return Err(KitError::ValidTooLong { until: kit.expires_on });
+    }
+    if crate::domain::check_line(&kit.created_by).is_err() {
+        return Err(KitError::NotAKit);
+    }
+    for case in &kit.cases {
+        let reference: String = crate::domain::one_line(&case.snapshot.case.reference).chars().take(20).collect();
+        let invalid = |why: Broken| KitError::Invalid { reference: reference.clone(), why };
+        case.snapshot.check_whole(today, consent_age).map_err(invalid)?;
+        let identity = case.snapshot.case.identity.as_ref();
+        for entry in &case.audit {
+            crate::domain::check_log_entry(&entry.at, &entry.actor, &entry.action, &entry.detail, identity)
+                .map_err(invalid)?;
+        }
+        let ids = case.known.iter().chain((!case.version.is_empty()).then_some(&case.version));
+        if ids.clone().any(|id| !is_version_id(id)) {
+            return Err(KitError::Damaged);
+        }
+    }
+    Ok(())
 }
 
 /// The file a kit is written to unless the user names one: school and day in the name.
@@ -210,7 +279,7 @@ fn parse(json: &[u8], today: NaiveDate) -> Result<Kit, KitError> {
     if value.get("format").and_then(Value::as_str) != Some(FORMAT) {
         return Err(KitError::NotAKit);
     }
-    let found = value.get("version").and_then(Value::as_u64).ok_or(KitError::NotAKit)?;
+    let found = value.get("version").and_then(Value::as_u64).filter(|v| *v >= 1).ok_or(KitError::NotAKit)?;
     if found > u64::from(VERSION) {
         return Err(KitError::NewerVersion { found });
     }
@@ -257,10 +326,10 @@ mod tests {
     #[test]
     fn a_newer_version_is_named_before_its_content_is_read() {
         let mut value = serde_json::to_value(kit()).unwrap();
-        value["version"] = 2.into();
+        value["version"] = 3.into();
         value["cases"] = "something new".into();
         let json = serde_json::to_vec(&value).unwrap();
-        assert_eq!(parse(&json, day(2026, 11, 1)), Err(KitError::NewerVersion { found: 2 }));
+        assert_eq!(parse(&json, day(2026, 11, 1)), Err(KitError::NewerVersion { found: 3 }));
         assert_eq!(parse(b"[]", day(2026, 11, 1)), Err(KitError::NotAKit));
         let other = serde_json::to_vec(&serde_json::json!({"format": "other", "version": 1})).unwrap();
         assert_eq!(parse(&other, day(2026, 11, 1)), Err(KitError::NotAKit));

@@ -105,7 +105,7 @@ fn export(store: &mut Store, ids: &[Uuid], path: &Path) {
 }
 
 fn import(store: &mut Store, path: &Path) -> saksgang::store::ImportReport {
-    kit::import(store, path, PASSPHRASE, today()).unwrap()
+    kit::import(store, path, PASSPHRASE, today(), 15).unwrap()
 }
 
 fn edit_teacher(store: &mut Store, id: Uuid, teacher: &str) {
@@ -229,7 +229,7 @@ fn a_new_case_whose_consent_has_run_out_arrives_without_the_name() {
     export(&mut school, &[id], &file);
     let mut laptop = open(&dir, "laptop.db", "PPT");
     // Read in two days later: the kit is valid, the consent is not.
-    kit::import(&mut laptop, &file, PASSPHRASE, d(2026, 11, 26)).unwrap();
+    kit::import(&mut laptop, &file, PASSPHRASE, d(2026, 11, 26), 15).unwrap();
     let case = laptop.case_by_id(id).unwrap().unwrap();
     assert_eq!(case.identity, None);
     assert_eq!(case.details, school.case_by_id(id).unwrap().unwrap().details, "the rest arrives");
@@ -420,7 +420,7 @@ fn an_import_that_fails_part_way_leaves_nothing_of_it() {
     kit.cases.push(broken);
 
     let mut laptop = open(&dir, "laptop.db", "PPT");
-    assert!(laptop.import_kit(&kit, "kit.age", today()).is_err());
+    assert!(laptop.import_kit(&kit, "kit.age", today(), 15).is_err());
     assert_eq!(laptop.case_by_id(id).unwrap(), None, "the first case is not left behind");
     assert_eq!(laptop.row_counts().unwrap(), (0, 0));
     assert!(laptop.check().unwrap().is_ok());
@@ -433,7 +433,7 @@ fn assert_refused(path: &Path, passphrase: &str, today: NaiveDate, why: KitError
     let ids: Vec<Uuid> = store.kit_cases_of_school("Bjørkåsen skole", today).unwrap();
     let before: Vec<String> = ids.iter().map(|id| state(&store, *id)).collect();
     let counts = store.row_counts().unwrap();
-    let error = kit::import(&mut store, path, passphrase, today).unwrap_err();
+    let error = kit::import(&mut store, path, passphrase, today, 15).unwrap_err();
     let refused = error.downcast_ref::<Refused>().expect("refused, not failed");
     assert_eq!(refused.why, why);
     assert_eq!(store.row_counts().unwrap(), counts);
@@ -557,4 +557,159 @@ fn the_command_line_exports_imports_lists_and_settles_conflicts() {
     assert!(ok(&school, "2026-11-24", &["conflicts"]).contains("Ingen konflikter"));
     let out = run(&school, "2026-11-24", &["resolve", &id, "--take", "here"]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("Finner ingen åpen konflikt"));
+}
+
+/// The fingerprints kept, and whether any of them is the hash of a kept version
+/// with the erased name put back: what a guesser with a class list would try.
+fn name_confirmable(store_path: &Path) -> (Vec<String>, bool) {
+    let conn = rusqlite::Connection::open(store_path).unwrap();
+    let mut stmt = conn.prepare("SELECT fingerprint, snapshot FROM kit_versions").unwrap();
+    let rows: Vec<(String, String)> =
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(Result::unwrap).collect();
+    let ids: Vec<String> = rows.iter().map(|(id, _)| id.clone()).collect();
+    let confirmable = rows.iter().any(|(_, snapshot)| {
+        let mut guessed: saksgang::domain::CaseSnapshot = serde_json::from_str(snapshot).unwrap();
+        guessed.case.identity = Some(Identity { name: "Guro Løvås".into(), birth_date: Some(d(2015, 3, 1)) });
+        ids.contains(&guessed.legacy_fingerprint())
+    });
+    (ids, confirmable)
+}
+
+#[test]
+fn p01_an_erased_name_cannot_be_confirmed_from_the_versions_kept() {
+    let dir = TempDir::new().unwrap();
+    let (mut school, mut laptop, id) = handed_over(&dir);
+    school.apply(id, &Action::WithdrawConsent { date: today() }, today()).unwrap();
+    let back = dir.path().join("back.age");
+    export(&mut school, &[id], &back);
+    import(&mut laptop, &back);
+    drop((school, laptop));
+    for db in ["school.db", "laptop.db"] {
+        let (ids, confirmable) = name_confirmable(&dir.path().join(db));
+        assert!(!ids.is_empty());
+        assert!(ids.iter().all(|id| id.len() == 32), "random ids, not hashes of content: {ids:?}");
+        assert!(!confirmable, "{db}: a guessed name is confirmed by a kept id");
+    }
+}
+
+#[test]
+fn p01_a_version_1_kit_is_read_and_its_hashes_go_with_an_erasure() {
+    let dir = TempDir::new().unwrap();
+    let mut school = open(&dir, "school.db", "Kari");
+    let id = referred_case(&mut school, "Bjørkåsen skole");
+    // A kit as saksgang wrote it before: version 1, versions named by their hash.
+    let mut old = school.kit_of(&[id], None, d(2026, 12, 1), today()).unwrap();
+    old.version = 1;
+    for case in &mut old.cases {
+        case.version = String::new();
+        case.known = vec![case.snapshot.legacy_fingerprint()];
+    }
+    let file = dir.path().join("old.age");
+    std::fs::write(&file, kit::seal(&old, PASSPHRASE).unwrap()).unwrap();
+    let mut laptop = open(&dir, "laptop.db", "PPT");
+    import(&mut laptop, &file);
+    assert_eq!(name_confirmable(&dir.path().join("laptop.db")).0[0].len(), 64, "kept as it came");
+    laptop.apply(id, &Action::WithdrawConsent { date: today() }, today()).unwrap();
+    drop(laptop);
+    let (ids, confirmable) = name_confirmable(&dir.path().join("laptop.db"));
+    assert!(ids.iter().all(|id| id.len() == 32) && !confirmable, "{ids:?}");
+}
+
+/// A kit of the school's referred case, changed by `tamper` as an attacker would,
+/// read into a fresh laptop: why it was refused (and the laptop holds nothing).
+fn tampered(tamper: impl FnOnce(&mut kit::Kit)) -> KitError {
+    let dir = TempDir::new().unwrap();
+    let mut school = open(&dir, "school.db", "Kari");
+    let id = referred_case(&mut school, "Bjørkåsen skole");
+    let mut crafted = school.kit_of(&[id], None, d(2026, 12, 1), today()).unwrap();
+    tamper(&mut crafted);
+    let file = dir.path().join("crafted.age");
+    std::fs::write(&file, kit::seal(&crafted, PASSPHRASE).unwrap()).unwrap();
+    let mut laptop = open(&dir, "laptop.db", "PPT");
+    let error = kit::import(&mut laptop, &file, PASSPHRASE, today(), 15).unwrap_err();
+    assert!(laptop.case_by_id(id).unwrap().is_none(), "nothing read in");
+    assert!(laptop.check().unwrap().is_ok());
+    error.downcast::<Refused>().expect("refused with the file named").why
+}
+
+#[test]
+fn p05_a_log_entry_from_a_kit_is_held_to_what_saksgang_writes() {
+    let entry = |action: &str, detail: serde_json::Value| saksgang::store::AuditEntry {
+        at: "2026-11-20T10:00:00Z".into(),
+        actor: "Kari".into(),
+        case_id: None,
+        action: action.into(),
+        detail,
+    };
+    for bad in [
+        entry("closed", serde_json::json!({"date": "2026-11-20", "reason": "Guro Løvås flyttet"})),
+        entry("viewed", serde_json::json!({"who": "someone"})),
+        entry("rm -rf", serde_json::json!({})),
+        entry("closed", serde_json::json!({"date": "2026-11-20", "reason": "\u{1b}]0;PWN\u{7}"})),
+    ] {
+        let why = tampered(|kit| kit.cases[0].audit.push(bad));
+        assert!(matches!(why, KitError::Invalid { why: saksgang::domain::Broken::LogEntry { .. }, .. }), "{why:?}");
+    }
+}
+
+#[test]
+fn p13_a_case_from_a_kit_passes_the_rules_of_a_typed_one() {
+    use saksgang::domain::{Broken, Meeting, RuleError};
+    let invalid = |why: KitError| match why {
+        KitError::Invalid { why, .. } => why,
+        other => panic!("{other:?}"),
+    };
+    let why = tampered(|kit| {
+        let case = &mut kit.cases[0].snapshot.case;
+        case.details.kind = CaseKind::System;
+        case.consent = None;
+        case.identity = None;
+    });
+    assert_eq!(invalid(why), Broken::Rule(RuleError::GenderOnlyForIndividual));
+    let why = tampered(|kit| kit.cases[0].snapshot.case.details.school = "".into());
+    assert!(matches!(invalid(why), Broken::Rule(RuleError::Required(_))));
+    let why = tampered(|kit| kit.cases[0].snapshot.case.meetings[1] = None);
+    assert_eq!(invalid(why), Broken::StepsOutOfOrder, "meeting 3 without meeting 2");
+    let why = tampered(|kit| {
+        let case = &mut kit.cases[0].snapshot.case;
+        case.decision = None;
+        case.referral_sent = Some(d(2026, 11, 12));
+    });
+    assert_eq!(invalid(why), Broken::StepsOutOfOrder, "a referral before its decision");
+    let why = tampered(|kit| {
+        kit.cases[0].snapshot.case.meetings[0] =
+            Some(Meeting { date: NaiveDate::from_ymd_opt(99999, 1, 1).unwrap(), held: true })
+    });
+    assert!(matches!(invalid(why), Broken::Rule(RuleError::ImplausibleDate { .. })));
+    let why = tampered(|kit| {
+        kit.cases[0].snapshot.case.closure =
+            Some(saksgang::domain::Closure { date: d(2026, 9, 10), reason: "flyttet".into() })
+    });
+    assert_eq!(invalid(why), Broken::AfterClosure, "meetings after the closure");
+    let why = tampered(|kit| kit.expires_on = d(2027, 6, 1));
+    assert_eq!(why, KitError::ValidTooLong { until: d(2027, 6, 1) });
+    let why = tampered(|kit| {
+        let consent = kit.cases[0].snapshot.case.consent.as_mut().unwrap();
+        consent.given_by = ConsentGiver::Pupil;
+    });
+    assert_eq!(
+        invalid(why),
+        Broken::Rule(RuleError::PupilTooYoung { consent_age: 15 }),
+        "an 11-year-old's own consent"
+    );
+}
+
+#[test]
+fn p13_a_reference_written_otherwise_is_a_collision_like_any_other() {
+    let dir = TempDir::new().unwrap();
+    let mut school = open(&dir, "school.db", "Kari");
+    let id = referred_case(&mut school, "Bjørkåsen skole");
+    let mut crafted = school.kit_of(&[id], None, d(2026, 12, 1), today()).unwrap();
+    crafted.cases[0].snapshot.case.reference = "2026-1".into();
+    let file = dir.path().join("crafted.age");
+    std::fs::write(&file, kit::seal(&crafted, PASSPHRASE).unwrap()).unwrap();
+    let mut laptop = open(&dir, "laptop.db", "PPT");
+    laptop.create_case(details("Fjordtun skole"), d(2026, 8, 1), today()).unwrap();
+    let report = import(&mut laptop, &file);
+    assert_eq!(report.renamed, vec![("2026-1".to_string(), "2026-002".to_string())]);
 }

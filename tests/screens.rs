@@ -742,7 +742,7 @@ fn an_imported_kit_lists_its_conflicts_and_each_is_settled_with_one_key() {
     saksgang::kit::export(&mut app.store, &kit_selection(&[id]), "lang nok frase", &to_laptop).unwrap();
     let laptop_dir = tempfile::tempdir().unwrap();
     let mut laptop = Store::open(&laptop_dir.path().join("l.db"), "Rådgiver Rønning", None).unwrap();
-    saksgang::kit::import(&mut laptop, &to_laptop, "lang nok frase", today).unwrap();
+    saksgang::kit::import(&mut laptop, &to_laptop, "lang nok frase", today, 15).unwrap();
     let edit = |store: &mut Store, teacher: &str, description: &str| {
         let mut details = store.case_by_id(id).unwrap().unwrap().details;
         details.teacher = teacher.into();
@@ -806,7 +806,7 @@ fn the_start_screen_says_when_conflicts_wait() {
     let mut details = app.store.case_by_id(id).unwrap().unwrap().details;
     details.grade = "7C".into();
     app.store.apply(id, &Action::Edit(details), d(2026, 11, 23)).unwrap();
-    app.store.import_kit(&kit, "k.age", d(2026, 11, 23)).unwrap();
+    app.store.import_kit(&kit, "k.age", d(2026, 11, 23), 15).unwrap();
     // As when saksgang starts after an import on the command line.
     let settings = app.settings.clone();
     let mut app = App::new(app.store, &settings, SMALL).unwrap();

@@ -5,6 +5,7 @@ pub mod consent;
 pub mod dates;
 pub mod deadline;
 pub mod discussion;
+pub mod intake;
 pub mod merge;
 pub mod record;
 pub mod rules;
@@ -18,6 +19,7 @@ pub use discussion::{
     AgendaItem, Difficulty, DiscussionError, DiscussionMeeting, FORM_DAYS_BEFORE, FormState, MAX_SLOT_MINUTES,
     PREPARATION_POINTS,
 };
+pub use intake::{Broken, check_log_entry, reference_is_wellformed};
 pub use merge::{
     CaseSnapshot, FieldConflict, Merged, ResolveError, STEPS_FIELD, WithoutConsent, may_travel, merge, with_field,
 };

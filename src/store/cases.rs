@@ -255,7 +255,7 @@ pub(super) fn write_case(tx: &Transaction, case: &Case) -> Result<()> {
     Ok(())
 }
 
-fn split_reference(reference: &str) -> Result<(i64, i64)> {
+pub(super) fn split_reference(reference: &str) -> Result<(i64, i64)> {
     let parsed = reference.split_once('-').and_then(|(y, s)| Some((y.parse().ok()?, s.parse().ok()?)));
     parsed.with_context(|| format!("malformed reference {reference:?}"))
 }

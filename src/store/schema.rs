@@ -234,7 +234,7 @@ pub const MIGRATIONS: &[&str] = &[
     ALTER TABLE cases ADD COLUMN travel_reference TEXT;
     CREATE TABLE kit_versions (
         case_id     TEXT NOT NULL REFERENCES cases (id) ON DELETE CASCADE,
-        fingerprint TEXT NOT NULL,                       -- SHA-256 of the snapshot
+        fingerprint TEXT NOT NULL,                       -- the version's id (random since schema 7)
         snapshot    TEXT NOT NULL,                       -- JSON, as in a kit
         seen_at     TEXT NOT NULL,
         PRIMARY KEY (case_id, fingerprint)
@@ -253,8 +253,12 @@ pub const MIGRATIONS: &[&str] = &[
     "#,
     // 7: an erasure whose old pages could not yet leave the WAL (another program
     // was reading): finished at the next opening, reported by `check`.
+    // Versions kept from kits were named by a SHA-256 of their content; where a name
+    // has been erased since, the hash could confirm a guessed name: random ids now.
     r#"
     CREATE TABLE pending_purge (since TEXT NOT NULL);
+    UPDATE kit_versions SET fingerprint = lower(hex(randomblob(16)))
+        WHERE length(fingerprint) = 64 AND json_extract(snapshot, '$.case.identity') IS NULL;
     "#,
 ];
 

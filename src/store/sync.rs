@@ -8,11 +8,11 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use super::cases::{load_case, next_reference, parse_uuid, write_case};
+use super::cases::{load_case, next_reference, parse_uuid, split_reference, write_case};
 use super::records::{load_record, write_record};
 use super::{Store, audit, now_stamp};
 use crate::domain::{CaseSnapshot, MeetingNo, ResolveError, WithoutConsent, may_travel, merge, with_field};
-use crate::kit::{Kit, KitCase};
+use crate::kit::{Kit, KitCase, KitError};
 
 /// A field both sides changed, waiting for the user to choose.
 #[derive(Debug, Clone, PartialEq)]
@@ -80,29 +80,53 @@ fn snapshot_of(conn: &Connection, case_id: Uuid) -> Result<Option<(String, CaseS
     Ok(Some((local, CaseSnapshot { case, records: [one?, two?, three?] })))
 }
 
-/// Fingerprints of the versions of a case sent or received here, oldest first.
+/// Ids of the versions of a case sent or received here, oldest first.
 fn versions(conn: &Connection, case_id: Uuid) -> Result<Vec<String>> {
     let mut stmt = conn.prepare_cached("SELECT fingerprint FROM kit_versions WHERE case_id = ?1 ORDER BY rowid")?;
     let rows = stmt.query_map([case_id.to_string()], |r| r.get(0))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-fn remember(tx: &Transaction, snapshot: &CaseSnapshot) -> Result<()> {
+/// The id of the version kept here that holds exactly `snapshot`, if one does.
+fn version_holding(conn: &Connection, snapshot: &CaseSnapshot) -> Result<Option<String>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT fingerprint, snapshot FROM kit_versions WHERE case_id = ?1 ORDER BY rowid DESC")?;
+    let mut rows = stmt.query([snapshot.case.id.to_string()])?;
+    while let Some(row) = rows.next()? {
+        let kept: CaseSnapshot =
+            serde_json::from_str(&row.get::<_, String>(1)?).context("a kept version of the case cannot be read")?;
+        if kept == *snapshot {
+            return Ok(Some(row.get(0)?));
+        }
+    }
+    Ok(None)
+}
+
+/// A new version's id: random, so that it tells nothing of the content.
+fn new_version_id() -> String {
+    Uuid::new_v4().simple().to_string()
+}
+
+/// The id a kit gives the version it carries (a version 1 kit gives none: its
+/// sender named versions by a hash of their content).
+fn version_of(incoming: &KitCase) -> String {
+    match incoming.version.as_str() {
+        "" => incoming.snapshot.legacy_fingerprint(),
+        id => id.to_string(),
+    }
+}
+
+fn remember(tx: &Transaction, version: &str, snapshot: &CaseSnapshot) -> Result<()> {
     tx.prepare_cached(
         "INSERT OR IGNORE INTO kit_versions (case_id, fingerprint, snapshot, seen_at) VALUES (?1, ?2, ?3, ?4)",
     )?
-    .execute(params![
-        snapshot.case.id.to_string(),
-        snapshot.fingerprint(),
-        serde_json::to_string(snapshot)?,
-        now_stamp()
-    ])?;
+    .execute(params![snapshot.case.id.to_string(), version, serde_json::to_string(snapshot)?, now_stamp()])?;
     Ok(())
 }
 
 /// The newest version kept here that the kit's side also has had: the base to merge from.
 fn common_base(tx: &Transaction, incoming: &KitCase) -> Result<Option<CaseSnapshot>> {
-    let theirs: Vec<String> = incoming.known.iter().cloned().chain([incoming.snapshot.fingerprint()]).collect();
+    let theirs: Vec<String> = incoming.known.iter().cloned().chain([version_of(incoming)]).collect();
     let stored: Option<String> = tx
         .prepare_cached(
             "SELECT snapshot FROM kit_versions WHERE case_id = ?1 AND fingerprint IN (SELECT value FROM json_each(?2))
@@ -157,15 +181,26 @@ fn append_trail(tx: &Transaction, case_id: Uuid, incoming: &[super::AuditEntry])
     Ok(())
 }
 
+/// Whether a case here has the year and number of `reference`, however written.
+fn reference_taken(conn: &Connection, reference: &str) -> Result<bool> {
+    let (year, number) = split_reference(reference)?;
+    Ok(conn
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM cases WHERE ref_year = ?1 AND ref_seq = ?2)")?
+        .query_row(params![year, number], |r| r.get(0))?)
+}
+
 /// A pupil's name and birth date are erased: the copies the kit kept go too. The
-/// versions kept lose their identity (their fingerprints stay, to find them by),
-/// and conflicts over it are dropped.
+/// versions kept lose their identity (their random ids stay, to find them by; an
+/// id that was a hash of content with the name, from a version 1 kit, is replaced
+/// by a random one), and conflicts over it are dropped.
 /// The old pages that held them leave the WAL once the transaction is committed
 /// (`Store::write`), or stay noted as pending until they can.
 pub(super) fn scrub_identity(tx: &Transaction, case_id: Uuid) -> Result<()> {
     tx.execute("INSERT INTO pending_purge (since) VALUES (?1)", [now_stamp()])?;
     tx.execute(
-        "UPDATE kit_versions SET snapshot = json_set(snapshot, '$.case.identity', json('null')) WHERE case_id = ?1",
+        "UPDATE kit_versions SET snapshot = json_set(snapshot, '$.case.identity', json('null')),
+             fingerprint = CASE WHEN length(fingerprint) = 64 THEN lower(hex(randomblob(16))) ELSE fingerprint END
+         WHERE case_id = ?1",
         [case_id.to_string()],
     )?;
     tx.execute("DELETE FROM kit_conflicts WHERE case_id = ?1 AND field LIKE 'case.identity%'", [case_id.to_string()])?;
@@ -195,8 +230,8 @@ impl Store {
             let (id, concerns_ppt, travelled, open) =
                 (parse_uuid(&row.get::<_, String>(0)?)?, row.get::<_, bool>(2)?, row.get::<_, bool>(3)?, row.get(4)?);
             let closing_not_sent = || -> Result<bool> {
-                let current = snapshot_of(&self.conn, id)?.context("the case is gone")?.1.fingerprint();
-                Ok(!versions(&self.conn, id)?.contains(&current))
+                let current = snapshot_of(&self.conn, id)?.context("the case is gone")?.1;
+                Ok(version_holding(&self.conn, &current)?.is_none())
             };
             if !(concerns_ppt || (travelled && (open || closing_not_sent()?))) {
                 continue;
@@ -230,11 +265,11 @@ impl Store {
             if unsettled {
                 bail!(UnsettledConflicts { reference: local });
             }
-            let fingerprint = snapshot.fingerprint();
-            if !known.contains(&fingerprint) {
-                known.push(fingerprint);
+            let version = version_holding(&tx, &snapshot)?.unwrap_or_else(new_version_id);
+            if !known.contains(&version) {
+                known.push(version.clone());
             }
-            cases.push(KitCase { known, audit: audit::trail(&tx, id)?, snapshot });
+            cases.push(KitCase { version, known, audit: audit::trail(&tx, id)?, snapshot });
         }
         Ok(Kit::new(&self.actor, expires_on, school.map(String::from), cases))
     }
@@ -244,7 +279,7 @@ impl Store {
     pub fn note_kit_written(&mut self, kit: &Kit) -> Result<()> {
         self.write(|tx, actor| {
             for sent in &kit.cases {
-                remember(tx, &sent.snapshot)?;
+                remember(tx, &sent.version, &sent.snapshot)?;
                 let detail = json!({"expires_on": kit.expires_on, "school": kit.school});
                 audit::append(tx, actor, sent.snapshot.case.id, "kit_exported", &detail)?;
             }
@@ -254,7 +289,9 @@ impl Store {
 
     /// Merges a kit into the database, all or nothing. `file` names the kit in the log.
     /// A name arrives only where the consent here after the merge covers it on `today`.
-    pub fn import_kit(&mut self, kit: &Kit, file: &str, today: NaiveDate) -> Result<ImportReport> {
+    /// Whatever the merge makes must pass the rules a typed case is held to, or the
+    /// kit is refused whole (`KitError::Invalid`).
+    pub fn import_kit(&mut self, kit: &Kit, file: &str, today: NaiveDate, consent_age: u32) -> Result<ImportReport> {
         self.write(|tx, actor| {
             let mut report = ImportReport::default();
             for incoming in &kit.cases {
@@ -265,7 +302,8 @@ impl Store {
                     let mut incoming_here = incoming.snapshot.clone();
                     let erased = without_uncovered_name(&mut incoming_here, today);
                     let mut case = incoming_here.case.clone();
-                    if load_case(tx, "reference", travel)?.is_some() {
+                    // "2026-1" and "2026-001" are the same number: taken either way.
+                    if reference_taken(tx, travel)? {
                         use chrono::Datelike;
                         case.reference = next_reference(tx, case.created.year())?;
                         report.renamed.push((travel.clone(), case.reference.clone()));
@@ -280,7 +318,7 @@ impl Store {
                     }
                     append_trail(tx, id, &incoming.audit)?;
                     audit::append(tx, actor, id, "kit_imported", &json!({"new": true, "kit": logged}))?;
-                    remember(tx, &incoming.snapshot)?;
+                    remember(tx, &version_of(incoming), &incoming.snapshot)?;
                     if erased {
                         audit::append(tx, actor, id, "identity_erased", &json!({}))?;
                         scrub_identity(tx, id)?;
@@ -301,6 +339,10 @@ impl Store {
                 let named = here.case.identity.is_some() || incoming.snapshot.case.identity.is_some();
                 let erased = named && merged.snapshot.case.identity.is_none();
                 if merged.snapshot != here {
+                    merged.snapshot.check_whole(today, consent_age).map_err(|why| KitError::Invalid {
+                        reference: incoming.snapshot.case.reference.clone(),
+                        why,
+                    })?;
                     write_snapshot(tx, &merged.snapshot, &local, &here)?;
                 }
                 for conflict in &merged.conflicts {
@@ -326,7 +368,7 @@ impl Store {
                 let conflicts: Vec<&str> = merged.conflicts.iter().map(|c| c.field.as_str()).collect();
                 let detail = json!({"taken": merged.taken, "conflicts": conflicts, "kit": logged});
                 audit::append(tx, actor, id, "kit_imported", &detail)?;
-                remember(tx, &incoming.snapshot)?;
+                remember(tx, &version_of(incoming), &incoming.snapshot)?;
                 if erased {
                     // Logged where a name shown here went; a name that only came in the kit
                     // was never here.

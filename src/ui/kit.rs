@@ -155,7 +155,13 @@ impl App {
                 self.message = Some(self.catalog.kit_exported(ids.len(), &path, expires_on));
             }
             KitJob::Import { path, passphrase } => {
-                let report = match kit::import(&mut self.store, &path, &passphrase, self.settings.expiry_day()) {
+                let report = match kit::import(
+                    &mut self.store,
+                    &path,
+                    &passphrase,
+                    self.settings.expiry_day(),
+                    self.settings.consent_age,
+                ) {
                     Ok(report) => report,
                     Err(error) => {
                         let slot = match error.downcast_ref::<Refused>().map(|r| &r.why) {
