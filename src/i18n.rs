@@ -565,6 +565,12 @@ impl Catalog {
         if let Some(e) = error.downcast_ref::<crate::domain::WithoutConsent>() {
             return self.f("kit.without_consent", &[("reference", &e.reference)]);
         }
+        if let Some(crate::domain::RecordError::FamilyNamedWithoutConsent) = error.downcast_ref() {
+            return self.t("record.family_anonymous").to_string();
+        }
+        if let Some(crate::domain::RecordError::Text(e)) = error.downcast_ref() {
+            return self.text_error(e);
+        }
         if let Some(e) = error.downcast_ref::<DateError>() {
             return self.date_error(e);
         }

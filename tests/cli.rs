@@ -247,7 +247,14 @@ fn show_json_includes_the_meeting_records_and_measures() {
     let mut three = MeetingRecord::default();
     three.set_evaluation(2, Party::Pupil, Evaluation { went_well: "Gøy".into(), ..Default::default() });
     for (n, record) in [(1, &one), (2, &two), (3, &three)] {
-        store.save_meeting_record(id, MeetingNo::new(n).unwrap(), record).unwrap();
+        store
+            .save_meeting_record(
+                id,
+                MeetingNo::new(n).unwrap(),
+                record,
+                chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
+            )
+            .unwrap();
     }
     drop(store);
 

@@ -19,6 +19,8 @@ fn saksgang(db: &Path, args: &[&str]) -> String {
 /// A case through meeting 3 with full minutes of all three meetings.
 fn case_with_minutes(db: &Path) {
     common::cli::add_case(db, "2026-11-24", "01.08.2026");
+    // The guardians consented: they may be named among those present.
+    saksgang(db, &["consent", "2026-001", "--given-by", "guardians", "--date", "01.08.2026"]);
     for (n, date) in [("1", "01.09.2026"), ("2", "29.09.2026"), ("3", "20.11.2026")] {
         saksgang(db, &["meeting", "2026-001", n, "--date", date]);
     }
@@ -58,7 +60,14 @@ fn case_with_minutes(db: &Path) {
         Evaluation { went_well: "Å lese for én voksen".into(), ..Default::default() },
     );
     for (n, record) in [(1, &one), (2, &two), (3, &three)] {
-        store.save_meeting_record(id, MeetingNo::new(n).unwrap(), record).unwrap();
+        store
+            .save_meeting_record(
+                id,
+                MeetingNo::new(n).unwrap(),
+                record,
+                chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
+            )
+            .unwrap();
     }
 }
 

@@ -92,7 +92,7 @@ fn referred_case(store: &mut Store, school: &str) -> Uuid {
         }],
         ..MeetingRecord::default()
     };
-    store.save_meeting_record(id, n(2), &record).unwrap();
+    store.save_meeting_record(id, n(2), &record, today()).unwrap();
     id
 }
 

@@ -410,3 +410,59 @@ fn p18_help_says_what_a_passphrase_in_the_environment_means() {
     let help = ok(&dir.path().join("s.db"), &["--help"]);
     assert!(help.contains("SAKSGANG_PASSPHRASE") && help.contains("every program it starts"), "{help}");
 }
+
+/// A meeting 1 record with the pupil, a guardian and the contact teacher present.
+fn minutes_with_family() -> saksgang::domain::MeetingRecord {
+    use saksgang::domain::{MeetingRecord, Participant, Role};
+    let present = |name: &str, role| Participant { name: name.into(), role, role_text: String::new() };
+    MeetingRecord {
+        place: "Grupperom".into(),
+        participants: vec![
+            present("Åse Ødegård", Role::ContactTeacher),
+            present(NAME, Role::Pupil),
+            present("Kåre Løvåsdatter", Role::Guardian),
+        ],
+        ..MeetingRecord::default()
+    }
+}
+
+#[test]
+fn p06_the_family_in_the_minutes_follows_the_consent_rule() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("plain.db");
+    ok(&db, &["--no-encryption", "add", "--kind", "individual", "--school", "S", "--grade", "7"]);
+    let one = saksgang::domain::MeetingNo::new(1).unwrap();
+    let mut store = Store::open(&db, "tester", None).unwrap();
+    let id = store.case_by_reference("2026-001").unwrap().unwrap().id;
+
+    // Without consent the family is present by role only.
+    let refused = store.save_meeting_record(id, one, &minutes_with_family(), today()).unwrap_err();
+    let said = saksgang::i18n::Catalog::new(saksgang::i18n::Lang::Nb).explain(&refused);
+    assert!(said.contains("Saken er anonym"), "{said}");
+    let mut by_role = minutes_with_family();
+    by_role.erase_family_names();
+    store.save_meeting_record(id, one, &by_role, today()).unwrap();
+
+    // Under a consent they are named; withdrawing it erases them with the pupil's name,
+    // in the minutes, in the kit's kept copy, and on disk.
+    ok(&db, &["consent", "2026-001", "--given-by", "guardians", "--date", "01.11.2026"]);
+    store.save_meeting_record(id, one, &minutes_with_family(), today()).unwrap();
+    let kit = store.kit_of(&[id], None, today(), today()).unwrap();
+    store.note_kit_written(&kit).unwrap();
+    drop(store);
+    let md = dir.path().join("referat.md");
+    ok(&db, &["export", "minutes", "2026-001", "--meeting", "1", "--format", "md", "-o", md.to_str().unwrap()]);
+    assert!(std::fs::read_to_string(&md).unwrap().contains("Kåre Løvåsdatter"));
+    ok(&db, &["withdraw-consent", "2026-001", "--yes"]);
+    let store = Store::open(&db, "tester", None).unwrap();
+    let kept = store.meeting_record(id, one).unwrap().unwrap();
+    assert_eq!(kept, by_role, "the family by role, the staff by name");
+    drop(store);
+    for name in [NAME, "Kåre Løvåsdatter"] {
+        assert!(!contains(&on_disk(&db), name), "{name} is still in the file");
+    }
+    assert!(contains(&on_disk(&db), "Åse Ødegård"), "staff names stay");
+    ok(&db, &["export", "minutes", "2026-001", "--meeting", "1", "--format", "md", "-o", md.to_str().unwrap()]);
+    let printed = std::fs::read_to_string(&md).unwrap();
+    assert!(!printed.contains("Løvåsdatter") && printed.contains("Åse Ødegård"), "{printed}");
+}

@@ -28,7 +28,17 @@ fn new_case(store: &mut Store) -> uuid::Uuid {
         teacher: "Åse Ødegård".into(),
         description: "Trives ikke i friminuttene".into(),
     };
-    store.create_case(details, d(2026, 8, 20), today()).unwrap().id
+    let id = store.create_case(details, d(2026, 8, 20), today()).unwrap().id;
+    // The guardians consented: the minutes may name them among those present.
+    let consent = saksgang::domain::Consent {
+        given_on: d(2026, 8, 20),
+        given_by: saksgang::domain::ConsentGiver::Guardians,
+        scope: "samarbeid".into(),
+        expires_on: None,
+        withdrawn_on: None,
+    };
+    store.apply(id, &Action::consent(consent), today()).unwrap();
+    id
 }
 
 /// A long text over many lines, with every Norwegian letter.
@@ -117,7 +127,7 @@ fn full_records_of_all_three_meetings_round_trip() {
         },
     );
     for (n, record) in [(1, &one), (2, &two), (3, &three)] {
-        store.save_meeting_record(id, m(n), record).unwrap();
+        store.save_meeting_record(id, m(n), record, today()).unwrap();
     }
     drop(store);
 
@@ -134,13 +144,13 @@ fn every_save_is_audited_by_part_without_the_words() {
     let id = new_case(&mut store);
     let before = store.audit_of(id).unwrap().len();
     let mut record = meeting1();
-    store.save_meeting_record(id, m(1), &record).unwrap();
-    store.save_meeting_record(id, m(1), &record).unwrap();
+    store.save_meeting_record(id, m(1), &record, today()).unwrap();
+    store.save_meeting_record(id, m(1), &record, today()).unwrap();
     let trail = store.audit_of(id).unwrap();
     assert_eq!(trail.len(), before + 1, "saving an unchanged record writes nothing");
     record.place = "Biblioteket".into();
     record.statements[Party::Pupil.index()] = "Nå går det bedre".into();
-    store.save_meeting_record(id, m(1), &record).unwrap();
+    store.save_meeting_record(id, m(1), &record, today()).unwrap();
     let trail = store.audit_of(id).unwrap();
     let last = trail.last().unwrap();
     assert_eq!(last.action, "record_edited");
@@ -156,10 +166,10 @@ fn a_period_ending_before_it_starts_is_refused_and_nothing_changes() {
     let mut store = Store::open(&dir.path().join("s.db"), "tester", None).unwrap();
     let id = new_case(&mut store);
     let good = MeetingRecord { measures: vec![measure(1, "Lesekurs")], ..MeetingRecord::default() };
-    store.save_meeting_record(id, m(2), &good).unwrap();
+    store.save_meeting_record(id, m(2), &good, today()).unwrap();
     let mut bad = good.clone();
     bad.measures.push(Measure { starts_on: Some(d(2026, 12, 1)), ends_on: Some(d(2026, 11, 1)), ..measure(2, "x") });
-    let error = store.save_meeting_record(id, m(2), &bad).unwrap_err();
+    let error = store.save_meeting_record(id, m(2), &bad, today()).unwrap_err();
     assert_eq!(error.downcast_ref::<RecordError>(), Some(&RecordError::PeriodEndsBeforeStart { measure: 1 }));
     assert_eq!(store.meeting_record(id, m(2)).unwrap(), Some(good));
 }
@@ -170,7 +180,7 @@ fn evaluations_follow_their_measures() {
     let mut store = Store::open(&dir.path().join("s.db"), "tester", None).unwrap();
     let id = new_case(&mut store);
     let mut two = MeetingRecord { measures: vec![measure(1, "A"), measure(2, "B")], ..MeetingRecord::default() };
-    store.save_meeting_record(id, m(2), &two).unwrap();
+    store.save_meeting_record(id, m(2), &two, today()).unwrap();
     let mut three = MeetingRecord::default();
     for measure_id in [1, 2] {
         three.set_evaluation(
@@ -179,16 +189,16 @@ fn evaluations_follow_their_measures() {
             Evaluation { obstacles: "Lite".into(), ..Default::default() },
         );
     }
-    store.save_meeting_record(id, m(3), &three).unwrap();
+    store.save_meeting_record(id, m(3), &three, today()).unwrap();
 
     let mut with_unknown = three.clone();
     with_unknown.set_evaluation(9, Party::School, Evaluation { went_well: "?".into(), ..Default::default() });
-    assert!(store.save_meeting_record(id, m(3), &with_unknown).is_err(), "no measure 9");
+    assert!(store.save_meeting_record(id, m(3), &with_unknown, today()).is_err(), "no measure 9");
 
     // Editing measure 1 keeps its evaluations; removing measure 2 removes its own.
     two.measures[0].content = "A, endret".into();
     two.measures.remove(1);
-    store.save_meeting_record(id, m(2), &two).unwrap();
+    store.save_meeting_record(id, m(2), &two, today()).unwrap();
     let kept = store.meeting_record(id, m(3)).unwrap().unwrap();
     assert_eq!(kept.evaluations.iter().map(|e| e.measure_id).collect::<Vec<_>>(), vec![1]);
     assert!(store.check().unwrap().is_ok());
@@ -199,7 +209,7 @@ fn the_meeting_date_stays_the_one_rule_of_the_process() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(&dir.path().join("s.db"), "tester", None).unwrap();
     let id = new_case(&mut store);
-    store.save_meeting_record(id, m(1), &meeting1()).unwrap();
+    store.save_meeting_record(id, m(1), &meeting1(), today()).unwrap();
     let case = store.apply(id, &Action::RecordMeeting { number: m(1), date: d(2026, 9, 2) }, today()).unwrap();
     assert_eq!(case.open_deadline().map(|deadline| deadline.due), Some(d(2026, 10, 2)));
     assert_eq!(store.meeting_record(id, m(1)).unwrap(), Some(meeting1()), "the record is untouched by the date");
@@ -238,8 +248,11 @@ fn databases_of_schema_1_and_2_gain_records_and_keep_every_case() {
             assert_eq!(store.meeting_records(case.id).unwrap(), [None, None, None]);
         }
         let first = before[0].id;
-        store.save_meeting_record(first, m(1), &meeting1()).unwrap();
-        assert_eq!(store.meeting_record(first, m(1)).unwrap(), Some(meeting1()));
+        // These cases have no consent: the guardian is present by role only.
+        let mut anonymous = meeting1();
+        anonymous.erase_family_names();
+        store.save_meeting_record(first, m(1), &anonymous, today()).unwrap();
+        assert_eq!(store.meeting_record(first, m(1)).unwrap(), Some(anonymous));
         assert_eq!(all_cases(&store).len(), cases);
         assert!(store.check().unwrap().is_ok(), "{fixture}");
     }

@@ -540,7 +540,7 @@ fn meeting_3_record_evaluates_the_measures() {
             responsible: "Liv Berg".into(),
         };
         let two = saksgang::domain::MeetingRecord { measures: vec![measure], ..Default::default() };
-        app.store.save_meeting_record(id, MeetingNo::new(2).unwrap(), &two).unwrap();
+        app.store.save_meeting_record(id, MeetingNo::new(2).unwrap(), &two, d(2026, 11, 23)).unwrap();
         press(&mut app, KeyCode::Char('3'));
         part(&mut app, 4);
         type_text(&mut app, "Han leser mer");

@@ -63,7 +63,9 @@ pub fn build(c: &Catalog, source: &MinutesSource) -> Document {
                         crate::domain::Role::Other if !p.role_text.trim().is_empty() => p.role_text.clone(),
                         role => t(&format!("role.{}", code(role))),
                     };
-                    vec![p.name.clone(), role]
+                    // The family is named only while a consent covers the case.
+                    let named = !p.role.is_family() || case.may_name_family(today);
+                    vec![if named { p.name.clone() } else { String::new() }, role]
                 })
                 .collect(),
         },

@@ -71,6 +71,12 @@ impl Case {
         self.identity.is_some() && !self.has_valid_consent(today)
     }
 
+    /// Whether the pupil and the guardians may be named in the minutes: as the
+    /// pupil's own name, only in a pupil's case under a valid consent.
+    pub fn may_name_family(&self, today: NaiveDate) -> bool {
+        self.details.kind == super::case::CaseKind::Individual && self.has_valid_consent(today)
+    }
+
     /// The guardians consented, and the pupil reaches the age to consent for
     /// themself within the warning period (or already has).
     pub fn consent_moves_to_pupil(&self, today: NaiveDate, consent_age: u32) -> bool {

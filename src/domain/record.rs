@@ -46,6 +46,12 @@ pub enum Role {
 }
 
 impl Role {
+    /// The pupil and the guardians: named in the minutes only under a valid consent,
+    /// like the pupil's own name.
+    pub fn is_family(self) -> bool {
+        matches!(self, Role::Pupil | Role::Guardian)
+    }
+
     pub const ALL: [Role; 8] = [
         Role::ContactTeacher,
         Role::Coordinator,
@@ -181,6 +187,9 @@ pub enum RecordError {
     DuplicateMeasure { id: u32 },
     /// A control character, or a line break in a field of one line.
     Text(super::TextError),
+    /// The pupil or a guardian named on a case no valid consent covers: the family
+    /// is recorded by role only.
+    FamilyNamedWithoutConsent,
 }
 
 impl std::fmt::Display for RecordError {
@@ -288,6 +297,25 @@ impl MeetingRecord {
             return Err(RecordError::UnknownMeasure { id: unknown.measure_id });
         }
         self.check_texts().map_err(RecordError::Text)
+    }
+
+    /// Whether the pupil or a guardian is named among those present.
+    pub fn names_family(&self) -> bool {
+        self.participants.iter().any(|p| p.role.is_family() && !p.name.trim().is_empty())
+    }
+
+    /// The pupil and the guardians by role only.
+    pub fn erase_family_names(&mut self) {
+        self.participants.iter_mut().filter(|p| p.role.is_family()).for_each(|p| p.name.clear());
+    }
+
+    /// On a case whose family may not be named (`may_name`, see
+    /// `Case::may_name_family`), the pupil and guardians are present by role only.
+    pub fn check_family_names(&self, may_name: bool) -> Result<(), RecordError> {
+        if !may_name && self.names_family() {
+            return Err(RecordError::FamilyNamedWithoutConsent);
+        }
+        Ok(())
     }
 
     /// Names, places and roles on one line; what was said on as many as needed.

@@ -469,7 +469,8 @@ impl Store {
             write_case(tx, &after)?;
             let (name, detail) = audit_detail(&before, action);
             audit::append(tx, actor, case_id, name, &detail)?;
-            if before.identity.is_some() && after.identity.is_none() {
+            let family_uncovered = !after.may_name_family(today) && family_named(tx, case_id)?;
+            if (before.identity.is_some() && after.identity.is_none()) || family_uncovered {
                 super::sync::scrub_identity(tx, case_id)?;
             }
             Ok(after)
@@ -565,7 +566,8 @@ impl Store {
             .conn
             .prepare_cached(
                 "SELECT
-                (SELECT count(*) FROM cases WHERE pupil_name IS NOT NULL AND NOT (
+                (SELECT count(*) FROM cases WHERE (pupil_name IS NOT NULL OR id IN (SELECT case_id FROM participants
+                    WHERE role IN ('pupil', 'guardian') AND name <> '')) AND NOT (kind = 'individual' AND
                     consent_given_on IS NOT NULL AND consent_given_on <= ?1
                     AND (consent_withdrawn_on IS NULL OR consent_withdrawn_on > ?1)
                     AND (consent_expires_on IS NULL OR consent_expires_on > ?1))),
@@ -586,17 +588,19 @@ impl Store {
         Ok(counts)
     }
 
-    /// Erases name and birth date wherever no valid consent covers them; returns how many.
+    /// Erases name and birth date, and the family's names in the minutes, wherever
+    /// no valid consent covers them; returns in how many cases.
     pub fn erase_without_consent(&mut self, today: NaiveDate) -> Result<usize> {
         let ids: Vec<String> = self
             .conn
-            .prepare("SELECT id FROM cases WHERE pupil_name IS NOT NULL")?
+            .prepare(&format!("SELECT id FROM cases WHERE pupil_name IS NOT NULL OR id IN ({FAMILY_NAMED})"))?
             .query_map([], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
         let mut erased = 0;
         for id in ids {
             let id = parse_uuid(&id)?;
-            if self.case_by_id(id)?.is_some_and(|c| c.identity_must_be_erased(today)) {
+            let Some(case) = self.case_by_id(id)? else { continue };
+            if case.identity_must_be_erased(today) || !case.may_name_family(today) {
                 self.apply(id, &Action::EraseIdentity, today)?;
                 erased += 1;
             }
@@ -620,6 +624,15 @@ impl Store {
         }
         Ok(counts)
     }
+}
+
+/// The cases whose minutes name the pupil or a guardian among those present.
+const FAMILY_NAMED: &str = "SELECT case_id FROM participants WHERE role IN ('pupil', 'guardian') AND name <> ''";
+
+/// Whether the minutes of a case name the pupil or a guardian.
+fn family_named(conn: &rusqlite::Connection, case_id: Uuid) -> Result<bool> {
+    let sql = format!("SELECT EXISTS ({FAMILY_NAMED} AND case_id = ?1)");
+    Ok(conn.prepare_cached(&sql)?.query_row([case_id.to_string()], |r| r.get(0))?)
 }
 
 pub(super) fn load_case(conn: &rusqlite::Connection, column: &str, value: &str) -> Result<Option<Case>> {

@@ -3,12 +3,13 @@
 //! its audit entry, each time the user leaves a field.
 
 use anyhow::{Result, bail};
+use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::Serialize;
 use serde_json::json;
 use uuid::Uuid;
 
-use super::cases::{bad_value, parse_opt_day, parse_stored_time};
+use super::cases::{bad_value, load_case, parse_opt_day, parse_stored_time};
 use super::{Store, audit};
 use crate::domain::{
     Evaluation, Measure, MeasureEvaluation, MeetingNo, MeetingRecord, Participant, Party, Role, Task, TaskKind, code,
@@ -281,13 +282,20 @@ impl Store {
 
     /// Stores the record of meeting `number` as a whole, after the domain's checks,
     /// and audits which parts changed. Storing what is already there writes nothing.
-    pub fn save_meeting_record(&mut self, case_id: Uuid, number: MeetingNo, record: &MeetingRecord) -> Result<()> {
+    /// The pupil and the guardians are named among those present only while a valid
+    /// consent covers the case on `today`.
+    pub fn save_meeting_record(
+        &mut self,
+        case_id: Uuid,
+        number: MeetingNo,
+        record: &MeetingRecord,
+        today: NaiveDate,
+    ) -> Result<()> {
         self.write(|tx, actor| {
-            let exists: bool =
-                tx.query_row("SELECT EXISTS (SELECT 1 FROM cases WHERE id = ?1)", [case_id.to_string()], |r| r.get(0))?;
-            if !exists {
+            let Some(case) = load_case(tx, "id", &case_id.to_string())? else {
                 bail!("case {case_id} does not exist");
-            }
+            };
+            record.check_family_names(case.may_name_family(today))?;
             let measures = match number.get() {
                 2 => record.measures.clone(),
                 _ => load_measures(tx, &case_id.to_string())?,

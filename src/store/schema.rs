@@ -257,6 +257,9 @@ pub const MIGRATIONS: &[&str] = &[
     // has been erased since, the hash could confirm a guessed name: random ids now.
     r#"
     CREATE TABLE pending_purge (since TEXT NOT NULL);
+    -- Minutes naming the pupil or a guardian: their names go with the consent.
+    CREATE INDEX participants_family_named ON participants (case_id)
+        WHERE role IN ('pupil', 'guardian') AND name <> '';
     UPDATE kit_versions SET fingerprint = lower(hex(randomblob(16)))
         WHERE length(fingerprint) = 64 AND json_extract(snapshot, '$.case.identity') IS NULL;
     "#,

@@ -11,7 +11,9 @@ use uuid::Uuid;
 use super::cases::{load_case, next_reference, parse_uuid, split_reference, write_case};
 use super::records::{load_record, write_record};
 use super::{Store, audit, now_stamp};
-use crate::domain::{CaseSnapshot, MeetingNo, ResolveError, WithoutConsent, may_travel, merge, with_field};
+use crate::domain::{
+    CaseSnapshot, MeetingNo, MeetingRecord, ResolveError, WithoutConsent, may_travel, merge, with_field,
+};
 use crate::kit::{Kit, KitCase, KitError};
 
 /// A field both sides changed, waiting for the user to choose.
@@ -137,14 +139,21 @@ fn common_base(tx: &Transaction, incoming: &KitCase) -> Result<Option<CaseSnapsh
     stored.map(|json| serde_json::from_str(&json).context("a kept version of the case cannot be read")).transpose()
 }
 
-/// Drops the pupil's name and birth date where no valid consent covers them;
-/// whether it did.
+/// Drops the pupil's name and birth date, and the names of the pupil and the
+/// guardians in the minutes, where no valid consent covers them; whether it did.
 fn without_uncovered_name(snapshot: &mut CaseSnapshot, today: NaiveDate) -> bool {
-    let erase = snapshot.case.identity_must_be_erased(today);
-    if erase {
+    let mut erased = false;
+    if snapshot.case.identity_must_be_erased(today) {
         snapshot.case.identity = None;
+        erased = true;
     }
-    erase
+    if !snapshot.case.may_name_family(today) {
+        for record in snapshot.records.iter_mut().flatten().filter(|r| r.names_family()) {
+            record.erase_family_names();
+            erased = true;
+        }
+    }
+    erased
 }
 
 /// Writes `snapshot` as the case's content here, keeping the case's local reference;
@@ -189,22 +198,65 @@ fn reference_taken(conn: &Connection, reference: &str) -> Result<bool> {
         .query_row(params![year, number], |r| r.get(0))?)
 }
 
-/// A pupil's name and birth date are erased: the copies the kit kept go too. The
-/// versions kept lose their identity (their random ids stay, to find them by; an
-/// id that was a hash of content with the name, from a version 1 kit, is replaced
-/// by a random one), and conflicts over it are dropped.
-/// The old pages that held them leave the WAL once the transaction is committed
-/// (`Store::write`), or stay noted as pending until they can.
+/// The pupil's name and birth date, and the names of the pupil and guardians in
+/// the minutes, are erased: so are the copies anything else kept of them. The
+/// participants' rows here lose the family's names; the versions the kit kept lose
+/// them too (their random ids stay, to find them by; an id that was a hash of
+/// content with the names, from a version 1 kit, is replaced by a random one);
+/// conflicts over the identity are dropped and those over who was present lose
+/// the names. The old pages that held them leave the WAL once the transaction is
+/// committed (`Store::write`), or stay noted as pending until they can.
 pub(super) fn scrub_identity(tx: &Transaction, case_id: Uuid) -> Result<()> {
+    let id = case_id.to_string();
     tx.execute("INSERT INTO pending_purge (since) VALUES (?1)", [now_stamp()])?;
+    tx.execute("UPDATE cases SET pupil_name = NULL, birth_date = NULL WHERE id = ?1", [&id])?;
     tx.execute(
-        "UPDATE kit_versions SET snapshot = json_set(snapshot, '$.case.identity', json('null')),
-             fingerprint = CASE WHEN length(fingerprint) = 64 THEN lower(hex(randomblob(16))) ELSE fingerprint END
-         WHERE case_id = ?1",
-        [case_id.to_string()],
+        "UPDATE participants SET name = '' WHERE case_id = ?1 AND role IN ('pupil', 'guardian') AND name <> ''",
+        [&id],
     )?;
-    tx.execute("DELETE FROM kit_conflicts WHERE case_id = ?1 AND field LIKE 'case.identity%'", [case_id.to_string()])?;
+    let kept: Vec<(i64, String, String)> = tx
+        .prepare_cached("SELECT rowid, fingerprint, snapshot FROM kit_versions WHERE case_id = ?1")?
+        .query_map([&id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (rowid, version, json) in kept {
+        let mut snapshot: CaseSnapshot =
+            serde_json::from_str(&json).context("a kept version of the case cannot be read")?;
+        snapshot.case.identity = None;
+        snapshot.records.iter_mut().flatten().for_each(MeetingRecord::erase_family_names);
+        let version = if version.len() == 64 { new_version_id() } else { version };
+        tx.execute(
+            "UPDATE kit_versions SET fingerprint = ?1, snapshot = ?2 WHERE rowid = ?3",
+            params![version, serde_json::to_string(&snapshot)?, rowid],
+        )?;
+    }
+    tx.execute("DELETE FROM kit_conflicts WHERE case_id = ?1 AND field LIKE 'case.identity%'", [&id])?;
+    let waiting: Vec<(i64, String, String, String)> = tx
+        .prepare_cached("SELECT id, field, here, kit FROM kit_conflicts WHERE case_id = ?1 AND field LIKE 'records.%'")?
+        .query_map([&id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (conflict, field, here, kit) in waiting {
+        let (here, kit) = (without_family_names(&field, &here)?, without_family_names(&field, &kit)?);
+        tx.execute("UPDATE kit_conflicts SET here = ?1, kit = ?2 WHERE id = ?3", params![here, kit, conflict])?;
+    }
     Ok(())
+}
+
+/// A conflict's value over a record, or over who was present, with the family's
+/// names taken out.
+fn without_family_names(field: &str, json: &str) -> Result<String> {
+    let mut value: Value = serde_json::from_str(json)?;
+    let participants = if field.ends_with(".participants") { Some(&mut value) } else { value.get_mut("participants") };
+    if let Some(Value::Array(rows)) = participants {
+        for row in rows.iter_mut().filter(|row| matches!(row["role"].as_str(), Some("pupil" | "guardian"))) {
+            row["name"] = Value::String(String::new());
+        }
+    }
+    Ok(value.to_string())
+}
+
+/// Whether a snapshot holds the pupil's name, or the family's in the minutes.
+fn holds_names(snapshot: &CaseSnapshot) -> (bool, bool) {
+    (snapshot.case.identity.is_some(), snapshot.records.iter().flatten().any(MeetingRecord::names_family))
 }
 
 impl Store {
@@ -336,8 +388,9 @@ impl Store {
                 // However it went (taken from the kit, or no consent for it), a name
                 // that was here or came in the kit and is not kept is erased everywhere,
                 // the version received included.
-                let named = here.case.identity.is_some() || incoming.snapshot.case.identity.is_some();
-                let erased = named && merged.snapshot.case.identity.is_none();
+                let (before, came, kept) =
+                    (holds_names(&here), holds_names(&incoming.snapshot), holds_names(&merged.snapshot));
+                let erased = ((before.0 || came.0) && !kept.0) || ((before.1 || came.1) && !kept.1);
                 if merged.snapshot != here {
                     merged.snapshot.check_whole(today, consent_age).map_err(|why| KitError::Invalid {
                         reference: incoming.snapshot.case.reference.clone(),
@@ -372,7 +425,7 @@ impl Store {
                 if erased {
                     // Logged where a name shown here went; a name that only came in the kit
                     // was never here.
-                    if here.case.identity.is_some() {
+                    if before.0 || before.1 {
                         audit::append(tx, actor, id, "identity_erased", &json!({}))?;
                     }
                     scrub_identity(tx, id)?;

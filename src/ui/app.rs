@@ -583,7 +583,8 @@ impl App {
                     3 => self.store.meeting_record(case.id, MeetingNo::ALL[1])?.map(|r| r.measures).unwrap_or_default(),
                     _ => Vec::new(),
                 };
-                self.record = Some(RecordEditor::open(&self.catalog, case, number, stored, measures));
+                self.record =
+                    Some(RecordEditor::open(&self.catalog, case, number, stored, measures, self.settings.today));
                 return Ok(());
             }
             Command::EditIdentity => {
@@ -834,7 +835,7 @@ impl App {
         let id = editor.case.id;
         let stored = match (&change, editor.minutes()) {
             (Change::Record(record), Some((number, _))) => {
-                self.store.save_meeting_record(id, number, record).map(|()| None)
+                self.store.save_meeting_record(id, number, record, self.settings.today).map(|()| None)
             }
             (Change::Record(_), None) => Ok(None),
             (Change::Case(action), _) => self.store.apply(id, action, self.settings.today).map(Some),

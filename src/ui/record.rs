@@ -159,6 +159,8 @@ pub struct RecordEditor {
     pub dirty: bool,
     /// The agenda checklist, open with its selected item.
     pub agenda: Option<usize>,
+    /// No valid consent covers the case: the family is present by role only.
+    pub anonymous: bool,
 }
 
 const ROLE_KEYS: [&str; 8] = [
@@ -214,7 +216,9 @@ impl RecordEditor {
         number: MeetingNo,
         stored: Option<MeetingRecord>,
         measures: Vec<Measure>,
+        today: NaiveDate,
     ) -> RecordEditor {
+        let anonymous = !case.may_name_family(today);
         let record = stored.unwrap_or_else(|| {
             let present = |name: &str, role| Participant { name: name.into(), role, role_text: String::new() };
             let task = |kind| Task {
@@ -234,7 +238,10 @@ impl RecordEditor {
                 ..MeetingRecord::default()
             }
         });
-        RecordEditor::with(c, case, Subject::Minutes { number, record, measures })
+        let mut editor = RecordEditor::with(c, case, Subject::Minutes { number, record, measures });
+        editor.anonymous = anonymous;
+        editor.rebuild(c);
+        editor
     }
 
     /// Opens the school's preparation for `meeting` of `case`, and its outcome.
@@ -252,6 +259,7 @@ impl RecordEditor {
             error: None,
             dirty: false,
             agenda: None,
+            anonymous: false,
         };
         editor.rebuild(c);
         editor
@@ -261,7 +269,9 @@ impl RecordEditor {
     /// keeping the place of the focus.
     fn rebuild(&mut self, c: &Catalog) {
         self.sections = match &self.subject {
-            Subject::Minutes { number, record, measures } => sections(c, &self.case, *number, record, measures),
+            Subject::Minutes { number, record, measures } => {
+                sections(c, &self.case, *number, record, measures, self.anonymous)
+            }
             Subject::Discussion(meeting) => discussion_sections(c, meeting, self.case.id),
         };
         self.section = self.section.min(self.sections.len() - 1);
@@ -421,11 +431,12 @@ impl RecordEditor {
         write_field(&mut record, field, &typed, c, date)?;
         // Meeting 2 holds the measures; meeting 3 evaluates meeting 2's.
         let known = if number.get() == 2 { &record.measures } else { measures };
-        if let Err(error) = record.validate(number, known) {
+        if let Err(error) = record.validate(number, known).and(record.check_family_names(case.may_name_family(today))) {
             return Err(match error {
                 crate::domain::RecordError::PeriodEndsBeforeStart { .. } => c.t("record.period").into(),
                 crate::domain::RecordError::UnknownMeasure { .. } => c.t("record.unknown_measure").into(),
                 crate::domain::RecordError::Text(e) => c.text_error(&e),
+                crate::domain::RecordError::FamilyNamedWithoutConsent => c.t("record.family_anonymous").into(),
                 _ => c.t("record.wrong_meeting").into(),
             });
         }
@@ -611,7 +622,14 @@ fn write_field(
 }
 
 /// The parts of the form of meeting `number`, in the form's order.
-fn sections(c: &Catalog, case: &Case, number: MeetingNo, record: &MeetingRecord, measures: &[Measure]) -> Vec<Section> {
+fn sections(
+    c: &Catalog,
+    case: &Case,
+    number: MeetingNo,
+    record: &MeetingRecord,
+    measures: &[Measure],
+    anonymous: bool,
+) -> Vec<Section> {
     let t = |key: &str| c.t(key).to_string();
     let n = number.get();
     let part = |title: &str, fields: Vec<EditField>| Section { title: t(title), fields, rows: None, empty_note: None };
@@ -630,7 +648,12 @@ fn sections(c: &Catalog, case: &Case, number: MeetingNo, record: &MeetingRecord,
         fields,
         rows: Some(rows),
     };
-    let present = rows("record.sec_present", participant_fields(c, &record.participants), Rows::Participants);
+    let mut present =
+        rows("record.sec_present", participant_fields(c, &record.participants, anonymous), Rows::Participants);
+    if anonymous {
+        // A reminder where the family would be named, and for the texts after it.
+        present.title = format!("{} · {}", present.title, t("record.anonymous_note"));
+    }
     let statements = Party::ALL
         .iter()
         .map(|party| {
@@ -709,12 +732,13 @@ fn discussion_change(meeting: &DiscussionMeeting, case_id: Uuid, target: Target,
     (changed != *meeting).then_some(Change::Discussion(changed))
 }
 
-fn participant_fields(c: &Catalog, participants: &[Participant]) -> Vec<EditField> {
+fn participant_fields(c: &Catalog, participants: &[Participant], anonymous: bool) -> Vec<EditField> {
     let roles: Vec<String> = ROLE_KEYS.iter().map(|k| c.t(k).to_string()).collect();
     let mut fields = Vec::new();
     for (row, p) in participants.iter().enumerate() {
         let role = Role::ALL.iter().position(|r| *r == p.role).unwrap_or(0);
-        let mut name = line(Target::Participant(row, ParticipantPart::Name), c.t("record.name").into(), &p.name);
+        let label = if anonymous && p.role.is_family() { "record.name_closed" } else { "record.name" };
+        let mut name = line(Target::Participant(row, ParticipantPart::Name), c.t(label).into(), &p.name);
         name.heading = Some(c.f("record.participant", &[("n", &(row + 1).to_string())]));
         fields.extend([
             name,
@@ -823,7 +847,14 @@ mod tests {
 
     fn editor(number: u8) -> (Catalog, RecordEditor) {
         let c = Catalog::new(Lang::Nb);
-        let editor = RecordEditor::open(&c, sample_case(), MeetingNo::new(number).unwrap(), None, Vec::new());
+        let editor = RecordEditor::open(
+            &c,
+            sample_case(),
+            MeetingNo::new(number).unwrap(),
+            None,
+            Vec::new(),
+            date(2026, 11, 24),
+        );
         (c, editor)
     }
 
@@ -848,7 +879,14 @@ mod tests {
         let titles: Vec<_> = editor.sections.iter().map(|s| s.title.as_str()).collect();
         assert_eq!(
             titles,
-            ["Møtet", "Til stede", "Situasjonsbeskrivelse", "Ansvar for å innhente informasjon", "Veien videre"]
+            [
+                "Møtet",
+                "Til stede · anonym sak: elev og foresatte med rolle, uten navn",
+                "Situasjonsbeskrivelse",
+                "Ansvar for å innhente informasjon",
+                "Veien videre"
+            ],
+            "the case has no consent: the editor says it is anonymous"
         );
     }
 
@@ -904,13 +942,13 @@ mod tests {
         let change = editor.change(&c, today).unwrap();
         let number = MeetingNo::new(1).unwrap();
         assert_eq!(change, Some(Change::Case(Action::RecordMeeting { number, date: date(2026, 11, 10) })));
-        let mut future = RecordEditor::open(&c, sample_case(), number, None, Vec::new());
+        let mut future = RecordEditor::open(&c, sample_case(), number, None, Vec::new(), date(2026, 11, 24));
         type_text(&mut future, "01.12.2026");
         assert_eq!(
             future.change(&c, today).unwrap(),
             Some(Change::Case(Action::PlanMeeting { number, date: date(2026, 12, 1) }))
         );
-        let mut wrong = RecordEditor::open(&c, sample_case(), number, None, Vec::new());
+        let mut wrong = RecordEditor::open(&c, sample_case(), number, None, Vec::new(), date(2026, 11, 24));
         type_text(&mut wrong, "31.02.2026");
         assert!(wrong.change(&c, today).unwrap_err().contains("31.02.2026"));
     }
@@ -960,7 +998,7 @@ mod tests {
             responsible: String::new(),
         };
         let number = MeetingNo::new(3).unwrap();
-        let mut editor = RecordEditor::open(&c, sample_case(), number, None, vec![measure]);
+        let mut editor = RecordEditor::open(&c, sample_case(), number, None, vec![measure], date(2026, 11, 24));
         focus_on(&mut editor, Target::Evaluation(7, Party::Pupil, EvaluationPart::WentWell));
         type_text(&mut editor, "Å lese sammen");
         let Ok(Some(Change::Record(record))) = editor.change(&c, date(2026, 11, 24)) else { panic!() };
