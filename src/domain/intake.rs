@@ -108,8 +108,8 @@ impl Case {
             if consent.expires_on.is_some_and(|e| e <= consent.given_on) {
                 return Err(RuleError::ExpiresBeforeGiven.into());
             }
-            if consent.withdrawn_on.is_some_and(|w| w < consent.given_on) {
-                return Err(RuleError::BeforePrevious { date: consent.given_on, previous: consent.given_on }.into());
+            if let Some(withdrawn) = consent.withdrawn_on.filter(|w| *w < consent.given_on) {
+                return Err(RuleError::BeforePrevious { date: withdrawn, previous: consent.given_on }.into());
             }
         }
         if let Some(Identity { name, birth_date }) = &self.identity {

@@ -90,10 +90,15 @@ impl std::error::Error for NotSaved {}
 
 /// Whether SQLite failed because the disk would not take the write.
 fn disk_refused(error: &anyhow::Error) -> bool {
+    sqlite_failed_with(error, &[ErrorCode::DiskFull, ErrorCode::SystemIoFailure])
+}
+
+/// Whether SQLite failed somewhere in `error`'s chain with one of `codes`.
+fn sqlite_failed_with(error: &anyhow::Error, codes: &[ErrorCode]) -> bool {
     error.chain().any(|cause| {
         matches!(
             cause.downcast_ref::<rusqlite::Error>(),
-            Some(rusqlite::Error::SqliteFailure(e, _)) if matches!(e.code, ErrorCode::DiskFull | ErrorCode::SystemIoFailure)
+            Some(rusqlite::Error::SqliteFailure(e, _)) if codes.contains(&e.code)
         )
     })
 }
@@ -220,12 +225,7 @@ fn classify_open_error(error: anyhow::Error, path: &Path) -> anyhow::Error {
 
 /// Whether SQLite was busy with another program (waiting for it may help).
 fn is_busy(error: &anyhow::Error) -> bool {
-    error.chain().any(|cause| {
-        matches!(
-            cause.downcast_ref::<rusqlite::Error>(),
-            Some(rusqlite::Error::SqliteFailure(e, _)) if matches!(e.code, ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked)
-        )
-    })
+    sqlite_failed_with(error, &[ErrorCode::DatabaseBusy, ErrorCode::DatabaseLocked])
 }
 
 /// SQLite's page cache, in KiB.
