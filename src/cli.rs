@@ -21,8 +21,8 @@ use crate::domain::{
 use crate::i18n::{Catalog, Explained};
 use crate::kit;
 use crate::store::{
-    AuditBreak, AuditBreakReason, CaseQuery, CaseRecords, FileKind, ImportReport, OpenError, Order, Sharing, Side,
-    StatusFilter, Store, backup_dir, probe, require_existing, restore,
+    AuditBreak, AuditBreakReason, CaseQuery, CaseRecords, CopyFailure, FileKind, ImportReport, OpenError, Order,
+    Sharing, Side, StatusFilter, Store, encrypt_database, manual_backup_path, probe, require_existing, restore,
 };
 use crate::unlock::{ask_new, checked_new, kit_passphrase, new_kit_passphrase, open_store, open_store_as};
 
@@ -614,7 +614,7 @@ pub fn run(command: &Command, settings: &Settings, out: &mut impl Write) -> Resu
             }
             let action = Action::WithdrawConsent { date: date_or_today(date)? };
             apply(&mut store, &catalog, reference, &action, settings, out)?;
-            erasure_finished(&store, &catalog, settings)?;
+            erasure_finished(&store, &catalog)?;
         }
         Command::Name { reference, name, birth_date } => {
             let identity =
@@ -628,7 +628,7 @@ pub fn run(command: &Command, settings: &Settings, out: &mut impl Write) -> Resu
                 return Err(Explained(catalog.f("consent.confirm_erase", &[("n", &waiting.to_string())])).into());
             }
             let erased = store.erase_without_consent(today)?;
-            erasure_finished(&store, &catalog, settings)?;
+            erasure_finished(&store, &catalog)?;
             writeln!(out, "{}", catalog.f("consent.erased", &[("n", &erased.to_string())]))?;
         }
         Command::Discussion { what } => discussion(&mut store, &catalog, settings, what, out)?,
@@ -664,7 +664,7 @@ pub fn run(command: &Command, settings: &Settings, out: &mut impl Write) -> Resu
             let passphrase = kit_passphrase(&catalog, path)?;
             let report = kit::import(&mut store, path, &passphrase, settings.expiry_day(), settings.consent_age)?;
             write_import_report(&report, &path.display().to_string(), &catalog, out)?;
-            erasure_finished(&store, &catalog, settings)?;
+            erasure_finished(&store, &catalog)?;
             let shown = path.display().to_string();
             if *delete {
                 std::fs::remove_file(path).with_context(|| format!("cannot delete {shown}"))?;
@@ -742,15 +742,20 @@ pub fn run(command: &Command, settings: &Settings, out: &mut impl Write) -> Resu
             if report.purge_pending {
                 writeln!(out, "{:<14} {}", catalog.t("check.purge"), catalog.t("check.purge_pending"))?;
             }
+            if !report.copies_unerased.is_empty() {
+                let paths: Vec<String> = report.copies_unerased.iter().map(|p| p.display().to_string()).collect();
+                let n = paths.len().to_string();
+                let pending = catalog.f("check.copies_pending", &[("n", &n), ("paths", &paths.join(", "))]);
+                writeln!(out, "{:<14} {pending}", catalog.t("check.copies"))?;
+            }
             if !report.is_ok() {
                 return Err(Explained(catalog.t("check.failed").into()).into());
             }
         }
         Command::Backup { path } => {
-            let target = path.clone().unwrap_or_else(|| {
-                let stamp = chrono::Local::now().format("%Y-%m-%d-%H%M%S");
-                backup_dir(&settings.db_path).join(format!("saksgang-{stamp}.db"))
-            });
+            let target = path
+                .clone()
+                .unwrap_or_else(|| manual_backup_path(&settings.db_path, chrono::Local::now().naive_local()));
             store.backup_to(&target)?;
             writeln!(out, "{}", catalog.f("backup.written", &[("path", &target.display().to_string())]))?;
         }
@@ -777,27 +782,19 @@ fn encrypt(settings: &Settings, catalog: &Catalog, out: &mut impl Write) -> Resu
         Some(given) => checked_new(given.expose_secret(), catalog)?,
         None => ask_new(catalog, &catalog.f("unlock.encrypt_intro", &[("path", &shown)]))?,
     };
-    let plain = Store::open_as(path, &settings.actor, None, Sharing::Alone)?;
-    let target = path.with_extension("encrypting");
-    remove_if_present(&target)?;
-    plain.export_encrypted(&target, &passphrase)?;
-    let verified = Store::open_read_only(&target, Some(&passphrase)).and_then(|encrypted| {
-        let problems = encrypted.integrity_problems()?;
-        anyhow::ensure!(problems.is_empty(), "integrity_check: {}", problems.join("; "));
-        anyhow::ensure!(encrypted.row_counts()? == plain.row_counts()?, "the encrypted copy is not complete");
-        Ok(())
-    });
-    if let Err(error) = verified {
-        remove_if_present(&target)?;
-        return Err(error.context(catalog.t("unlock.encrypt_failed").to_string()));
-    }
-    drop(plain);
-    for suffix in ["-wal", "-shm"] {
-        remove_if_present(&PathBuf::from(format!("{}{suffix}", path.display())))?;
-    }
-    std::fs::rename(&target, path)?;
+    let unencrypted = encrypt_database(path, &settings.actor, &passphrase)
+        .map_err(|error| error.context(catalog.t("unlock.encrypt_failed").to_string()))?;
     writeln!(out, "{}", catalog.f("unlock.encrypted", &[("path", &shown)]))?;
-    Ok(())
+    copies_treated(&unencrypted, "unlock.copies_not_encrypted", catalog)
+}
+
+/// Copies of the database that could not be treated like it are named, with why,
+/// and make the command fail: the user has something left to do.
+fn copies_treated(failed: &[CopyFailure], key: &str, catalog: &Catalog) -> Result<()> {
+    match catalog.copies_failed(failed, key) {
+        Some(message) => Err(Explained(message).into()),
+        None => Ok(()),
+    }
 }
 
 fn change_passphrase(settings: &Settings, catalog: &Catalog, out: &mut impl Write) -> Result<()> {
@@ -811,11 +808,11 @@ fn change_passphrase(settings: &Settings, catalog: &Catalog, out: &mut impl Writ
         Some(given) => checked_new(&given, catalog)?,
         None => ask_new(catalog, catalog.t("unlock.rekey_intro"))?,
     };
-    store.change_passphrase(&new)?;
+    let not_rekeyed = store.change_passphrase(&new)?;
     drop(store);
     Store::open(path, &settings.actor, Some(&new))?;
     writeln!(out, "{}", catalog.f("unlock.rekeyed", &[("path", &shown)]))?;
-    Ok(())
+    copies_treated(&not_rekeyed, "unlock.copies_not_rekeyed", catalog)
 }
 
 /// The backup is checked before anything is replaced; the replaced files are kept.
@@ -837,18 +834,10 @@ fn restore_backup(
 
 /// An erasure is reported done only once no old copy of its pages is left on
 /// disk; otherwise the user is told what holds it back.
-fn erasure_finished(store: &Store, catalog: &Catalog, settings: &Settings) -> Result<()> {
-    if store.purge_pending()? {
-        let path = settings.db_path.display().to_string();
-        return Err(Explained(catalog.f("consent.purge_pending", &[("path", &path)])).into());
-    }
-    Ok(())
-}
-
-fn remove_if_present(path: &std::path::Path) -> Result<()> {
-    match std::fs::remove_file(path) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e.into()),
-        _ => Ok(()),
+fn erasure_finished(store: &Store, catalog: &Catalog) -> Result<()> {
+    match catalog.erasure_unfinished(store)? {
+        Some(message) => Err(Explained(message).into()),
+        None => Ok(()),
     }
 }
 

@@ -10,7 +10,7 @@ use crate::domain::{
     DiscussionError, DiscussionMeeting, Field, Gender, ResolveError, RuleError, Stage, format_date,
 };
 use crate::kit::KitError;
-use crate::store::{NotSaved, OpenError, Side};
+use crate::store::{CopyFailure, NotSaved, OpenError, Side, Store};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Lang {
@@ -538,6 +538,27 @@ impl Catalog {
     }
 
     /// One line for any error: the user's wording where we know the error, else its chain.
+    /// What an erasure just made has not reached yet, in words: old pages another
+    /// program holds in the WAL, copies that could not be opened. None when the
+    /// erased values are gone everywhere the program keeps them.
+    pub fn erasure_unfinished(&self, store: &Store) -> Result<Option<String>> {
+        if store.purge_pending()? {
+            return Ok(Some(self.f("consent.purge_pending", &[("path", &store.path().display().to_string())])));
+        }
+        Ok(self.copies_failed(store.copies_holding_erased(), "consent.copies_not_erased"))
+    }
+
+    /// Copies of the database that could not be treated like it, each with why,
+    /// in the message `key` (which names the copies as `{copies}`).
+    pub fn copies_failed(&self, failed: &[CopyFailure], key: &str) -> Option<String> {
+        if failed.is_empty() {
+            return None;
+        }
+        let list: Vec<String> =
+            failed.iter().map(|f| format!("  {}: {}", f.path.display(), self.explain(&f.error))).collect();
+        Some(self.f(key, &[("copies", &list.join("\n"))]))
+    }
+
     pub fn explain(&self, error: &anyhow::Error) -> String {
         if let Some(e) = error.downcast_ref::<RuleError>() {
             return self.rule_error(e);

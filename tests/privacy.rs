@@ -102,7 +102,7 @@ fn the_passphrase_can_be_changed() {
     let path = dir.path().join("s.db");
     let mut store = Store::open(&path, "tester", Some(PASSPHRASE)).unwrap();
     store.create_case(details(), today(), today()).unwrap();
-    store.change_passphrase("en helt ny passfrase").unwrap();
+    assert!(store.change_passphrase("en helt ny passfrase").unwrap().is_empty());
     drop(store);
     assert!(Store::open(&path, "tester", Some(PASSPHRASE)).is_err());
     let store = Store::open(&path, "tester", Some("en helt ny passfrase")).unwrap();
@@ -111,19 +111,21 @@ fn the_passphrase_can_be_changed() {
 }
 
 #[test]
-fn a_plain_database_exports_to_an_encrypted_copy() {
+fn a_plain_database_is_encrypted_in_place() {
     let dir = tempfile::tempdir().unwrap();
-    let plain_path = dir.path().join("plain.db");
-    let mut plain = Store::open(&plain_path, "tester", None).unwrap();
+    let path = dir.path().join("plain.db");
+    let mut plain = Store::open(&path, "tester", None).unwrap();
     plain.create_case(details(), today(), today()).unwrap();
-    let target = dir.path().join("encrypted.db");
-    plain.export_encrypted(&target, PASSPHRASE).unwrap();
-    let encrypted = Store::open(&target, "tester", Some(PASSPHRASE)).unwrap();
+    let (counts, version) = (plain.row_counts().unwrap(), plain.schema_version().unwrap());
+    drop(plain);
+    let failed = saksgang::store::encrypt_database(&path, "tester", PASSPHRASE).unwrap();
+    assert!(failed.is_empty());
+    let encrypted = Store::open(&path, "tester", Some(PASSPHRASE)).unwrap();
     assert!(encrypted.is_encrypted());
-    assert_eq!(encrypted.row_counts().unwrap(), plain.row_counts().unwrap());
-    assert_eq!(encrypted.schema_version().unwrap(), plain.schema_version().unwrap());
+    assert_eq!(encrypted.row_counts().unwrap(), counts);
+    assert_eq!(encrypted.schema_version().unwrap(), version);
     assert!(encrypted.check().unwrap().is_ok());
-    assert!(!contains(&std::fs::read(&target).unwrap(), SECRET_TEXT));
+    assert!(!contains(&std::fs::read(&path).unwrap(), SECRET_TEXT));
 }
 
 fn store_with_history(path: &std::path::Path) -> Store {

@@ -88,10 +88,10 @@ fn p04_every_file_written_is_the_users_alone() {
     {
         assert_eq!(mode(&folder), 0o700, "{}", folder.display());
     }
-    let backups: Vec<PathBuf> =
-        std::fs::read_dir(db.with_file_name("backups")).unwrap().map(|e| e.unwrap().path()).collect();
+    let backups = saksgang::store::copies_of(&db).unwrap();
     assert_eq!(backups.len(), 1);
-    let mut files = vec![db.clone(), md, with_suffix(&db, ".lock"), backups[0].clone()];
+    let copies_lock = db.with_file_name("backups/.s.lock");
+    let mut files = vec![db.clone(), md, with_suffix(&db, ".lock"), backups[0].clone(), copies_lock];
     // The WAL and shared memory exist while a program has the file open.
     let store = Store::open(&db, "tester", Some(PASSPHRASE)).unwrap();
     files.extend([with_suffix(&db, "-wal"), with_suffix(&db, "-shm")]);
@@ -132,9 +132,11 @@ fn p07_a_stopped_or_killed_copy_is_never_the_days_backup() {
     std::fs::write(backups.join(".s-2026-11-23.db.partial-journal"), b"journal").unwrap();
     let made = daily_backup(&store, &db, today(), 7, &AtomicBool::new(false)).unwrap();
     assert_eq!(made.as_deref(), Some(target.as_path()));
-    let left: Vec<String> =
+    let mut left: Vec<String> =
         std::fs::read_dir(&backups).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
-    assert_eq!(left, vec!["s-2026-11-23.db".to_string()]);
+    left.sort();
+    // Besides the copy, only the lock its taking its name was held under.
+    assert_eq!(left, vec![".s.lock".to_string(), "s-2026-11-23.db".to_string()]);
     let copy = Store::open_read_only(&target, Some(PASSPHRASE)).unwrap();
     assert!(copy.check().unwrap().is_ok());
     assert_eq!(copy.row_counts().unwrap(), store.row_counts().unwrap());
@@ -465,4 +467,120 @@ fn p06_the_family_in_the_minutes_follows_the_consent_rule() {
     ok(&db, &["export", "minutes", "2026-001", "--meeting", "1", "--format", "md", "-o", md.to_str().unwrap()]);
     let printed = std::fs::read_to_string(&md).unwrap();
     assert!(!printed.contains("Løvåsdatter") && printed.contains("Åse Ødegård"), "{printed}");
+}
+
+/// Every file under `dir`, in every folder.
+fn all_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files.extend(all_files(&path));
+        } else {
+            files.push(path);
+        }
+    }
+    files
+}
+
+/// A plain database with a named pupil under the guardians' consent, a copy by
+/// `saksgang backup`, a daily copy, and the file a restore moved aside.
+fn named_with_copies(dir: &Path) -> PathBuf {
+    let db = dir.join("s.db");
+    ok(&db, &["--no-encryption", "add", "--kind", "individual", "--school", "S", "--grade", "7"]);
+    ok(&db, &["consent", "2026-001", "--given-by", "guardians", "--date", "01.11.2026"]);
+    ok(&db, &["name", "2026-001", "--name", NAME, "--birth-date", "14.03.2015"]);
+    ok(&db, &["backup"]);
+    let store = Store::open(&db, "tester", None).unwrap();
+    daily_backup(&store, &db, today(), 7, &AtomicBool::new(false)).unwrap().unwrap();
+    drop(store);
+    let manual = saksgang::store::copies_of(&db).unwrap()[0].clone();
+    ok(&db, &["restore", manual.to_str().unwrap()]);
+    assert_eq!(saksgang::store::copies_of(&db).unwrap().len(), 3, "two backups and the file moved aside");
+    db
+}
+
+#[test]
+fn p03_an_erasure_reaches_the_backups_and_the_files_a_restore_moved_aside() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = named_with_copies(dir.path());
+    let elsewhere = dir.path().join("minnepinne.db");
+    ok(&db, &["backup", elsewhere.to_str().unwrap()]);
+    for copy in saksgang::store::copies_of(&db).unwrap() {
+        assert!(contains(&std::fs::read(&copy).unwrap(), NAME), "{}", copy.display());
+    }
+
+    ok(&db, &["withdraw-consent", "2026-001", "--yes"]);
+    for file in all_files(dir.path()).iter().filter(|f| **f != elsewhere) {
+        assert!(!contains(&std::fs::read(file).unwrap(), NAME), "the name is still in {}", file.display());
+    }
+    // A copy the user put elsewhere is the user's to treat, as the README says.
+    assert!(contains(&std::fs::read(&elsewhere).unwrap(), NAME));
+    // The copies still pass their check and can be put back.
+    for copy in saksgang::store::copies_of(&db).unwrap() {
+        let store = Store::open_read_only(&copy, None).unwrap();
+        assert!(store.check().unwrap().is_ok(), "{}", copy.display());
+        assert!(store.case_by_reference("2026-001").unwrap().unwrap().identity.is_none());
+    }
+    let daily = dir.path().join("backups/s-2026-11-23.db");
+    ok(&db, &["restore", daily.to_str().unwrap()]);
+    assert!(!ok(&db, &["show", "2026-001"]).contains(NAME));
+}
+
+#[test]
+fn p03_a_copy_an_erasure_cannot_open_is_named_until_it_is_gone() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = named_with_copies(dir.path());
+    // Looks like a backup, but opens with no key this program has.
+    let stranger = dir.path().join("backups/s-2026-11-20.db");
+    std::fs::write(&stranger, vec![7u8; 4096]).unwrap();
+
+    let out = saksgang(&db, &["withdraw-consent", "2026-001", "--yes"]);
+    assert!(!out.status.success(), "an erasure that has not reached every copy is not reported done");
+    let said = String::from_utf8(out.stderr).unwrap();
+    assert!(said.contains("kunne ikke åpnes") && said.contains("s-2026-11-20.db"), "{said}");
+    for copy in saksgang::store::copies_of(&db).unwrap().iter().filter(|c| **c != stranger) {
+        assert!(!contains(&std::fs::read(copy).unwrap(), NAME), "the other copies are treated: {}", copy.display());
+    }
+    let report = String::from_utf8(saksgang(&db, &["check"]).stdout).unwrap();
+    assert!(report.contains("Kopier") && report.contains("s-2026-11-20.db"), "{report}");
+
+    std::fs::remove_file(&stranger).unwrap();
+    assert!(!ok(&db, &["check"]).contains("Kopier"), "the next opening finds nothing left to do");
+}
+
+#[test]
+fn p03_encrypt_encrypts_the_copies_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = named_with_copies(dir.path());
+    let said = ok(&db, &["encrypt"]);
+    assert!(said.contains("kopier"), "{said}");
+    for file in all_files(dir.path()) {
+        assert!(!contains(&std::fs::read(&file).unwrap(), NAME), "plain text left in {}", file.display());
+    }
+    for copy in saksgang::store::copies_of(&db).unwrap() {
+        assert_eq!(saksgang::store::probe(&copy).unwrap(), saksgang::store::FileKind::Encrypted);
+        let store = Store::open_read_only(&copy, Some(PASSPHRASE)).unwrap();
+        assert!(store.check().unwrap().is_ok(), "{}", copy.display());
+    }
+    let daily = dir.path().join("backups/s-2026-11-23.db");
+    ok(&db, &["restore", daily.to_str().unwrap()]);
+    assert!(ok(&db, &["show", "2026-001"]).contains(NAME));
+}
+
+#[test]
+fn p03_a_new_passphrase_rekeys_the_copies_and_the_old_one_opens_none() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = named_with_copies(dir.path());
+    ok(&db, &["encrypt"]);
+    let new = "en helt annen passfrase";
+    let out = command(&db).arg("passphrase").env("SAKSGANG_NEW_PASSPHRASE", new).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    for copy in saksgang::store::copies_of(&db).unwrap() {
+        assert!(Store::open_read_only(&copy, Some(PASSPHRASE)).is_err(), "{} opens with the old one", copy.display());
+        assert!(Store::open_read_only(&copy, Some(new)).unwrap().check().unwrap().is_ok());
+    }
+    let daily = dir.path().join("backups/s-2026-11-23.db");
+    let out = command(&db).args(["restore", daily.to_str().unwrap()]).env("SAKSGANG_PASSPHRASE", new).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 }

@@ -124,7 +124,7 @@ fn the_passphrase_is_asked_for_without_echo_twice_for_a_new_file_and_retried_whe
     session.send("feil passfrase\rfeil igjen\rfortsatt feil\r");
     assert!(!session.wait_for_exit().success());
     session.wait_for("Passfrasen åpner ikke");
-    assert!(db.with_file_name("backups").read_dir().unwrap().count() == 1, "one automatic backup a day");
+    assert_eq!(saksgang::store::copies_of(&db).unwrap().len(), 1, "one automatic backup a day");
 }
 
 const ESC: &str = "\x1b";

@@ -32,13 +32,36 @@ pub(super) fn remove_partial(partial: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Whether `name` is a daily backup of the database `stem`: `STEM-YYYY-MM-DD.db`.
-/// Copies made by `saksgang backup` carry the time too, and are never rotated.
-fn is_daily(name: &str, stem: &str) -> bool {
-    name.strip_prefix(stem)
-        .and_then(|rest| rest.strip_prefix('-'))
-        .and_then(|rest| rest.strip_suffix(".db"))
-        .is_some_and(|day| NaiveDate::parse_from_str(day, "%Y-%m-%d").is_ok() && day.len() == 10)
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum BackupKind {
+    /// `STEM-YYYY-MM-DD.db`: made at the first start of a day, rotated.
+    Daily,
+    /// `STEM-YYYY-MM-DD-HHMMSS.db`: made by `saksgang backup`, never rotated.
+    Manual,
+}
+
+/// Which backup of the database `stem` a file named `name` is, if one at all.
+pub(super) fn backup_kind(name: &str, stem: &str) -> Option<BackupKind> {
+    let stamp = name.strip_prefix(stem)?.strip_prefix('-')?.strip_suffix(".db")?;
+    let (day, time) = stamp.split_at_checked(10)?;
+    NaiveDate::parse_from_str(day, "%Y-%m-%d").ok()?;
+    match time.strip_prefix('-') {
+        None if time.is_empty() => Some(BackupKind::Daily),
+        Some(hms) if hms.len() == 6 && chrono::NaiveTime::parse_from_str(hms, "%H%M%S").is_ok() => {
+            Some(BackupKind::Manual)
+        }
+        _ => None,
+    }
+}
+
+/// The name of the database's file without `.db`: its backups are named after it.
+pub(super) fn stem(db: &Path) -> String {
+    db.file_stem().map_or("saksgang".into(), |s| s.to_string_lossy().into_owned())
+}
+
+/// Where `saksgang backup` writes when no path is given.
+pub fn manual_backup_path(db: &Path, now: chrono::NaiveDateTime) -> PathBuf {
+    backup_dir(db).join(format!("{}-{}.db", stem(db), now.format("%Y-%m-%d-%H%M%S")))
 }
 
 /// Makes today's automatic backup if there is none yet, and keeps the newest
@@ -52,7 +75,7 @@ pub fn daily_backup(
     cancel: &AtomicBool,
 ) -> Result<Option<PathBuf>> {
     let dir = backup_dir(db);
-    let stem = db.file_stem().map_or("saksgang".into(), |s| s.to_string_lossy().into_owned());
+    let stem = stem(db);
     let target = dir.join(format!("{stem}-{}.db", today.format("%Y-%m-%d")));
     if target.exists() {
         return Ok(None);
@@ -62,7 +85,7 @@ pub fn daily_backup(
     }
     let mut daily: Vec<PathBuf> = std::fs::read_dir(&dir)?
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.file_name().is_some_and(|n| is_daily(&n.to_string_lossy(), &stem)))
+        .filter(|p| p.file_name().is_some_and(|n| backup_kind(&n.to_string_lossy(), &stem) == Some(BackupKind::Daily)))
         .collect();
     // The date in the name sorts them oldest first.
     daily.sort();
@@ -109,14 +132,18 @@ pub fn restore(source: &Path, db: &Path, passphrase: Option<&str>, stamp: &str) 
 
 #[cfg(test)]
 mod tests {
-    use super::is_daily;
+    use super::{BackupKind, backup_kind};
 
     #[test]
-    fn only_the_daily_copies_are_rotated() {
-        assert!(is_daily("saksgang-2026-11-23.db", "saksgang"));
-        assert!(!is_daily("saksgang-2026-11-23-101500.db", "saksgang"), "made by `saksgang backup`");
-        assert!(!is_daily("saksgang-2026-13-23.db", "saksgang"));
-        assert!(!is_daily("other-2026-11-23.db", "saksgang"));
-        assert!(!is_daily(".saksgang-2026-11-23.db.partial", "saksgang"));
+    fn backups_are_told_by_their_names() {
+        assert_eq!(backup_kind("saksgang-2026-11-23.db", "saksgang"), Some(BackupKind::Daily));
+        assert_eq!(backup_kind("saksgang-2026-11-23-101500.db", "saksgang"), Some(BackupKind::Manual));
+        assert_eq!(backup_kind("saksgang-2026-13-23.db", "saksgang"), None);
+        assert_eq!(backup_kind("saksgang-2026-11-23-256100.db", "saksgang"), None);
+        assert_eq!(backup_kind("other-2026-11-23.db", "saksgang"), None);
+        assert_eq!(backup_kind(".saksgang-2026-11-23.db.partial", "saksgang"), None);
+        // Another database in the same folder, whose name starts like this one's.
+        assert_eq!(backup_kind("saksgang-2026-2026-11-23.db", "saksgang"), None);
+        assert_eq!(backup_kind("saksgang-2026-2026-11-23.db", "saksgang-2026"), Some(BackupKind::Daily));
     }
 }

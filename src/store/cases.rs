@@ -627,7 +627,8 @@ impl Store {
 }
 
 /// The cases whose minutes name the pupil or a guardian among those present.
-const FAMILY_NAMED: &str = "SELECT case_id FROM participants WHERE role IN ('pupil', 'guardian') AND name <> ''";
+pub(super) const FAMILY_NAMED: &str =
+    "SELECT case_id FROM participants WHERE role IN ('pupil', 'guardian') AND name <> ''";
 
 /// Whether the minutes of a case name the pupil or a guardian.
 fn family_named(conn: &rusqlite::Connection, case_id: Uuid) -> Result<bool> {

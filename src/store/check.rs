@@ -32,6 +32,8 @@ pub struct CheckReport {
     pub encrypted: bool,
     /// An erasure waits for another program to let its old pages go.
     pub purge_pending: bool,
+    /// Copies of the database that an erasure has not reached (they did not open).
+    pub copies_unerased: Vec<std::path::PathBuf>,
 }
 
 impl CheckReport {
@@ -48,6 +50,7 @@ impl Store {
             audit: self.verify_audit_chain()?,
             encrypted: self.encrypted,
             purge_pending: self.purge_pending()?,
+            copies_unerased: self.copies_unerased.iter().map(|f| f.path.clone()).collect(),
         })
     }
 
@@ -97,8 +100,13 @@ impl Store {
 
     /// Cases and audit entries, to compare a copy with its original.
     pub fn row_counts(&self) -> Result<(i64, i64)> {
-        Ok(self.conn.query_row("SELECT (SELECT count(*) FROM cases), (SELECT count(*) FROM audit)", [], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })?)
+        row_counts(&self.conn)
     }
+}
+
+/// How many cases and log entries the database behind `conn` holds.
+pub(super) fn row_counts(conn: &rusqlite::Connection) -> Result<(i64, i64)> {
+    Ok(conn.query_row("SELECT (SELECT count(*) FROM cases), (SELECT count(*) FROM audit)", [], |r| {
+        Ok((r.get(0)?, r.get(1)?))
+    })?)
 }

@@ -4,6 +4,7 @@ mod audit;
 mod backup;
 mod cases;
 mod check;
+mod copies;
 mod discussions;
 mod records;
 mod schema;
@@ -16,9 +17,10 @@ use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction, TransactionBehavio
 use zeroize::Zeroizing;
 
 pub use audit::AuditEntry;
-pub use backup::{backup_dir, daily_backup, restore};
+pub use backup::{backup_dir, daily_backup, manual_backup_path, restore};
 pub use cases::{CaseQuery, CaseRow, ConsentWarnings, Order, StageCounts, StatusFilter, search_uses_index};
 pub use check::{AuditBreak, AuditBreakReason, CheckReport};
+pub use copies::{CopyFailure, copies_of};
 pub use records::CaseRecords;
 pub use schema::current_version;
 pub use sync::{ImportReport, KitConflict, Side, UnsettledConflicts};
@@ -234,6 +236,9 @@ const PAGE_CACHE_KIB: u32 = 24 * 1024;
 /// The page cache while a backup streams through.
 const BACKUP_CACHE_KIB: u32 = 2 * 1024;
 
+/// How often a backup is started again when the database changed as it was taken.
+const BACKUP_TRIES: usize = 5;
+
 /// How long a statement waits for another program's write to finish.
 const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 
@@ -251,6 +256,9 @@ pub struct Store {
     /// The lock beside the database, held while the store is open (none for a copy
     /// opened only to be read).
     _lock: Option<std::fs::File>,
+    path: PathBuf,
+    /// Copies that an erasure could not reach (see `copies`).
+    copies_unerased: Vec<CopyFailure>,
 }
 
 impl Store {
@@ -283,6 +291,7 @@ impl Store {
         };
         store._lock = Some(lock);
         store.finish_pending_purge()?;
+        store.erase_in_copies()?;
         Ok(store)
     }
 
@@ -298,14 +307,8 @@ impl Store {
              PRAGMA secure_delete = ON;
              PRAGMA cache_size = -{PAGE_CACHE_KIB};"
         ))?;
-        let mut store = Store {
-            conn,
-            actor: actor.to_string(),
-            passphrase: key.map(|k| Zeroizing::new(k.to_string())),
-            encrypted: key.is_some(),
-            _lock: None,
-        };
-        store.migrate()?;
+        let mut store = Store::from_connection(conn, path, actor, key);
+        migrate(&mut store.conn)?;
         Ok(store)
     }
 
@@ -314,13 +317,24 @@ impl Store {
     pub fn open_read_only(path: &Path, passphrase: Option<&str>) -> Result<Store> {
         let key = key_for(path, passphrase, false)?;
         let conn = connect(path, OpenFlags::SQLITE_OPEN_READ_ONLY, key).map_err(|e| classify_open_error(e, path))?;
-        Ok(Store {
+        Ok(Store::from_connection(conn, path, "", key))
+    }
+
+    fn from_connection(conn: Connection, path: &Path, actor: &str, key: Option<&str>) -> Store {
+        Store {
             conn,
-            actor: String::new(),
+            actor: actor.to_string(),
             passphrase: key.map(|k| Zeroizing::new(k.to_string())),
             encrypted: key.is_some(),
             _lock: None,
-        })
+            path: path.to_path_buf(),
+            copies_unerased: Vec::new(),
+        }
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
     }
 
     pub fn is_encrypted(&self) -> bool {
@@ -332,15 +346,18 @@ impl Store {
         self.passphrase.clone()
     }
 
-    /// Re-encrypts the database with a new passphrase.
-    pub fn change_passphrase(&mut self, new: &str) -> Result<()> {
+    /// Re-encrypts the database with a new passphrase, and then its copies (see
+    /// `copies`); the copies that could not be re-keyed are returned. Needs the
+    /// database alone (`Sharing::Alone`).
+    pub fn change_passphrase(&mut self, new: &str) -> Result<Vec<CopyFailure>> {
         anyhow::ensure!(self.encrypted, "the database is not encrypted: use `saksgang encrypt`");
+        let old = self.passphrase.clone().context("an encrypted database has a passphrase")?;
         // Re-keying rewrites every page; done outside WAL so no old page stays behind.
         self.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE); PRAGMA journal_mode = DELETE;")?;
         self.conn.pragma_update(None, "rekey", new)?;
         self.conn.execute_batch("PRAGMA journal_mode = WAL;")?;
         self.passphrase = Some(Zeroizing::new(new.to_string()));
-        Ok(())
+        copies::rekey_copies(&self.path, &old, new)
     }
 
     /// Copies the database to a new file at `target` with SQLite's online backup
@@ -366,17 +383,33 @@ impl Store {
             }
             // Pages pass through once: no need to fill the large cache with them.
             self.conn.execute_batch(&format!("PRAGMA cache_size = -{BACKUP_CACHE_KIB};"))?;
-            let copied = (|| -> rusqlite::Result<bool> {
-                let backup = rusqlite::backup::Backup::new(&self.conn, &mut destination)?;
-                loop {
-                    if cancel.load(std::sync::atomic::Ordering::Relaxed) {
-                        return Ok(false);
+            // Held until the copy has its name.
+            let mut copies_lock = None;
+            let copied = (|| -> Result<bool> {
+                for _ in 0..BACKUP_TRIES {
+                    let backup = rusqlite::backup::Backup::new(&self.conn, &mut destination)?;
+                    let mut copied_version;
+                    loop {
+                        if cancel.load(std::sync::atomic::Ordering::Relaxed) {
+                            return Ok(false);
+                        }
+                        copied_version = data_version(&self.conn)?;
+                        match backup.step(1024)? {
+                            rusqlite::backup::StepResult::Done => break,
+                            _ => std::thread::yield_now(),
+                        }
                     }
-                    match backup.step(1024)? {
-                        rusqlite::backup::StepResult::Done => return Ok(true),
-                        _ => std::thread::yield_now(),
+                    drop(backup);
+                    // An erasure committed after the last page was copied may have
+                    // passed over the copies already, before this one had its name:
+                    // then it is copied again.
+                    copies_lock = copies::lock_copies(&self.path)?;
+                    if data_version(&self.conn)? == copied_version {
+                        return Ok(true);
                     }
+                    copies_lock = None;
                 }
+                anyhow::bail!("the database kept changing while it was copied: try again")
             })();
             self.conn.execute_batch(&format!("PRAGMA cache_size = -{PAGE_CACHE_KIB};"))?;
             // A backup is one file: no -wal or -shm appear beside it when it is read.
@@ -397,41 +430,8 @@ impl Store {
         made.with_context(|| format!("cannot write the backup {}", target.display()))
     }
 
-    /// Writes an encrypted copy of this plain database to `target`, keyed with `passphrase`.
-    pub fn export_encrypted(&self, target: &Path, passphrase: &str) -> Result<()> {
-        anyhow::ensure!(!self.encrypted, "the database is already encrypted");
-        self.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")?;
-        self.conn.execute(
-            "ATTACH DATABASE ?1 AS encrypted KEY ?2",
-            rusqlite::params![target.to_string_lossy(), passphrase],
-        )?;
-        let exported = self.conn.query_row("SELECT sqlcipher_export('encrypted')", [], |_| Ok(()));
-        let version = self.schema_version()?;
-        let marked = self.conn.execute_batch(&format!(
-            "PRAGMA encrypted.user_version = {version}; PRAGMA encrypted.application_id = {};",
-            schema::APPLICATION_ID
-        ));
-        self.conn.execute_batch("DETACH DATABASE encrypted;")?;
-        exported?;
-        marked?;
-        Ok(())
-    }
     pub fn schema_version(&self) -> Result<i64> {
         Ok(self.conn.pragma_query_value(None, "user_version", |r| r.get(0))?)
-    }
-
-    fn migrate(&mut self) -> Result<()> {
-        loop {
-            // The version is read under the write lock: another program opening the
-            // same new file at the same moment must not apply a migration twice.
-            let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let applied: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
-            let Some(sql) = schema::MIGRATIONS.get(applied as usize) else { return Ok(()) };
-            tx.execute_batch(sql)?;
-            tx.pragma_update(None, "application_id", schema::APPLICATION_ID)?;
-            tx.pragma_update(None, "user_version", applied + 1)?;
-            tx.commit()?;
-        }
     }
 
     /// After an erasure: secure_delete has overwritten the values in the pages
@@ -462,14 +462,26 @@ impl Store {
     /// Whether an erasure is waiting for old copies of pages to leave the WAL.
     pub fn purge_pending(&self) -> Result<bool> {
         // A copy made before schema 7 has no such table, and nothing pending.
-        let table: bool = self
-            .conn
-            .prepare_cached("SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE name = 'pending_purge')")?
-            .query_row([], |r| r.get(0))?;
-        if !table {
+        if !self.has_table("pending_purge")? {
             return Ok(false);
         }
         Ok(self.conn.prepare_cached("SELECT EXISTS (SELECT 1 FROM pending_purge)")?.query_row([], |r| r.get(0))?)
+    }
+
+    /// How many cases' erasures have not yet reached every copy of the database.
+    pub fn copy_erasures_pending(&self) -> Result<i64> {
+        // A copy made before schema 8 has no such table, and nothing pending.
+        if !self.has_table("pending_copy_erasure")? {
+            return Ok(0);
+        }
+        Ok(self.conn.prepare_cached("SELECT count(*) FROM pending_copy_erasure")?.query_row([], |r| r.get(0))?)
+    }
+
+    fn has_table(&self, name: &str) -> Result<bool> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1)")?
+            .query_row([name], |r| r.get(0))?)
     }
 
     /// An erasure left pending by an earlier program is finished now, if nobody
@@ -486,6 +498,7 @@ impl Store {
         // IMMEDIATE takes the write lock first (waiting for other programs); a
         // read that later turns into a write could fail at once in WAL mode.
         let pending_before = self.purge_pending()?;
+        let copy_erasures_before = self.copy_erasures_pending()?;
         let written = (|| {
             let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let value = f(&tx, &self.actor)?;
@@ -499,7 +512,41 @@ impl Store {
         if self.purge_pending()? {
             self.purge_old_pages(if pending_before { std::time::Duration::ZERO } else { PURGE_WAIT })?;
         }
+        if self.copy_erasures_pending()? > copy_erasures_before {
+            self.erase_in_copies()?;
+        }
         Ok(value)
+    }
+}
+
+/// Encrypts the plain database at `db` with `passphrase` in place: an encrypted
+/// copy is written beside it and checked before it replaces the plain file, and
+/// then the plain copies of it are encrypted too (see `copies`). Refused while
+/// another program has the database open. Returns the copies that could not be
+/// encrypted; the database itself is encrypted or, on an error, left as it was.
+pub fn encrypt_database(db: &Path, actor: &str, passphrase: &str) -> Result<Vec<CopyFailure>> {
+    let _alone = lock(db, Sharing::Alone)?;
+    let plain = Store::connect_writable(db, actor, None).map_err(|e| classify_open_error(e, db))?;
+    anyhow::ensure!(!plain.encrypted, "the database is already encrypted");
+    plain.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")?;
+    let encrypted = copies::encrypted_beside(&plain.conn, db, passphrase)?;
+    drop(plain);
+    copies::replace_with(&encrypted, db)?;
+    copies::encrypt_copies(db, passphrase)
+}
+
+/// Brings the schema of the database behind `conn` up to this program's.
+fn migrate(conn: &mut Connection) -> Result<()> {
+    loop {
+        // The version is read under the write lock: another program opening the
+        // same new file at the same moment must not apply a migration twice.
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let applied: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        let Some(sql) = schema::MIGRATIONS.get(applied as usize) else { return Ok(()) };
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "application_id", schema::APPLICATION_ID)?;
+        tx.pragma_update(None, "user_version", applied + 1)?;
+        tx.commit()?;
     }
 }
 
@@ -564,6 +611,11 @@ fn check_ours(conn: &Connection, path: &Path, keyed: bool) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// Changes whenever another connection commits to the database.
+fn data_version(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.query_row("PRAGMA data_version", [], |r| r.get(0))
 }
 
 /// The time stamp written into the audit trail: RFC 3339 in UTC.

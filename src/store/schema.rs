@@ -263,6 +263,12 @@ pub const MIGRATIONS: &[&str] = &[
     UPDATE kit_versions SET fingerprint = lower(hex(randomblob(16)))
         WHERE length(fingerprint) = 64 AND json_extract(snapshot, '$.case.identity') IS NULL;
     "#,
+    // 8: cases whose erasure has not yet reached every copy of the database the
+    // program made (backups, files a restore moved aside): carried there after the
+    // erasure is committed, and again at each opening until none is left.
+    r#"
+    CREATE TABLE pending_copy_erasure (case_id TEXT PRIMARY KEY) WITHOUT ROWID;
+    "#,
 ];
 
 /// The schema version this program writes.

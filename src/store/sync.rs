@@ -205,10 +205,12 @@ fn reference_taken(conn: &Connection, reference: &str) -> Result<bool> {
 /// content with the names, from a version 1 kit, is replaced by a random one);
 /// conflicts over the identity are dropped and those over who was present lose
 /// the names. The old pages that held them leave the WAL once the transaction is
-/// committed (`Store::write`), or stay noted as pending until they can.
+/// committed (`Store::write`), or stay noted as pending until they can; the
+/// copies of the database are treated after the commit too (`copies`).
 pub(super) fn scrub_identity(tx: &Transaction, case_id: Uuid) -> Result<()> {
     let id = case_id.to_string();
     tx.execute("INSERT INTO pending_purge (since) VALUES (?1)", [now_stamp()])?;
+    tx.execute("INSERT OR IGNORE INTO pending_copy_erasure (case_id) VALUES (?1)", [&id])?;
     tx.execute("UPDATE cases SET pupil_name = NULL, birth_date = NULL WHERE id = ?1", [&id])?;
     tx.execute(
         "UPDATE participants SET name = '' WHERE case_id = ?1 AND role IN ('pupil', 'guardian') AND name <> ''",

@@ -892,7 +892,8 @@ impl App {
             Pending::Apply(id, action) => self.apply(id, &action)?,
             Pending::EraseExpired => {
                 let n = self.store.erase_without_consent(self.settings.today)?;
-                self.message = Some(self.catalog.f("consent.erased", &[("n", &n.to_string())]));
+                let erased = self.catalog.f("consent.erased", &[("n", &n.to_string())]);
+                self.message = Some(self.catalog.erasure_unfinished(&self.store)?.unwrap_or(erased));
                 self.reload()?;
             }
         }
@@ -1062,7 +1063,9 @@ impl App {
         match self.store.apply(id, action, self.settings.today) {
             Ok(_) => {
                 self.form = None;
-                self.message = Some(self.catalog.t("form.saved").into());
+                let saved = self.catalog.t("form.saved").to_string();
+                // An erasure that has not yet reached every copy says so instead.
+                self.message = Some(self.catalog.erasure_unfinished(&self.store)?.unwrap_or(saved));
                 self.reload()
             }
             Err(error) => self.refused(error),

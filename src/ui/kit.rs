@@ -173,7 +173,8 @@ impl App {
                 };
                 self.form = None;
                 let shown = path.display().to_string();
-                self.message = Some(self.catalog.import_summary(&report, &shown));
+                let summary = self.catalog.import_summary(&report, &shown);
+                self.message = Some(self.catalog.erasure_unfinished(&self.store)?.unwrap_or(summary));
                 self.kit_selected = 0;
                 self.screen = Screen::Kit;
                 // The file holds data about children and is of no more use here.
