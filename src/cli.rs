@@ -737,6 +737,20 @@ pub fn run(command: &Command, settings: &Settings, out: &mut impl Write) -> Resu
                 }
             };
             writeln!(out, "{:<14} {audit}", catalog.t("check.audit"))?;
+            let cases = match report.unsealed.is_empty() {
+                true => ok.to_string(),
+                false => catalog.f("check.cases_unsealed", &[("refs", &report.unsealed.join(", "))]),
+            };
+            writeln!(out, "{:<14} {cases}", catalog.t("check.cases"))?;
+            let triggers = match report.missing_triggers.is_empty() {
+                true => ok.to_string(),
+                false => catalog.f("check.triggers_missing", &[("names", &report.missing_triggers.join(", "))]),
+            };
+            writeln!(out, "{:<14} {triggers}", catalog.t("check.triggers"))?;
+            if let Some(copy) = &report.behind_copy {
+                let ahead = catalog.f("check.copy_ahead", &[("path", &copy.display().to_string())]);
+                writeln!(out, "{:<14} {ahead}", catalog.t("check.copies"))?;
+            }
             let encrypted = if report.encrypted { catalog.t("check.yes") } else { catalog.t("check.no") };
             writeln!(out, "{:<14} {encrypted}", catalog.t("check.encrypted"))?;
             if report.purge_pending {
@@ -823,7 +837,13 @@ fn restore_backup(
     out: &mut impl Write,
 ) -> Result<()> {
     let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S").to_string();
-    let kept = restore(source, &settings.db_path, settings.passphrase.as_ref().map(|p| p.expose_secret()), &stamp)?;
+    let kept = restore(
+        source,
+        &settings.db_path,
+        &settings.actor,
+        settings.passphrase.as_ref().map(|p| p.expose_secret()),
+        &stamp,
+    )?;
     let restored = catalog.f("backup.restored", &[("path", &source.display().to_string())]);
     writeln!(out, "{restored}")?;
     if let Some(kept) = kept {

@@ -584,3 +584,120 @@ fn p03_a_new_passphrase_rekeys_the_copies_and_the_old_one_opens_none() {
     let out = command(&db).args(["restore", daily.to_str().unwrap()]).env("SAKSGANG_PASSPHRASE", new).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+/// A plain database with two cases and their log, and a backup of it all.
+fn logged(dir: &Path) -> PathBuf {
+    let db = dir.join("s.db");
+    ok(&db, &["--no-encryption", "add", "--kind", "individual", "--school", "S", "--grade", "7"]);
+    ok(&db, &["meeting", "2026-001", "1", "--date", "23.11.2026"]);
+    add(&db);
+    assert!(ok(&db, &["check"]).contains("Saker          ok"));
+    db
+}
+
+/// Changes the file as somebody with a plain SQLite tool would.
+fn tamper(db: &Path, sql: &str) {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    conn.execute_batch(&format!(
+        "DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete; {sql}
+         CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+             BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+         CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+             BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
+    ))
+    .unwrap();
+}
+
+/// `check` fails and its report holds `expected`.
+fn check_finds(db: &Path, expected: &str) {
+    let out = saksgang(db, &["check"]);
+    let report = String::from_utf8(out.stdout).unwrap();
+    assert!(!out.status.success(), "check passed: {report}");
+    assert!(report.contains(expected), "{report}");
+}
+
+#[test]
+fn p11_removing_the_newest_log_entries_or_all_of_them_is_found() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = logged(dir.path());
+    tamper(
+        &db,
+        "DELETE FROM audit WHERE id = (SELECT max(id) FROM audit WHERE case_id = (SELECT id FROM cases WHERE ref_seq = 1));",
+    );
+    check_finds(&db, "2026-001");
+
+    let db = logged(&dir.path().join("alle"));
+    tamper(&db, "DELETE FROM audit;");
+    check_finds(&db, "2026-001, 2026-002");
+}
+
+#[test]
+fn p11_an_entry_rewritten_with_its_chain_recomputed_unkeyed_is_found() {
+    use sha2::{Digest, Sha256};
+    let dir = tempfile::tempdir().unwrap();
+    let db = logged(dir.path());
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute_batch("DROP TRIGGER audit_no_update;").unwrap();
+    conn.execute("UPDATE audit SET actor = 'noen andre' WHERE id = 1", []).unwrap();
+    // The whole chain recomputed the way it was before it was keyed.
+    let rows: Vec<(i64, [String; 5])> = conn
+        .prepare("SELECT id, at, actor, coalesce(case_id, ''), action, detail FROM audit ORDER BY id")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, [r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?])))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let mut previous = String::new();
+    for (id, fields) in rows {
+        let mut hasher = Sha256::new();
+        for part in std::iter::once(&previous).chain(&fields) {
+            hasher.update(part.as_bytes());
+            hasher.update([0u8]);
+        }
+        previous = hasher.finalize().iter().map(|b| format!("{b:02x}")).collect();
+        conn.execute("UPDATE audit SET hash = ?1 WHERE id = ?2", rusqlite::params![previous, id]).unwrap();
+    }
+    conn.execute_batch(
+        "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+             BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;",
+    )
+    .unwrap();
+    drop(conn);
+    check_finds(&db, "oppføring nr. 1 er endret");
+}
+
+#[test]
+fn p11_a_case_changed_without_an_entry_and_a_dropped_trigger_are_found() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = logged(dir.path());
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute("UPDATE cases SET school = 'Annen skole' WHERE ref_seq = 2", []).unwrap();
+    drop(conn);
+    check_finds(&db, "endret utenfor programmet (uten loggoppføring, eller oppføringer fjernet): 2026-002");
+
+    let db = logged(&dir.path().join("utløser"));
+    rusqlite::Connection::open(&db).unwrap().execute_batch("DROP TRIGGER audit_no_delete;").unwrap();
+    check_finds(&db, "mangler (fjernet utenfor programmet): audit_no_delete");
+}
+
+#[test]
+fn p11_a_case_removed_with_its_entries_shows_against_the_newest_backup() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = logged(dir.path());
+    ok(&db, &["backup"]);
+    // The newest case, its seal and every entry of it: nothing left in the file to
+    // compare with but the backup's record of the chain's head.
+    tamper(
+        &db,
+        "PRAGMA foreign_keys = OFF;
+         DELETE FROM audit WHERE case_id = (SELECT id FROM cases WHERE ref_seq = 2);
+         DELETE FROM case_seals WHERE case_id = (SELECT id FROM cases WHERE ref_seq = 2);
+         DELETE FROM cases WHERE ref_seq = 2;",
+    );
+    check_finds(&db, "har loggoppføringer som databasen ikke lenger har");
+
+    // A restore puts the log back as the backup had it: then all holds.
+    let backup = saksgang::store::copies_of(&db).unwrap()[0].clone();
+    ok(&db, &["restore", backup.to_str().unwrap()]);
+    assert!(ok(&db, &["check"]).contains("Saker          ok"));
+}

@@ -2,6 +2,7 @@
 //! same transaction as the change they describe.
 
 use anyhow::Result;
+use hmac::{Hmac, Mac};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -24,40 +25,144 @@ pub struct AuditEntry {
     pub detail: Value,
 }
 
+/// The secret the chain and the seals are keyed with, and the first entry keyed
+/// with it (entries before schema 9 keep their plain SHA-256). It lies in the
+/// database, under the database's encryption: without the passphrase nobody can
+/// compute an entry or a seal.
+pub(super) struct ChainKey {
+    key: zeroize::Zeroizing<Vec<u8>>,
+    keyed_from: i64,
+}
+
+/// The key, if the database has one (a copy made before schema 9 has none).
+pub(super) fn chain_key(conn: &Connection) -> Result<Option<ChainKey>> {
+    let has_table: bool = conn
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'audit_key')")?
+        .query_row([], |r| r.get(0))?;
+    if !has_table {
+        return Ok(None);
+    }
+    Ok(conn
+        .prepare_cached("SELECT key, keyed_from FROM audit_key")?
+        .query_row([], |r| Ok(ChainKey { key: zeroize::Zeroizing::new(r.get(0)?), keyed_from: r.get(1)? }))
+        .optional()?)
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// HMAC-SHA256 over `parts`, each ended by a zero byte.
+fn mac(key: &ChainKey, parts: &[&[u8]]) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(&key.key).expect("HMAC takes a key of any length");
+    for part in parts {
+        mac.update(part);
+        mac.update(&[0]);
+    }
+    hex(&mac.finalize().into_bytes())
+}
+
 /// Each entry's hash covers the previous entry's hash and its own fields, so an
 /// entry edited or removed outside the program breaks the chain from there on.
-pub(super) fn chain_hash(previous: &str, at: &str, actor: &str, case_id: &str, action: &str, detail: &str) -> String {
-    let mut hasher = Sha256::new();
-    for part in [previous, at, actor, case_id, action, detail] {
-        hasher.update(part.as_bytes());
-        hasher.update([0u8]);
+/// Keyed (an HMAC) from the key's first entry on, so that it cannot be computed
+/// again after an edit without the database's key.
+pub(super) fn chain_hash(key: Option<&ChainKey>, id: i64, previous: &str, fields: [&str; 5]) -> String {
+    let [at, actor, case_id, action, detail] = fields;
+    let parts = [previous, at, actor, case_id, action, detail].map(str::as_bytes);
+    match key {
+        Some(key) if id >= key.keyed_from => mac(key, &parts),
+        _ => {
+            let mut hasher = Sha256::new();
+            for part in parts {
+                hasher.update(part);
+                hasher.update([0u8]);
+            }
+            hex(&hasher.finalize())
+        }
     }
-    hasher.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
 pub(super) fn append(tx: &Transaction, actor: &str, case_id: Uuid, action: &str, detail: &Value) -> Result<()> {
-    append_at(tx, &now_stamp(), actor, case_id, action, detail)
+    append_at(tx, &now_stamp(), actor, Some(case_id), action, detail)
 }
 
-/// Appends an entry with its own time and actor: one that travelled in a kit.
+/// Appends an entry with its own time and actor: one that travelled in a kit, or
+/// one about the whole database (no case).
 pub(super) fn append_at(
     tx: &Transaction,
     at: &str,
     actor: &str,
-    case_id: Uuid,
+    case_id: Option<Uuid>,
     action: &str,
     detail: &Value,
 ) -> Result<()> {
-    let previous: String = tx
-        .prepare_cached("SELECT hash FROM audit ORDER BY id DESC LIMIT 1")?
-        .query_row([], |r| r.get(0))
+    let (previous_id, previous): (i64, String) = tx
+        .prepare_cached("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1")?
+        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?
         .unwrap_or_default();
-    let (case_id, detail) = (case_id.to_string(), detail.to_string());
-    let hash = chain_hash(&previous, at, actor, &case_id, action, &detail);
-    tx.prepare_cached("INSERT INTO audit (at, actor, case_id, action, detail, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?
-        .execute(params![at, actor, case_id, action, detail, hash])?;
+    let (case_text, detail) = (case_id.map(|id| id.to_string()).unwrap_or_default(), detail.to_string());
+    let key = chain_key(tx)?;
+    let hash = chain_hash(key.as_ref(), previous_id + 1, &previous, [at, actor, &case_text, action, &detail]);
+    tx.prepare_cached(
+        "INSERT INTO audit (id, at, actor, case_id, action, detail, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(params![previous_id + 1, at, actor, case_id.map(|id| id.to_string()), action, detail, hash])?;
     Ok(())
+}
+
+/// The highest entry number so far (0 for none).
+pub(super) fn last_entry(conn: &Connection) -> Result<i64> {
+    Ok(conn.prepare_cached("SELECT coalesce(max(id), 0) FROM audit")?.query_row([], |r| r.get(0))?)
+}
+
+/// Seals the state of every case that got an entry after entry `since`: the
+/// seal is a MAC over a salt of the case's own, the hash of the case's newest
+/// entry and everything the case holds, so a case changed without an entry, or
+/// whose newest entries were removed, no longer matches it (`saksgang check`).
+/// The salt is drawn anew when names are erased: a seal from before cannot then
+/// confirm a guessed name.
+pub(super) fn seal_cases_since(tx: &Transaction, since: i64) -> Result<()> {
+    let Some(key) = chain_key(tx)? else { return Ok(()) };
+    let cases: Vec<String> = tx
+        .prepare_cached("SELECT DISTINCT case_id FROM audit WHERE id > ?1 AND case_id IS NOT NULL")?
+        .query_map([since], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for case in cases {
+        tx.execute(
+            "INSERT INTO case_seals (case_id, salt, seal) SELECT ?1, randomblob(16), '' WHERE EXISTS
+                 (SELECT 1 FROM cases WHERE id = ?1) ON CONFLICT (case_id) DO NOTHING",
+            [&case],
+        )?;
+        if let Some(seal) = expected_seal(tx, &key, &case)? {
+            tx.execute("UPDATE case_seals SET seal = ?1 WHERE case_id = ?2", [&seal, &case])?;
+        }
+    }
+    Ok(())
+}
+
+/// Every case's seal, computed anew (the migration that brings seals in).
+pub(super) fn seal_all(tx: &Transaction) -> Result<()> {
+    seal_cases_since(tx, 0)
+}
+
+/// The seal the case's present state should carry, if the case and its salt exist.
+pub(super) fn expected_seal(conn: &Connection, key: &ChainKey, case_id: &str) -> Result<Option<String>> {
+    let Some(salt) = conn
+        .prepare_cached("SELECT salt FROM case_seals WHERE case_id = ?1")?
+        .query_row([case_id], |r| r.get::<_, Vec<u8>>(0))
+        .optional()?
+    else {
+        return Ok(None);
+    };
+    let Some((_, snapshot)) = super::sync::snapshot_of(conn, Uuid::parse_str(case_id)?)? else { return Ok(None) };
+    let newest: String = conn
+        .prepare_cached("SELECT hash FROM audit WHERE case_id = ?1 ORDER BY id DESC LIMIT 1")?
+        .query_row([case_id], |r| r.get(0))
+        .optional()?
+        .unwrap_or_default();
+    let state = serde_json::to_string(&snapshot)?;
+    Ok(Some(mac(key, &[b"case", &salt, newest.as_bytes(), state.as_bytes()])))
 }
 
 /// A case's trail, oldest first.

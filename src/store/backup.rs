@@ -100,7 +100,13 @@ pub fn daily_backup(
 /// it (it opens, passes integrity_check, has a schema this program knows and an
 /// unbroken audit chain). The files it replaces are kept, renamed with `stamp`.
 /// Returns the name the replaced database was given, if there was one.
-pub fn restore(source: &Path, db: &Path, passphrase: Option<&str>, stamp: &str) -> Result<Option<PathBuf>> {
+pub fn restore(
+    source: &Path,
+    db: &Path,
+    actor: &str,
+    passphrase: Option<&str>,
+    stamp: &str,
+) -> Result<Option<PathBuf>> {
     // Screens or a script still using the file would go on writing into the one
     // moved aside: refused while anybody else has it open.
     let _alone = super::lock(db, super::Sharing::Alone)?;
@@ -127,6 +133,13 @@ pub fn restore(source: &Path, db: &Path, passphrase: Option<&str>, stamp: &str) 
     }
     let bytes = std::fs::read(source).with_context(|| format!("cannot read {}", source.display()))?;
     crate::files::write_private(db, &bytes)?;
+    // The log says it was put back, so that `check` holds it only to copies made
+    // since (older ones may hold entries it never had); it is a copy no more.
+    let mut restored = Store::connect_writable(db, actor, super::key_for(db, passphrase, false)?)?;
+    restored.write(|tx, actor| {
+        tx.execute_batch("DELETE FROM copy_head;")?;
+        super::audit::append_at(tx, &super::now_stamp(), actor, None, "restored", &serde_json::json!({}))
+    })?;
     Ok(kept)
 }
 

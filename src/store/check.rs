@@ -3,8 +3,25 @@
 
 use anyhow::Result;
 
-use super::Store;
-use super::audit::chain_hash;
+use std::path::PathBuf;
+
+use rusqlite::OptionalExtension;
+
+use super::audit::{chain_hash, chain_key, expected_seal};
+use super::{Store, copies};
+
+/// The triggers that keep the log append-only and the counts true: one dropped
+/// outside the program is reported.
+const TRIGGERS: [&str; 8] = [
+    "audit_no_update",
+    "audit_no_delete",
+    "cases_search_insert",
+    "cases_search_delete",
+    "cases_search_update",
+    "stage_counts_insert",
+    "stage_counts_delete",
+    "stage_counts_update",
+];
 
 /// Where the audit chain breaks: the first entry that does not follow from the one before.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,12 +50,25 @@ pub struct CheckReport {
     /// An erasure waits for another program to let its old pages go.
     pub purge_pending: bool,
     /// Copies of the database that an erasure has not reached (they did not open).
-    pub copies_unerased: Vec<std::path::PathBuf>,
+    pub copies_unerased: Vec<PathBuf>,
+    /// Cases (by reference) whose state does not match the seal of their newest
+    /// log entry: changed without an entry, or entries removed.
+    pub unsealed: Vec<String>,
+    /// Triggers that should be there and are not.
+    pub missing_triggers: Vec<String>,
+    /// A copy of the database (made since its last restore) that holds log
+    /// entries the database no longer has: entries removed from its end.
+    pub behind_copy: Option<PathBuf>,
 }
 
 impl CheckReport {
     pub fn is_ok(&self) -> bool {
-        self.integrity.is_empty() && self.foreign_keys.is_empty() && self.audit.is_ok()
+        self.integrity.is_empty()
+            && self.foreign_keys.is_empty()
+            && self.audit.is_ok()
+            && self.unsealed.is_empty()
+            && self.missing_triggers.is_empty()
+            && self.behind_copy.is_none()
     }
 }
 
@@ -51,7 +81,76 @@ impl Store {
             encrypted: self.encrypted,
             purge_pending: self.purge_pending()?,
             copies_unerased: self.copies_unerased.iter().map(|f| f.path.clone()).collect(),
+            unsealed: self.unsealed_cases()?,
+            missing_triggers: self.missing_triggers()?,
+            behind_copy: self.copy_ahead()?,
         })
+    }
+
+    /// Cases whose state and newest entry do not match their seal.
+    fn unsealed_cases(&self) -> Result<Vec<String>> {
+        let Some(key) = chain_key(&self.conn)? else { return Ok(Vec::new()) };
+        let cases: Vec<(String, i64, i64, Option<String>)> = self
+            .conn
+            .prepare(
+                "SELECT c.id, c.ref_year, c.ref_seq, s.seal FROM cases c LEFT JOIN case_seals s ON s.case_id = c.id",
+            )?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut unsealed = Vec::new();
+        for (id, year, number, seal) in cases {
+            let expected = expected_seal(&self.conn, &key, &id)?;
+            if seal.is_none() || expected != seal {
+                unsealed.push(format!("{year}-{number:03}"));
+            }
+        }
+        Ok(unsealed)
+    }
+
+    fn missing_triggers(&self) -> Result<Vec<String>> {
+        let mut present =
+            self.conn.prepare("SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = ?1)")?;
+        let mut missing = Vec::new();
+        for name in TRIGGERS {
+            if !present.query_row([name], |r| r.get::<_, bool>(0))? {
+                missing.push(name.to_string());
+            }
+        }
+        Ok(missing)
+    }
+
+    /// The first copy made since the last restore whose recorded head (its newest
+    /// log entry as it was copied) the database does not hold as it was.
+    fn copy_ahead(&self) -> Result<Option<PathBuf>> {
+        let restored: Option<String> = self
+            .conn
+            .prepare("SELECT max(at) FROM audit WHERE action = 'restored' AND case_id IS NULL")?
+            .query_row([], |r| r.get(0))?;
+        for copy in copies::copies_of(&self.path)? {
+            // Copies that do not open are named elsewhere (an erasure, `passphrase`).
+            let Ok(opened) = Store::open_read_only(&copy, self.passphrase.as_deref().map(String::as_str)) else {
+                continue;
+            };
+            if !opened.has_table("copy_head")? {
+                continue;
+            }
+            let head: Option<(String, i64, String)> = opened
+                .conn
+                .query_row("SELECT made_at, last_id, last_hash FROM copy_head", [], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                })
+                .optional()?;
+            let Some((made_at, last_id, last_hash)) = head else { continue };
+            if last_id == 0 || restored.as_ref().is_some_and(|at| made_at <= *at) {
+                continue;
+            }
+            let here: Option<String> =
+                self.conn.query_row("SELECT hash FROM audit WHERE id = ?1", [last_id], |r| r.get(0)).optional()?;
+            if here.as_deref() != Some(last_hash.as_str()) {
+                return Ok(Some(copy));
+            }
+        }
+        Ok(None)
     }
 
     pub fn integrity_problems(&self) -> Result<Vec<String>> {
@@ -79,6 +178,7 @@ impl Store {
             .conn
             .prepare("SELECT id, at, actor, coalesce(case_id, ''), action, detail, hash FROM audit ORDER BY id")?;
         let mut rows = stmt.query([])?;
+        let key = chain_key(&self.conn)?;
         let mut previous = String::new();
         let mut count = 0u64;
         while let Some(row) = rows.next()? {
@@ -88,7 +188,7 @@ impl Store {
                 return Ok(Err(AuditBreak { id, reason: AuditBreakReason::Gap }));
             }
             let fields: [String; 5] = [row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?, row.get(5)?];
-            let expected = chain_hash(&previous, &fields[0], &fields[1], &fields[2], &fields[3], &fields[4]);
+            let expected = chain_hash(key.as_ref(), id, &previous, fields.each_ref().map(String::as_str));
             let stored: String = row.get(6)?;
             if stored != expected {
                 return Ok(Err(AuditBreak { id, reason: AuditBreakReason::Altered }));

@@ -123,6 +123,7 @@ impl Store {
 fn erase_in_copy(path: &Path, key: Option<&str>, actor: &str, cases: &[String]) -> Result<()> {
     let mut conn = open_copy(path, key)?;
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let before = audit::last_entry(&tx)?;
     for case in cases {
         let named: bool = tx
             .prepare_cached(&format!(
@@ -139,6 +140,7 @@ fn erase_in_copy(path: &Path, key: Option<&str>, actor: &str, cases: &[String]) 
     }
     // A copy has no WAL for old pages to linger in, and no copies of its own.
     tx.execute_batch("DELETE FROM pending_purge; DELETE FROM pending_copy_erasure;")?;
+    audit::seal_cases_since(&tx, before)?;
     tx.commit()?;
     Ok(())
 }

@@ -412,6 +412,17 @@ impl Store {
                 anyhow::bail!("the database kept changing while it was copied: try again")
             })();
             self.conn.execute_batch(&format!("PRAGMA cache_size = -{PAGE_CACHE_KIB};"))?;
+            if copied.as_ref().is_ok_and(|whole| *whole) {
+                // The chain's head as copied: entries removed later from the end of
+                // the database show against it (`check`).
+                destination.execute_batch("DELETE FROM copy_head;")?;
+                destination.execute(
+                    "INSERT INTO copy_head (made_at, last_id, last_hash)
+                     SELECT ?1, coalesce(max(id), 0), coalesce((SELECT hash FROM audit ORDER BY id DESC LIMIT 1), '')
+                     FROM audit",
+                    [now_stamp()],
+                )?;
+            }
             // A backup is one file: no -wal or -shm appear beside it when it is read.
             destination.execute_batch("PRAGMA journal_mode = DELETE;")?;
             drop(destination);
@@ -477,7 +488,7 @@ impl Store {
         Ok(self.conn.prepare_cached("SELECT count(*) FROM pending_copy_erasure")?.query_row([], |r| r.get(0))?)
     }
 
-    fn has_table(&self, name: &str) -> Result<bool> {
+    pub(super) fn has_table(&self, name: &str) -> Result<bool> {
         Ok(self
             .conn
             .prepare_cached("SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1)")?
@@ -501,7 +512,9 @@ impl Store {
         let copy_erasures_before = self.copy_erasures_pending()?;
         let written = (|| {
             let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let before = audit::last_entry(&tx)?;
             let value = f(&tx, &self.actor)?;
+            audit::seal_cases_since(&tx, before)?;
             tx.commit()?;
             Ok(value)
         })();
@@ -544,6 +557,9 @@ fn migrate(conn: &mut Connection) -> Result<()> {
         let applied: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
         let Some(sql) = schema::MIGRATIONS.get(applied as usize) else { return Ok(()) };
         tx.execute_batch(sql)?;
+        if applied + 1 == schema::SEALED_FROM {
+            audit::seal_all(&tx)?;
+        }
         tx.pragma_update(None, "application_id", schema::APPLICATION_ID)?;
         tx.pragma_update(None, "user_version", applied + 1)?;
         tx.commit()?;

@@ -269,7 +269,25 @@ pub const MIGRATIONS: &[&str] = &[
     r#"
     CREATE TABLE pending_copy_erasure (case_id TEXT PRIMARY KEY) WITHOUT ROWID;
     "#,
+    // 9: a change outside the program is found. The audit chain is keyed from
+    // here on with a random key kept under the database's encryption; each case's
+    // state is sealed to its newest entry (`audit::seal_cases_since`, which the
+    // migration runs for every case); a backup records the chain's head as it
+    // was copied, so entries removed from the end of the database show.
+    r#"
+    CREATE TABLE audit_key (key BLOB NOT NULL, keyed_from INTEGER NOT NULL);
+    INSERT INTO audit_key SELECT randomblob(32), coalesce(max(id), 0) + 1 FROM audit;
+    CREATE TABLE case_seals (
+        case_id TEXT PRIMARY KEY REFERENCES cases (id) ON DELETE CASCADE,
+        salt    BLOB NOT NULL,
+        seal    TEXT NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE copy_head (made_at TEXT NOT NULL, last_id INTEGER NOT NULL, last_hash TEXT NOT NULL);
+    "#,
 ];
+
+/// The schema version from which every case carries a seal.
+pub const SEALED_FROM: i64 = 9;
 
 /// The schema version this program writes.
 pub fn current_version() -> i64 {

@@ -69,7 +69,7 @@ pub struct ImportReport {
 
 /// The case as it travels (under its travel reference, with its records), and the
 /// reference it has on this machine.
-fn snapshot_of(conn: &Connection, case_id: Uuid) -> Result<Option<(String, CaseSnapshot)>> {
+pub(super) fn snapshot_of(conn: &Connection, case_id: Uuid) -> Result<Option<(String, CaseSnapshot)>> {
     let Some(mut case) = load_case(conn, "id", &case_id.to_string())? else { return Ok(None) };
     let travel: Option<String> = conn
         .prepare_cached("SELECT travel_reference FROM cases WHERE id = ?1")?
@@ -184,7 +184,7 @@ fn append_trail(tx: &Transaction, case_id: Uuid, incoming: &[super::AuditEntry])
             Some(found) => {
                 here.swap_remove(found);
             }
-            None => audit::append_at(tx, &entry.at, &entry.actor, case_id, &entry.action, &entry.detail)?,
+            None => audit::append_at(tx, &entry.at, &entry.actor, Some(case_id), &entry.action, &entry.detail)?,
         }
     }
     Ok(())
@@ -211,6 +211,8 @@ pub(super) fn scrub_identity(tx: &Transaction, case_id: Uuid) -> Result<()> {
     let id = case_id.to_string();
     tx.execute("INSERT INTO pending_purge (since) VALUES (?1)", [now_stamp()])?;
     tx.execute("INSERT OR IGNORE INTO pending_copy_erasure (case_id) VALUES (?1)", [&id])?;
+    // The case is sealed anew under a new salt (`audit::seal_cases_since`).
+    tx.execute("UPDATE case_seals SET salt = randomblob(16) WHERE case_id = ?1", [&id])?;
     tx.execute("UPDATE cases SET pupil_name = NULL, birth_date = NULL WHERE id = ?1", [&id])?;
     tx.execute(
         "UPDATE participants SET name = '' WHERE case_id = ?1 AND role IN ('pupil', 'guardian') AND name <> ''",
