@@ -315,3 +315,19 @@ fn the_import_command_asks_for_the_kit_passphrase_without_echo() {
     session.wait_for("1 nye");
     assert!(!session.contents().contains(KIT), "the passphrase is never shown: {}", session.contents());
 }
+
+/// Issue 10, point 18: a crash while a passphrase is in memory leaves no core dump.
+#[cfg(target_os = "linux")]
+#[test]
+fn p18_the_program_makes_no_core_dump_while_it_asks_for_the_passphrase() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    let mut session = Session::start_with(&db, None);
+    session.wait_for("Ny passfrase:");
+    let pid = session.process_id().expect("the program runs");
+    let limits = std::fs::read_to_string(format!("/proc/{pid}/limits")).unwrap();
+    let core = limits.lines().find(|l| l.starts_with("Max core file size")).unwrap();
+    let values: Vec<&str> = core.split_whitespace().skip(4).take(2).collect();
+    assert_eq!(values, ["0", "0"], "{core}");
+    session.send("\x03");
+}

@@ -113,6 +113,15 @@ impl Store {
         Ok(())
     }
 
+    /// As `erase_in_copies`, after a change that is stored already: what keeps it
+    /// from the copies (the backups folder cannot be read, say) is named like a
+    /// copy that did not open, never taken for a failed change.
+    pub(super) fn carry_erasures_to_copies(&mut self) {
+        if let Err(error) = self.erase_in_copies() {
+            self.copies_unerased = vec![CopyFailure { path: backup_dir(&self.path), error }];
+        }
+    }
+
     /// Copies that still hold a name erased from the database.
     pub fn copies_holding_erased(&self) -> &[CopyFailure] {
         &self.copies_unerased

@@ -291,7 +291,7 @@ impl Store {
         };
         store._lock = Some(lock);
         store.finish_pending_purge()?;
-        store.erase_in_copies()?;
+        store.carry_erasures_to_copies();
         Ok(store)
     }
 
@@ -526,7 +526,7 @@ impl Store {
             self.purge_old_pages(if pending_before { std::time::Duration::ZERO } else { PURGE_WAIT })?;
         }
         if self.copy_erasures_pending()? > copy_erasures_before {
-            self.erase_in_copies()?;
+            self.carry_erasures_to_copies();
         }
         Ok(value)
     }
