@@ -545,6 +545,13 @@ fn p03_a_copy_an_erasure_cannot_open_is_named_until_it_is_gone() {
     let report = String::from_utf8(saksgang(&db, &["check"]).stdout).unwrap();
     assert!(report.contains("Kopier") && report.contains("s-2026-11-20.db"), "{report}");
 
+    // Putting a backup back does not lose what is still to do.
+    let daily = dir.path().join("backups/s-2026-11-23.db");
+    ok(&db, &["restore", daily.to_str().unwrap()]);
+    let report = String::from_utf8(saksgang(&db, &["check"]).stdout).unwrap();
+    assert!(report.contains("Kopier") && report.contains("s-2026-11-20.db"), "{report}");
+    assert!(!ok(&db, &["show", "2026-001"]).contains(NAME));
+
     std::fs::remove_file(&stranger).unwrap();
     assert!(!ok(&db, &["check"]).contains("Kopier"), "the next opening finds nothing left to do");
 }

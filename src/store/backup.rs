@@ -118,6 +118,12 @@ pub fn restore(
                 .context(format!("the backup fails its check: {report:?}"));
         }
     }
+    // Erasures the database has not yet carried into every copy: the restored
+    // file may be one of those copies, and the others must still be reached.
+    let pending = match db.exists() {
+        true => Store::open_read_only(db, passphrase).and_then(|current| current.copy_erasures()).unwrap_or_default(),
+        false => Vec::new(),
+    };
     let mut kept = None;
     // The database and its WAL and shared-memory files go together: a WAL left
     // behind would be replayed into the restored file.
@@ -138,6 +144,10 @@ pub fn restore(
     let mut restored = Store::connect_writable(db, actor, super::key_for(db, passphrase, false)?)?;
     restored.write(|tx, actor| {
         tx.execute_batch("DELETE FROM copy_head;")?;
+        super::copies::erase_where_named(tx, actor, &pending)?;
+        for case in &pending {
+            tx.execute("INSERT OR IGNORE INTO pending_copy_erasure (case_id) VALUES (?1)", [case])?;
+        }
         super::audit::append_at(tx, &super::now_stamp(), actor, None, "restored", &serde_json::json!({}))
     })?;
     Ok(kept)

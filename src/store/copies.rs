@@ -85,11 +85,7 @@ impl Store {
     /// Copies that cannot be opened keep the erasure pending for the next opening,
     /// and are named by `copies_holding_erased`.
     pub(super) fn erase_in_copies(&mut self) -> Result<()> {
-        let cases: Vec<String> = self
-            .conn
-            .prepare_cached("SELECT case_id FROM pending_copy_erasure")?
-            .query_map([], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
+        let cases = self.copy_erasures()?;
         if cases.is_empty() {
             self.copies_unerased.clear();
             return Ok(());
@@ -122,6 +118,15 @@ impl Store {
         }
     }
 
+    /// The cases whose erasure has not yet reached every copy.
+    pub(super) fn copy_erasures(&self) -> Result<Vec<String>> {
+        if !self.has_table("pending_copy_erasure")? {
+            return Ok(Vec::new());
+        }
+        let mut pending = self.conn.prepare_cached("SELECT case_id FROM pending_copy_erasure")?;
+        Ok(pending.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// Copies that still hold a name erased from the database.
     pub fn copies_holding_erased(&self) -> &[CopyFailure] {
         &self.copies_unerased
@@ -133,6 +138,17 @@ fn erase_in_copy(path: &Path, key: Option<&str>, actor: &str, cases: &[String]) 
     let mut conn = open_copy(path, key)?;
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let before = audit::last_entry(&tx)?;
+    erase_where_named(&tx, actor, cases)?;
+    // A copy has no WAL for old pages to linger in, and no copies of its own.
+    tx.execute_batch("DELETE FROM pending_purge; DELETE FROM pending_copy_erasure;")?;
+    audit::seal_cases_since(&tx, before)?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// Erases the names of those of `cases` that still hold any, as the database
+/// they were erased in did, each with its log entry.
+pub(super) fn erase_where_named(tx: &rusqlite::Transaction, actor: &str, cases: &[String]) -> Result<()> {
     for case in cases {
         let named: bool = tx
             .prepare_cached(&format!(
@@ -143,14 +159,10 @@ fn erase_in_copy(path: &Path, key: Option<&str>, actor: &str, cases: &[String]) 
             .query_row([case], |r| r.get(0))?;
         if named {
             let id = Uuid::parse_str(case)?;
-            sync::scrub_identity(&tx, id)?;
-            audit::append(&tx, actor, id, "identity_erased", &json!({}))?;
+            sync::scrub_identity(tx, id)?;
+            audit::append(tx, actor, id, "identity_erased", &json!({}))?;
         }
     }
-    // A copy has no WAL for old pages to linger in, and no copies of its own.
-    tx.execute_batch("DELETE FROM pending_purge; DELETE FROM pending_copy_erasure;")?;
-    audit::seal_cases_since(&tx, before)?;
-    tx.commit()?;
     Ok(())
 }
 
