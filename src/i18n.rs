@@ -68,12 +68,11 @@ impl Catalog {
     }
 
     /// The string for `key` with `{name}` placeholders filled in.
+    /// The text of `key` with its `{name}` placeholders filled from `args`, in one
+    /// pass: a value that itself looks like a placeholder (a school named `{due}`)
+    /// is printed as it is.
     pub fn f(&self, key: &str, args: &[(&str, &str)]) -> String {
-        let mut text = self.t(key).to_string();
-        for (name, value) in args {
-            text = text.replace(&format!("{{{name}}}"), value);
-        }
-        text
+        fill(self.t(key), args)
     }
 
     pub fn keys(&self) -> impl Iterator<Item = &str> {
@@ -623,6 +622,31 @@ impl Catalog {
     }
 }
 
+fn fill(template: &str, args: &[(&str, &str)]) -> String {
+    let mut text = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        text.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let named = after.find('}').and_then(|close| {
+            let name = &after[..close];
+            args.iter().find(|(n, _)| *n == name).map(|(_, value)| (close, *value))
+        });
+        match named {
+            Some((close, value)) => {
+                text.push_str(value);
+                rest = &after[close + 1..];
+            }
+            None => {
+                text.push('{');
+                rest = after;
+            }
+        }
+    }
+    text.push_str(rest);
+    text
+}
+
 fn flatten(prefix: &str, table: &toml::Table, out: &mut HashMap<String, String>) {
     for (key, value) in table {
         let full = if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") };
@@ -639,6 +663,15 @@ fn flatten(prefix: &str, table: &toml::Table, out: &mut HashMap<String, String>)
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn placeholders_are_filled_in_one_pass() {
+        let args = [("school", "{due}"), ("due", "01.12.2026")];
+        assert_eq!(fill("{school}: frist {due}", &args), "{due}: frist 01.12.2026");
+        assert_eq!(fill("{unknown} {school}", &args), "{unknown} {due}");
+        assert_eq!(fill("åpen { og {school", &args), "åpen { og {school");
+        assert_eq!(fill("", &args), "");
+    }
     use std::collections::BTreeSet;
 
     #[test]

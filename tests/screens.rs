@@ -279,6 +279,8 @@ fn leaving_a_changed_form_asks_first() {
     assert_eq!(app.form.as_ref().unwrap().fields[1].label, "form.school");
     press(&mut app, KeyCode::Esc);
     press(&mut app, KeyCode::Char('j'));
+    assert!(app.form.is_some() && app.confirm.is_some(), "j does not throw typed text away");
+    press(&mut app, KeyCode::Enter);
     assert!(app.form.is_none());
 }
 
@@ -419,6 +421,12 @@ fn a_name_is_locked_until_consent_and_withdrawing_erases_it() {
 
     press(&mut app, KeyCode::Char('t'));
     assert!(app.confirm.is_some());
+    // `j` is "down": a vim habit must not confirm an erasure; only Enter does.
+    for habit in ['j', 'J', 'y'] {
+        press(&mut app, KeyCode::Char(habit));
+        assert!(app.confirm.is_some(), "{habit} answered the erasure");
+    }
+    assert!(app.detail.as_ref().unwrap().case.identity.is_some());
     press(&mut app, KeyCode::Enter);
     let view = app.detail.as_ref().unwrap();
     assert_eq!(view.case.identity, None);

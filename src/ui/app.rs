@@ -858,7 +858,12 @@ impl App {
     }
 
     fn handle_confirm(&mut self, key: KeyEvent) -> Result<()> {
-        let yes = matches!(key.code, KeyCode::Enter | KeyCode::Char('j' | 'J' | 'y' | 'Y'));
+        let Some(choice) = &self.confirm else { return Ok(()) };
+        // "Enter = ja" is the only yes to a question that erases, deletes or closes:
+        // `j` is "down" everywhere else, and a habit must not confirm an erasure.
+        // Only the save-or-discard question names j as an answer.
+        let letters = choice.on_no.is_some();
+        let yes = key.code == KeyCode::Enter || (letters && matches!(key.code, KeyCode::Char('j' | 'J' | 'y' | 'Y')));
         let no = matches!(key.code, KeyCode::Esc | KeyCode::Char('n' | 'N'));
         if !(yes || no) {
             return Ok(());
