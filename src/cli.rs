@@ -625,11 +625,11 @@ pub fn run(command: &Command, settings: &Settings, out: &mut impl Write) -> Resu
         Command::EraseExpired { yes } => {
             let waiting = store.consent_warnings(today, settings.consent_age)?.to_erase;
             if !yes && waiting > 0 {
-                return Err(Explained(catalog.f("consent.confirm_erase", &[("n", &waiting.to_string())])).into());
+                return Err(Explained(catalog.count("consent.confirm_erase", waiting as u64, &[])).into());
             }
             let erased = store.erase_without_consent(today)?;
             erasure_finished(&store, &catalog)?;
-            writeln!(out, "{}", catalog.f("consent.erased", &[("n", &erased.to_string())]))?;
+            writeln!(out, "{}", catalog.count("consent.erased", erased as u64, &[]))?;
         }
         Command::Discussion { what } => discussion(&mut store, &catalog, settings, what, out)?,
         Command::Export { what: ExportCommand::Discussion { date, school, format, output } } => {
@@ -728,7 +728,7 @@ pub fn run(command: &Command, settings: &Settings, out: &mut impl Write) -> Resu
             writeln!(out, "{:<14} {}", catalog.t("check.integrity"), problems(&report.integrity))?;
             writeln!(out, "{:<14} {}", catalog.t("check.references"), problems(&report.foreign_keys))?;
             let audit = match &report.audit {
-                Ok(n) => catalog.f("check.audit_ok", &[("n", &n.to_string())]),
+                Ok(n) => catalog.count("check.audit_ok", *n, &[]),
                 Err(AuditBreak { id, reason: AuditBreakReason::Gap }) => {
                     catalog.f("check.audit_gap", &[("id", &id.to_string())])
                 }
@@ -758,8 +758,8 @@ pub fn run(command: &Command, settings: &Settings, out: &mut impl Write) -> Resu
             }
             if !report.copies_unerased.is_empty() {
                 let paths: Vec<String> = report.copies_unerased.iter().map(|p| p.display().to_string()).collect();
-                let n = paths.len().to_string();
-                let pending = catalog.f("check.copies_pending", &[("n", &n), ("paths", &paths.join(", "))]);
+                let pending =
+                    catalog.count("check.copies_pending", paths.len() as u64, &[("paths", &paths.join(", "))]);
                 writeln!(out, "{:<14} {pending}", catalog.t("check.copies"))?;
             }
             if !report.is_ok() {

@@ -75,6 +75,17 @@ impl Catalog {
         fill(self.t(key), args)
     }
 
+    /// As `f` for a text about `n` things, with `n` filled in: the key's `_one`
+    /// text for one thing ("1 sak"), the key's own for any other number.
+    pub fn count(&self, key: &str, n: u64, args: &[(&str, &str)]) -> String {
+        let one = format!("{key}_one");
+        let key = if n == 1 && self.strings.contains_key(&one) { one.as_str() } else { key };
+        let n = n.to_string();
+        let mut all = vec![("n", n.as_str())];
+        all.extend_from_slice(args);
+        self.f(key, &all)
+    }
+
     pub fn keys(&self) -> impl Iterator<Item = &str> {
         self.strings.keys().map(String::as_str)
     }
@@ -371,8 +382,8 @@ impl Catalog {
 
     /// The written kit: how many cases, where, until when.
     pub fn kit_exported(&self, cases: usize, path: &std::path::Path, expires_on: chrono::NaiveDate) -> String {
-        let args = [("n", cases.to_string()), ("path", path.display().to_string()), ("date", format_date(expires_on))];
-        self.f("kit.exported", &args.each_ref().map(|(k, v)| (*k, v.as_str())))
+        let (path, date) = (path.display().to_string(), format_date(expires_on));
+        self.count("kit.exported", cases as u64, &[("path", &path), ("date", &date)])
     }
 
     /// Which value a settled conflict kept.
@@ -663,6 +674,16 @@ fn flatten(prefix: &str, table: &toml::Table, out: &mut HashMap<String, String>)
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_thing_is_counted_in_the_singular() {
+        let c = Catalog::new(Lang::Nb);
+        assert_eq!(c.count("list.count", 1, &[]), "1 sak");
+        assert_eq!(c.count("list.count", 0, &[]), "0 saker");
+        assert_eq!(c.count("list.count", 2, &[]), "2 saker");
+        let en = Catalog::new(Lang::En);
+        assert_eq!(en.count("consent.erased", 1, &[]), "Name and birth date erased in 1 case.");
+    }
 
     #[test]
     fn placeholders_are_filled_in_one_pass() {

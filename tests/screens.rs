@@ -449,7 +449,7 @@ fn the_start_screen_warns_about_consents() {
     app.store.apply(id, &Action::consent(consent), d(2026, 11, 23)).unwrap();
     app.handle_event(&Event::Resize(80, 24));
     let text: String = draw(&app, SMALL).backend().buffer().content().iter().map(|c| c.symbol()).collect();
-    assert!(text.contains("1 samtykker utløper innen 30 dager"), "{text}");
+    assert!(text.contains("1 samtykke utløper innen 30 dager"), "{text}");
 }
 
 const LARGE: (u16, u16) = (120, 40);
@@ -733,7 +733,7 @@ fn a_visit_day_kit_is_written_from_its_form_with_the_passphrase_checked() {
     snapshot("kit_export_working", &draw(&app, SMALL));
     app.on_idle();
     assert!(app.form.is_none());
-    assert!(app.message.as_deref().unwrap().contains("2 sak(er)"), "{:?}", app.message);
+    assert!(app.message.as_deref().unwrap().contains("2 saker"), "{:?}", app.message);
     let kit = saksgang::kit::open(&std::fs::read(&file).unwrap(), "lang nok frase", d(2026, 11, 23)).unwrap();
     assert_eq!(kit.cases.len(), 2);
     assert_eq!(kit.expires_on, a_week_on(), "a week unless the form says otherwise");

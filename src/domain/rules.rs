@@ -310,7 +310,8 @@ impl Case {
                 if self.referral_sent.is_some() {
                     return Err(RuleError::ReferralAlreadySent);
                 }
-                let held3 = self.held(MeetingNo::ALL[2]).expect("a decision needs meeting 3");
+                // Only a damaged file holds a decision without meeting 3: refused, never a panic.
+                let held3 = self.held(MeetingNo::ALL[2]).ok_or(RuleError::Meeting3NotHeld)?;
                 check_done_on(*date, held3, today)?;
                 next.referral_sent = Some(*date);
             }
@@ -532,6 +533,15 @@ mod tests {
         let case = record(&case, 1, date(2026, 9, 10)).unwrap();
         let case = record(&case, 2, date(2026, 10, 5)).unwrap();
         record(&case, 3, date(2026, 11, 20)).unwrap()
+    }
+
+    #[test]
+    fn a_damaged_case_with_a_decision_but_no_meeting_3_is_refused_not_a_panic() {
+        let mut case = through_meeting_3()
+            .apply(&Action::Decide { decision: Decision::Refer, date: date(2026, 11, 20) }, today())
+            .unwrap();
+        case.meetings[2] = None;
+        assert_eq!(case.apply(&Action::ReferralSent { date: today() }, today()), Err(RuleError::Meeting3NotHeld));
     }
 
     #[test]

@@ -364,9 +364,9 @@ impl App {
                 }
             }
             (Command::EraseExpired, _) if self.warnings.to_erase > 0 => {
-                let n = self.warnings.to_erase.to_string();
+                let n = self.warnings.to_erase;
                 self.confirm = Some(Confirm {
-                    text: self.catalog.f("consent.confirm_erase_ui", &[("n", &n)]),
+                    text: self.catalog.count("consent.confirm_erase_ui", n, &[]),
                     on_yes: Pending::EraseExpired,
                     on_no: None,
                 });
@@ -897,7 +897,7 @@ impl App {
             Pending::Apply(id, action) => self.apply(id, &action)?,
             Pending::EraseExpired => {
                 let n = self.store.erase_without_consent(self.settings.today)?;
-                let erased = self.catalog.f("consent.erased", &[("n", &n.to_string())]);
+                let erased = self.catalog.count("consent.erased", n as u64, &[]);
                 self.message = Some(self.catalog.erasure_unfinished(&self.store)?.unwrap_or(erased));
                 self.reload()?;
             }

@@ -177,14 +177,14 @@ fn consent_warnings(app: &App) -> Vec<String> {
         let args = [("date", format_date(m.date)), ("school", m.school.clone()), ("due", format_date(m.form_due()))];
         Some(c.f(key, &args.each_ref().map(|(k, v)| (*k, v.as_str()))))
     });
-    let conflicts = (!app.kit_conflicts.is_empty())
-        .then(|| c.f("start.warn_conflicts", &[("n", &app.kit_conflicts.len().to_string())]));
+    let conflicts =
+        (!app.kit_conflicts.is_empty()).then(|| c.count("start.warn_conflicts", app.kit_conflicts.len() as u64, &[]));
     let w = app.warnings;
     let consents =
         [(w.to_erase, "start.warn_erase"), (w.expiring, "start.warn_expiring"), (w.pupil_of_age, "start.warn_of_age")]
             .into_iter()
             .filter(|(n, _)| *n > 0)
-            .map(|(n, key)| c.f(key, &[("n", &n.to_string()), ("age", &app.settings.consent_age.to_string())]));
+            .map(|(n, key)| c.count(key, n, &[("age", &app.settings.consent_age.to_string())]));
     forms.chain(conflicts).chain(consents).collect()
 }
 
@@ -200,14 +200,13 @@ fn render_list(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let stage = query.stage.map_or(c.t("list.all_stages"), |s| c.stage(s));
     let search_text = app.search.as_ref().map_or(query.search.as_str(), |s| s.value());
     let search = c.f("list.search", &[("text", search_text)]);
-    let shown = if app.search_pending {
-        "…".to_string()
+    let count = if app.search_pending {
+        c.f("list.count", &[("n", "…")])
     } else if app.list.total_capped {
-        format!("{}+", app.list.total)
+        c.f("list.count", &[("n", &format!("{}+", app.list.total))])
     } else {
-        app.list.total.to_string()
+        c.count("list.count", app.list.total, &[])
     };
-    let count = c.f("list.count", &[("n", &shown)]);
     let line = Line::from(vec![
         Span::raw(format!(" {} · ", c.f("list.filter_status", &[("status", status)]))),
         Span::raw(format!("{} · ", c.f("list.filter_stage", &[("stage", stage)]))),
