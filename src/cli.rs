@@ -747,6 +747,11 @@ pub fn run(command: &Command, settings: &Settings, out: &mut impl Write) -> Resu
                 false => catalog.f("check.triggers_missing", &[("names", &report.missing_triggers.join(", "))]),
             };
             writeln!(out, "{:<14} {triggers}", catalog.t("check.triggers"))?;
+            if !report.plain_copies.is_empty() {
+                let paths: Vec<String> = report.plain_copies.iter().map(|p| p.display().to_string()).collect();
+                let plain = catalog.count("check.copies_plain", paths.len() as u64, &[("paths", &paths.join(", "))]);
+                writeln!(out, "{:<14} {plain}", catalog.t("check.copies"))?;
+            }
             if let Some(copy) = &report.behind_copy {
                 let ahead = catalog.f("check.copy_ahead", &[("path", &copy.display().to_string())]);
                 writeln!(out, "{:<14} {ahead}", catalog.t("check.copies"))?;

@@ -573,6 +573,21 @@ fn p03_encrypt_encrypts_the_copies_too() {
     let daily = dir.path().join("backups/s-2026-11-23.db");
     ok(&db, &["restore", daily.to_str().unwrap()]);
     assert!(ok(&db, &["show", "2026-001"]).contains(NAME));
+
+    // A plain copy left beside the encrypted database (an `encrypt` killed part
+    // way, a copy from before) is found, and `passphrase` encrypts it.
+    let old = dir.path().join("backups/s-2026-11-01.db");
+    let other = tempfile::tempdir().unwrap();
+    let plain = other.path().join("p.db");
+    ok(&plain, &["--no-encryption", "add", "--kind", "system", "--school", "S", "--grade", "7"]);
+    std::fs::copy(&plain, &old).unwrap();
+    check_finds(&db, "1 kopi er ikke kryptert");
+    let out =
+        command(&db).arg("passphrase").env("SAKSGANG_NEW_PASSPHRASE", "en helt annen passfrase").output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(saksgang::store::probe(&old).unwrap(), saksgang::store::FileKind::Encrypted);
+    let out = command(&db).arg("check").env("SAKSGANG_PASSPHRASE", "en helt annen passfrase").output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
 }
 
 #[test]

@@ -59,6 +59,9 @@ pub struct CheckReport {
     /// A copy of the database (made since its last restore) that holds log
     /// entries the database no longer has: entries removed from its end.
     pub behind_copy: Option<PathBuf>,
+    /// Copies of an encrypted database that are not encrypted (left by an
+    /// `encrypt` that was stopped, or made before it): `passphrase` encrypts them.
+    pub plain_copies: Vec<PathBuf>,
 }
 
 impl CheckReport {
@@ -69,6 +72,7 @@ impl CheckReport {
             && self.unsealed.is_empty()
             && self.missing_triggers.is_empty()
             && self.behind_copy.is_none()
+            && self.plain_copies.is_empty()
     }
 }
 
@@ -84,6 +88,7 @@ impl Store {
             unsealed: self.unsealed_cases()?,
             missing_triggers: self.missing_triggers()?,
             behind_copy: self.copy_ahead()?,
+            plain_copies: self.plain_copies()?,
         })
     }
 
@@ -105,6 +110,19 @@ impl Store {
             }
         }
         Ok(unsealed)
+    }
+
+    fn plain_copies(&self) -> Result<Vec<PathBuf>> {
+        if !self.encrypted {
+            return Ok(Vec::new());
+        }
+        let mut plain = Vec::new();
+        for copy in copies::copies_of(&self.path)? {
+            if super::probe(&copy)? == super::FileKind::Plain {
+                plain.push(copy);
+            }
+        }
+        Ok(plain)
     }
 
     fn missing_triggers(&self) -> Result<Vec<String>> {
