@@ -24,6 +24,11 @@ pub struct CopyFailure {
     pub error: anyhow::Error,
 }
 
+/// The copies could not even be listed or locked: the backups folder is named.
+pub(super) fn folder_failed(db: &Path, error: anyhow::Error) -> Vec<CopyFailure> {
+    vec![CopyFailure { path: backup_dir(db), error }]
+}
+
 /// The copies of `db` this program made, by name.
 pub fn copies_of(db: &Path) -> Result<Vec<PathBuf>> {
     let stem = stem(db);
@@ -114,7 +119,7 @@ impl Store {
     /// copy that did not open, never taken for a failed change.
     pub(super) fn carry_erasures_to_copies(&mut self) {
         if let Err(error) = self.erase_in_copies() {
-            self.copies_unerased = vec![CopyFailure { path: backup_dir(&self.path), error }];
+            self.copies_unerased = folder_failed(&self.path, error);
         }
     }
 

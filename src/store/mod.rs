@@ -357,7 +357,9 @@ impl Store {
         self.conn.pragma_update(None, "rekey", new)?;
         self.conn.execute_batch("PRAGMA journal_mode = WAL;")?;
         self.passphrase = Some(Zeroizing::new(new.to_string()));
-        copies::rekey_copies(&self.path, &old, new)
+        // The database is re-keyed now: what keeps the copies from following is
+        // named like a copy that could not be, never taken for a failed change.
+        Ok(copies::rekey_copies(&self.path, &old, new).unwrap_or_else(|error| copies::folder_failed(&self.path, error)))
     }
 
     /// Copies the database to a new file at `target` with SQLite's online backup
@@ -545,7 +547,7 @@ pub fn encrypt_database(db: &Path, actor: &str, passphrase: &str) -> Result<Vec<
     let encrypted = copies::encrypted_beside(&plain.conn, db, passphrase)?;
     drop(plain);
     copies::replace_with(&encrypted, db)?;
-    copies::encrypt_copies(db, passphrase)
+    Ok(copies::encrypt_copies(db, passphrase).unwrap_or_else(|error| copies::folder_failed(db, error)))
 }
 
 /// Brings the schema of the database behind `conn` up to this program's.
