@@ -747,11 +747,16 @@ pub fn run(command: &Command, settings: &Settings, out: &mut impl Write) -> Resu
                 false => catalog.f("check.triggers_missing", &[("names", &report.missing_triggers.join(", "))]),
             };
             writeln!(out, "{:<14} {triggers}", catalog.t("check.triggers"))?;
-            if !report.plain_copies.is_empty() {
-                let paths: Vec<String> = report.plain_copies.iter().map(|p| p.display().to_string()).collect();
-                let plain = catalog.count("check.copies_plain", paths.len() as u64, &[("paths", &paths.join(", "))]);
-                writeln!(out, "{:<14} {plain}", catalog.t("check.copies"))?;
-            }
+            // Copies named in a line of their own, as many as there are.
+            let copies_line = |out: &mut dyn Write, key: &str, copies: &[PathBuf]| -> Result<()> {
+                if !copies.is_empty() {
+                    let paths: Vec<String> = copies.iter().map(|p| p.display().to_string()).collect();
+                    let text = catalog.count(key, copies.len() as u64, &[("paths", &paths.join(", "))]);
+                    writeln!(out, "{:<14} {text}", catalog.t("check.copies"))?;
+                }
+                Ok(())
+            };
+            copies_line(out, "check.copies_plain", &report.plain_copies)?;
             if let Some(copy) = &report.behind_copy {
                 let ahead = catalog.f("check.copy_ahead", &[("path", &copy.display().to_string())]);
                 writeln!(out, "{:<14} {ahead}", catalog.t("check.copies"))?;
@@ -761,12 +766,7 @@ pub fn run(command: &Command, settings: &Settings, out: &mut impl Write) -> Resu
             if report.purge_pending {
                 writeln!(out, "{:<14} {}", catalog.t("check.purge"), catalog.t("check.purge_pending"))?;
             }
-            if !report.copies_unerased.is_empty() {
-                let paths: Vec<String> = report.copies_unerased.iter().map(|p| p.display().to_string()).collect();
-                let pending =
-                    catalog.count("check.copies_pending", paths.len() as u64, &[("paths", &paths.join(", "))]);
-                writeln!(out, "{:<14} {pending}", catalog.t("check.copies"))?;
-            }
+            copies_line(out, "check.copies_pending", &report.copies_unerased)?;
             if !report.is_ok() {
                 return Err(Explained(catalog.t("check.failed").into()).into());
             }

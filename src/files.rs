@@ -73,6 +73,16 @@ pub fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
     written.with_context(|| format!("cannot write {}", path.display()))
 }
 
+/// Removes the file at `path`; one that is not there is no error.
+pub fn remove_if_present(path: &Path) -> Result<()> {
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            Err(e).with_context(|| format!("cannot remove {}", path.display()))
+        }
+        _ => Ok(()),
+    }
+}
+
 /// Makes a rename in `dir` durable (best effort: not every platform can).
 pub fn sync_dir(dir: &Path) {
     #[cfg(unix)]

@@ -36,10 +36,7 @@ pub(super) struct ChainKey {
 
 /// The key, if the database has one (a copy made before schema 9 has none).
 pub(super) fn chain_key(conn: &Connection) -> Result<Option<ChainKey>> {
-    let has_table: bool = conn
-        .prepare_cached("SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'audit_key')")?
-        .query_row([], |r| r.get(0))?;
-    if !has_table {
+    if !super::has_table(conn, "audit_key")? {
         return Ok(None);
     }
     Ok(conn

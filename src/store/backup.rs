@@ -22,12 +22,7 @@ pub(super) fn partial_name(target: &Path) -> PathBuf {
 /// Removes a copy that was stopped, with SQLite's journal of it.
 pub(super) fn remove_partial(partial: &Path) -> Result<()> {
     for file in [partial.to_path_buf(), PathBuf::from(format!("{}-journal", partial.display()))] {
-        match std::fs::remove_file(&file) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-                return Err(e).with_context(|| format!("cannot remove {}", file.display()));
-            }
-            _ => {}
-        }
+        crate::files::remove_if_present(&file)?;
     }
     Ok(())
 }

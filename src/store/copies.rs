@@ -95,15 +95,8 @@ impl Store {
             self.copies_unerased.clear();
             return Ok(());
         }
-        let _copies = lock_copies(&self.path)?;
-        let mut failed = Vec::new();
-        for copy in copies_of(&self.path)? {
-            if let Err(error) =
-                erase_in_copy(&copy, self.passphrase.as_deref().map(String::as_str), &self.actor, &cases)
-            {
-                failed.push(CopyFailure { path: copy, error });
-            }
-        }
+        let key = self.passphrase.as_deref().map(String::as_str);
+        let failed = treat_copies(&self.path, |copy| erase_in_copy(copy, key, &self.actor, &cases))?;
         if failed.is_empty() {
             let mut done = self.conn.prepare_cached("DELETE FROM pending_copy_erasure WHERE case_id = ?1")?;
             for case in &cases {
@@ -211,62 +204,56 @@ pub(super) fn encrypted_beside(conn: &Connection, source: &Path, passphrase: &st
 /// WAL and shared memory (the connection to it is closed by now).
 pub(super) fn replace_with(encrypted: &Path, plain: &Path) -> Result<()> {
     for suffix in ["-wal", "-shm", "-journal"] {
-        let file = PathBuf::from(format!("{}{suffix}", plain.display()));
-        match std::fs::remove_file(&file) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-                return Err(e).with_context(|| format!("cannot remove {}", file.display()));
-            }
-            _ => {}
-        }
+        crate::files::remove_if_present(&PathBuf::from(format!("{}{suffix}", plain.display())))?;
     }
     std::fs::rename(encrypted, plain).with_context(|| format!("cannot replace {}", plain.display()))?;
     crate::files::sync_dir(plain.parent().unwrap_or(Path::new(".")));
     Ok(())
 }
 
-/// The database at `db` has just been encrypted with `passphrase`: its plain
-/// copies are encrypted the same way. Copies encrypted already are left as they are.
-pub(super) fn encrypt_copies(db: &Path, passphrase: &str) -> Result<Vec<CopyFailure>> {
+/// Runs `treat` on every copy of `db`, under the copies' lock; the copies it
+/// failed on, each with why.
+fn treat_copies(db: &Path, mut treat: impl FnMut(&Path) -> Result<()>) -> Result<Vec<CopyFailure>> {
     let _copies = lock_copies(db)?;
     let mut failed = Vec::new();
     for copy in copies_of(db)? {
-        let encrypted = || -> Result<()> {
-            if probe(&copy)? != FileKind::Plain {
-                return Ok(());
-            }
-            let conn = open_copy(&copy, None)?;
-            let written = encrypted_beside(&conn, &copy, passphrase)?;
-            drop(conn);
-            replace_with(&written, &copy)
-        };
-        if let Err(error) = encrypted() {
+        if let Err(error) = treat(&copy) {
             failed.push(CopyFailure { path: copy, error });
         }
     }
     Ok(failed)
 }
 
+/// Puts an encrypted copy of the plain copy at `copy` in its place, checked.
+fn encrypt_copy(copy: &Path, passphrase: &str) -> Result<()> {
+    let conn = open_copy(copy, None)?;
+    let written = encrypted_beside(&conn, copy, passphrase)?;
+    drop(conn);
+    replace_with(&written, copy)
+}
+
+/// The database at `db` has just been encrypted with `passphrase`: its plain
+/// copies are encrypted the same way. Copies encrypted already are left as they are.
+pub(super) fn encrypt_copies(db: &Path, passphrase: &str) -> Result<Vec<CopyFailure>> {
+    treat_copies(db, |copy| match probe(copy)? {
+        FileKind::Plain => encrypt_copy(copy, passphrase),
+        _ => Ok(()),
+    })
+}
+
 /// The database at `db` was re-keyed from `old` to `new`: so are its copies
 /// (plain ones are encrypted with `new`). A copy that does not open with `old`
 /// (made under an earlier passphrase) is named, and left as it is.
 pub(super) fn rekey_copies(db: &Path, old: &str, new: &str) -> Result<Vec<CopyFailure>> {
-    let mut failed = encrypt_copies(db, new)?;
-    let _copies = lock_copies(db)?;
-    for copy in copies_of(db)? {
-        if failed.iter().any(|f| f.path == copy) {
-            continue;
-        }
-        let rekeyed = || -> Result<()> {
-            let conn = open_copy(&copy, Some(old))?;
+    treat_copies(db, |copy| match probe(copy)? {
+        FileKind::Plain => encrypt_copy(copy, new),
+        _ => {
+            let rekeyed = open_copy(copy, Some(old)).and_then(|conn| Ok(conn.pragma_update(None, "rekey", new)?));
             // A copy already keyed with `new` (an earlier run stopped part way) does not open with `old`.
-            conn.pragma_update(None, "rekey", new)?;
-            Ok(())
-        };
-        if let Err(error) = rekeyed()
-            && Store::open_read_only(&copy, Some(new)).is_err()
-        {
-            failed.push(CopyFailure { path: copy, error });
+            match rekeyed {
+                Err(_) if Store::open_read_only(copy, Some(new)).is_ok() => Ok(()),
+                other => other,
+            }
         }
-    }
-    Ok(failed)
+    })
 }

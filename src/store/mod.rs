@@ -481,20 +481,8 @@ impl Store {
         Ok(self.conn.prepare_cached("SELECT EXISTS (SELECT 1 FROM pending_purge)")?.query_row([], |r| r.get(0))?)
     }
 
-    /// How many cases' erasures have not yet reached every copy of the database.
-    pub fn copy_erasures_pending(&self) -> Result<i64> {
-        // A copy made before schema 8 has no such table, and nothing pending.
-        if !self.has_table("pending_copy_erasure")? {
-            return Ok(0);
-        }
-        Ok(self.conn.prepare_cached("SELECT count(*) FROM pending_copy_erasure")?.query_row([], |r| r.get(0))?)
-    }
-
     pub(super) fn has_table(&self, name: &str) -> Result<bool> {
-        Ok(self
-            .conn
-            .prepare_cached("SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1)")?
-            .query_row([name], |r| r.get(0))?)
+        has_table(&self.conn, name)
     }
 
     /// An erasure left pending by an earlier program is finished now, if nobody
@@ -511,7 +499,7 @@ impl Store {
         // IMMEDIATE takes the write lock first (waiting for other programs); a
         // read that later turns into a write could fail at once in WAL mode.
         let pending_before = self.purge_pending()?;
-        let copy_erasures_before = self.copy_erasures_pending()?;
+        let copy_erasures_before = self.copy_erasures()?.len();
         let written = (|| {
             let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let before = audit::last_entry(&tx)?;
@@ -527,7 +515,7 @@ impl Store {
         if self.purge_pending()? {
             self.purge_old_pages(if pending_before { std::time::Duration::ZERO } else { PURGE_WAIT })?;
         }
-        if self.copy_erasures_pending()? > copy_erasures_before {
+        if self.copy_erasures()?.len() > copy_erasures_before {
             self.carry_erasures_to_copies();
         }
         Ok(value)
@@ -629,6 +617,14 @@ fn check_ours(conn: &Connection, path: &Path, keyed: bool) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// Whether the database behind `conn` has the table `name` (a copy made by an
+/// older version may not).
+fn has_table(conn: &Connection, name: &str) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1)")?
+        .query_row([name], |r| r.get(0))?)
 }
 
 /// Changes whenever another connection commits to the database.
