@@ -605,6 +605,29 @@ fn p03_a_new_passphrase_rekeys_the_copies_and_the_old_one_opens_none() {
     let daily = dir.path().join("backups/s-2026-11-23.db");
     let out = command(&db).args(["restore", daily.to_str().unwrap()]).env("SAKSGANG_PASSPHRASE", new).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+
+    // A copy made under yet another passphrase is named and left as it is.
+    let other = tempfile::tempdir().unwrap();
+    let foreign = other.path().join("f.db");
+    let out = command(&foreign)
+        .args(["add", "--kind", "system", "--school", "S", "--grade", "7"])
+        .env("SAKSGANG_PASSPHRASE", "en tredje passfrase")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let older = dir.path().join("backups/s-2026-11-02.db");
+    std::fs::copy(&foreign, &older).unwrap();
+    let out = command(&db)
+        .arg("passphrase")
+        .env("SAKSGANG_PASSPHRASE", new)
+        .env("SAKSGANG_NEW_PASSPHRASE", "en fjerde passfrase")
+        .output()
+        .unwrap();
+    let said = String::from_utf8(out.stderr).unwrap();
+    assert!(!out.status.success() && said.contains("s-2026-11-02.db"), "{said}");
+    assert!(said.contains("åpnes ikke med den gamle passfrasen"), "{said}");
+    assert!(Store::open_read_only(&older, Some("en tredje passfrase")).is_ok(), "left as it was");
+    assert!(Store::open_read_only(&daily, Some("en fjerde passfrase")).is_ok(), "the others follow");
 }
 
 /// A plain database with two cases and their log, and a backup of it all.
