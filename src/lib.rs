@@ -8,6 +8,7 @@ pub mod domain;
 pub mod files;
 pub mod i18n;
 pub mod kit;
+pub mod service;
 pub mod store;
 pub mod ui;
 pub mod unlock;

@@ -869,3 +869,40 @@ fn text_with_escape_sequences_is_drawn_without_them() {
         assert!(text.contains("[2J"), "the rest of the text is still shown: {text}");
     }
 }
+
+/// The rows of a drawn screen as text.
+fn rows(terminal: &Terminal<TestBackend>) -> Vec<String> {
+    let buffer = terminal.backend().buffer();
+    let width = usize::from(buffer.area.width);
+    buffer.content.chunks(width).map(|row| row.iter().map(|cell| cell.symbol()).collect::<String>()).collect()
+}
+
+#[test]
+fn show_prints_the_warnings_the_case_screen_shows() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = open_case_with_two_meetings(dir.path(), LARGE);
+    let id = app.detail.as_ref().unwrap().case.id;
+    // Meeting 2's minutes are written but not sent home; meeting 1 has none.
+    let two = saksgang::domain::MeetingRecord { place: "Grupperom".into(), ..Default::default() };
+    app.store.save_meeting_record(id, MeetingNo::new(2).unwrap(), &two, d(2026, 11, 23)).unwrap();
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Enter);
+    let screen = rows(&draw(&app, LARGE));
+    let warnings: Vec<&str> = screen.iter().filter_map(|row| row.trim().strip_prefix('⚠')).map(str::trim).collect();
+    assert_eq!(warnings.len(), 2, "no pupil's voice, minutes not sent home: {screen:#?}");
+    drop(app);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_saksgang"))
+        .args(["show", "2026-003"])
+        .env("SAKSGANG_DB", dir.path().join("s.db"))
+        .env("SAKSGANG_TODAY", "2026-11-23")
+        .env("SAKSGANG_CONFIG", dir.path().join("no-config.toml"))
+        .env_remove("SAKSGANG_LANG")
+        .env_remove("SAKSGANG_PASSPHRASE")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let shown = String::from_utf8(out.stdout).unwrap();
+    for warning in warnings {
+        assert!(shown.lines().any(|line| line.trim() == format!("⚠ {warning}")), "{warning:?} not in:\n{shown}");
+    }
+}

@@ -4,9 +4,6 @@
 //! it, consent or not. The school's preparation stays at school.
 
 use super::{Block, Document};
-use std::path::Path;
-
-use super::Format;
 use crate::domain::{Case, CaseKind, DiscussionMeeting, format_date, format_time};
 use crate::i18n::Catalog;
 
@@ -49,17 +46,6 @@ pub fn build(c: &Catalog, meeting: &DiscussionMeeting, cases: &[Case]) -> Docume
         footer_note: t("discussion.form_footer"),
         made_on: meeting.form_sent_on.unwrap_or(meeting.date),
     }
-}
-
-/// Writes the form for `meeting` (with `cases`, those on its agenda) to `path`.
-pub fn export(
-    c: &Catalog,
-    meeting: &DiscussionMeeting,
-    cases: &[Case],
-    format: Format,
-    path: &Path,
-) -> anyhow::Result<()> {
-    crate::files::write_private(path, &format.write(&build(c, meeting, cases), c)?)
 }
 
 /// The file name the form is offered under, e.g. `drofting-2026-12-10.pdf`.

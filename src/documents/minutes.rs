@@ -2,17 +2,11 @@
 //! form's order (seed 001). The pupil is named by class and reference only: the
 //! archive files the minutes under the pupil.
 
-use std::path::Path;
-
-use anyhow::Result;
 use chrono::NaiveDate;
-use serde_json::json;
 
-use super::{Block, Document, Format};
-use crate::config::Settings;
+use super::{Block, Document};
 use crate::domain::{Case, Measure, MeetingNo, MeetingRecord, Party, code, format_date, format_time};
 use crate::i18n::Catalog;
-use crate::store::Store;
 
 /// Everything the minutes of meeting `number` are made from.
 pub struct MinutesSource<'a> {
@@ -161,29 +155,6 @@ pub fn build(c: &Catalog, source: &MinutesSource) -> Document {
         footer_note: t("minutes.footer"),
         made_on: today,
     }
-}
-
-/// Writes the minutes of meeting `number` of `case` to `path` and logs the export:
-/// what leaves the program is on the record.
-pub fn export(
-    store: &mut Store,
-    c: &Catalog,
-    settings: &Settings,
-    case: &Case,
-    number: MeetingNo,
-    format: Format,
-    path: &Path,
-) -> Result<()> {
-    let (header, today) = (settings.document_header.as_deref(), settings.today);
-    let record = store.meeting_record(case.id, number)?.unwrap_or_default();
-    let measures = match number.get() {
-        3 => store.meeting_record(case.id, MeetingNo::ALL[1])?.map(|r| r.measures).unwrap_or_default(),
-        _ => Vec::new(),
-    };
-    let document = build(c, &MinutesSource { case, number, record: &record, measures: &measures, header, today });
-    let bytes = format.write(&document, c)?;
-    crate::files::write_private(path, &bytes)?;
-    store.note_minutes_exported(case, json!({"meeting": number.get(), "format": format.extension()}))
 }
 
 /// The file name the minutes are offered under, e.g. `referat-2026-014-mote-1.pdf`.

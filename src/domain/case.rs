@@ -78,6 +78,11 @@ impl MeetingNo {
     pub fn next(self) -> Option<MeetingNo> {
         MeetingNo::new(self.0 + 1)
     }
+
+    /// The stage a case reaches once this meeting is held.
+    pub fn stage(self) -> Stage {
+        [Stage::Meeting1, Stage::Meeting2, Stage::Meeting3][self.index()]
+    }
 }
 
 /// A meeting's date, either planned ahead or recorded as held.

@@ -28,7 +28,7 @@ pub use record::{
     Role, Task, TaskKind, format_time, parse_time, unevaluated_ended,
 };
 pub use rules::{Action, Field, RuleError};
-pub use text::{TextError, check_line, check_text, one_line, printable};
+pub use text::{TextError, check_line, check_text, fit, one_line, printable};
 
 /// The stable name of a domain value (its serde name): the same in the database
 /// and in JSON output.

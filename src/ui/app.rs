@@ -13,16 +13,16 @@ use super::kit::KitJob;
 use super::pager::CasePager;
 use super::record::{Change, FieldInput, RecordEditor};
 use crate::config::Settings;
-use crate::documents::discussion as discussion_form;
-use crate::documents::{Format, minutes};
+use crate::documents::Format;
 use crate::domain::{
-    Action, AgendaItem, Case, Consent, DateError, DiscussionError, DiscussionMeeting, Identity, MeetingNo,
-    MeetingRecord, RuleError, Stage, format_date, parse_date, parse_time,
+    Action, Case, Consent, DateError, DiscussionError, DiscussionMeeting, Identity, MeetingNo, MeetingRecord,
+    RuleError, Stage, format_date, parse_date, parse_time,
 };
 use crate::i18n::Catalog;
+use crate::service::export::{self, Target};
+use crate::service::{self, CaseFile, DetailLine};
 use crate::store::{
-    AuditEntry, CaseQuery, CaseRecords, ConsentWarnings, KitConflict, Order, StageCounts, StatusFilter, Store,
-    search_uses_index,
+    AuditEntry, CaseQuery, ConsentWarnings, KitConflict, Order, StageCounts, StatusFilter, Store, search_uses_index,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,13 +46,12 @@ pub struct AgendaView {
     pub selected: usize,
 }
 
-/// A case opened on the detail screen, with its trail.
+/// A case opened on the detail screen: the case, its log, and its detail as
+/// the lines drawn.
 pub struct DetailView {
     pub case: Case,
-    pub records: CaseRecords,
-    /// The discussion meetings with PPT the case has been on, with its slot.
-    pub discussions: Vec<(DiscussionMeeting, AgendaItem)>,
     pub audit: Vec<AuditEntry>,
+    pub lines: Vec<DetailLine>,
     pub scroll: u16,
     /// The screen Esc goes back to.
     pub back_to: Screen,
@@ -221,27 +220,25 @@ impl App {
         let height = self.page_height();
         self.start.refresh(&self.store, height)?;
         self.list.refresh(&self.store, height)?;
-        if let Some(view) = &self.detail {
-            self.open_case(view.case.id)?;
+        if let Some(id) = self.detail.as_ref().map(|v| v.case.id) {
+            self.show_case(service::cases::reread(&self.store, id)?);
         }
         Ok(())
     }
 
-    fn open_case(&mut self, id: Uuid) -> Result<()> {
-        match self.store.case_by_id(id)? {
-            Some(case) => {
-                let audit = self.store.audit_of(id)?;
-                let records = self.store.meeting_records(id)?;
-                let discussions = self.store.discussions_of_case(id)?;
-                let same = self.detail.as_ref().filter(|v| v.case.id == id);
-                let scroll = same.map_or(0, |v| v.scroll);
-                let back_to = same.map_or(self.screen, |v| v.back_to);
-                self.detail = Some(DetailView { case, records, discussions, audit, scroll, back_to });
-                self.screen = Screen::Detail;
-            }
-            None => self.detail = None,
-        }
-        Ok(())
+    /// Shows a case read once: after a look that was logged, or again after a change.
+    fn show_case(&mut self, file: Option<CaseFile>) {
+        let Some(file) = file else {
+            self.detail = None;
+            return;
+        };
+        let s = &self.settings;
+        let lines = service::case_detail(&file, &self.catalog, s.today, s.due_soon_days);
+        let same = self.detail.as_ref().filter(|v| v.case.id == file.case.id);
+        let scroll = same.map_or(0, |v| v.scroll);
+        let back_to = same.map_or(self.screen, |v| v.back_to);
+        self.detail = Some(DetailView { case: file.case, audit: file.audit, lines, scroll, back_to });
+        self.screen = Screen::Detail;
     }
 
     /// Handles one terminal event. Errors of the store are shown, not fatal.
@@ -355,12 +352,11 @@ impl App {
             (Command::Last, Some(p)) => p.select(store, u64::MAX, height)?,
             (Command::Open, Some(p)) => {
                 if let Some(id) = p.selected_row().map(|r| r.id) {
-                    self.open_case(id)?;
-                    // Who looked at whom: opening a case with a name is logged.
-                    if let Some(case) = self.detail.as_ref().map(|v| v.case.clone()) {
-                        self.store.note_viewed(&case)?;
-                        self.open_case(id)?;
-                    }
+                    let file = match self.store.case_by_id(id)? {
+                        Some(case) => Some(service::open_case(&mut self.store, case)?),
+                        None => None,
+                    };
+                    self.show_case(file);
                 }
             }
             (Command::EraseExpired, _) if self.warnings.to_erase > 0 => {
@@ -481,9 +477,8 @@ impl App {
             Command::ExportPdf | Command::ExportMarkdown => {
                 let Some(view) = &self.agenda else { return Ok(()) };
                 let format = if command == Command::ExportPdf { Format::Pdf } else { Format::Markdown };
-                let name = discussion_form::file_name(&self.catalog, &view.meeting, format.extension());
-                let path = self.settings.export_dir.join(name);
-                discussion_form::export(&self.catalog, &view.meeting, &view.cases, format, &path)?;
+                let target = Target { folder: &self.settings.export_dir, file: None };
+                let path = export::discussion_form(&self.store, &self.catalog, &view.meeting, format, &target)?;
                 self.message = Some(self.catalog.f("discussion.exported", &[("path", &path.display().to_string())]));
             }
             _ => {}
@@ -513,8 +508,8 @@ impl App {
 
     fn scroll_detail(&mut self, delta: i16) {
         if let Some(view) = &mut self.detail {
-            // The fixed part of the view is about 25 lines; below it one line per log entry.
-            let last = 25 + view.audit.len().min(usize::from(u16::MAX - 25)) as u16;
+            // The last line may come to the top, no further.
+            let last = u16::try_from(view.lines.len().saturating_sub(1)).unwrap_or(u16::MAX);
             view.scroll = view.scroll.saturating_add_signed(delta).min(last);
         }
     }
@@ -761,10 +756,9 @@ impl App {
             Command::ExportPdf | Command::ExportMarkdown => {
                 let format = if command == Command::ExportPdf { Format::Pdf } else { Format::Markdown };
                 let Some((number, _)) = editor.minutes() else { return Ok(()) };
-                let case = editor.case.clone();
-                let name = minutes::file_name(&self.catalog, &case, number, format.extension());
-                let path = self.settings.export_dir.join(name);
-                minutes::export(&mut self.store, &self.catalog, &self.settings, &case, number, format, &path)?;
+                let target = Target { folder: &self.settings.export_dir, file: None };
+                let (c, settings) = (&self.catalog, &self.settings);
+                let path = export::minutes(&mut self.store, c, settings, &editor.case, number, format, &target)?;
                 self.message = Some(self.catalog.f("minutes.exported", &[("path", &path.display().to_string())]));
             }
             Command::AddRow => {
@@ -927,7 +921,9 @@ impl App {
                         self.form = None;
                         self.message = Some(self.catalog.f("form.created_msg", &[("reference", &case.reference)]));
                         self.reload()?;
-                        self.open_case(case.id)
+                        let file = service::open_case(&mut self.store, case)?;
+                        self.show_case(Some(file));
+                        Ok(())
                     }
                     Err(error) => self.refused(error),
                 };

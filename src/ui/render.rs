@@ -11,11 +11,10 @@ use super::form::Value;
 use super::keymap::Binding;
 use super::pager::CasePager;
 use super::record::{EditField, FieldInput, RecordEditor};
-use super::theme::{Theme, marker};
-use crate::domain::{
-    AGENDA_PARTS, DeadlineState, FormState, MeetingNo, MeetingRecord, Status, format_date, state_of, unevaluated_ended,
-};
+use super::theme::Theme;
+use crate::domain::{AGENDA_PARTS, DeadlineState, FormState, MeetingRecord, Status, fit, format_date, state_of};
 use crate::i18n::Catalog;
+use crate::service::marker;
 use crate::store::{CaseRow, StatusFilter};
 
 /// Below this the screens cannot be read; a message says so instead.
@@ -294,167 +293,20 @@ fn deadline_text(c: &Catalog, row: &CaseRow, state: Option<DeadlineState>) -> St
     }
 }
 
-/// Pads or cuts to exactly `width` characters.
-fn fit(text: &str, width: usize) -> String {
-    let count = text.chars().count();
-    if count <= width {
-        format!("{text}{}", " ".repeat(width - count))
-    } else {
-        let mut cut: String = text.chars().take(width.saturating_sub(1)).collect();
-        cut.push('…');
-        cut
-    }
-}
-
 fn render_detail(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let Some(view) = &app.detail else { return };
-    let c = &app.catalog;
-    let case = &view.case;
-    let d = &case.details;
-    let mut lines = Vec::new();
-    let field = |key: &str, value: String| {
-        Line::from(vec![Span::styled(format!(" {:<14} ", c.t(key)), theme.dim()), Span::raw(value)])
-    };
-    // Another machine's value waits for a choice: what is shown here may not hold.
-    let waiting: Vec<String> =
-        app.kit_conflicts.iter().filter(|k| k.case_id == case.id).map(|k| c.kit_field(&k.field)).collect();
-    if !waiting.is_empty() {
-        let text = c.f("kit.case_waiting", &[("fields", &waiting.join(", "))]);
-        lines.push(Line::styled(format!(" ⚠ {text}"), theme.focus()));
-    }
-    lines.push(field("detail.kind", c.kind(d.kind).to_string()));
-    if d.kind == crate::domain::CaseKind::Individual {
-        lines.push(field("detail.pupil", c.pupil(case, app.settings.today)));
-        let consent =
-            case.consent.as_ref().map_or_else(|| c.t("consent.none").to_string(), |k| c.consent(k, app.settings.today));
-        lines.push(field("detail.consent", consent));
-    }
-    lines.push(field("detail.school", d.school.clone()));
-    let gender = d.gender.map(|g| format!(" · {}", c.gender(g))).unwrap_or_default();
-    lines.push(field("detail.grade", format!("{}{gender}", d.grade)));
-    lines.push(field("detail.teacher", d.teacher.clone()));
-    lines.push(field("detail.description", d.description.clone()));
-    lines.push(field("detail.created", format_date(case.created)));
-    let status = case.closure.as_ref().map_or_else(|| c.t("status.open").to_string(), |cl| c.closure(cl));
-    lines.push(field("detail.status", status));
-    lines.push(Line::raw(""));
-    lines.push(Line::styled(format!(" {} · {}", c.t("detail.timeline"), c.stage(case.stage())), theme.title()));
-    for number in MeetingNo::ALL {
-        let text = match case.meeting(number) {
-            Some(m) if m.held => c.f("detail.held", &[("date", &format_date(m.date))]),
-            Some(m) => c.f("detail.planned", &[("date", &format_date(m.date))]),
-            None => c.t("detail.not_yet").to_string(),
-        };
-        lines.push(Line::raw(format!("   {:<22} {text}", c.stage(crate::cli::meeting_stage(number)))));
-    }
-    if let Some((decision, on)) = case.decision {
-        lines.push(Line::raw(format!(
-            "   {:<22} {} ({})",
-            c.t("detail.decision"),
-            c.decision(decision),
-            format_date(on)
-        )));
-    }
-    if let Some(sent) = case.referral_sent {
-        lines.push(Line::raw(format!("   {:<22} {}", c.t("detail.referral_sent"), format_date(sent))));
-    }
-    for (meeting, item) in &view.discussions {
-        let text = if item.is_discussed() {
-            let said: Vec<&str> =
-                [item.advice.trim(), item.next_step.trim()].into_iter().filter(|s| !s.is_empty()).collect();
-            let said = said.join(" · ");
-            c.f("discussion.timeline", &[("date", &format_date(meeting.date)), ("advice", &said)])
-        } else {
-            let start = crate::domain::format_time(item.starts_at);
-            c.f("discussion.timeline_planned", &[("date", &format_date(meeting.date)), ("start", &start)])
-        };
-        lines.push(Line::raw(format!("   {text}")));
-    }
-    // A held meeting whose minutes do not hold the pupil's own words.
-    let voiceless: Vec<String> = MeetingNo::ALL
+    let lines: Vec<Line> = view
+        .lines
         .iter()
-        .filter(|n| match &view.records[n.index()] {
-            Some(record) => !record.has_pupil_voice(),
-            None => case.held(**n).is_some(),
+        .map(|line| {
+            Line::from(
+                line.0
+                    .iter()
+                    .map(|(text, emphasis)| Span::styled(text.as_str(), theme.emphasis(*emphasis)))
+                    .collect::<Vec<_>>(),
+            )
         })
-        .map(|n| n.get().to_string())
         .collect();
-    if !voiceless.is_empty() {
-        let text = c.f("record.no_pupil_voice", &[("meetings", &voiceless.join(", "))]);
-        lines.push(Line::styled(format!(" ⚠ {text}"), theme.state(DeadlineState::DueSoon)));
-    }
-    // Minutes of held meetings that have not gone home through the archive.
-    let unsent: Vec<String> = MeetingNo::ALL
-        .iter()
-        .filter(|n| case.held(**n).is_some())
-        .filter(|n| view.records[n.index()].as_ref().is_some_and(|r| r.sent_home_on.is_none()))
-        .map(|n| n.get().to_string())
-        .collect();
-    if !unsent.is_empty() {
-        let text = c.f("record.not_sent", &[("meetings", &unsent.join(", "))]);
-        lines.push(Line::styled(format!(" ⚠ {text}"), theme.state(DeadlineState::DueSoon)));
-    }
-    let measures = view.records[1].as_ref().map_or(&[][..], |r| &r.measures);
-    if !measures.is_empty() {
-        lines.push(Line::raw(""));
-        lines.push(Line::styled(format!(" {}", c.t("record.measures_title")), theme.title()));
-        let ended: Vec<u32> =
-            unevaluated_ended(measures, view.records[2].as_ref(), app.settings.today).map(|m| m.id).collect();
-        for measure in measures {
-            let period = format!(
-                "{}–{}",
-                measure.starts_on.map(format_date).unwrap_or_default(),
-                measure.ends_on.map(format_date).unwrap_or_default()
-            );
-            let content = measure.content.lines().next().unwrap_or_default();
-            let text = c.f(
-                "record.measure_line",
-                &[("content", content), ("period", &period), ("responsible", &measure.responsible)],
-            );
-            let mut spans = vec![Span::raw(format!("   {text}"))];
-            if ended.contains(&measure.id) {
-                let state = DeadlineState::Overdue;
-                spans.push(Span::styled(
-                    format!("  {} {}", marker(Some(state)), c.t("record.measure_ended")),
-                    theme.state(state),
-                ));
-            }
-            lines.push(Line::from(spans));
-        }
-    }
-    let deadlines = case.deadlines();
-    if !deadlines.is_empty() {
-        lines.push(Line::raw(""));
-        lines.push(Line::styled(format!(" {}", c.t("detail.deadlines")), theme.title()));
-    }
-    for dl in deadlines {
-        let state = dl.state(app.settings.today, app.settings.due_soon_days);
-        let planned = match dl.planned {
-            Some(p) if dl.planned_too_late() => {
-                format!(" · {}", c.f("deadline.planned_too_late", &[("date", &format_date(p))]))
-            }
-            Some(p) => format!(" · {}", c.f("deadline.planned", &[("date", &format_date(p))])),
-            None => String::new(),
-        };
-        lines.push(Line::from(vec![
-            Span::raw(format!(" {}", marker(Some(state)))),
-            Span::raw(format!(
-                "{:<22} {}  ",
-                c.deadline(dl.kind),
-                c.f("detail.due", &[("date", &format_date(dl.due))])
-            )),
-            Span::styled(c.state(state).to_string(), theme.state(state)),
-            Span::raw(planned),
-        ]));
-    }
-    lines.push(Line::raw(""));
-    lines.push(Line::styled(format!(" {}", c.t("detail.audit")), theme.title()));
-    for entry in &view.audit {
-        lines.push(Line::from(vec![
-            Span::styled(format!("   {} {:<10} ", audit_time(&entry.at), fit(&entry.actor, 10)), theme.dim()),
-            Span::raw(c.audit_text(&entry.action, &entry.detail)),
-        ]));
-    }
     let paragraph = Paragraph::new(lines).wrap(Wrap { trim: false }).scroll((view.scroll, 0));
     frame.render_widget(paragraph, area);
 }
@@ -768,13 +620,6 @@ fn render_conflict_in_full(
         lines.extend(c.kit_value_in_full(value).lines().map(|l| Line::raw(format!("   {l}"))));
     }
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).scroll((scroll, 0)), area);
-}
-
-/// An RFC 3339 UTC stamp shown in local time, as dd.mm.yyyy hh:mm.
-fn audit_time(at: &str) -> String {
-    chrono::DateTime::parse_from_rfc3339(at)
-        .map(|t| t.with_timezone(&chrono::Local).format("%d.%m.%Y %H:%M").to_string())
-        .unwrap_or_else(|_| at.to_string())
 }
 
 fn render_help(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {

@@ -4,6 +4,7 @@
 use ratatui::style::{Color, Modifier, Style};
 
 use crate::domain::DeadlineState;
+use crate::service::Emphasis;
 
 #[derive(Debug, Clone, Copy)]
 pub struct Theme {
@@ -52,13 +53,15 @@ impl Theme {
             DeadlineState::Ok | DeadlineState::Met => self.fg(Color::Green),
         }
     }
-}
 
-/// The text marker that stands beside a deadline state.
-pub fn marker(state: Option<DeadlineState>) -> &'static str {
-    match state {
-        Some(DeadlineState::Overdue) => "!!",
-        Some(DeadlineState::DueSoon) => "! ",
-        _ => "  ",
+    /// The style of a part of a view model's line.
+    pub fn emphasis(&self, emphasis: Emphasis) -> Style {
+        match emphasis {
+            Emphasis::Plain => Style::new(),
+            Emphasis::Dim => self.dim(),
+            Emphasis::Title => self.title(),
+            Emphasis::Focus => self.focus(),
+            Emphasis::State(state) => self.state(state),
+        }
     }
 }

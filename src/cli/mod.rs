@@ -1,7 +1,9 @@
-//! The command line: parse, then call the domain and the store and print. Thin on purpose.
+//! The command line: parse, call the use cases, print. Thin on purpose.
+
+mod json;
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use age::secrecy::ExposeSecret;
 use anyhow::{Context, Result};
@@ -11,18 +13,19 @@ use serde_json::{Value, json};
 
 use crate::config::{Overrides, Settings};
 use crate::demo::demo_cases;
-use crate::documents::discussion as discussion_form;
-use crate::documents::{Format, minutes};
+use crate::documents::Format;
 use crate::domain::{
     Action, Case, CaseDetails, CaseKind, Consent, ConsentGiver, Decision, Difficulty, DiscussionError,
-    DiscussionMeeting, Gender, Identity, MeetingNo, Party, Status, add_days, code, format_date, format_time, iso_date,
-    one_line, parse_date, parse_time, unevaluated_ended,
+    DiscussionMeeting, Gender, Identity, MeetingNo, Status, add_days, format_date, format_time, iso_date, one_line,
+    parse_date, parse_time,
 };
 use crate::i18n::{Catalog, Explained};
 use crate::kit;
+use crate::service::export::{self, Target};
+use crate::service::{self, find};
 use crate::store::{
-    AuditBreak, AuditBreakReason, CaseQuery, CaseRecords, CopyFailure, FileKind, ImportReport, OpenError, Order,
-    Sharing, Side, StatusFilter, Store, encrypt_database, manual_backup_path, probe, require_existing, restore,
+    AuditBreak, AuditBreakReason, CaseQuery, CopyFailure, FileKind, ImportReport, OpenError, Order, Sharing, Side,
+    StatusFilter, Store, encrypt_database, manual_backup_path, probe, require_existing, restore,
 };
 use crate::unlock::{ask_new, checked_new, kit_passphrase, new_kit_passphrase, open_store, open_store_as};
 
@@ -536,7 +539,7 @@ pub fn run(command: &Command, settings: &Settings, out: &mut impl Write) -> Resu
                 let mut first = true;
                 store.for_each_case(&query, |case| {
                     let separator = if std::mem::take(&mut first) { "" } else { "," };
-                    write!(out, "{separator}\n  {}", case_json(&case, settings))?;
+                    write!(out, "{separator}\n  {}", json::case(&case, settings))?;
                     Ok(())
                 })?;
                 writeln!(out, "{}]", if first { "" } else { "\n" })?;
@@ -549,40 +552,14 @@ pub fn run(command: &Command, settings: &Settings, out: &mut impl Write) -> Resu
         }
         Command::Show { reference, json } => {
             let case = find(&store, &catalog, reference)?;
-            store.note_viewed(&case)?;
+            let file = service::open_case(&mut store, case)?;
             if *json {
-                let mut value = case_json(&case, settings);
-                // Names only here, where the view is logged; never in lists.
-                value["pupil"] = json!(
-                    case.identity.as_ref().map(|i| json!({"name": i.name, "birth_date": i.birth_date.map(iso_date)}))
-                );
-                let records = store.meeting_records(case.id)?;
-                value["meeting_records"] = meeting_records_json(&records);
-                value["measures"] = measures_json(&records, today);
-                value["discussions"] = store
-                    .discussions_of_case(case.id)?
-                    .into_iter()
-                    .map(|(meeting, item)| {
-                        json!({
-                            "date": iso_date(meeting.date),
-                            "school": meeting.school,
-                            "starts_at": format_time(item.starts_at),
-                            "minutes": item.minutes,
-                            "difficulty": item.difficulty,
-                            "preparation": item.preparation,
-                            "advice": item.advice,
-                            "next_step": item.next_step,
-                        })
-                    })
-                    .collect();
-                value["audit"] = store
-                    .audit_of(case.id)?
-                    .into_iter()
-                    .map(|e| json!({"at": e.at, "actor": e.actor, "action": e.action, "detail": e.detail}))
-                    .collect();
-                writeln!(out, "{}", serde_json::to_string_pretty(&value)?)?;
+                writeln!(out, "{}", serde_json::to_string_pretty(&json::case_file(&file, settings))?)?;
             } else {
-                write_case_text(&case, &catalog, settings, out)?;
+                writeln!(out, "{}", catalog.f("detail.title", &[("reference", &file.case.reference)]))?;
+                for line in service::case_detail(&file, &catalog, today, settings.due_soon_days) {
+                    writeln!(out, "{}", line.text().trim_end())?;
+                }
             }
         }
         Command::Demo { cases } => {
@@ -634,21 +611,15 @@ pub fn run(command: &Command, settings: &Settings, out: &mut impl Write) -> Resu
         Command::Discussion { what } => discussion(&mut store, &catalog, settings, what, out)?,
         Command::Export { what: ExportCommand::Discussion { date, school, format, output } } => {
             let meeting = find_discussion(&store, &catalog, date, school.as_deref())?;
-            let format = format.format();
-            let path = output
-                .clone()
-                .unwrap_or_else(|| discussion_form::file_name(&catalog, &meeting, format.extension()).into());
-            discussion_form::export(&catalog, &meeting, &store.cases_on_agenda(&meeting)?, format, &path)?;
+            let target = Target { folder: Path::new(""), file: output.clone() };
+            let path = export::discussion_form(&store, &catalog, &meeting, format.format(), &target)?;
             writeln!(out, "{}", catalog.f("discussion.exported", &[("path", &path.display().to_string())]))?;
         }
         Command::Export { what: ExportCommand::Minutes { reference, meeting, format, output } } => {
             let case = find(&store, &catalog, reference)?;
             let number = MeetingNo::new(*meeting).context("meeting 1, 2 or 3")?;
-            let format = format.format();
-            let path = output
-                .clone()
-                .unwrap_or_else(|| minutes::file_name(&catalog, &case, number, format.extension()).into());
-            minutes::export(&mut store, &catalog, settings, &case, number, format, &path)?;
+            let target = Target { folder: Path::new(""), file: output.clone() };
+            let path = export::minutes(&mut store, &catalog, settings, &case, number, format.format(), &target)?;
             writeln!(out, "{}", catalog.f("minutes.exported", &[("path", &path.display().to_string())]))?;
         }
         Command::Export { what: ExportCommand::Kit { school, cases, valid_days, output } } => {
@@ -710,11 +681,7 @@ pub fn run(command: &Command, settings: &Settings, out: &mut impl Write) -> Resu
             let case = find(&store, &catalog, reference)?;
             let entries = store.audit_of(case.id)?;
             if *json {
-                let value: Vec<Value> = entries
-                    .iter()
-                    .map(|e| json!({"at": e.at, "actor": e.actor, "action": e.action, "detail": e.detail}))
-                    .collect();
-                writeln!(out, "{}", serde_json::to_string_pretty(&value)?)?;
+                writeln!(out, "{}", serde_json::to_string_pretty(&json::audit(&entries))?)?;
             } else {
                 for e in &entries {
                     writeln!(out, "{}  {:<16} {}", e.at, e.actor, catalog.audit_text(&e.action, &e.detail))?;
@@ -1021,12 +988,6 @@ fn write_import_report(report: &ImportReport, path: &str, catalog: &Catalog, out
     Ok(())
 }
 
-fn find(store: &Store, catalog: &Catalog, reference: &str) -> Result<Case> {
-    store
-        .case_by_reference(reference)?
-        .ok_or_else(|| Explained(catalog.f("error.no_such_case", &[("reference", reference)])).into())
-}
-
 fn apply(
     store: &mut Store,
     catalog: &Catalog,
@@ -1039,86 +1000,6 @@ fn apply(
     let case = store.apply(case.id, action, settings.today)?;
     writeln!(out, "{}", list_line(&case, catalog, settings))?;
     Ok(())
-}
-
-/// The stable JSON form of a case for scripts.
-pub fn case_json(case: &Case, settings: &Settings) -> Value {
-    let d = &case.details;
-    json!({
-        "id": case.id.to_string(),
-        "reference": case.reference,
-        "kind": d.kind,
-        "school": d.school,
-        "grade": d.grade,
-        "gender": d.gender,
-        "teacher": d.teacher,
-        "description": d.description,
-        "created": iso_date(case.created),
-        "stage": case.stage(),
-        "status": case.status(),
-        "meetings": MeetingNo::ALL.iter().filter_map(|n| case.meeting(*n).map(|m| json!({
-            "number": n.get(), "date": iso_date(m.date), "held": m.held,
-        }))).collect::<Vec<_>>(),
-        "decision": case.decision.map(|(decision, on)| json!({"decision": decision, "date": iso_date(on)})),
-        "referral_sent": case.referral_sent.map(iso_date),
-        "closed": case.closure.as_ref().map(|c| json!({"date": iso_date(c.date), "reason": c.reason})),
-        "consent": case.consent.as_ref().map(|c| json!({
-            "given_on": iso_date(c.given_on),
-            "given_by": c.given_by,
-            "scope": c.scope,
-            "expires_on": c.expires_on.map(iso_date),
-            "withdrawn_on": c.withdrawn_on.map(iso_date),
-            "valid": c.is_valid(settings.today),
-        })),
-        "deadlines": case.deadlines().iter().map(|dl| json!({
-            "kind": dl.kind,
-            "due": iso_date(dl.due),
-            "state": dl.state(settings.today, settings.due_soon_days),
-            "met_on": dl.met_on.map(iso_date),
-            "planned": dl.planned.map(iso_date),
-            "planned_too_late": dl.planned_too_late(),
-        })).collect::<Vec<_>>(),
-    })
-}
-
-/// The records as written, with each party's words under its name and the pupil's
-/// voice marked.
-fn meeting_records_json(records: &CaseRecords) -> Value {
-    let by_party = |texts: &[String]| -> Value {
-        Party::ALL.iter().zip(texts).map(|(party, text)| (code(party), json!(text))).collect()
-    };
-    MeetingNo::ALL
-        .iter()
-        .filter_map(|n| records[n.index()].as_ref().map(|r| (n, r)))
-        .map(|(n, record)| {
-            let mut value = json!(record);
-            value["number"] = json!(n.get());
-            value["time"] = json!(record.time.map(format_time));
-            value["statements"] = by_party(&record.statements);
-            value["services"] = by_party(&record.services);
-            value["has_pupil_voice"] = json!(record.has_pupil_voice());
-            // Measures are listed once, for the case, with their evaluation state.
-            if let Some(fields) = value.as_object_mut() {
-                fields.remove("measures");
-            }
-            value
-        })
-        .collect()
-}
-
-/// The measures of meeting 2 as they live on: period, who is responsible, and
-/// whether the period has ended without an evaluation.
-fn measures_json(records: &CaseRecords, today: NaiveDate) -> Value {
-    let measures = records[1].as_ref().map_or(&[][..], |r| &r.measures);
-    let unevaluated: Vec<u32> = unevaluated_ended(measures, records[2].as_ref(), today).map(|m| m.id).collect();
-    measures
-        .iter()
-        .map(|m| {
-            let mut value = json!(m);
-            value["ended_without_evaluation"] = json!(unevaluated.contains(&m.id));
-            value
-        })
-        .collect()
 }
 
 fn list_line(case: &Case, catalog: &Catalog, settings: &Settings) -> String {
@@ -1140,61 +1021,4 @@ fn list_line(case: &Case, catalog: &Catalog, settings: &Settings) -> String {
         one_line(&case.details.school),
         one_line(&case.details.grade)
     )
-}
-
-fn write_case_text(case: &Case, catalog: &Catalog, settings: &Settings, out: &mut impl Write) -> Result<()> {
-    let d = &case.details;
-    writeln!(out, "{}", catalog.f("detail.title", &[("reference", &case.reference)]))?;
-    let mut field = |key: &str, value: &str| writeln!(out, "  {:<16} {value}", catalog.t(key));
-    field("detail.kind", catalog.kind(d.kind))?;
-    if d.kind == CaseKind::Individual {
-        field("detail.pupil", &catalog.pupil(case, settings.today))?;
-        let consent = case
-            .consent
-            .as_ref()
-            .map_or_else(|| catalog.t("consent.none").to_string(), |c| catalog.consent(c, settings.today));
-        field("detail.consent", &consent)?;
-    }
-    field("detail.school", &d.school)?;
-    field("detail.grade", &d.grade)?;
-    if let Some(gender) = d.gender {
-        field("detail.gender", catalog.gender(gender))?;
-    }
-    field("detail.teacher", &d.teacher)?;
-    field("detail.description", &d.description)?;
-    field("detail.created", &format_date(case.created))?;
-    let status = case.closure.as_ref().map_or_else(|| catalog.t("status.open").to_string(), |c| catalog.closure(c));
-    field("detail.status", &status)?;
-    field("detail.timeline", catalog.stage(case.stage()))?;
-    for number in MeetingNo::ALL {
-        let text = match case.meeting(number) {
-            Some(m) if m.held => catalog.f("detail.held", &[("date", &format_date(m.date))]),
-            Some(m) => catalog.f("detail.planned", &[("date", &format_date(m.date))]),
-            None => catalog.t("detail.not_yet").to_string(),
-        };
-        writeln!(out, "    {:<14} {text}", catalog.stage(meeting_stage(number)))?;
-    }
-    if let Some((decision, on)) = case.decision {
-        writeln!(out, "    {:<14} {} ({})", catalog.t("detail.decision"), catalog.decision(decision), format_date(on))?;
-    }
-    if let Some(sent) = case.referral_sent {
-        writeln!(out, "    {:<14} {}", catalog.t("detail.referral_sent"), format_date(sent))?;
-    }
-    writeln!(out, "  {}", catalog.t("detail.deadlines"))?;
-    for dl in case.deadlines() {
-        writeln!(
-            out,
-            "    {:<14} {}  {}",
-            catalog.deadline(dl.kind),
-            catalog.f("detail.due", &[("date", &format_date(dl.due))]),
-            catalog.state(dl.state(settings.today, settings.due_soon_days))
-        )?;
-    }
-    Ok(())
-}
-
-/// The stage a meeting reaches once held.
-pub fn meeting_stage(number: MeetingNo) -> crate::domain::Stage {
-    use crate::domain::Stage;
-    [Stage::Meeting1, Stage::Meeting2, Stage::Meeting3][number.index()]
 }

@@ -1,0 +1,235 @@
+//! A case's detail as one view model: the lines `show` prints and the case screen
+//! draws, warnings included, so the two can never tell different things.
+
+use chrono::NaiveDate;
+
+use super::CaseFile;
+use crate::domain::{CaseKind, DeadlineState, MeetingNo, fit, format_date, format_time, unevaluated_ended};
+use crate::i18n::Catalog;
+
+/// How a part of a line stands out; the screen picks a style, the command line
+/// prints the text as it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Emphasis {
+    Plain,
+    Dim,
+    Title,
+    Focus,
+    State(DeadlineState),
+}
+
+/// One line of the detail, in parts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DetailLine(pub Vec<(String, Emphasis)>);
+
+impl DetailLine {
+    fn plain(text: String) -> DetailLine {
+        DetailLine(vec![(text, Emphasis::Plain)])
+    }
+
+    fn styled(text: String, emphasis: Emphasis) -> DetailLine {
+        DetailLine(vec![(text, emphasis)])
+    }
+
+    /// The line as text, without emphasis.
+    pub fn text(&self) -> String {
+        self.0.iter().map(|(text, _)| text.as_str()).collect()
+    }
+}
+
+/// What a case's detail warns about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Warning {
+    /// Fields another machine changed too (their labels): what is shown may not hold.
+    KitWaiting(Vec<String>),
+    /// Held meetings whose minutes do not hold the pupil's own words.
+    NoPupilVoice(Vec<u8>),
+    /// Held meetings whose minutes have not gone home through the archive.
+    NotSentHome(Vec<u8>),
+}
+
+/// The warnings of a case, in the order the detail shows them.
+pub fn warnings(file: &CaseFile, catalog: &Catalog) -> Vec<Warning> {
+    let (case, records) = (&file.case, &file.records);
+    let mut warnings = Vec::new();
+    if !file.waiting.is_empty() {
+        warnings.push(Warning::KitWaiting(file.waiting.iter().map(|k| catalog.kit_field(&k.field)).collect()));
+    }
+    let held = |n: &&MeetingNo| case.held(**n).is_some();
+    let voiceless: Vec<u8> = MeetingNo::ALL
+        .iter()
+        .filter(|n| records[n.index()].as_ref().map_or_else(|| held(n), |r| !r.has_pupil_voice()))
+        .map(|n| n.get())
+        .collect();
+    if !voiceless.is_empty() {
+        warnings.push(Warning::NoPupilVoice(voiceless));
+    }
+    let unsent: Vec<u8> = MeetingNo::ALL
+        .iter()
+        .filter(held)
+        .filter(|n| records[n.index()].as_ref().is_some_and(|r| r.sent_home_on.is_none()))
+        .map(|n| n.get())
+        .collect();
+    if !unsent.is_empty() {
+        warnings.push(Warning::NotSentHome(unsent));
+    }
+    warnings
+}
+
+fn warning_line(warning: &Warning, c: &Catalog) -> DetailLine {
+    let numbers = |ns: &[u8]| ns.iter().map(u8::to_string).collect::<Vec<_>>().join(", ");
+    let (text, emphasis) = match warning {
+        Warning::KitWaiting(fields) => (c.f("kit.case_waiting", &[("fields", &fields.join(", "))]), Emphasis::Focus),
+        Warning::NoPupilVoice(ns) => {
+            (c.f("record.no_pupil_voice", &[("meetings", &numbers(ns))]), Emphasis::State(DeadlineState::DueSoon))
+        }
+        Warning::NotSentHome(ns) => {
+            (c.f("record.not_sent", &[("meetings", &numbers(ns))]), Emphasis::State(DeadlineState::DueSoon))
+        }
+    };
+    DetailLine::styled(format!(" ⚠ {text}"), emphasis)
+}
+
+/// The sign before a deadline's state, readable without colour.
+pub fn marker(state: Option<DeadlineState>) -> &'static str {
+    match state {
+        Some(DeadlineState::Overdue) => "!!",
+        Some(DeadlineState::DueSoon) => "! ",
+        _ => "  ",
+    }
+}
+
+/// The detail of a case on `today`: its facts, timeline, warnings, measures,
+/// deadlines and log.
+pub fn case_detail(file: &CaseFile, c: &Catalog, today: NaiveDate, due_soon_days: u32) -> Vec<DetailLine> {
+    let warnings = warnings(file, c);
+    let (kit_warnings, minutes_warnings) =
+        warnings.split_at(usize::from(matches!(warnings.first(), Some(Warning::KitWaiting(_)))));
+    let mut lines: Vec<DetailLine> = kit_warnings.iter().map(|w| warning_line(w, c)).collect();
+    facts(file, c, today, &mut lines);
+    timeline(file, c, &mut lines);
+    lines.extend(minutes_warnings.iter().map(|w| warning_line(w, c)));
+    measures(file, c, today, &mut lines);
+    deadlines(file, c, today, due_soon_days, &mut lines);
+    lines.push(DetailLine::plain(String::new()));
+    lines.push(DetailLine::styled(format!(" {}", c.t("detail.audit")), Emphasis::Title));
+    for entry in &file.audit {
+        lines.push(DetailLine(vec![
+            (format!("   {} {:<10} ", audit_time(&entry.at), fit(&entry.actor, 10)), Emphasis::Dim),
+            (c.audit_text(&entry.action, &entry.detail), Emphasis::Plain),
+        ]));
+    }
+    lines
+}
+
+fn facts(file: &CaseFile, c: &Catalog, today: NaiveDate, lines: &mut Vec<DetailLine>) {
+    let (case, d) = (&file.case, &file.case.details);
+    let field = |key: &str, value: String| {
+        DetailLine(vec![(format!(" {:<14} ", c.t(key)), Emphasis::Dim), (value, Emphasis::Plain)])
+    };
+    lines.push(field("detail.kind", c.kind(d.kind).to_string()));
+    if d.kind == CaseKind::Individual {
+        lines.push(field("detail.pupil", c.pupil(case, today)));
+        let consent = case.consent.as_ref().map_or_else(|| c.t("consent.none").to_string(), |k| c.consent(k, today));
+        lines.push(field("detail.consent", consent));
+    }
+    lines.push(field("detail.school", d.school.clone()));
+    let gender = d.gender.map(|g| format!(" · {}", c.gender(g))).unwrap_or_default();
+    lines.push(field("detail.grade", format!("{}{gender}", d.grade)));
+    lines.push(field("detail.teacher", d.teacher.clone()));
+    lines.push(field("detail.description", d.description.clone()));
+    lines.push(field("detail.created", format_date(case.created)));
+    let status = case.closure.as_ref().map_or_else(|| c.t("status.open").to_string(), |cl| c.closure(cl));
+    lines.push(field("detail.status", status));
+}
+
+fn timeline(file: &CaseFile, c: &Catalog, lines: &mut Vec<DetailLine>) {
+    let case = &file.case;
+    lines.push(DetailLine::plain(String::new()));
+    lines.push(DetailLine::styled(format!(" {} · {}", c.t("detail.timeline"), c.stage(case.stage())), Emphasis::Title));
+    for number in MeetingNo::ALL {
+        let text = match case.meeting(number) {
+            Some(m) if m.held => c.f("detail.held", &[("date", &format_date(m.date))]),
+            Some(m) => c.f("detail.planned", &[("date", &format_date(m.date))]),
+            None => c.t("detail.not_yet").to_string(),
+        };
+        lines.push(DetailLine::plain(format!("   {:<22} {text}", c.stage(number.stage()))));
+    }
+    if let Some((decision, on)) = case.decision {
+        let text = format!("   {:<22} {} ({})", c.t("detail.decision"), c.decision(decision), format_date(on));
+        lines.push(DetailLine::plain(text));
+    }
+    if let Some(sent) = case.referral_sent {
+        lines.push(DetailLine::plain(format!("   {:<22} {}", c.t("detail.referral_sent"), format_date(sent))));
+    }
+    for (meeting, item) in &file.discussions {
+        let text = if item.is_discussed() {
+            let said: Vec<&str> =
+                [item.advice.trim(), item.next_step.trim()].into_iter().filter(|s| !s.is_empty()).collect();
+            c.f("discussion.timeline", &[("date", &format_date(meeting.date)), ("advice", &said.join(" · "))])
+        } else {
+            let start = format_time(item.starts_at);
+            c.f("discussion.timeline_planned", &[("date", &format_date(meeting.date)), ("start", &start)])
+        };
+        lines.push(DetailLine::plain(format!("   {text}")));
+    }
+}
+
+fn measures(file: &CaseFile, c: &Catalog, today: NaiveDate, lines: &mut Vec<DetailLine>) {
+    let measures = file.records[1].as_ref().map_or(&[][..], |r| &r.measures);
+    if measures.is_empty() {
+        return;
+    }
+    lines.push(DetailLine::plain(String::new()));
+    lines.push(DetailLine::styled(format!(" {}", c.t("record.measures_title")), Emphasis::Title));
+    let ended: Vec<u32> = unevaluated_ended(measures, file.records[2].as_ref(), today).map(|m| m.id).collect();
+    for measure in measures {
+        let period = format!(
+            "{}–{}",
+            measure.starts_on.map(format_date).unwrap_or_default(),
+            measure.ends_on.map(format_date).unwrap_or_default()
+        );
+        let content = measure.content.lines().next().unwrap_or_default();
+        let args = [("content", content), ("period", &period), ("responsible", &measure.responsible)];
+        let mut parts = vec![(format!("   {}", c.f("record.measure_line", &args)), Emphasis::Plain)];
+        if ended.contains(&measure.id) {
+            let state = DeadlineState::Overdue;
+            parts.push((format!("  {} {}", marker(Some(state)), c.t("record.measure_ended")), Emphasis::State(state)));
+        }
+        lines.push(DetailLine(parts));
+    }
+}
+
+fn deadlines(file: &CaseFile, c: &Catalog, today: NaiveDate, due_soon_days: u32, lines: &mut Vec<DetailLine>) {
+    let deadlines = file.case.deadlines();
+    if !deadlines.is_empty() {
+        lines.push(DetailLine::plain(String::new()));
+        lines.push(DetailLine::styled(format!(" {}", c.t("detail.deadlines")), Emphasis::Title));
+    }
+    for dl in deadlines {
+        let state = dl.state(today, due_soon_days);
+        let planned = match dl.planned {
+            Some(p) if dl.planned_too_late() => {
+                format!(" · {}", c.f("deadline.planned_too_late", &[("date", &format_date(p))]))
+            }
+            Some(p) => format!(" · {}", c.f("deadline.planned", &[("date", &format_date(p))])),
+            None => String::new(),
+        };
+        lines.push(DetailLine(vec![
+            (format!(" {}", marker(Some(state))), Emphasis::Plain),
+            (
+                format!("{:<22} {}  ", c.deadline(dl.kind), c.f("detail.due", &[("date", &format_date(dl.due))])),
+                Emphasis::Plain,
+            ),
+            (c.state(state).to_string(), Emphasis::State(state)),
+            (planned, Emphasis::Plain),
+        ]));
+    }
+}
+
+/// An RFC 3339 UTC stamp shown in local time, as dd.mm.yyyy hh:mm.
+fn audit_time(at: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(at)
+        .map(|t| t.with_timezone(&chrono::Local).format("%d.%m.%Y %H:%M").to_string())
+        .unwrap_or_else(|_| at.to_string())
+}

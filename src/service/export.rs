@@ -1,0 +1,68 @@
+//! Documents that leave the program, one way for both fronts: the file they are
+//! offered under, a private write, and for what is about one child, a line in
+//! the case's log.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+use serde_json::json;
+
+use crate::config::Settings;
+use crate::documents::minutes::{self, MinutesSource};
+use crate::documents::{Format, discussion};
+use crate::domain::{Case, DiscussionMeeting, MeetingNo};
+use crate::files::write_private;
+use crate::i18n::Catalog;
+use crate::store::Store;
+
+/// Where a document goes: the file the user named, or its offered name in `folder`.
+pub struct Target<'a> {
+    pub folder: &'a Path,
+    pub file: Option<PathBuf>,
+}
+
+impl Target<'_> {
+    fn path(&self, offered: String) -> PathBuf {
+        self.file.clone().unwrap_or_else(|| self.folder.join(offered))
+    }
+}
+
+/// Writes the minutes of meeting `number` of `case` and logs the export; returns
+/// where they went.
+pub fn minutes(
+    store: &mut Store,
+    c: &Catalog,
+    settings: &Settings,
+    case: &Case,
+    number: MeetingNo,
+    format: Format,
+    target: &Target,
+) -> Result<PathBuf> {
+    let path = target.path(minutes::file_name(c, case, number, format.extension()));
+    let record = store.meeting_record(case.id, number)?.unwrap_or_default();
+    // Meeting 3 evaluates the measures agreed in meeting 2.
+    let measures = match number.get() {
+        3 => store.meeting_record(case.id, MeetingNo::ALL[1])?.map(|r| r.measures).unwrap_or_default(),
+        _ => Vec::new(),
+    };
+    let header = settings.document_header.as_deref();
+    let source = MinutesSource { case, number, record: &record, measures: &measures, header, today: settings.today };
+    write_private(&path, &format.write(&minutes::build(c, &source), c)?)?;
+    store.note_minutes_exported(case, json!({"meeting": number.get(), "format": format.extension()}))?;
+    Ok(path)
+}
+
+/// Writes the form to PPT for `meeting` (no names: nothing to log); returns where
+/// it went.
+pub fn discussion_form(
+    store: &Store,
+    c: &Catalog,
+    meeting: &DiscussionMeeting,
+    format: Format,
+    target: &Target,
+) -> Result<PathBuf> {
+    let path = target.path(discussion::file_name(c, meeting, format.extension()));
+    let cases = store.cases_on_agenda(meeting)?;
+    write_private(&path, &format.write(&discussion::build(c, meeting, &cases), c)?)?;
+    Ok(path)
+}
