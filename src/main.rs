@@ -17,7 +17,11 @@ fn main() -> ExitCode {
         }
     };
     let result = match &args.command {
-        Some(command) => cli::run(command, &settings, &mut cli::Printable::new(std::io::stdout().lock())),
+        Some(command) => {
+            // Buffered: a list of 100,000 cases is not 100,000 writes.
+            let mut out = cli::Printable::new(std::io::BufWriter::new(std::io::stdout().lock()));
+            cli::run(command, &settings, &mut out).and_then(|()| Ok(std::io::Write::flush(&mut out)?))
+        }
         None => saksgang::ui::run(&settings),
     };
     match result {

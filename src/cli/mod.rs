@@ -15,17 +15,17 @@ use crate::config::{Overrides, Settings};
 use crate::demo::demo_cases;
 use crate::documents::Format;
 use crate::domain::{
-    Action, Case, CaseDetails, CaseKind, Consent, ConsentGiver, Decision, Difficulty, DiscussionError,
-    DiscussionMeeting, Gender, Identity, MeetingNo, Status, add_days, format_date, format_time, iso_date, one_line,
-    parse_date, parse_time,
+    Action, CaseDetails, CaseKind, Consent, ConsentGiver, Decision, Difficulty, DiscussionError, DiscussionMeeting,
+    Gender, Identity, MeetingNo, Status, add_days, format_date, format_time, iso_date, one_line, parse_date,
+    parse_time, state_of,
 };
 use crate::i18n::{Catalog, Explained};
 use crate::kit;
 use crate::service::export::{self, Target};
 use crate::service::{self, find};
 use crate::store::{
-    AuditBreak, AuditBreakReason, CaseQuery, CopyFailure, FileKind, ImportReport, OpenError, Order, Sharing, Side,
-    StatusFilter, Store, encrypt_database, manual_backup_path, probe, require_existing, restore,
+    AuditBreak, AuditBreakReason, CaseQuery, CaseRow, CopyFailure, FileKind, ImportReport, OpenError, Order, Sharing,
+    Side, StatusFilter, Store, encrypt_database, manual_backup_path, probe, require_existing, restore,
 };
 use crate::unlock::{ask_new, checked_new, kit_passphrase, new_kit_passphrase, open_store, open_store_as};
 
@@ -429,6 +429,13 @@ impl<W: Write> Printable<W> {
 
 impl<W: Write> Write for Printable<W> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.pending.is_empty()
+            && let Ok(text) = std::str::from_utf8(buf)
+        {
+            // Whole characters, as nearly every write is: no copy unless one must be replaced.
+            self.inner.write_all(crate::domain::printable(text).as_bytes())?;
+            return Ok(buf.len());
+        }
         self.pending.extend_from_slice(buf);
         let valid = match std::str::from_utf8(&self.pending) {
             Ok(text) => text.len(),
@@ -544,9 +551,11 @@ pub fn run(command: &Command, settings: &Settings, out: &mut impl Write) -> Resu
                 })?;
                 writeln!(out, "{}]", if first { "" } else { "\n" })?;
             } else {
-                store.for_each_case(&query, |case| {
-                    writeln!(out, "{}", list_line(&case, &catalog, settings))?;
-                    Ok(())
+                let mut line = String::new();
+                store.for_each_row(&query, |row| {
+                    line.clear();
+                    list_line(&mut line, &row, &catalog, settings);
+                    Ok(out.write_all(line.as_bytes())?)
                 })?;
             }
         }
@@ -998,27 +1007,30 @@ fn apply(
 ) -> Result<()> {
     let case = find(store, catalog, reference)?;
     let case = store.apply(case.id, action, settings.today)?;
-    writeln!(out, "{}", list_line(&case, catalog, settings))?;
+    let mut line = String::new();
+    list_line(&mut line, &CaseRow::of(&case), catalog, settings);
+    out.write_all(line.as_bytes())?;
     Ok(())
 }
 
-fn list_line(case: &Case, catalog: &Catalog, settings: &Settings) -> String {
-    let deadline = match case.open_deadline() {
-        Some(dl) => format!(
-            "{} {} ({})",
-            catalog.deadline(dl.kind),
-            format_date(dl.due),
-            catalog.state(dl.state(settings.today, settings.due_soon_days))
-        ),
-        None if case.status() == Status::Closed => catalog.t("status.closed").to_string(),
-        None => catalog.t("deadline.none").to_string(),
+/// One case, one line (ended), whatever its texts hold: into `line`, so that a
+/// long list reuses one buffer.
+fn list_line(line: &mut String, row: &CaseRow, catalog: &Catalog, settings: &Settings) {
+    use std::fmt::Write as _;
+    let _ = write!(
+        line,
+        "{}  {:<18}  {:<28}  {:<10}  ",
+        one_line(&row.reference),
+        catalog.stage(row.stage),
+        one_line(&row.school),
+        one_line(&row.grade)
+    );
+    let _ = match (row.next_kind, row.next_due) {
+        (Some(kind), Some(due)) => {
+            let state = state_of(due, None, settings.today, settings.due_soon_days);
+            writeln!(line, "{} {} ({})", catalog.deadline(kind), format_date(due), catalog.state(state))
+        }
+        _ if row.status == Status::Closed => writeln!(line, "{}", catalog.t("status.closed")),
+        _ => writeln!(line, "{}", catalog.t("deadline.none")),
     };
-    // One case, one row, whatever its texts hold.
-    format!(
-        "{}  {:<18}  {:<28}  {:<10}  {deadline}",
-        one_line(&case.reference),
-        catalog.stage(case.stage()),
-        one_line(&case.details.school),
-        one_line(&case.details.grade)
-    )
 }

@@ -1,6 +1,6 @@
 //! Dates as users type them and as the forms count them.
 
-use chrono::{Days, Months, NaiveDate};
+use chrono::{Datelike, Days, Months, NaiveDate};
 
 /// Why a typed date was not accepted.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -79,7 +79,8 @@ fn split_date(text: &str) -> Option<(i32, u32, u32)> {
 
 /// The date as Norwegian users read it: `dd.mm.yyyy`.
 pub fn format_date(date: NaiveDate) -> String {
-    date.format("%d.%m.%Y").to_string()
+    // By hand: a list of 100,000 cases formats as many dates.
+    format!("{:02}.{:02}.{:04}", date.day(), date.month(), date.year())
 }
 
 /// The date as stored and as scripts read it: `yyyy-mm-dd`.

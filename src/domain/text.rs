@@ -54,6 +54,13 @@ pub fn stand_in(c: char) -> char {
 /// `text` with every unprintable character but line breaks and tabs replaced by
 /// its stand-in.
 pub fn printable(text: &str) -> Cow<'_, str> {
+    // Every unprintable character is encoded with a byte below 0x20, 0x7F, or a
+    // lead byte 0xC2 (C1 controls) or 0xE2 (direction marks): text without them
+    // is returned as it is without decoding it.
+    let suspect = |b: &u8| (*b < 0x20 && !matches!(b, b'\n' | b'\t')) || matches!(b, 0x7F | 0xC2 | 0xE2);
+    if !text.as_bytes().iter().any(suspect) {
+        return Cow::Borrowed(text);
+    }
     if !text.chars().any(|c| is_unprintable(c) && !matches!(c, '\n' | '\t')) {
         return Cow::Borrowed(text);
     }
@@ -118,6 +125,12 @@ mod tests {
         fn whatever_is_printed_passes_the_many_line_rule(text in "\\PC*|[\\x00-\\x7f\\u{80}-\\u{9f}\\u{202a}-\\u{202e}]*") {
             prop_assert_eq!(check_text(&printable(&text)), Ok(()));
             prop_assert_eq!(check_line(&one_line(&text)), Ok(()));
+        }
+
+        #[test]
+        fn printable_text_is_left_as_it_is(text in "[a-zæøåÆØÅ·–\u{2066}-\u{2069}\u{80}-\u{a0}\n\t ]*") {
+            let clean = !text.chars().any(|c| is_unprintable(c) && !matches!(c, '\n' | '\t'));
+            prop_assert_eq!(printable(&text) == text.as_str(), clean);
         }
     }
 }

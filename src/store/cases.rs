@@ -3,6 +3,7 @@
 
 use anyhow::{Context, Result, bail};
 use chrono::{Datelike, NaiveDate};
+use rusqlite::types::Type;
 use rusqlite::{OptionalExtension, Row, Transaction, params, params_from_iter};
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -58,6 +59,28 @@ pub struct CaseRow {
     pub next_kind: Option<DeadlineKind>,
     pub next_due: Option<NaiveDate>,
     pub next_planned: Option<NaiveDate>,
+}
+
+impl CaseRow {
+    /// The row a case makes in a list.
+    pub fn of(case: &Case) -> CaseRow {
+        let open = case.open_deadline();
+        let d = &case.details;
+        CaseRow {
+            id: case.id,
+            reference: case.reference.clone(),
+            kind: d.kind,
+            school: d.school.clone(),
+            grade: d.grade.clone(),
+            gender: d.gender,
+            teacher: d.teacher.clone(),
+            stage: case.stage(),
+            status: case.status(),
+            next_kind: open.as_ref().map(|dl| dl.kind),
+            next_due: open.as_ref().map(|dl| dl.due),
+            next_planned: open.and_then(|dl| dl.planned),
+        }
+    }
 }
 
 /// Counts behind the start screen's consent warnings.
@@ -120,8 +143,8 @@ fn gender_code(gender: Gender) -> &'static str {
     }
 }
 
-fn parse_gender(code: Option<String>) -> rusqlite::Result<Option<Gender>> {
-    code.map(|c| match c.as_str() {
+fn parse_gender(code: Option<&str>) -> rusqlite::Result<Option<Gender>> {
+    code.map(|c| match c {
         "jente" => Ok(Gender::Jente),
         "gutt" => Ok(Gender::Gutt),
         "annet" => Ok(Gender::Annet),
@@ -163,7 +186,8 @@ fn parse_giver(code: &str) -> rusqlite::Result<ConsentGiver> {
 }
 
 pub(super) fn parse_day(text: &str) -> rusqlite::Result<NaiveDate> {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| bad_value(text))
+    // `FromStr` reads yyyy-mm-dd without interpreting a format string for every row.
+    text.parse::<NaiveDate>().map_err(|_| bad_value(text))
 }
 
 pub(super) fn parse_opt_day(text: Option<String>) -> rusqlite::Result<Option<NaiveDate>> {
@@ -287,7 +311,7 @@ fn case_from_row(row: &Row) -> rusqlite::Result<Case> {
             kind: parse_kind(&row.get::<_, String>(2)?)?,
             school: row.get(3)?,
             grade: row.get(4)?,
-            gender: parse_gender(row.get(5)?)?,
+            gender: parse_gender(row.get::<_, Option<String>>(5)?.as_deref())?,
             teacher: row.get(6)?,
             description: row.get(7)?,
         },
@@ -317,20 +341,25 @@ const ROW_COLUMNS: &str =
     "id, reference, kind, school, grade, gender, teacher, stage, status, next_kind, next_due, next_planned";
 
 fn case_row_from_row(row: &Row) -> rusqlite::Result<CaseRow> {
-    let next_kind: Option<String> = row.get(9)?;
+    // Codes and dates are read in place: a list of every case allocates only its texts.
+    let code = |i: usize| -> rusqlite::Result<Option<&str>> {
+        row.get_ref(i)?.as_str_or_null().map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, Type::Text, e.into()))
+    };
+    let required = |i: usize| code(i)?.ok_or(rusqlite::Error::InvalidColumnType(i, String::new(), Type::Null));
+    let day = |i: usize| code(i)?.map(parse_day).transpose();
     Ok(CaseRow {
-        id: parse_uuid(&row.get::<_, String>(0)?)?,
+        id: parse_uuid(required(0)?)?,
         reference: row.get(1)?,
-        kind: parse_kind(&row.get::<_, String>(2)?)?,
+        kind: parse_kind(required(2)?)?,
         school: row.get(3)?,
         grade: row.get(4)?,
-        gender: parse_gender(row.get(5)?)?,
+        gender: parse_gender(code(5)?)?,
         teacher: row.get(6)?,
-        stage: parse_stage(&row.get::<_, String>(7)?)?,
-        status: if row.get::<_, String>(8)? == "open" { Status::Open } else { Status::Closed },
-        next_kind: next_kind.as_deref().map(|k| DeadlineKind::parse(k).ok_or_else(|| bad_value(k))).transpose()?,
-        next_due: parse_opt_day(row.get(10)?)?,
-        next_planned: parse_opt_day(row.get(11)?)?,
+        stage: parse_stage(required(7)?)?,
+        status: if required(8)? == "open" { Status::Open } else { Status::Closed },
+        next_kind: code(9)?.map(|k| DeadlineKind::parse(k).ok_or_else(|| bad_value(k))).transpose()?,
+        next_due: day(10)?,
+        next_planned: day(11)?,
     })
 }
 
@@ -527,6 +556,19 @@ impl Store {
         let mut stmt = self.conn.prepare_cached(&text)?;
         let rows = stmt.query_map(params_from_iter(sql.params), case_row_from_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Every row of a list in its order, streamed through `each` as the one indexed
+    /// query yields them: nothing is held but the row at hand.
+    pub fn for_each_row(&self, query: &CaseQuery, mut each: impl FnMut(CaseRow) -> Result<()>) -> Result<()> {
+        let sql = QuerySql::new(query);
+        let text = format!("SELECT {ROW_COLUMNS}{}{}", sql.source_by_list_order(), sql.order);
+        let mut stmt = self.conn.prepare(&text)?;
+        let mut rows = stmt.query(params_from_iter(sql.params))?;
+        while let Some(row) = rows.next()? {
+            each(case_row_from_row(row)?)?;
+        }
+        Ok(())
     }
 
     /// Whole cases with their meetings, for output to scripts; streamed through `each`.
