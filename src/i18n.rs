@@ -43,16 +43,9 @@ pub struct Catalog {
 }
 
 /// A user-facing error: `Display` already speaks the user's language.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
 pub struct Explained(pub String);
-
-impl std::fmt::Display for Explained {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for Explained {}
 
 impl Catalog {
     pub fn new(lang: Lang) -> Catalog {

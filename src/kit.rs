@@ -59,46 +59,28 @@ pub struct KitCase {
 }
 
 /// Why a kit file cannot be read. Nothing in the database is touched in any case.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The messages are English for logs and tests; users read the catalogue's wording.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum KitError {
     /// Not an age file with a passphrase, or not saksgang's JSON inside.
+    #[error("not a saksgang kit")]
     NotAKit,
+    #[error("the passphrase does not open the kit")]
     WrongPassphrase,
     /// Cut short or altered on the way.
+    #[error("the kit is damaged")]
     Damaged,
-    NewerVersion {
-        found: u64,
-    },
-    Expired {
-        on: NaiveDate,
-    },
+    #[error("the kit is of version {found}, newer than {VERSION}")]
+    NewerVersion { found: u64 },
+    #[error("the kit expired on {on}")]
+    Expired { on: NaiveDate },
     /// Valid for longer than any kit may be (`MAX_VALID_DAYS`).
-    ValidTooLong {
-        until: NaiveDate,
-    },
+    #[error("the kit is valid until {until}, longer than allowed")]
+    ValidTooLong { until: NaiveDate },
     /// A case in it breaks the rules a typed case is held to.
-    Invalid {
-        reference: String,
-        why: Broken,
-    },
+    #[error("case {reference} in the kit breaks the rules: {why:?}")]
+    Invalid { reference: String, why: Broken },
 }
-
-impl std::fmt::Display for KitError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        // English for logs and tests; users read the catalogue's wording.
-        match self {
-            KitError::NotAKit => write!(f, "not a saksgang kit"),
-            KitError::WrongPassphrase => write!(f, "the passphrase does not open the kit"),
-            KitError::Damaged => write!(f, "the kit is damaged"),
-            KitError::NewerVersion { found } => write!(f, "the kit is of version {found}, newer than {VERSION}"),
-            KitError::Expired { on } => write!(f, "the kit expired on {on}"),
-            KitError::ValidTooLong { until } => write!(f, "the kit is valid until {until}, longer than allowed"),
-            KitError::Invalid { reference, why } => write!(f, "case {reference} in the kit breaks the rules: {why:?}"),
-        }
-    }
-}
-
-impl std::error::Error for KitError {}
 
 impl Kit {
     pub fn new(created_by: &str, expires_on: NaiveDate, school: Option<String>, cases: Vec<KitCase>) -> Kit {
@@ -115,36 +97,23 @@ impl Kit {
 }
 
 /// A kit file refused, with the file named for the message.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}: {why}", path.display())]
 pub struct Refused {
     pub path: PathBuf,
     pub why: KitError,
 }
 
-impl std::fmt::Display for Refused {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.path.display(), self.why)
-    }
-}
-
-impl std::error::Error for Refused {}
-
 /// Why there is nothing to put in a kit.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum NothingToSend {
     /// A case named by a reference that is not here.
+    #[error("no case {0} here")]
     NoSuchCase(String),
     /// The school has no case that concerns PPT and may travel.
+    #[error("no case at {0} may go in a kit")]
     NoneAtSchool(String),
 }
-
-impl std::fmt::Display for NothingToSend {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{self:?}")
-    }
-}
-
-impl std::error::Error for NothingToSend {}
 
 /// The cases a kit takes: those named by `references`, or where none are named,
 /// those of `school` that concern PPT (`Store::kit_cases_of_school`).

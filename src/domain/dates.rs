@@ -3,30 +3,21 @@
 use chrono::{Datelike, Days, Months, NaiveDate};
 
 /// Why a typed date was not accepted.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DateError {
     /// Nothing was typed.
+    #[error("no date given")]
     Empty,
     /// Not in a form we read (`dd.mm.yyyy` or `yyyy-mm-dd`).
+    #[error("'{0}' is not a date (use dd.mm.yyyy)")]
     BadFormat(String),
     /// Well formed, but the day does not exist (31.02.2026).
+    #[error("'{0}' is not a day in the calendar")]
     NoSuchDay(String),
     /// A year no date of a school's case can have (0000, 9999): a slip of the keys.
+    #[error("'{0}' is outside the years saksgang takes")]
     OutOfRange(String),
 }
-
-impl std::fmt::Display for DateError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            DateError::Empty => write!(f, "no date given"),
-            DateError::BadFormat(s) => write!(f, "'{s}' is not a date (use dd.mm.yyyy)"),
-            DateError::NoSuchDay(s) => write!(f, "'{s}' is not a day in the calendar"),
-            DateError::OutOfRange(s) => write!(f, "'{s}' is outside the years saksgang takes"),
-        }
-    }
-}
-
-impl std::error::Error for DateError {}
 
 /// Reads `dd.mm.yyyy` (also `d.m.yyyy`) or ISO `yyyy-mm-dd`.
 pub fn parse_date(text: &str) -> Result<NaiveDate, DateError> {

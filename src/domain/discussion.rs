@@ -84,7 +84,9 @@ pub enum FormState {
 }
 
 /// Why a change to a discussion meeting was refused.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+// English fallback for logs; users see the catalogue's wording.
+#[error("discussion meeting change refused: {self:?}")]
 pub enum DiscussionError {
     Required(&'static str),
     /// A slot longer than 30 minutes (or of none).
@@ -114,15 +116,6 @@ pub enum DiscussionError {
     /// A form cannot be sent after the meeting it is for.
     SentAfterMeeting,
 }
-
-impl std::fmt::Display for DiscussionError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        // English fallback for logs; users see the catalogue's wording.
-        write!(f, "discussion meeting change refused: {self:?}")
-    }
-}
-
-impl std::error::Error for DiscussionError {}
 
 impl DiscussionMeeting {
     pub fn new(

@@ -53,18 +53,11 @@ pub fn may_travel(case: &Case, today: NaiveDate, travelled_before: bool) -> bool
 }
 
 /// A case refused for a kit: see `may_travel`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("case {reference} has no valid consent and cannot go in a kit")]
 pub struct WithoutConsent {
     pub reference: String,
 }
-
-impl std::fmt::Display for WithoutConsent {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "case {} has no valid consent and cannot go in a kit", self.reference)
-    }
-}
-
-impl std::error::Error for WithoutConsent {}
 
 /// One field both sides changed, each its own way. `field` is a dotted path into
 /// the snapshot's JSON, e.g. `case.details.teacher` or `records.2.measures`
@@ -219,21 +212,14 @@ fn is_numbered(path: &str) -> bool {
     NUMBERED.contains(&path.rsplit('.').next().unwrap_or(path))
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{self:?}")]
 pub enum ResolveError {
     /// The field is no longer where the conflict found it (the case changed since).
     FieldGone(String),
     /// The value does not fit the field any more.
     DoesNotFit(String),
 }
-
-impl std::fmt::Display for ResolveError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{self:?}")
-    }
-}
-
-impl std::error::Error for ResolveError {}
 
 /// The snapshot with `field` set to `value`: a conflict resolved in the kit's favour.
 pub fn with_field(snapshot: &CaseSnapshot, field: &str, value: Value) -> Result<CaseSnapshot, ResolveError> {

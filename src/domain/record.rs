@@ -174,7 +174,9 @@ pub const AGENDA_PARTS: [usize; 5] = [3, 3, 4, 3, 5];
 pub const AGENDA_ITEMS: usize = 18;
 
 /// Why a record cannot be stored as typed. The UI words it at the field.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+// English fallback for logs; users see the catalogue's wording.
+#[error("meeting record refused: {self:?}")]
 pub enum RecordError {
     /// A measure (by position in the list) whose period ends before it starts.
     PeriodEndsBeforeStart { measure: usize },
@@ -191,15 +193,6 @@ pub enum RecordError {
     /// is recorded by role only.
     FamilyNamedWithoutConsent,
 }
-
-impl std::fmt::Display for RecordError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        // English fallback for logs; users see the catalogue's wording.
-        write!(f, "meeting record refused: {self:?}")
-    }
-}
-
-impl std::error::Error for RecordError {}
 
 /// A time of day as typed: `14:30`, `14.30` or `1430`, or `9` for a whole hour.
 pub fn parse_time(text: &str) -> Option<NaiveTime> {

@@ -101,7 +101,9 @@ pub enum Field {
 }
 
 /// Why a change was refused. The UI words it in the user's language.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+// English fallback for logs; users see the catalogue's wording.
+#[error("change refused: {self:?}")]
 pub enum RuleError {
     CaseClosed,
     CaseNotClosed,
@@ -165,15 +167,6 @@ impl From<TextError> for RuleError {
         RuleError::Text(error)
     }
 }
-
-impl std::fmt::Display for RuleError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        // English fallback for logs; users see the catalogue's wording.
-        write!(f, "change refused: {self:?}")
-    }
-}
-
-impl std::error::Error for RuleError {}
 
 /// Checks the fields of a new or edited case.
 pub fn validate_details(details: &CaseDetails) -> Result<(), RuleError> {

@@ -26,69 +26,47 @@ pub use schema::current_version;
 pub use sync::{ImportReport, KitConflict, Side, UnsettledConflicts};
 
 /// Why a file was not opened. Nothing in the file is changed in any of these cases.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The messages are English for logs and tests; users read the catalogue's wording.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum OpenError {
     /// Not an SQLite file at all, or an SQLite file of another program.
+    #[error("{} is not a saksgang database", path.display())]
     NotSaksgang { path: PathBuf },
     /// Written by a newer saksgang whose schema this one does not know.
+    #[error("{} was written by a newer saksgang (schema {found}, this program knows {supported})", path.display())]
     NewerVersion { path: PathBuf, found: i64, supported: i64 },
     /// The file is encrypted and no passphrase was given.
+    #[error("{} is encrypted: a passphrase is needed", path.display())]
     PassphraseNeeded { path: PathBuf },
     /// The passphrase does not open the file (or it is not a saksgang database).
+    #[error("the passphrase does not open {}", path.display())]
     WrongPassphrase { path: PathBuf },
     /// A folder was given where the database file should be.
+    #[error("{} is a folder, not a database file", path.display())]
     IsFolder { path: PathBuf },
     /// A command that only reads was given a file that does not exist.
+    #[error("{} does not exist", path.display())]
     DoesNotExist { path: PathBuf },
     /// The file, or the folder it is in, may not be written by this user.
+    #[error("{} cannot be written by this user", path.display())]
     ReadOnly { path: PathBuf },
     /// The disk is full or will not take the files SQLite needs beside the database.
+    #[error("the disk will not take writes beside {}", path.display())]
     CannotWrite { path: PathBuf },
     /// An SQLite file of ours that is damaged (cut short, overwritten).
+    #[error("{} is damaged", path.display())]
     Damaged { path: PathBuf },
     /// Another saksgang (the screens, or a command) has the file open: it may not be
     /// replaced or re-encrypted under it.
+    #[error("{} is open in another saksgang", path.display())]
     InUse { path: PathBuf },
 }
 
-impl std::fmt::Display for OpenError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        // English for logs and tests; users read the catalogue's wording.
-        match self {
-            OpenError::NotSaksgang { path } => write!(f, "{} is not a saksgang database", path.display()),
-            OpenError::NewerVersion { path, found, supported } => write!(
-                f,
-                "{} was written by a newer saksgang (schema {found}, this program knows {supported})",
-                path.display()
-            ),
-            OpenError::PassphraseNeeded { path } => {
-                write!(f, "{} is encrypted: a passphrase is needed", path.display())
-            }
-            OpenError::WrongPassphrase { path } => write!(f, "the passphrase does not open {}", path.display()),
-            OpenError::IsFolder { path } => write!(f, "{} is a folder, not a database file", path.display()),
-            OpenError::DoesNotExist { path } => write!(f, "{} does not exist", path.display()),
-            OpenError::ReadOnly { path } => write!(f, "{} cannot be written by this user", path.display()),
-            OpenError::CannotWrite { path } => write!(f, "the disk will not take writes beside {}", path.display()),
-            OpenError::Damaged { path } => write!(f, "{} is damaged", path.display()),
-            OpenError::InUse { path } => write!(f, "{} is open in another saksgang", path.display()),
-        }
-    }
-}
-
-impl std::error::Error for OpenError {}
-
 /// A change could not be written: the disk is full or refuses writes. The
 /// transaction was rolled back, so nothing of it is stored.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("the change was not saved: the disk is full or cannot be written")]
 pub struct NotSaved;
-
-impl std::fmt::Display for NotSaved {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "the change was not saved: the disk is full or cannot be written")
-    }
-}
-
-impl std::error::Error for NotSaved {}
 
 /// Whether SQLite failed because the disk would not take the write.
 fn disk_refused(error: &anyhow::Error) -> bool {

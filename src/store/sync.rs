@@ -41,18 +41,11 @@ pub enum Side {
 
 /// A case with conflicts not yet settled cannot go in a kit: the other machine
 /// would get this side's value while the choice is still open.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("case {reference} has conflicts from a kit that are not settled")]
 pub struct UnsettledConflicts {
     pub reference: String,
 }
-
-impl std::fmt::Display for UnsettledConflicts {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "case {} has conflicts from a kit that are not settled", self.reference)
-    }
-}
-
-impl std::error::Error for UnsettledConflicts {}
 
 /// What an import did, case by case (references as on this machine).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
