@@ -65,6 +65,13 @@ pub struct Confirm {
     pub on_no: Option<Pending>,
 }
 
+impl Confirm {
+    /// Its keys: Enter alone confirms, but for a choice of two ways on.
+    pub fn bindings(&self) -> &'static [Binding] {
+        if self.on_no.is_some() { keymap::CHOICE } else { keymap::CONFIRM }
+    }
+}
+
 pub enum Pending {
     Apply(Uuid, Action),
     DiscardForm,
@@ -176,7 +183,9 @@ impl App {
 
     /// The keys that work on what is in front of the user now.
     pub fn bindings(&self) -> &'static [Binding] {
-        if self.help {
+        if let Some(confirm) = &self.confirm {
+            confirm.bindings()
+        } else if self.help {
             keymap::HELP
         } else if let Some(editor) = &self.record {
             match (editor.agenda.is_some(), editor.minutes().is_some()) {
@@ -853,20 +862,12 @@ impl App {
 
     fn handle_confirm(&mut self, key: KeyEvent) -> Result<()> {
         let Some(choice) = &self.confirm else { return Ok(()) };
-        // "Enter = ja" is the only yes to a question that erases, deletes or closes:
-        // `j` is "down" everywhere else, and a habit must not confirm an erasure.
-        // Only the save-or-discard question names j as an answer.
-        let letters = choice.on_no.is_some();
-        let yes = key.code == KeyCode::Enter || (letters && matches!(key.code, KeyCode::Char('j' | 'J' | 'y' | 'Y')));
-        let no = matches!(key.code, KeyCode::Esc | KeyCode::Char('n' | 'N'));
-        if !(yes || no) {
-            return Ok(());
-        }
+        let Some(command) = keymap::lookup(choice.bindings(), key) else { return Ok(()) };
         let Some(confirm) = self.confirm.take() else { return Ok(()) };
-        let pending = match (yes, confirm.on_no) {
-            (true, _) => confirm.on_yes,
-            (false, Some(on_no)) if key.code != KeyCode::Esc => on_no,
-            (false, _) => return Ok(()),
+        let pending = match (command, confirm.on_no) {
+            (Command::Yes, _) => confirm.on_yes,
+            (Command::No, Some(on_no)) => on_no,
+            _ => return Ok(()),
         };
         match pending {
             Pending::SaveFieldAndClose => {

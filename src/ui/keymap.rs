@@ -58,6 +58,10 @@ pub enum Command {
     PrevField,
     Submit,
     Cancel,
+    // In a confirmation:
+    Yes,
+    /// The second answer of a choice between two ways on (discard, where yes saves).
+    No,
 }
 
 #[derive(Clone, Copy)]
@@ -231,6 +235,20 @@ pub const SEARCH: &[Binding] = &[
     bind(&[K::Esc], C::Cancel, Some("keys.search_clear"), true),
 ];
 
+/// A question before something is erased, deleted or closed: Enter alone says yes,
+/// so that `j`, "down" everywhere else, never confirms by habit.
+pub const CONFIRM: &[Binding] = &[
+    bind(&[K::Enter], C::Yes, Some("keys.confirm_yes"), true),
+    bind(&[K::Esc, K::Char('n'), K::Char('N')], C::Back, Some("keys.confirm_no"), true),
+];
+
+/// A choice between saving and discarding a changed field before leaving it.
+pub const CHOICE: &[Binding] = &[
+    bind(&[K::Enter, K::Char('j'), K::Char('J'), K::Char('y'), K::Char('Y')], C::Yes, Some("keys.choice_save"), true),
+    bind(&[K::Char('n'), K::Char('N')], C::No, Some("keys.choice_discard"), true),
+    bind(&[K::Esc], C::Back, Some("keys.choice_stay"), true),
+];
+
 pub const HELP: &[Binding] =
     &[bind(&[K::Esc, K::Char('?'), K::F(1), K::Char('q')], C::Back, Some("keys.help_close"), true)];
 
@@ -249,9 +267,22 @@ mod tests {
 
     #[test]
     fn no_key_is_bound_twice_in_a_table() {
-        for table in
-            [START, LIST, DETAIL, DISCUSSIONS, AGENDA_SCREEN, KIT_SCREEN, FORM, RECORD, NOTES, AGENDA, SEARCH, HELP]
-        {
+        for table in [
+            START,
+            LIST,
+            DETAIL,
+            DISCUSSIONS,
+            AGENDA_SCREEN,
+            KIT_SCREEN,
+            FORM,
+            RECORD,
+            NOTES,
+            AGENDA,
+            SEARCH,
+            CONFIRM,
+            CHOICE,
+            HELP,
+        ] {
             let mut seen = Vec::new();
             for key in table.iter().flat_map(|b| b.keys) {
                 assert!(!seen.contains(key), "{key:?} bound twice");
@@ -267,6 +298,13 @@ mod tests {
             assert!(commands.contains(&Command::Help));
             assert!(commands.contains(&Command::Quit));
         }
+    }
+
+    #[test]
+    fn only_enter_confirms_an_erasure() {
+        let yes: Vec<KeyCode> =
+            CONFIRM.iter().filter(|b| b.command == Command::Yes).flat_map(|b| b.keys.iter().copied()).collect();
+        assert_eq!(yes, [KeyCode::Enter]);
     }
 
     #[test]

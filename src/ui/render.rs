@@ -82,14 +82,16 @@ fn draw(app: &App, theme: &Theme, frame: &mut Frame) {
         render_form(app, theme, frame, area);
     }
     if let Some(confirm) = &app.confirm {
-        // Three lines of text, more for a long one (a file's path).
-        let lines = confirm.text.chars().count().div_ceil(56).max(3) as u16;
-        let popup = centered(area, 60, lines + 2);
+        // The question, however long (a file's path), then its keys from the keymap.
+        let text_rows = confirm.text.chars().count().div_ceil(56).max(2) as u16;
+        let popup = centered(area, 60, text_rows + 4);
         frame.render_widget(Clear, popup);
-        frame.render_widget(
-            Paragraph::new(confirm.text.as_str()).wrap(Wrap { trim: true }).block(Block::bordered()),
-            popup,
-        );
+        let block = Block::bordered();
+        let inner = block.inner(popup);
+        frame.render_widget(block, popup);
+        let [question, keys] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(inner);
+        frame.render_widget(Paragraph::new(confirm.text.as_str()).wrap(Wrap { trim: true }), question);
+        frame.render_widget(hints(c, confirm.bindings(), theme, keys), keys);
     }
 }
 
