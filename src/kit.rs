@@ -145,16 +145,28 @@ pub struct Selection<'a> {
 
 /// Writes the kit of the selected cases to `path`; returns the kit written.
 pub fn export(store: &mut Store, selection: &Selection, passphrase: &str, path: &Path) -> Result<Kit> {
+    let kit = gather(store, selection)?;
+    let sealed = seal(&kit, passphrase)?;
+    write_sealed(store, &kit, &sealed, path)?;
+    Ok(kit)
+}
+
+/// The kit of the selected cases, as it will be sealed.
+pub fn gather(store: &Store, selection: &Selection) -> Result<Kit> {
     let Selection { ids, school, expires_on, today } = *selection;
-    let kit = store.kit_of(ids, school, expires_on, today)?;
-    write_private(path, &seal(&kit, passphrase)?)?;
+    store.kit_of(ids, school, expires_on, today)
+}
+
+/// Writes a sealed kit to `path` and records it as sent.
+pub fn write_sealed(store: &mut Store, kit: &Kit, sealed: &[u8], path: &Path) -> Result<()> {
+    write_private(path, sealed)?;
     // A kit the database does not know it sent would be merged back from an older
     // base: no file then, as if nothing had happened.
-    if let Err(error) = store.note_kit_written(&kit) {
+    if let Err(error) = store.note_kit_written(kit) {
         let _ = std::fs::remove_file(path);
         return Err(error);
     }
-    Ok(kit)
+    Ok(())
 }
 
 /// Reads the kit at `path` and merges it into the database, all or nothing.
@@ -166,12 +178,30 @@ pub fn import(
     today: NaiveDate,
     consent_age: u32,
 ) -> Result<ImportReport> {
+    let kit = read(path, passphrase, today, consent_age)?;
+    merge_into(store, &kit, path, today, consent_age)
+}
+
+/// Opens and checks the kit at `path` without touching any database: the part of
+/// an import that takes the passphrase's key derivation.
+pub fn read(path: &Path, passphrase: &str, today: NaiveDate, consent_age: u32) -> Result<Kit> {
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
     let kit = open(&bytes, passphrase, today)
         .and_then(|kit| check(&kit, today, consent_age).map(|()| kit))
         .map_err(|why| Refused { path: path.to_path_buf(), why })?;
+    Ok(kit)
+}
+
+/// Merges a kit read from `path` into the database, all or nothing.
+pub fn merge_into(
+    store: &mut Store,
+    kit: &Kit,
+    path: &Path,
+    today: NaiveDate,
+    consent_age: u32,
+) -> Result<ImportReport> {
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    store.import_kit(&kit, &name, today, consent_age).map_err(|error| match error.downcast::<KitError>() {
+    store.import_kit(kit, &name, today, consent_age).map_err(|error| match error.downcast::<KitError>() {
         Ok(why) => Refused { path: path.to_path_buf(), why }.into(),
         Err(error) => error,
     })

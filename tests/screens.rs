@@ -718,7 +718,7 @@ fn a_visit_day_kit_is_written_from_its_form_with_the_passphrase_checked() {
     assert_eq!(app.form.as_ref().unwrap().error.as_ref().unwrap().1, "Passfrasene er ulike.");
     retype(&mut app, "lang nok frase");
     press(&mut app, KeyCode::Enter);
-    app.on_idle();
+    assert!(app.kit_job.is_none(), "cases without consent are refused before any key is derived");
     let error = &app.form.as_ref().expect("still open").error.as_ref().unwrap();
     assert_eq!(error.0, 1, "at the cases");
     assert!(error.1.starts_with("Sak 2026-001 har ikke gyldig samtykke"), "{}", error.1);
@@ -726,12 +726,15 @@ fn a_visit_day_kit_is_written_from_its_form_with_the_passphrase_checked() {
     consent(&mut app, "2026-001");
     consent(&mut app, "2026-003");
     press(&mut app, KeyCode::Enter);
-    // The screen says it is working before the key derivation takes its second.
+    // The screen says it is working while the key derivation takes its second on
+    // its own thread; the event loop waits for keys, not for it.
     assert!(app.kit_job.is_some());
     assert_eq!(app.message.as_deref(), Some("Krypterer besøkspakken …"));
-    assert_eq!(app.idle_after(), Some(std::time::Duration::ZERO));
+    assert_eq!(app.idle_after(), None);
     snapshot("kit_export_working", &draw(&app, SMALL));
-    app.on_idle();
+    press(&mut app, KeyCode::Enter);
+    assert!(app.kit_job.is_some(), "a second Enter starts no second job");
+    app.wait_for_kit_job();
     assert!(app.form.is_none());
     assert!(app.message.as_deref().unwrap().contains("2 saker"), "{:?}", app.message);
     let kit = saksgang::kit::open(&std::fs::read(&file).unwrap(), "lang nok frase", d(2026, 11, 23)).unwrap();
@@ -767,12 +770,12 @@ fn an_imported_kit_lists_its_conflicts_and_each_is_settled_with_one_key() {
     press(&mut app, KeyCode::Tab);
     type_text(&mut app, "feil frase");
     press(&mut app, KeyCode::Enter);
-    app.on_idle();
+    app.wait_for_kit_job();
     let error = &app.form.as_ref().expect("still open").error.as_ref().unwrap().1;
     assert!(error.starts_with("Passfrasen åpner ikke"), "{error}");
     retype(&mut app, "lang nok frase");
     press(&mut app, KeyCode::Enter);
-    app.on_idle();
+    app.wait_for_kit_job();
     assert!(app.form.is_none());
     assert!(app.message.as_deref().unwrap().contains("1 med konflikter"), "{:?}", app.message);
     assert!(app.confirm.as_ref().unwrap().text.starts_with("Pakken er lest inn. Slette"));

@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use super::form::{Form, Purpose, Slot};
 use super::keymap::{self, Binding, Command};
-use super::kit::KitJob;
+use super::kit::{KitJob, Waker};
 use super::pager::CasePager;
 use super::record::{Change, FieldInput, RecordEditor};
 use crate::config::Settings;
@@ -112,8 +112,10 @@ pub struct App {
     pub kit_selected: usize,
     /// The selected conflict's two values in full, scrolled this far.
     pub kit_full: Option<u16>,
-    /// An export or import started from its form, run after the next frame.
+    /// An export or import started from its form, deriving its key on a thread.
     pub kit_job: Option<KitJob>,
+    /// Wakes the event loop when work on another thread is done.
+    pub(super) waker: Option<Waker>,
     pub list: CasePager,
     /// The search field while `/` is active.
     pub search: Option<Input>,
@@ -155,6 +157,7 @@ impl App {
             kit_selected: 0,
             kit_full: None,
             kit_job: None,
+            waker: None,
             list: CasePager::new(CaseQuery {
                 status: StatusFilter::Open,
                 order: Order::Newest,
@@ -252,10 +255,6 @@ impl App {
 
     /// Handles one terminal event. Errors of the store are shown, not fatal.
     pub fn handle_event(&mut self, event: &Event) {
-        // Work a form started comes before the next key, which may be about its result.
-        if self.kit_job.is_some() {
-            self.on_idle();
-        }
         let result = match event {
             Event::Key(key) if key.kind == KeyEventKind::Press => self.handle_key(*key),
             Event::Paste(text) => {
@@ -299,7 +298,7 @@ impl App {
         }
     }
 
-    fn show(&mut self, result: Result<()>) {
+    pub(super) fn show(&mut self, result: Result<()>) {
         if let Err(error) = result {
             self.message = Some(self.catalog.explain(&error));
         }
@@ -670,18 +669,11 @@ impl App {
 
     /// How long the event loop may wait for a key before calling `on_idle`.
     pub fn idle_after(&self) -> Option<std::time::Duration> {
-        if self.kit_job.is_some() {
-            return Some(std::time::Duration::ZERO);
-        }
         self.search_pending.then_some(SEARCH_PAUSE)
     }
 
     /// Typing paused: run what was waiting for it.
     pub fn on_idle(&mut self) {
-        if self.kit_job.is_some() {
-            let result = self.run_kit_job();
-            self.show(result);
-        }
         if self.search_pending {
             let text = self.search.as_ref().map_or(String::new(), |s| s.value().to_string());
             let result = self.apply_search(text);

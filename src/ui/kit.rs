@@ -2,25 +2,34 @@
 //! they start, and the choices on the conflicts an import left.
 
 use std::path::PathBuf;
+use std::sync::{Arc, mpsc};
 
 use anyhow::Result;
-use chrono::NaiveDate;
-use uuid::Uuid;
+use zeroize::Zeroizing;
 
 use super::app::{App, Confirm, Pending, Screen};
 use super::form::{Form, Purpose, Slot};
 use super::keymap::Command;
 use crate::domain::{WithoutConsent, add_days};
-use crate::kit::{self, DEFAULT_VALID_DAYS, KitError, MAX_VALID_DAYS, NothingToSend, Refused};
+use crate::kit::{self, DEFAULT_VALID_DAYS, Kit, KitError, MAX_VALID_DAYS, NothingToSend, Refused};
 use crate::store::{Side, UnsettledConflicts};
 use crate::unlock::MIN_PASSPHRASE;
 
-/// Work of about a second (the passphrase's key derivation), started from a form
-/// and run once the screen has said so.
-pub enum KitJob {
-    Export { ids: Vec<Uuid>, school: Option<String>, expires_on: NaiveDate, passphrase: String, path: PathBuf },
-    Import { path: PathBuf, passphrase: String },
+/// The passphrase's key derivation of a kit (about a second), started from a form
+/// and run on a thread of its own so that the screen never freezes; what it
+/// found comes back here, and the database is written on the event loop.
+pub struct KitJob {
+    done: mpsc::Receiver<KitDone>,
 }
+
+/// What a kit job's thread hands back.
+enum KitDone {
+    Sealed { kit: Kit, sealed: Result<Vec<u8>>, path: PathBuf, cases: usize },
+    Opened { kit: Result<Kit>, path: PathBuf },
+}
+
+/// Wakes the event loop when a job's thread is done.
+pub type Waker = Arc<dyn Fn() + Send + Sync>;
 
 impl App {
     pub(super) fn open_kit_screen(&mut self) {
@@ -79,14 +88,15 @@ impl App {
 
     /// Checks the export form and starts the export; a problem is shown at its field.
     pub(super) fn submit_export_kit(&mut self) -> Result<()> {
-        let Some(form) = &self.form else { return Ok(()) };
+        // One job at a time: Enter again while the key is derived does nothing.
+        let Some(form) = self.form.as_ref().filter(|_| self.kit_job.is_none()) else { return Ok(()) };
         let school = form.text(Slot::School).trim().to_string();
         let references: Vec<String> =
             form.text(Slot::Cases).split([',', ' ']).filter(|r| !r.is_empty()).map(String::from).collect();
         let typed_days = form.text(Slot::ValidDays).trim().to_string();
         let days = typed_days.parse::<u32>().ok().filter(|d| (1..=MAX_VALID_DAYS).contains(d));
         let path = PathBuf::from(form.text(Slot::File).trim());
-        let (passphrase, repeated) = (form.text(Slot::Passphrase).to_string(), form.text(Slot::Repeat));
+        let (passphrase, repeated) = (Zeroizing::new(form.text(Slot::Passphrase).to_string()), form.text(Slot::Repeat));
         let Some(days) = days else {
             return self.form_error(Slot::ValidDays, self.catalog.f("form.bad_days", &[("text", &typed_days)]));
         };
@@ -94,7 +104,7 @@ impl App {
             let text = self.catalog.f("unlock.too_short", &[("n", &MIN_PASSPHRASE.to_string())]);
             return self.form_error(Slot::Passphrase, text);
         }
-        if passphrase != repeated {
+        if passphrase.as_str() != repeated {
             return self.form_error(Slot::Repeat, self.catalog.t("form.passphrase_mismatch").into());
         }
         let ids = match kit::cases_to_send(&self.store, &school, &references, self.settings.today) {
@@ -110,22 +120,34 @@ impl App {
         };
         let school = Some(school).filter(|s| !s.is_empty());
         let expires_on = add_days(self.settings.expiry_day(), u64::from(days));
-        self.kit_job = Some(KitJob::Export { ids, school, expires_on, passphrase, path });
-        self.clear_form_error();
+        let selection = kit::Selection { ids: &ids, school: school.as_deref(), expires_on, today: self.settings.today };
+        let kit = match kit::gather(&self.store, &selection) {
+            Ok(kit) => kit,
+            Err(error) if error.is::<WithoutConsent>() || error.is::<UnsettledConflicts>() => {
+                return self.form_error(Slot::Cases, self.catalog.explain(&error));
+            }
+            Err(error) => return Err(error),
+        };
+        let cases = ids.len();
+        self.start_kit_job(move || {
+            let sealed = kit::seal(&kit, &passphrase);
+            KitDone::Sealed { kit, sealed, path, cases }
+        });
         self.message = Some(self.catalog.t("kit.working_export").into());
         Ok(())
     }
 
     pub(super) fn submit_import_kit(&mut self) -> Result<()> {
-        let Some(form) = &self.form else { return Ok(()) };
+        // One job at a time: Enter again while the key is derived does nothing.
+        let Some(form) = self.form.as_ref().filter(|_| self.kit_job.is_none()) else { return Ok(()) };
         let path = PathBuf::from(form.text(Slot::File).trim());
         if !path.is_file() {
             let text = self.catalog.f("form.no_file", &[("path", &path.display().to_string())]);
             return self.form_error(Slot::File, text);
         }
-        let passphrase = form.text(Slot::Passphrase).to_string();
-        self.kit_job = Some(KitJob::Import { path, passphrase });
-        self.clear_form_error();
+        let passphrase = Zeroizing::new(form.text(Slot::Passphrase).to_string());
+        let (today, consent_age) = (self.settings.expiry_day(), self.settings.consent_age);
+        self.start_kit_job(move || KitDone::Opened { kit: kit::read(&path, &passphrase, today, consent_age), path });
         self.message = Some(self.catalog.t("kit.working_import").into());
         Ok(())
     }
@@ -137,31 +159,65 @@ impl App {
         }
     }
 
-    /// Runs the export or import the form started. The form stays open until it
-    /// succeeds, so that a refusal is shown at the field it is about.
-    pub(super) fn run_kit_job(&mut self) -> Result<()> {
-        let Some(job) = self.kit_job.take() else { return Ok(()) };
+    /// How the event loop is told that a job's thread is done.
+    pub fn set_waker(&mut self, waker: Waker) {
+        self.waker = Some(waker);
+    }
+
+    /// Starts a job's thread; the form says it is working until the job is done.
+    fn start_kit_job(&mut self, work: impl FnOnce() -> KitDone + Send + 'static) {
+        let (sender, done) = mpsc::channel();
+        let waker = self.waker.clone();
+        std::thread::spawn(move || {
+            let _ = sender.send(work());
+            if let Some(wake) = waker {
+                wake();
+            }
+        });
+        self.kit_job = Some(KitJob { done });
+        self.clear_form_error();
+    }
+
+    /// The job's thread reported: finish its work, if it is done.
+    pub fn kit_job_reported(&mut self) {
+        let done = match self.kit_job.as_ref().map(|job| job.done.try_recv()) {
+            Some(Ok(done)) => done,
+            Some(Err(mpsc::TryRecvError::Empty)) | None => return,
+            Some(Err(mpsc::TryRecvError::Disconnected)) => {
+                self.kit_job = None;
+                return;
+            }
+        };
+        self.kit_job = None;
+        let result = self.finish_kit_job(done);
+        self.show(result);
+    }
+
+    /// Waits for a running job and finishes it (where no event loop waits for it).
+    pub fn wait_for_kit_job(&mut self) {
+        let Some(job) = self.kit_job.take() else { return };
+        if let Ok(done) = job.done.recv() {
+            let result = self.finish_kit_job(done);
+            self.show(result);
+        }
+    }
+
+    /// Writes what the job found. The form stays open until it succeeds, so that a
+    /// refusal is shown at the field it is about.
+    fn finish_kit_job(&mut self, done: KitDone) -> Result<()> {
         self.message = None;
-        match job {
-            KitJob::Export { ids, school, expires_on, passphrase, path } => {
-                let today = self.settings.today;
-                let selection = kit::Selection { ids: &ids, school: school.as_deref(), expires_on, today };
-                if let Err(error) = kit::export(&mut self.store, &selection, &passphrase, &path) {
-                    let about_cases = error.is::<WithoutConsent>() || error.is::<UnsettledConflicts>();
-                    let slot = if about_cases { Slot::Cases } else { Slot::File };
-                    return self.form_error(slot, self.catalog.explain(&error));
+        match done {
+            KitDone::Sealed { kit, sealed, path, cases } => {
+                if let Err(error) = sealed.and_then(|sealed| kit::write_sealed(&mut self.store, &kit, &sealed, &path)) {
+                    return self.form_error(Slot::File, self.catalog.explain(&error));
                 }
                 self.form = None;
-                self.message = Some(self.catalog.kit_exported(ids.len(), &path, expires_on));
+                self.message = Some(self.catalog.kit_exported(cases, &path, kit.expires_on));
             }
-            KitJob::Import { path, passphrase } => {
-                let report = match kit::import(
-                    &mut self.store,
-                    &path,
-                    &passphrase,
-                    self.settings.expiry_day(),
-                    self.settings.consent_age,
-                ) {
+            KitDone::Opened { kit, path } => {
+                let (today, consent_age) = (self.settings.expiry_day(), self.settings.consent_age);
+                let report = match kit.and_then(|kit| kit::merge_into(&mut self.store, &kit, &path, today, consent_age))
+                {
                     Ok(report) => report,
                     Err(error) => {
                         let slot = match error.downcast_ref::<Refused>().map(|r| &r.why) {

@@ -32,6 +32,8 @@ use crate::store::{Store, daily_backup};
 enum Msg {
     Terminal(std::io::Result<Event>),
     BackupDone(Result<Option<std::path::PathBuf>>),
+    /// A visit-day kit's key derivation is done.
+    KitJobDone,
 }
 
 /// Opens the database, then runs the UI until the user quits.
@@ -46,6 +48,10 @@ pub fn run(settings: &Settings) -> Result<()> {
     let theme = Theme::from_env();
     let (sender, events) = mpsc::channel();
     spawn_event_reader(sender.clone());
+    let kit_sender = sender.clone();
+    app.set_waker(Arc::new(move || {
+        let _ = kit_sender.send(Msg::KitJobDone);
+    }));
     terminal.draw(|frame| render(&app, &theme, frame))?;
     // Only after the first frame: on two cores the copy would delay it.
     let backup = spawn_daily_backup(&app.store, settings, sender);
@@ -82,6 +88,7 @@ fn handle(app: &mut App, msg: Msg) -> Result<()> {
     match msg {
         Msg::Terminal(event) => app.handle_event(&event?),
         Msg::BackupDone(result) => app.backup_done(result),
+        Msg::KitJobDone => app.kit_job_reported(),
     }
     Ok(())
 }
