@@ -6,8 +6,8 @@ use std::collections::HashMap;
 use anyhow::{Result, bail};
 
 use crate::domain::{
-    Case, CaseKind, Closure, Consent, ConsentGiver, DateError, DeadlineKind, DeadlineState, Decision, Difficulty,
-    DiscussionError, DiscussionMeeting, Field, Gender, ResolveError, RuleError, Stage, format_date,
+    Case, Closure, Coded, Consent, ConsentGiver, DateError, DiscussionError, DiscussionMeeting, Field, ResolveError,
+    RuleError, format_date,
 };
 use crate::kit::KitError;
 use crate::store::{CopyFailure, NotSaved, OpenError, Side, Store};
@@ -83,29 +83,10 @@ impl Catalog {
         self.strings.keys().map(String::as_str)
     }
 
-    pub fn stage(&self, stage: Stage) -> &str {
-        self.t(match stage {
-            Stage::InternalSparring => "stage.internal_sparring",
-            Stage::Meeting1 => "stage.meeting1",
-            Stage::Meeting2 => "stage.meeting2",
-            Stage::Meeting3 => "stage.meeting3",
-            Stage::Referred => "stage.referred",
-        })
-    }
-
-    pub fn kind(&self, kind: CaseKind) -> &str {
-        self.t(match kind {
-            CaseKind::Individual => "kind.individual",
-            CaseKind::System => "kind.system",
-        })
-    }
-
-    pub fn difficulty(&self, difficulty: Difficulty) -> &str {
-        self.t(match difficulty {
-            Difficulty::Academic => "difficulty.academic",
-            Difficulty::SocialBehaviour => "difficulty.social_behaviour",
-            Difficulty::Other => "difficulty.other",
-        })
+    /// The words for a coded value: its catalogue section, then its code.
+    pub fn word<T: Coded>(&self, value: T) -> &str {
+        let key = format!("{}.{}", T::SECTION, value.code());
+        self.strings.get(&key).map_or_else(|| value.code(), String::as_str)
     }
 
     pub fn yes_no(&self, yes: bool) -> &str {
@@ -121,40 +102,6 @@ impl Catalog {
     /// A time of day that could not be read, as typed.
     pub fn time_error(&self, typed: &str) -> String {
         self.f("record.bad_time", &[("text", typed)])
-    }
-
-    pub fn gender(&self, gender: Gender) -> &str {
-        self.t(match gender {
-            Gender::Jente => "gender.jente",
-            Gender::Gutt => "gender.gutt",
-            Gender::Annet => "gender.annet",
-        })
-    }
-
-    pub fn decision(&self, decision: Decision) -> &str {
-        self.t(match decision {
-            Decision::Close => "decision.close",
-            Decision::Continue => "decision.continue",
-            Decision::Refer => "decision.refer",
-        })
-    }
-
-    pub fn deadline(&self, kind: DeadlineKind) -> &str {
-        self.t(match kind {
-            DeadlineKind::Meeting2 => "deadline.meeting2",
-            DeadlineKind::Meeting3 => "deadline.meeting3",
-            DeadlineKind::Referral => "deadline.referral",
-        })
-    }
-
-    pub fn state(&self, state: DeadlineState) -> &str {
-        self.t(match state {
-            DeadlineState::Overdue => "state.overdue",
-            DeadlineState::DueSoon => "state.due_soon",
-            DeadlineState::Ok => "state.ok",
-            DeadlineState::Met => "state.met",
-            DeadlineState::MetLate => "state.met_late",
-        })
     }
 
     /// "Closed 23.11.2026: reason"; a case closed by the meeting 3 decision says so.
@@ -253,7 +200,7 @@ impl Catalog {
             },
             _ => {
                 let mut parts = vec![self.t("detail.anonymous").to_string(), case.details.grade.clone()];
-                parts.extend(case.details.gender.map(|g| self.gender(g).to_string()));
+                parts.extend(case.details.gender.map(|g| self.word(g).to_string()));
                 parts.join(" · ")
             }
         }
@@ -776,8 +723,8 @@ mod tests {
         let nb = Catalog::new(Lang::Nb);
         assert_eq!(nb.f("detail.title", &[("reference", "2026-014")]), "Sak 2026-014");
         let en = Catalog::new(Lang::En);
-        assert_eq!(en.stage(Stage::Meeting2), "Meeting 2");
-        assert_eq!(nb.stage(Stage::Referred), "Henvist PPT");
+        assert_eq!(en.word(crate::domain::Stage::Meeting2), "Meeting 2");
+        assert_eq!(nb.word(crate::domain::Stage::Referred), "Henvist PPT");
     }
 
     #[test]

@@ -15,9 +15,9 @@ use crate::config::{Overrides, Settings};
 use crate::demo::demo_cases;
 use crate::documents::Format;
 use crate::domain::{
-    Action, CaseDetails, CaseKind, Consent, ConsentGiver, Decision, Difficulty, DiscussionError, DiscussionMeeting,
-    Gender, Identity, MeetingNo, Status, add_days, format_date, format_time, iso_date, one_line, parse_date,
-    parse_time, state_of,
+    Action, CaseDetails, CaseKind, Coded, Consent, ConsentGiver, Decision, Difficulty, DiscussionError,
+    DiscussionMeeting, Gender, Identity, MeetingNo, Status, add_days, format_date, format_time, iso_date, one_line,
+    parse_date, parse_time, state_of,
 };
 use crate::i18n::{Catalog, Explained};
 use crate::kit;
@@ -188,45 +188,19 @@ pub enum FormatArg {
     Md,
 }
 
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum KindArg {
-    Individual,
-    System,
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum GenderArg {
-    Jente,
-    Gutt,
-    Annet,
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum GiverArg {
-    Guardians,
-    Pupil,
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum DecisionArg {
-    Close,
-    Continue,
-    Refer,
-}
-
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Register a new case; prints its reference on the last line.
     Add {
-        #[arg(long, value_enum)]
-        kind: KindArg,
+        #[arg(long, value_parser = coded::<CaseKind>())]
+        kind: CaseKind,
         #[arg(long)]
         school: String,
         /// Class or grade, e.g. "5. trinn".
         #[arg(long)]
         grade: String,
-        #[arg(long, value_enum)]
-        gender: Option<GenderArg>,
+        #[arg(long, value_parser = coded::<Gender>())]
+        gender: Option<Gender>,
         /// Contact teacher.
         #[arg(long, default_value = "")]
         teacher: String,
@@ -250,8 +224,8 @@ pub enum Command {
     /// Record the decision of meeting 3.
     Decide {
         reference: String,
-        #[arg(value_enum)]
-        decision: DecisionArg,
+        #[arg(value_parser = coded::<Decision>())]
+        decision: Decision,
         #[arg(long)]
         date: String,
     },
@@ -307,8 +281,8 @@ pub enum Command {
     /// Record the consent for an individual case (it replaces an earlier one).
     Consent {
         reference: String,
-        #[arg(long, value_enum)]
-        given_by: GiverArg,
+        #[arg(long, value_parser = coded::<ConsentGiver>())]
+        given_by: ConsentGiver,
         #[arg(long)]
         date: String,
         /// What it covers, e.g. "drøfting med PPT, samarbeid med helsesykepleier".
@@ -400,6 +374,13 @@ pub enum Command {
     Passphrase,
 }
 
+/// A value typed by its code, the name the database and JSON use; help lists them.
+fn coded<T: Coded + Send + Sync>() -> impl clap::builder::TypedValueParser<Value = T> {
+    use clap::builder::TypedValueParser as _;
+    clap::builder::PossibleValuesParser::new(T::ALL.iter().map(|value| value.code()))
+        .try_map(|code: String| T::from_code(&code).ok_or("not one of the listed values"))
+}
+
 impl Cli {
     pub fn overrides(&self) -> Overrides {
         Overrides {
@@ -487,17 +468,10 @@ pub fn run(command: &Command, settings: &Settings, out: &mut impl Write) -> Resu
     match command {
         Command::Add { kind, school, grade, gender, teacher, description, date } => {
             let details = CaseDetails {
-                kind: match kind {
-                    KindArg::Individual => CaseKind::Individual,
-                    KindArg::System => CaseKind::System,
-                },
+                kind: *kind,
                 school: school.clone(),
                 grade: grade.clone(),
-                gender: gender.map(|g| match g {
-                    GenderArg::Jente => Gender::Jente,
-                    GenderArg::Gutt => Gender::Gutt,
-                    GenderArg::Annet => Gender::Annet,
-                }),
+                gender: *gender,
                 teacher: teacher.clone(),
                 description: description.clone(),
             };
@@ -512,12 +486,7 @@ pub fn run(command: &Command, settings: &Settings, out: &mut impl Write) -> Resu
             apply(&mut store, &catalog, reference, &action, settings, out)?;
         }
         Command::Decide { reference, decision, date } => {
-            let decision = match decision {
-                DecisionArg::Close => Decision::Close,
-                DecisionArg::Continue => Decision::Continue,
-                DecisionArg::Refer => Decision::Refer,
-            };
-            let action = Action::Decide { decision, date: parse_date(date)? };
+            let action = Action::Decide { decision: *decision, date: parse_date(date)? };
             apply(&mut store, &catalog, reference, &action, settings, out)?;
         }
         Command::ReferralSent { reference, date } => {
@@ -579,10 +548,7 @@ pub fn run(command: &Command, settings: &Settings, out: &mut impl Write) -> Resu
         Command::Consent { reference, given_by, date, scope, expires, name, birth_date } => {
             let consent = Consent {
                 given_on: parse_date(date)?,
-                given_by: match given_by {
-                    GiverArg::Guardians => ConsentGiver::Guardians,
-                    GiverArg::Pupil => ConsentGiver::Pupil,
-                },
+                given_by: *given_by,
                 scope: scope.clone(),
                 expires_on: expires.as_deref().map(parse_date).transpose()?,
                 withdrawn_on: None,
@@ -977,7 +943,7 @@ fn discussion(
                 )?;
                 for (item, case) in meeting.items.iter().zip(store.cases_on_agenda(meeting)?) {
                     let slot = format!("{}–{}", format_time(item.starts_at), format_time(item.ends_at()));
-                    writeln!(out, "  {slot}  {}  {}", case.reference, c.difficulty(item.difficulty))?;
+                    writeln!(out, "  {slot}  {}  {}", case.reference, c.word(item.difficulty))?;
                 }
             }
         }
@@ -1021,14 +987,14 @@ fn list_line(line: &mut String, row: &CaseRow, catalog: &Catalog, settings: &Set
         line,
         "{}  {:<18}  {:<28}  {:<10}  ",
         one_line(&row.reference),
-        catalog.stage(row.stage),
+        catalog.word(row.stage),
         one_line(&row.school),
         one_line(&row.grade)
     );
     let _ = match (row.next_kind, row.next_due) {
         (Some(kind), Some(due)) => {
             let state = state_of(due, None, settings.today, settings.due_soon_days);
-            writeln!(line, "{} {} ({})", catalog.deadline(kind), format_date(due), catalog.state(state))
+            writeln!(line, "{} {} ({})", catalog.word(kind), format_date(due), catalog.word(state))
         }
         _ if row.status == Status::Closed => writeln!(line, "{}", catalog.t("status.closed")),
         _ => writeln!(line, "{}", catalog.t("deadline.none")),

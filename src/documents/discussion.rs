@@ -19,8 +19,8 @@ pub fn build(c: &Catalog, meeting: &DiscussionMeeting, cases: &[Case]) -> Docume
             vec![
                 format!("{}–{}", format_time(item.starts_at), format_time(item.ends_at())),
                 d.grade.clone(),
-                d.gender.map(|g| c.gender(g).to_string()).unwrap_or_default(),
-                c.difficulty(item.difficulty).to_string(),
+                d.gender.map(|g| c.word(g).to_string()).unwrap_or_default(),
+                c.word(item.difficulty).to_string(),
                 c.yes_no(d.kind == CaseKind::System).to_string(),
                 d.teacher.clone(),
             ]

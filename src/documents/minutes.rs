@@ -127,7 +127,7 @@ pub fn build(c: &Catalog, source: &MinutesSource) -> Document {
                 });
             }
             blocks.push(Block::Heading(t("minutes.decision")));
-            let decision = case.decision.map(|(d, _)| c.decision(d).to_string()).unwrap_or_default();
+            let decision = case.decision.map(|(d, _)| c.word(d).to_string()).unwrap_or_default();
             blocks.push(field("record.decision", decision));
             blocks.push(field("record.decision_responsible", record.decision_responsible.clone()));
             if record.services.iter().any(|s| !s.trim().is_empty()) {

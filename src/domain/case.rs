@@ -1,5 +1,6 @@
 //! The case (sak) and the facts recorded about it.
 
+use super::codes::coded;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -7,24 +8,32 @@ use uuid::Uuid;
 use super::consent::{Consent, Identity};
 
 /// Individual pupil case, or a system case about a class, group or school environment.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CaseKind {
     Individual,
     System,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+coded!(CaseKind in "kind" {
+    Individual => "individual",
+    System => "system",
+});
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Gender {
     Jente,
     Gutt,
     Annet,
 }
 
+coded!(Gender in "gender" {
+    Jente => "jente",
+    Gutt => "gutt",
+    Annet => "annet",
+});
+
 /// Where a case stands in the concern process, in order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Stage {
     InternalSparring,
     Meeting1,
@@ -33,9 +42,16 @@ pub enum Stage {
     Referred,
 }
 
+coded!(Stage in "stage" {
+    InternalSparring => "internal_sparring",
+    Meeting1 => "meeting1",
+    Meeting2 => "meeting2",
+    Meeting3 => "meeting3",
+    Referred => "referred",
+});
+
 /// The decision made at meeting 3.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Decision {
     /// The case is closed.
     Close,
@@ -45,12 +61,22 @@ pub enum Decision {
     Refer,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+coded!(Decision in "decision" {
+    Close => "close",
+    Continue => "continue",
+    Refer => "refer",
+});
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
     Open,
     Closed,
 }
+
+coded!(Status in "status" {
+    Open => "open",
+    Closed => "closed",
+});
 
 /// Meeting 1, 2 or 3 of the process.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -1,6 +1,7 @@
 //! Consent and anonymity: an individual case holds a pupil's name and birth date
 //! only while a valid consent covers it.
 
+use super::codes::coded;
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
@@ -14,12 +15,16 @@ pub const DEFAULT_CONSENT_AGE: u32 = 15;
 /// Warnings look this many days ahead.
 pub const CONSENT_WARNING_DAYS: u64 = 30;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ConsentGiver {
     Guardians,
     Pupil,
 }
+
+coded!(ConsentGiver in "giver" {
+    Guardians => "guardians",
+    Pupil => "pupil",
+});
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Consent {

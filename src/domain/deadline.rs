@@ -1,7 +1,7 @@
 //! The three deadlines of the process and their state on a given day.
 
+use super::codes::coded;
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
 
 use super::case::{Case, Decision, MeetingNo};
 use super::dates::{add_days, add_months};
@@ -9,8 +9,7 @@ use super::dates::{add_days, add_months};
 /// Days before a deadline at which it counts as due soon, unless configured.
 pub const DEFAULT_DUE_SOON_DAYS: u32 = 7;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DeadlineKind {
     /// Meeting 2 at the latest 1 calendar month after meeting 1.
     Meeting2,
@@ -20,25 +19,14 @@ pub enum DeadlineKind {
     Referral,
 }
 
-impl DeadlineKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DeadlineKind::Meeting2 => "meeting2",
-            DeadlineKind::Meeting3 => "meeting3",
-            DeadlineKind::Referral => "referral",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<DeadlineKind> {
-        [DeadlineKind::Meeting2, DeadlineKind::Meeting3, DeadlineKind::Referral]
-            .into_iter()
-            .find(|k| k.as_str() == text)
-    }
-}
+coded!(DeadlineKind in "deadline" {
+    Meeting2 => "meeting2",
+    Meeting3 => "meeting3",
+    Referral => "referral",
+});
 
 /// Ordered from most to least urgent, so sorting by state puts overdue first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum DeadlineState {
     Overdue,
     DueSoon,
@@ -46,6 +34,14 @@ pub enum DeadlineState {
     MetLate,
     Met,
 }
+
+coded!(DeadlineState in "state" {
+    Overdue => "overdue",
+    DueSoon => "due_soon",
+    Ok => "ok",
+    MetLate => "met_late",
+    Met => "met",
+});
 
 /// One deadline of one case.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -202,14 +198,6 @@ mod tests {
         assert_eq!(deadlines.len(), 1);
         assert_eq!(deadlines[0].state(date(2027, 1, 1), 7), DeadlineState::MetLate);
         assert!(case.open_deadline().is_none());
-    }
-
-    #[test]
-    fn kinds_round_trip_through_text() {
-        for kind in [DeadlineKind::Meeting2, DeadlineKind::Meeting3, DeadlineKind::Referral] {
-            assert_eq!(DeadlineKind::parse(kind.as_str()), Some(kind));
-        }
-        assert_eq!(DeadlineKind::parse("meeting4"), None);
     }
 
     proptest! {

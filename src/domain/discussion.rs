@@ -2,6 +2,7 @@
 //! (seed 000). Cases go on its agenda in time slots of at most 30 minutes; the form
 //! goes to PPT a week before, and never names a pupil.
 
+use super::codes::coded;
 use chrono::{Days, NaiveDate, NaiveTime, TimeDelta};
 use serde::Serialize;
 use uuid::Uuid;
@@ -18,17 +19,18 @@ pub const FORM_WARNING_DAYS: u64 = 8;
 pub const PREPARATION_POINTS: usize = 13;
 
 /// The kind of difficulty the form asks for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Difficulty {
     Academic,
     SocialBehaviour,
     Other,
 }
 
-impl Difficulty {
-    pub const ALL: [Difficulty; 3] = [Difficulty::Academic, Difficulty::SocialBehaviour, Difficulty::Other];
-}
+coded!(Difficulty in "difficulty" {
+    Academic => "academic",
+    SocialBehaviour => "social_behaviour",
+    Other => "other",
+});
 
 /// One case on the agenda.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -69,8 +71,7 @@ pub struct DiscussionMeeting {
 }
 
 /// Where the form to PPT stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FormState {
     /// More than 8 days before the meeting: nothing to do yet.
     NotYet,
@@ -82,6 +83,14 @@ pub enum FormState {
     /// The meeting is over.
     Past,
 }
+
+coded!(FormState in "form_state" {
+    NotYet => "not_yet",
+    DueSoon => "due_soon",
+    Overdue => "overdue",
+    Sent => "sent",
+    Past => "past",
+});
 
 /// Why a change to a discussion meeting was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

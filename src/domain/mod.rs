@@ -1,6 +1,7 @@
 //! The concern process as plain Rust: no I/O, no clock (today is a parameter).
 
 pub mod case;
+mod codes;
 pub mod consent;
 pub mod dates;
 pub mod deadline;
@@ -12,6 +13,7 @@ pub mod rules;
 pub mod text;
 
 pub use case::{Case, CaseDetails, CaseKind, Closure, Decision, Gender, Meeting, MeetingNo, Stage, Status};
+pub use codes::Coded;
 pub use consent::{CONSENT_WARNING_DAYS, Consent, ConsentGiver, DEFAULT_CONSENT_AGE, Identity, age_on};
 pub use dates::{DateError, add_days, add_months, format_date, iso_date, parse_date, plausible};
 pub use deadline::{DEFAULT_DUE_SOON_DAYS, Deadline, DeadlineKind, DeadlineState, state_of};

@@ -127,14 +127,14 @@ fn facts(file: &CaseFile, c: &Catalog, today: NaiveDate, lines: &mut Vec<DetailL
     let field = |key: &str, value: String| {
         DetailLine(vec![(format!(" {:<14} ", c.t(key)), Emphasis::Dim), (value, Emphasis::Plain)])
     };
-    lines.push(field("detail.kind", c.kind(d.kind).to_string()));
+    lines.push(field("detail.kind", c.word(d.kind).to_string()));
     if d.kind == CaseKind::Individual {
         lines.push(field("detail.pupil", c.pupil(case, today)));
         let consent = case.consent.as_ref().map_or_else(|| c.t("consent.none").to_string(), |k| c.consent(k, today));
         lines.push(field("detail.consent", consent));
     }
     lines.push(field("detail.school", d.school.clone()));
-    let gender = d.gender.map(|g| format!(" · {}", c.gender(g))).unwrap_or_default();
+    let gender = d.gender.map(|g| format!(" · {}", c.word(g))).unwrap_or_default();
     lines.push(field("detail.grade", format!("{}{gender}", d.grade)));
     lines.push(field("detail.teacher", d.teacher.clone()));
     lines.push(field("detail.description", d.description.clone()));
@@ -146,17 +146,17 @@ fn facts(file: &CaseFile, c: &Catalog, today: NaiveDate, lines: &mut Vec<DetailL
 fn timeline(file: &CaseFile, c: &Catalog, lines: &mut Vec<DetailLine>) {
     let case = &file.case;
     lines.push(DetailLine::plain(String::new()));
-    lines.push(DetailLine::styled(format!(" {} · {}", c.t("detail.timeline"), c.stage(case.stage())), Emphasis::Title));
+    lines.push(DetailLine::styled(format!(" {} · {}", c.t("detail.timeline"), c.word(case.stage())), Emphasis::Title));
     for number in MeetingNo::ALL {
         let text = match case.meeting(number) {
             Some(m) if m.held => c.f("detail.held", &[("date", &format_date(m.date))]),
             Some(m) => c.f("detail.planned", &[("date", &format_date(m.date))]),
             None => c.t("detail.not_yet").to_string(),
         };
-        lines.push(DetailLine::plain(format!("   {:<22} {text}", c.stage(number.stage()))));
+        lines.push(DetailLine::plain(format!("   {:<22} {text}", c.word(number.stage()))));
     }
     if let Some((decision, on)) = case.decision {
-        let text = format!("   {:<22} {} ({})", c.t("detail.decision"), c.decision(decision), format_date(on));
+        let text = format!("   {:<22} {} ({})", c.t("detail.decision"), c.word(decision), format_date(on));
         lines.push(DetailLine::plain(text));
     }
     if let Some(sent) = case.referral_sent {
@@ -218,10 +218,10 @@ fn deadlines(file: &CaseFile, c: &Catalog, today: NaiveDate, due_soon_days: u32,
         lines.push(DetailLine(vec![
             (format!(" {}", marker(Some(state))), Emphasis::Plain),
             (
-                format!("{:<22} {}  ", c.deadline(dl.kind), c.f("detail.due", &[("date", &format_date(dl.due))])),
+                format!("{:<22} {}  ", c.word(dl.kind), c.f("detail.due", &[("date", &format_date(dl.due))])),
                 Emphasis::Plain,
             ),
-            (c.state(state).to_string(), Emphasis::State(state)),
+            (c.word(state).to_string(), Emphasis::State(state)),
             (planned, Emphasis::Plain),
         ]));
     }

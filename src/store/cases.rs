@@ -11,8 +11,8 @@ use uuid::Uuid;
 use super::{Store, audit};
 use crate::domain::CONSENT_WARNING_DAYS;
 use crate::domain::{
-    Action, Case, CaseDetails, CaseKind, Closure, Consent, ConsentGiver, DeadlineKind, Decision, Gender, Identity,
-    Meeting, MeetingNo, Stage, Status, add_days, iso_date,
+    Action, Case, CaseDetails, CaseKind, Closure, Coded, Consent, DeadlineKind, Gender, Identity, Meeting, MeetingNo,
+    Stage, Status, add_days, iso_date,
 };
 
 /// Which cases a list shows.
@@ -103,86 +103,9 @@ pub struct StageCounts {
 
 const NO_DEADLINE: &str = "9999-12-31";
 
-pub(super) fn stage_code(stage: Stage) -> &'static str {
-    match stage {
-        Stage::InternalSparring => "internal_sparring",
-        Stage::Meeting1 => "meeting1",
-        Stage::Meeting2 => "meeting2",
-        Stage::Meeting3 => "meeting3",
-        Stage::Referred => "referred",
-    }
-}
-
-fn parse_stage(code: &str) -> rusqlite::Result<Stage> {
-    ALL_STAGES.into_iter().find(|s| stage_code(*s) == code).ok_or_else(|| bad_value(code))
-}
-
-const ALL_STAGES: [Stage; 5] =
-    [Stage::InternalSparring, Stage::Meeting1, Stage::Meeting2, Stage::Meeting3, Stage::Referred];
-
-fn kind_code(kind: CaseKind) -> &'static str {
-    match kind {
-        CaseKind::Individual => "individual",
-        CaseKind::System => "system",
-    }
-}
-
-fn parse_kind(code: &str) -> rusqlite::Result<CaseKind> {
-    match code {
-        "individual" => Ok(CaseKind::Individual),
-        "system" => Ok(CaseKind::System),
-        other => Err(bad_value(other)),
-    }
-}
-
-fn gender_code(gender: Gender) -> &'static str {
-    match gender {
-        Gender::Jente => "jente",
-        Gender::Gutt => "gutt",
-        Gender::Annet => "annet",
-    }
-}
-
-fn parse_gender(code: Option<&str>) -> rusqlite::Result<Option<Gender>> {
-    code.map(|c| match c {
-        "jente" => Ok(Gender::Jente),
-        "gutt" => Ok(Gender::Gutt),
-        "annet" => Ok(Gender::Annet),
-        other => Err(bad_value(other)),
-    })
-    .transpose()
-}
-
-fn decision_code(decision: Decision) -> &'static str {
-    match decision {
-        Decision::Close => "close",
-        Decision::Continue => "continue",
-        Decision::Refer => "refer",
-    }
-}
-
-fn parse_decision(code: &str) -> rusqlite::Result<Decision> {
-    match code {
-        "close" => Ok(Decision::Close),
-        "continue" => Ok(Decision::Continue),
-        "refer" => Ok(Decision::Refer),
-        other => Err(bad_value(other)),
-    }
-}
-
-fn giver_code(giver: ConsentGiver) -> &'static str {
-    match giver {
-        ConsentGiver::Guardians => "guardians",
-        ConsentGiver::Pupil => "pupil",
-    }
-}
-
-fn parse_giver(code: &str) -> rusqlite::Result<ConsentGiver> {
-    match code {
-        "guardians" => Ok(ConsentGiver::Guardians),
-        "pupil" => Ok(ConsentGiver::Pupil),
-        other => Err(bad_value(other)),
-    }
+/// A value stored by its code; a code this program does not know is a damaged row.
+pub(super) fn stored<T: Coded>(code: &str) -> rusqlite::Result<T> {
+    T::from_code(code).ok_or_else(|| bad_value(code))
 }
 
 pub(super) fn parse_day(text: &str) -> rusqlite::Result<NaiveDate> {
@@ -242,27 +165,27 @@ pub(super) fn write_case(tx: &Transaction, case: &Case) -> Result<()> {
         case.reference,
         ref_year,
         ref_seq,
-        kind_code(d.kind),
+        d.kind.code(),
         d.school,
         d.grade,
-        d.gender.map(gender_code),
+        d.gender.map(Gender::code),
         d.teacher,
         d.description,
         iso_date(case.created),
-        case.decision.map(|(dec, _)| decision_code(dec)),
+        case.decision.map(|(dec, _)| dec.code()),
         case.decision.map(|(_, on)| iso_date(on)),
         case.referral_sent.map(iso_date),
         case.closure.as_ref().map(|c| iso_date(c.date)),
         case.closure.as_ref().map(|c| c.reason.clone()),
-        stage_code(case.stage()),
+        case.stage().code(),
         if case.status() == Status::Open { "open" } else { "closed" },
-        open.map(|o| o.kind.as_str()),
+        open.map(|o| o.kind.code()),
         open.map(|o| iso_date(o.due)),
         open.and_then(|o| o.planned).map(iso_date),
         open.map_or(NO_DEADLINE.to_string(), |o| iso_date(o.due)),
         case.search_text(),
         consent.map(|c| iso_date(c.given_on)),
-        consent.map(|c| giver_code(c.given_by)),
+        consent.map(|c| c.given_by.code()),
         consent.map(|c| c.scope.as_str()),
         consent.and_then(|c| c.expires_on).map(iso_date),
         consent.and_then(|c| c.withdrawn_on).map(iso_date),
@@ -297,7 +220,7 @@ const CASE_COLUMNS: &str = "id, reference, kind, school, grade, gender, teacher,
 
 fn case_from_row(row: &Row) -> rusqlite::Result<Case> {
     let decision = match (row.get::<_, Option<String>>(9)?, row.get::<_, Option<String>>(10)?) {
-        (Some(code), Some(on)) => Some((parse_decision(&code)?, parse_day(&on)?)),
+        (Some(code), Some(on)) => Some((stored(&code)?, parse_day(&on)?)),
         _ => None,
     };
     let closure = match (row.get::<_, Option<String>>(12)?, row.get::<_, Option<String>>(13)?) {
@@ -308,10 +231,10 @@ fn case_from_row(row: &Row) -> rusqlite::Result<Case> {
         id: parse_uuid(&row.get::<_, String>(0)?)?,
         reference: row.get(1)?,
         details: CaseDetails {
-            kind: parse_kind(&row.get::<_, String>(2)?)?,
+            kind: stored(&row.get::<_, String>(2)?)?,
             school: row.get(3)?,
             grade: row.get(4)?,
-            gender: parse_gender(row.get::<_, Option<String>>(5)?.as_deref())?,
+            gender: row.get::<_, Option<String>>(5)?.as_deref().map(stored).transpose()?,
             teacher: row.get(6)?,
             description: row.get(7)?,
         },
@@ -323,7 +246,7 @@ fn case_from_row(row: &Row) -> rusqlite::Result<Case> {
         consent: match (row.get::<_, Option<String>>(14)?, row.get::<_, Option<String>>(15)?) {
             (Some(given_on), Some(given_by)) => Some(Consent {
                 given_on: parse_day(&given_on)?,
-                given_by: parse_giver(&given_by)?,
+                given_by: stored(&given_by)?,
                 scope: row.get::<_, Option<String>>(16)?.unwrap_or_default(),
                 expires_on: parse_opt_day(row.get(17)?)?,
                 withdrawn_on: parse_opt_day(row.get(18)?)?,
@@ -350,14 +273,14 @@ fn case_row_from_row(row: &Row) -> rusqlite::Result<CaseRow> {
     Ok(CaseRow {
         id: parse_uuid(required(0)?)?,
         reference: row.get(1)?,
-        kind: parse_kind(required(2)?)?,
+        kind: stored(required(2)?)?,
         school: row.get(3)?,
         grade: row.get(4)?,
-        gender: parse_gender(code(5)?)?,
+        gender: code(5)?.map(stored).transpose()?,
         teacher: row.get(6)?,
-        stage: parse_stage(required(7)?)?,
+        stage: stored(required(7)?)?,
         status: if required(8)? == "open" { Status::Open } else { Status::Closed },
-        next_kind: code(9)?.map(|k| DeadlineKind::parse(k).ok_or_else(|| bad_value(k))).transpose()?,
+        next_kind: code(9)?.map(stored).transpose()?,
         next_due: day(10)?,
         next_planned: day(11)?,
     })
@@ -391,7 +314,7 @@ impl QuerySql {
             StatusFilter::All => {}
         }
         if let Some(stage) = query.stage {
-            let n = sql.param(stage_code(stage).to_string());
+            let n = sql.param(stage.code().to_string());
             sql.conditions.push(format!("cases.stage = ?{n}"));
         }
         if let Some(due_by) = query.due_by {
@@ -530,7 +453,7 @@ impl Store {
                     "SELECT coalesce(sum(n), 0) FROM stage_counts
                      WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR stage = ?2)",
                 )?
-                .query_row(params![status, query.stage.map(stage_code)], |r| r.get(0))?;
+                .query_row(params![status, query.stage.map(Stage::code)], |r| r.get(0))?;
             return Ok(count as u64);
         }
         let sql = QuerySql::new(query);
@@ -653,14 +576,14 @@ impl Store {
     /// Open cases per stage, and how many are closed.
     pub fn stage_counts(&self) -> Result<StageCounts> {
         let mut stmt = self.conn.prepare_cached("SELECT status, stage, n FROM stage_counts")?;
-        let mut counts = StageCounts { per_stage: ALL_STAGES.iter().map(|s| (*s, 0)).collect(), closed: 0 };
+        let mut counts = StageCounts { per_stage: Stage::ALL.iter().map(|s| (*s, 0)).collect(), closed: 0 };
         let mut rows = stmt.query([])?;
         while let Some(row) = rows.next()? {
             let n = row.get::<_, i64>(2)? as u64;
             if row.get::<_, String>(0)? == "closed" {
                 counts.closed += n;
             } else {
-                let stage = parse_stage(&row.get::<_, String>(1)?)?;
+                let stage = stored(&row.get::<_, String>(1)?)?;
                 counts.per_stage.iter_mut().filter(|(s, _)| *s == stage).for_each(|(_, c)| *c = n);
             }
         }
@@ -700,10 +623,10 @@ fn load_meetings(conn: &rusqlite::Connection, case: &mut Case) -> Result<()> {
 
 fn details_json(d: &CaseDetails, created: Option<NaiveDate>) -> Value {
     let mut value = json!({
-        "kind": kind_code(d.kind),
+        "kind": d.kind.code(),
         "school": d.school,
         "grade": d.grade,
-        "gender": d.gender.map(gender_code),
+        "gender": d.gender.map(Gender::code),
         "teacher": d.teacher,
         "description": d.description,
     });
@@ -723,9 +646,7 @@ fn audit_detail(before: &Case, action: &Action) -> (&'static str, Value) {
         Action::RecordMeeting { number, date } => {
             ("meeting_held", json!({"meeting": number.get(), "date": iso_date(*date)}))
         }
-        Action::Decide { decision, date } => {
-            ("decided", json!({"decision": decision_code(*decision), "date": iso_date(*date)}))
-        }
+        Action::Decide { decision, date } => ("decided", json!({"decision": decision.code(), "date": iso_date(*date)})),
         Action::ReferralSent { date } => ("referral_sent", json!({"date": iso_date(*date)})),
         Action::Close { date, reason } => ("closed", json!({"date": iso_date(*date), "reason": reason.trim()})),
         Action::Reopen { date, reason } => ("reopened", json!({"date": iso_date(*date), "reason": reason.trim()})),
@@ -747,7 +668,7 @@ fn audit_detail(before: &Case, action: &Action) -> (&'static str, Value) {
             "consent_recorded",
             json!({
                 "given_on": iso_date(c.given_on),
-                "given_by": giver_code(c.given_by),
+                "given_by": c.given_by.code(),
                 "scope": c.scope.trim(),
                 "expires_on": c.expires_on.map(iso_date),
             }),

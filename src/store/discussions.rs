@@ -9,10 +9,10 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::cases::{parse_day, parse_opt_day, parse_stored_time, parse_uuid};
-use super::records::from_code;
+
 use super::{Store, audit};
 use crate::domain::discussion::FORM_WARNING_DAYS;
-use crate::domain::{AgendaItem, Case, Difficulty, DiscussionMeeting, PREPARATION_POINTS, code, format_time, iso_date};
+use crate::domain::{AgendaItem, Case, DiscussionMeeting, PREPARATION_POINTS, code, format_time, iso_date};
 
 const MEETING_COLUMNS: &str = "id, date, starts_at, school, ppt_contact, leader_attends, form_sent_on";
 
@@ -41,7 +41,7 @@ fn load_items(conn: &Connection, meeting: &mut DiscussionMeeting) -> Result<()> 
                 case_id: parse_uuid(&r.get::<_, String>(0)?)?,
                 starts_at: parse_stored_time(&r.get::<_, String>(1)?)?,
                 minutes: r.get(2)?,
-                difficulty: from_code(&Difficulty::ALL, &r.get::<_, String>(3)?)?,
+                difficulty: super::cases::stored(&r.get::<_, String>(3)?)?,
                 preparation: vec![String::new(); PREPARATION_POINTS],
                 advice: r.get(4)?,
                 next_step: r.get(5)?,

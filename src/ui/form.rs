@@ -228,7 +228,7 @@ impl Form {
     }
 
     pub fn difficulty(&self) -> Difficulty {
-        Difficulty::ALL[self.choice_index(Slot::Difficulty).min(2)]
+        <Difficulty as crate::domain::Coded>::ALL[self.choice_index(Slot::Difficulty).min(2)]
     }
 
     pub fn giver(&self) -> ConsentGiver {

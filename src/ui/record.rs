@@ -672,7 +672,7 @@ fn sections(
             sections.push(effect);
             let decided = DECISIONS.iter().position(|d| *d == case.decision.map(|d| d.0)).unwrap_or(0);
             let mut options = vec![t("record.decision_none")];
-            options.extend(DECISIONS[1..].iter().flatten().map(|d| c.decision(*d).to_string()));
+            options.extend(DECISIONS[1..].iter().flatten().map(|d| c.word(*d).to_string()));
             let mut fields = vec![
                 choice(Target::Decision, t("record.decision"), options, decided),
                 line(Target::DecisionResponsible, t("record.decision_responsible"), &record.decision_responsible),

@@ -154,7 +154,7 @@ fn render_start(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     }
     let mut counts: Vec<Span> = vec![Span::styled(format!(" {}: ", c.t("start.counts")), theme.dim())];
     for (stage, n) in &app.counts.per_stage {
-        counts.push(Span::raw(format!("{} {n}  ", c.stage(*stage))));
+        counts.push(Span::raw(format!("{} {n}  ", c.word(*stage))));
     }
     counts.push(Span::styled(format!("{} {}", c.t("start.closed_count"), app.counts.closed), theme.dim()));
     frame.render_widget(Paragraph::new(Line::from(counts)).wrap(Wrap { trim: true }), counts_area);
@@ -198,7 +198,7 @@ fn render_list(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         StatusFilter::Closed => c.t("list.status_closed"),
         StatusFilter::All => c.t("list.status_all"),
     };
-    let stage = query.stage.map_or(c.t("list.all_stages"), |s| c.stage(s));
+    let stage = query.stage.map_or(c.t("list.all_stages"), |s| c.word(s));
     let search_text = app.search.as_ref().map_or(query.search.as_str(), |s| s.value());
     let search = c.f("list.search", &[("text", search_text)]);
     let count = if app.search_pending {
@@ -261,7 +261,7 @@ fn render_rows(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, pager: &
         let state = row.next_due.map(|due| state_of(due, None, app.settings.today, app.settings.due_soon_days));
         let selected = index == pager.selected;
         let pointer = if selected { "▶" } else { " " };
-        let stage = if row.status == Status::Closed { c.t("status.closed") } else { c.stage(row.stage) };
+        let stage = if row.status == Status::Closed { c.t("status.closed") } else { c.word(row.stage) };
         let mut spans = vec![
             Span::raw(format!("{pointer}{}", marker(state))),
             Span::raw(format!(
@@ -288,7 +288,7 @@ fn deadline_text(c: &Catalog, row: &CaseRow, state: Option<DeadlineState>) -> St
     match (row.next_kind, row.next_due, state) {
         (Some(kind), Some(due), Some(state)) => {
             let late = row.next_planned.is_some_and(|p| p > due);
-            format!("{} {} {}{}", c.deadline(kind), format_date(due), c.state(state), if late { " ⚠" } else { "" })
+            format!("{} {} {}{}", c.word(kind), format_date(due), c.word(state), if late { " ⚠" } else { "" })
         }
         _ if row.status == Status::Closed => String::new(),
         _ => c.t("deadline.none").to_string(),
@@ -541,7 +541,7 @@ fn render_agenda_screen(app: &App, theme: &Theme, frame: &mut Frame, area: Rect)
         let kind = if d.kind == crate::domain::CaseKind::System {
             c.t("kind.system").to_string()
         } else {
-            d.gender.map(|g| c.gender(g).to_string()).unwrap_or_default()
+            d.gender.map(|g| c.word(g).to_string()).unwrap_or_default()
         };
         let text = format!(
             "{}{} {}–{}  {:<8}  {:<9}  {:<7}  {:<15} {}",
@@ -552,7 +552,7 @@ fn render_agenda_screen(app: &App, theme: &Theme, frame: &mut Frame, area: Rect)
             case.reference,
             fit(&d.grade, 9),
             fit(&kind, 7),
-            fit(c.difficulty(item.difficulty), 15),
+            fit(c.word(item.difficulty), 15),
             d.teacher
         );
         lines.push(Line::styled(text, if selected { theme.selected() } else { Style::new() }));
