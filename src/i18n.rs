@@ -6,8 +6,8 @@ use std::collections::HashMap;
 use anyhow::{Result, bail};
 
 use crate::domain::{
-    Case, Closure, Coded, Consent, ConsentGiver, DateError, DiscussionError, DiscussionMeeting, Field, ResolveError,
-    RuleError, format_date,
+    AuditAction, Case, Closure, Coded, Consent, ConsentGiver, DateError, DiscussionError, DiscussionMeeting, Field,
+    ResolveError, RuleError, format_date,
 };
 use crate::kit::KitError;
 use crate::store::{CopyFailure, NotSaved, OpenError, Side, Store};
@@ -119,28 +119,30 @@ impl Catalog {
             _ => String::new(),
         };
         let date = crate::domain::parse_date(&get("date")).map(format_date).unwrap_or_default();
-        match action {
-            "created" => c.t("audit.created").to_string(),
-            "identity_set" | "identity_erased" | "viewed" => c.t(&format!("audit.{action}")).to_string(),
-            "consent_withdrawn" => c.f("audit.consent_withdrawn", &[("date", &date)]),
-            "consent_recorded" => {
+        let Some(known) = AuditAction::from_code(action) else { return action.to_string() };
+        use AuditAction as A;
+        match known {
+            A::Created => c.t("audit.created").to_string(),
+            A::IdentitySet | A::IdentityErased | A::Viewed => c.word(known).to_string(),
+            A::ConsentWithdrawn => c.f("audit.consent_withdrawn", &[("date", &date)]),
+            A::ConsentRecorded => {
                 let given_on = crate::domain::parse_date(&get("given_on")).map(format_date).unwrap_or_default();
                 let by = c.t(&format!("consent.{}", get("given_by"))).to_string();
                 c.f("audit.consent_recorded", &[("date", &given_on), ("by", &by)])
             }
-            "meeting_planned" | "meeting_held" | "referral_sent" | "closed" | "reopened" => c.f(
+            A::MeetingPlanned | A::MeetingHeld | A::ReferralSent | A::Closed | A::Reopened => c.f(
                 &format!("audit.{action}"),
                 &[("meeting", &get("meeting")), ("date", &date), ("reason", &get("reason"))],
             ),
-            "decided" => {
+            A::Decided => {
                 let decision = c.t(&format!("decision.{}", get("decision"))).to_string();
                 c.f("audit.decided", &[("decision", &decision), ("date", &date)])
             }
-            "kit_exported" => {
+            A::KitExported => {
                 let until = crate::domain::parse_date(&get("expires_on")).map(format_date).unwrap_or_default();
                 c.f("audit.kit_exported", &[("date", &until)])
             }
-            "kit_imported" => {
+            A::KitImported => {
                 let count = |key: &str| detail[key].as_array().map_or(0, Vec::len).to_string();
                 let from = detail["kit"]["from"].as_str().unwrap_or_default();
                 c.f(
@@ -148,14 +150,14 @@ impl Catalog {
                     &[("from", from), ("taken", &count("taken")), ("conflicts", &count("conflicts"))],
                 )
             }
-            "kit_conflict_resolved" => {
+            A::KitConflictResolved => {
                 let side = c.side(if get("taken") == "kit" { Side::Kit } else { Side::Here });
                 c.f("audit.kit_conflict_resolved", &[("field", &c.kit_field(&get("field"))), ("side", side)])
             }
-            "discussion_planned" | "discussed" | "discussion_removed" => {
+            A::DiscussionPlanned | A::Discussed | A::DiscussionRemoved => {
                 c.f(&format!("audit.{action}"), &[("date", &date)])
             }
-            "record_edited" | "minutes_exported" => {
+            A::RecordEdited | A::MinutesExported => {
                 let parts: Vec<String> = detail["parts"]
                     .as_array()
                     .into_iter()
@@ -168,7 +170,7 @@ impl Catalog {
                     &[("meeting", &get("meeting")), ("parts", &parts.join(", ")), ("format", &get("format"))],
                 )
             }
-            "edited" => {
+            A::Edited => {
                 let fields: Vec<&str> = detail
                     .as_object()
                     .into_iter()
@@ -186,7 +188,6 @@ impl Catalog {
                     .collect();
                 c.f("audit.edited", &[("fields", &fields.join(", "))])
             }
-            other => other.to_string(),
         }
     }
 

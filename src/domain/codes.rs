@@ -51,7 +51,8 @@ pub(crate) use coded;
 mod tests {
     use super::*;
     use crate::domain::{
-        CaseKind, ConsentGiver, DeadlineKind, DeadlineState, Decision, Difficulty, FormState, Gender, Stage, Status,
+        AuditAction, CaseKind, ConsentGiver, DeadlineKind, DeadlineState, Decision, Difficulty, FormState, Gender,
+        Stage, Status,
     };
 
     fn round_trip<T: Coded + std::fmt::Debug + serde::Serialize + serde::de::DeserializeOwned>() {
@@ -80,6 +81,7 @@ mod tests {
         round_trip::<DeadlineState>();
         round_trip::<Difficulty>();
         round_trip::<FormState>();
+        round_trip::<AuditAction>();
     }
 
     #[test]
@@ -100,6 +102,7 @@ mod tests {
             words::<DeadlineState>(&catalog);
             words::<Difficulty>(&catalog);
             words::<FormState>(&catalog);
+            words::<AuditAction>(&catalog);
         }
     }
 }

@@ -1,6 +1,7 @@
 //! What comes in from outside (a kit from another machine) passes the same rules
 //! as what is typed: a case as a whole, and each entry of its log.
 
+use super::{AuditAction, Coded};
 use chrono::NaiveDate;
 use serde_json::Value;
 
@@ -142,32 +143,6 @@ impl CaseSnapshot {
     }
 }
 
-/// The facts saksgang writes for each action of the log, by key; `*` takes any key
-/// (the fields of an edit).
-const ACTIONS: &[(&str, &[&str])] = &[
-    ("created", &["kind", "school", "grade", "gender", "teacher", "description", "created"]),
-    ("meeting_planned", &["meeting", "date"]),
-    ("meeting_held", &["meeting", "date"]),
-    ("decided", &["decision", "date"]),
-    ("referral_sent", &["date"]),
-    ("closed", &["date", "reason"]),
-    ("reopened", &["date", "reason"]),
-    ("edited", &["kind", "school", "grade", "gender", "teacher", "description"]),
-    ("consent_recorded", &["given_on", "given_by", "scope", "expires_on"]),
-    ("consent_withdrawn", &["date"]),
-    ("identity_set", &[]),
-    ("identity_erased", &[]),
-    ("viewed", &[]),
-    ("record_edited", &["meeting", "parts"]),
-    ("minutes_exported", &["meeting", "format"]),
-    ("discussion_planned", &["date"]),
-    ("discussed", &["date"]),
-    ("discussion_removed", &["date"]),
-    ("kit_exported", &["expires_on", "school"]),
-    ("kit_imported", &["new", "taken", "conflicts", "kit"]),
-    ("kit_conflict_resolved", &["field", "taken", "kit_from"]),
-];
-
 /// A log entry from another machine, held to what saksgang itself writes: a known
 /// action with its own facts, texts without control characters, a time, and no
 /// trace of the pupil's name or birth date (`identity`, when the kit holds them).
@@ -179,7 +154,7 @@ pub fn check_log_entry(
     identity: Option<&Identity>,
 ) -> Result<(), Broken> {
     let broken = || Broken::LogEntry { action: action.chars().take(40).collect() };
-    let Some((_, keys)) = ACTIONS.iter().find(|(known, _)| *known == action) else { return Err(broken()) };
+    let Some(keys) = AuditAction::from_code(action).map(AuditAction::fact_keys) else { return Err(broken()) };
     let Some(facts) = detail.as_object() else { return Err(broken()) };
     if facts.keys().any(|key| !keys.contains(&key.as_str())) {
         return Err(broken());

@@ -1,5 +1,6 @@
 //! The concern process as plain Rust: no I/O, no clock (today is a parameter).
 
+pub mod audit;
 pub mod case;
 mod codes;
 pub mod consent;
@@ -12,6 +13,7 @@ pub mod record;
 pub mod rules;
 pub mod text;
 
+pub use audit::AuditAction;
 pub use case::{Case, CaseDetails, CaseKind, Closure, Decision, Gender, Meeting, MeetingNo, Stage, Status};
 pub use codes::Coded;
 pub use consent::{CONSENT_WARNING_DAYS, Consent, ConsentGiver, DEFAULT_CONSENT_AGE, Identity, age_on};

@@ -10,6 +10,7 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use super::{Store, now_stamp};
+use crate::domain::{AuditAction, Coded};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AuditEntry {
@@ -79,8 +80,8 @@ pub(super) fn chain_hash(key: Option<&ChainKey>, id: i64, previous: &str, fields
     }
 }
 
-pub(super) fn append(tx: &Transaction, actor: &str, case_id: Uuid, action: &str, detail: &Value) -> Result<()> {
-    append_at(tx, &now_stamp(), actor, Some(case_id), action, detail)
+pub(super) fn append(tx: &Transaction, actor: &str, case_id: Uuid, action: AuditAction, detail: &Value) -> Result<()> {
+    append_at(tx, &now_stamp(), actor, Some(case_id), action.code(), detail)
 }
 
 /// Appends an entry with its own time and actor: one that travelled in a kit, or

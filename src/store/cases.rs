@@ -11,8 +11,8 @@ use uuid::Uuid;
 use super::{Store, audit};
 use crate::domain::CONSENT_WARNING_DAYS;
 use crate::domain::{
-    Action, Case, CaseDetails, CaseKind, Closure, Coded, Consent, DeadlineKind, Gender, Identity, Meeting, MeetingNo,
-    Stage, Status, add_days, iso_date,
+    Action, AuditAction, Case, CaseDetails, CaseKind, Closure, Coded, Consent, DeadlineKind, Gender, Identity, Meeting,
+    MeetingNo, Stage, Status, add_days, iso_date,
 };
 
 /// Which cases a list shows.
@@ -383,7 +383,7 @@ impl Store {
             let reference = next_reference(tx, created.year())?;
             let case = Case::new(Uuid::new_v4(), reference, details, created, today)?;
             write_case(tx, &case)?;
-            audit::append(tx, actor, case.id, "created", &details_json(&case.details, Some(case.created)))?;
+            audit::append(tx, actor, case.id, AuditAction::Created, &details_json(&case.details, Some(case.created)))?;
             Ok(case)
         })
     }
@@ -395,7 +395,7 @@ impl Store {
             for demo in cases {
                 let reference = next_reference(tx, demo.created.year())?;
                 let mut case = Case::new(Uuid::new_v4(), reference, demo.details.clone(), demo.created, today)?;
-                let mut trail = vec![("created", details_json(&case.details, Some(case.created)))];
+                let mut trail = vec![(AuditAction::Created, details_json(&case.details, Some(case.created)))];
                 for action in &demo.history {
                     let after = case.apply(action, today)?;
                     trail.push(audit_detail(&case, action));
@@ -511,14 +511,14 @@ impl Store {
     /// Records that someone looked at a case with a name ("who looked at whom").
     /// Logs that a document about the case left the program (`detail` says which).
     pub fn note_minutes_exported(&mut self, case: &Case, detail: Value) -> Result<()> {
-        self.write(|tx, actor| audit::append(tx, actor, case.id, "minutes_exported", &detail))
+        self.write(|tx, actor| audit::append(tx, actor, case.id, AuditAction::MinutesExported, &detail))
     }
 
     pub fn note_viewed(&mut self, case: &Case) -> Result<()> {
         if case.identity.is_none() {
             return Ok(());
         }
-        self.write(|tx, actor| audit::append(tx, actor, case.id, "viewed", &json!({})))
+        self.write(|tx, actor| audit::append(tx, actor, case.id, AuditAction::Viewed, &json!({})))
     }
 
     /// What the start screen warns about, on `today`.
@@ -638,18 +638,24 @@ fn details_json(d: &CaseDetails, created: Option<NaiveDate>) -> Value {
 
 /// The audit action name and the facts of a change (for an edit: each changed
 /// field with its old and new value).
-fn audit_detail(before: &Case, action: &Action) -> (&'static str, Value) {
+fn audit_detail(before: &Case, action: &Action) -> (AuditAction, Value) {
     match action {
         Action::PlanMeeting { number, date } => {
-            ("meeting_planned", json!({"meeting": number.get(), "date": iso_date(*date)}))
+            (AuditAction::MeetingPlanned, json!({"meeting": number.get(), "date": iso_date(*date)}))
         }
         Action::RecordMeeting { number, date } => {
-            ("meeting_held", json!({"meeting": number.get(), "date": iso_date(*date)}))
+            (AuditAction::MeetingHeld, json!({"meeting": number.get(), "date": iso_date(*date)}))
         }
-        Action::Decide { decision, date } => ("decided", json!({"decision": decision.code(), "date": iso_date(*date)})),
-        Action::ReferralSent { date } => ("referral_sent", json!({"date": iso_date(*date)})),
-        Action::Close { date, reason } => ("closed", json!({"date": iso_date(*date), "reason": reason.trim()})),
-        Action::Reopen { date, reason } => ("reopened", json!({"date": iso_date(*date), "reason": reason.trim()})),
+        Action::Decide { decision, date } => {
+            (AuditAction::Decided, json!({"decision": decision.code(), "date": iso_date(*date)}))
+        }
+        Action::ReferralSent { date } => (AuditAction::ReferralSent, json!({"date": iso_date(*date)})),
+        Action::Close { date, reason } => {
+            (AuditAction::Closed, json!({"date": iso_date(*date), "reason": reason.trim()}))
+        }
+        Action::Reopen { date, reason } => {
+            (AuditAction::Reopened, json!({"date": iso_date(*date), "reason": reason.trim()}))
+        }
         Action::Edit(details) => {
             let old = details_json(&before.details, None);
             let new = details_json(details, None);
@@ -662,10 +668,10 @@ fn audit_detail(before: &Case, action: &Action) -> (&'static str, Value) {
                 })
                 .map(|(k, v)| (k.clone(), json!([old[k.as_str()], v])))
                 .collect();
-            ("edited", Value::Object(changed))
+            (AuditAction::Edited, Value::Object(changed))
         }
         Action::RecordConsent { consent: c, .. } => (
-            "consent_recorded",
+            AuditAction::ConsentRecorded,
             json!({
                 "given_on": iso_date(c.given_on),
                 "given_by": c.given_by.code(),
@@ -673,9 +679,9 @@ fn audit_detail(before: &Case, action: &Action) -> (&'static str, Value) {
                 "expires_on": c.expires_on.map(iso_date),
             }),
         ),
-        Action::WithdrawConsent { date } => ("consent_withdrawn", json!({"date": iso_date(*date)})),
+        Action::WithdrawConsent { date } => (AuditAction::ConsentWithdrawn, json!({"date": iso_date(*date)})),
         // Never the values themselves: the log must not keep what an erasure removes.
-        Action::SetIdentity { .. } => ("identity_set", json!({})),
-        Action::EraseIdentity => ("identity_erased", json!({})),
+        Action::SetIdentity { .. } => (AuditAction::IdentitySet, json!({})),
+        Action::EraseIdentity => (AuditAction::IdentityErased, json!({})),
     }
 }

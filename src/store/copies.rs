@@ -15,6 +15,7 @@ use uuid::Uuid;
 
 use super::backup::{backup_dir, backup_kind, partial_name, remove_partial, stem};
 use super::{FileKind, Store, audit, cases, connect, key_for, migrate, probe, sync};
+use crate::domain::AuditAction;
 
 /// A copy that could not be treated, and why (it opens with another passphrase,
 /// it is damaged, the disk refused). It is named to the user.
@@ -158,7 +159,7 @@ pub(super) fn erase_where_named(tx: &rusqlite::Transaction, actor: &str, cases: 
         if named {
             let id = Uuid::parse_str(case)?;
             sync::scrub_identity(tx, id)?;
-            audit::append(tx, actor, id, "identity_erased", &json!({}))?;
+            audit::append(tx, actor, id, AuditAction::IdentityErased, &json!({}))?;
         }
     }
     Ok(())

@@ -12,7 +12,9 @@ use super::cases::{parse_day, parse_opt_day, parse_stored_time, parse_uuid};
 
 use super::{Store, audit};
 use crate::domain::discussion::FORM_WARNING_DAYS;
-use crate::domain::{AgendaItem, Case, DiscussionMeeting, PREPARATION_POINTS, code, format_time, iso_date};
+use crate::domain::{
+    AgendaItem, AuditAction, Case, DiscussionMeeting, PREPARATION_POINTS, code, format_time, iso_date,
+};
 
 const MEETING_COLUMNS: &str = "id, date, starts_at, school, ppt_contact, leader_attends, form_sent_on";
 
@@ -194,15 +196,15 @@ impl Store {
             let earlier = |case_id| before.as_ref().and_then(|b| b.item(case_id).cloned());
             for item in &meeting.items {
                 match earlier(item.case_id) {
-                    None => audit::append(tx, actor, item.case_id, "discussion_planned", &json!({"date": date}))?,
+                    None => audit::append(tx, actor, item.case_id, AuditAction::DiscussionPlanned, &json!({"date": date}))?,
                     Some(old) if !old.is_discussed() && item.is_discussed() => {
-                        audit::append(tx, actor, item.case_id, "discussed", &json!({"date": date}))?
+                        audit::append(tx, actor, item.case_id, AuditAction::Discussed, &json!({"date": date}))?
                     }
                     Some(_) => {}
                 }
             }
             for old in before.iter().flat_map(|b| &b.items).filter(|o| meeting.item(o.case_id).is_none()) {
-                audit::append(tx, actor, old.case_id, "discussion_removed", &json!({"date": date}))?;
+                audit::append(tx, actor, old.case_id, AuditAction::DiscussionRemoved, &json!({"date": date}))?;
             }
             Ok(())
         })

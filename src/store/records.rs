@@ -12,8 +12,8 @@ use uuid::Uuid;
 use super::cases::{bad_value, load_case, parse_opt_day, parse_stored_time};
 use super::{Store, audit};
 use crate::domain::{
-    Evaluation, Measure, MeasureEvaluation, MeetingNo, MeetingRecord, Participant, Party, Role, Task, TaskKind, code,
-    format_time, iso_date,
+    AuditAction, Evaluation, Measure, MeasureEvaluation, MeetingNo, MeetingRecord, Participant, Party, Role, Task,
+    TaskKind, code, format_time, iso_date,
 };
 
 /// The records of a case's three meetings, by `MeetingNo::index`; `None` where nothing
@@ -307,7 +307,13 @@ impl Store {
                 return Ok(());
             }
             write_record(tx, case_id, number, record)?;
-            audit::append(tx, actor, case_id, "record_edited", &json!({"meeting": number.get(), "parts": changed}))
+            audit::append(
+                tx,
+                actor,
+                case_id,
+                AuditAction::RecordEdited,
+                &json!({"meeting": number.get(), "parts": changed}),
+            )
         })
     }
 }

@@ -12,7 +12,7 @@ use super::cases::{load_case, next_reference, parse_uuid, split_reference, write
 use super::records::{load_record, write_record};
 use super::{Store, audit, now_stamp};
 use crate::domain::{
-    CaseSnapshot, MeetingNo, MeetingRecord, ResolveError, WithoutConsent, may_travel, merge, with_field,
+    AuditAction, CaseSnapshot, MeetingNo, MeetingRecord, ResolveError, WithoutConsent, may_travel, merge, with_field,
 };
 use crate::kit::{Kit, KitCase, KitError};
 
@@ -330,7 +330,7 @@ impl Store {
             for sent in &kit.cases {
                 remember(tx, &sent.version, &sent.snapshot)?;
                 let detail = json!({"expires_on": kit.expires_on, "school": kit.school});
-                audit::append(tx, actor, sent.snapshot.case.id, "kit_exported", &detail)?;
+                audit::append(tx, actor, sent.snapshot.case.id, AuditAction::KitExported, &detail)?;
             }
             Ok(())
         })
@@ -366,10 +366,10 @@ impl Store {
                         )?;
                     }
                     append_trail(tx, id, &incoming.audit)?;
-                    audit::append(tx, actor, id, "kit_imported", &json!({"new": true, "kit": logged}))?;
+                    audit::append(tx, actor, id, AuditAction::KitImported, &json!({"new": true, "kit": logged}))?;
                     remember(tx, &version_of(incoming), &incoming.snapshot)?;
                     if erased {
-                        audit::append(tx, actor, id, "identity_erased", &json!({}))?;
+                        audit::append(tx, actor, id, AuditAction::IdentityErased, &json!({}))?;
                         scrub_identity(tx, id)?;
                     }
                     report.added.push(case.reference);
@@ -417,13 +417,13 @@ impl Store {
                 append_trail(tx, id, &incoming.audit)?;
                 let conflicts: Vec<&str> = merged.conflicts.iter().map(|c| c.field.as_str()).collect();
                 let detail = json!({"taken": merged.taken, "conflicts": conflicts, "kit": logged});
-                audit::append(tx, actor, id, "kit_imported", &detail)?;
+                audit::append(tx, actor, id, AuditAction::KitImported, &detail)?;
                 remember(tx, &version_of(incoming), &incoming.snapshot)?;
                 if erased {
                     // Logged where a name shown here went; a name that only came in the kit
                     // was never here.
                     if before.0 || before.1 {
-                        audit::append(tx, actor, id, "identity_erased", &json!({}))?;
+                        audit::append(tx, actor, id, AuditAction::IdentityErased, &json!({}))?;
                     }
                     scrub_identity(tx, id)?;
                 }
@@ -500,7 +500,7 @@ impl Store {
             let taken = if side == Side::Kit { "kit" } else { "here" };
             tx.execute("UPDATE kit_conflicts SET resolved = ?1 WHERE id = ?2", params![taken, conflict.id])?;
             let detail = json!({"field": conflict.field, "taken": taken, "kit_from": conflict.kit_from});
-            audit::append(tx, actor, conflict.case_id, "kit_conflict_resolved", &detail)
+            audit::append(tx, actor, conflict.case_id, AuditAction::KitConflictResolved, &detail)
         })
     }
 }

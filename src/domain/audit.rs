@@ -1,0 +1,79 @@
+//! What the log of a case records: one name per action, and the facts each
+//! action writes, for the store that writes them, the catalogue that words them,
+//! and the check that holds a kit's log to them.
+
+use super::codes::coded;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuditAction {
+    Created,
+    MeetingPlanned,
+    MeetingHeld,
+    Decided,
+    ReferralSent,
+    Closed,
+    Reopened,
+    Edited,
+    ConsentRecorded,
+    ConsentWithdrawn,
+    IdentitySet,
+    IdentityErased,
+    /// Someone looked at a case with a name ("who looked at whom").
+    Viewed,
+    RecordEdited,
+    MinutesExported,
+    DiscussionPlanned,
+    Discussed,
+    DiscussionRemoved,
+    KitExported,
+    KitImported,
+    KitConflictResolved,
+}
+
+coded!(AuditAction in "audit" {
+    Created => "created",
+    MeetingPlanned => "meeting_planned",
+    MeetingHeld => "meeting_held",
+    Decided => "decided",
+    ReferralSent => "referral_sent",
+    Closed => "closed",
+    Reopened => "reopened",
+    Edited => "edited",
+    ConsentRecorded => "consent_recorded",
+    ConsentWithdrawn => "consent_withdrawn",
+    IdentitySet => "identity_set",
+    IdentityErased => "identity_erased",
+    Viewed => "viewed",
+    RecordEdited => "record_edited",
+    MinutesExported => "minutes_exported",
+    DiscussionPlanned => "discussion_planned",
+    Discussed => "discussed",
+    DiscussionRemoved => "discussion_removed",
+    KitExported => "kit_exported",
+    KitImported => "kit_imported",
+    KitConflictResolved => "kit_conflict_resolved",
+});
+
+impl AuditAction {
+    /// The keys of the facts saksgang writes with this action.
+    pub fn fact_keys(self) -> &'static [&'static str] {
+        use AuditAction as A;
+        match self {
+            A::Created => &["kind", "school", "grade", "gender", "teacher", "description", "created"],
+            A::MeetingPlanned | A::MeetingHeld => &["meeting", "date"],
+            A::Decided => &["decision", "date"],
+            A::ReferralSent | A::ConsentWithdrawn | A::DiscussionPlanned | A::Discussed | A::DiscussionRemoved => {
+                &["date"]
+            }
+            A::Closed | A::Reopened => &["date", "reason"],
+            A::Edited => &["kind", "school", "grade", "gender", "teacher", "description"],
+            A::ConsentRecorded => &["given_on", "given_by", "scope", "expires_on"],
+            A::IdentitySet | A::IdentityErased | A::Viewed => &[],
+            A::RecordEdited => &["meeting", "parts"],
+            A::MinutesExported => &["meeting", "format"],
+            A::KitExported => &["expires_on", "school"],
+            A::KitImported => &["new", "taken", "conflicts", "kit"],
+            A::KitConflictResolved => &["field", "taken", "kit_from"],
+        }
+    }
+}
