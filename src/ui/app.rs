@@ -7,6 +7,8 @@ use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModif
 use tui_input::{Input, InputRequest};
 use uuid::Uuid;
 
+use super::detail::DetailView;
+use super::discussions::AgendaView;
 use super::form::{Form, Purpose, Slot};
 use super::keymap::{self, Binding, Command};
 use super::kit::{KitJob, Waker};
@@ -15,14 +17,13 @@ use super::record::{Change, FieldInput, RecordEditor};
 use crate::config::Settings;
 use crate::documents::Format;
 use crate::domain::{
-    Action, Case, Consent, DateError, DiscussionError, DiscussionMeeting, Identity, MeetingNo, MeetingRecord,
-    RuleError, Stage, format_date, parse_date, parse_time,
+    Action, Consent, DateError, DiscussionMeeting, Identity, MeetingRecord, RuleError, Stage, parse_date,
 };
 use crate::i18n::Catalog;
 use crate::service::export::{self, Target};
-use crate::service::{self, CaseFile, DetailLine};
+use crate::service::{self};
 use crate::store::{
-    AuditEntry, CaseQuery, ConsentWarnings, KitConflict, Order, StageCounts, StatusFilter, Store, search_uses_index,
+    CaseQuery, ConsentWarnings, KitConflict, Order, StageCounts, StatusFilter, Store, search_uses_index,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,25 +37,6 @@ pub enum Screen {
     Agenda,
     /// The visit-day kit and the conflicts imports left.
     Kit,
-}
-
-/// A discussion meeting opened on the agenda screen, with the cases on it.
-pub struct AgendaView {
-    pub meeting: DiscussionMeeting,
-    /// The cases of the agenda's items, in the items' order.
-    pub cases: Vec<Case>,
-    pub selected: usize,
-}
-
-/// A case opened on the detail screen: the case, its log, and its detail as
-/// the lines drawn.
-pub struct DetailView {
-    pub case: Case,
-    pub audit: Vec<AuditEntry>,
-    pub lines: Vec<DetailLine>,
-    pub scroll: u16,
-    /// The screen Esc goes back to.
-    pub back_to: Screen,
 }
 
 /// Something to be confirmed before it is done, worded for the user.
@@ -238,21 +220,6 @@ impl App {
         Ok(())
     }
 
-    /// Shows a case read once: after a look that was logged, or again after a change.
-    fn show_case(&mut self, file: Option<CaseFile>) {
-        let Some(file) = file else {
-            self.detail = None;
-            return;
-        };
-        let s = &self.settings;
-        let lines = service::case_detail(&file, &self.catalog, s.today, s.due_soon_days);
-        let same = self.detail.as_ref().filter(|v| v.case.id == file.case.id);
-        let scroll = same.map_or(0, |v| v.scroll);
-        let back_to = same.map_or(self.screen, |v| v.back_to);
-        self.detail = Some(DetailView { case: file.case, audit: file.audit, lines, scroll, back_to });
-        self.screen = Screen::Detail;
-    }
-
     /// Handles one terminal event. Errors of the store are shown, not fatal.
     pub fn handle_event(&mut self, event: &Event) {
         let result = match event {
@@ -413,218 +380,6 @@ impl App {
             (command, None) => self.detail_command(command)?,
             _ => {}
         }
-        Ok(())
-    }
-
-    /// Keys on the discussion meetings and agenda screens.
-    fn discussion_command(&mut self, command: Command) -> Result<()> {
-        let on_agenda = self.screen == Screen::Agenda;
-        match command {
-            Command::Quit => self.quit = true,
-            Command::Help => self.help = true,
-            Command::Up | Command::Down => {
-                let step = if command == Command::Up { -1 } else { 1 };
-                let (selected, len) = match &mut self.agenda {
-                    Some(view) if on_agenda => (&mut view.selected, view.meeting.items.len()),
-                    _ => (&mut self.discussion_selected, self.discussions.len()),
-                };
-                *selected = selected.saturating_add_signed(step).min(len.saturating_sub(1));
-            }
-            Command::Back if on_agenda => {
-                self.agenda = None;
-                self.screen = Screen::Discussions;
-            }
-            Command::Back => self.screen = Screen::Start,
-            Command::Open if on_agenda => {
-                let Some(view) = &self.agenda else { return Ok(()) };
-                if let Some(case) = view.cases.get(view.selected) {
-                    let editor = RecordEditor::open_discussion(&self.catalog, case.clone(), view.meeting.clone());
-                    self.record = Some(editor);
-                }
-            }
-            Command::Open => {
-                if let Some(id) = self.discussions.get(self.discussion_selected).map(|m| m.id) {
-                    self.open_agenda(id)?;
-                }
-            }
-            Command::NewCase => {
-                // The school of the case last opened is the likeliest; the date a week and a day on.
-                let school = self.detail.as_ref().map_or(String::new(), |v| v.case.details.school.clone());
-                let date = self.settings.today + chrono::Days::new(crate::domain::FORM_DAYS_BEFORE + 1);
-                let fields = Form::discussion_fields(date, &school);
-                self.form =
-                    Some(Form::new(Purpose::NewDiscussion, self.catalog.t("form.new_discussion").into(), fields));
-            }
-            Command::AddToAgenda => {
-                let Some(view) = &self.agenda else { return Ok(()) };
-                let title = self.catalog.f("form.add_to_agenda", &[("date", &format_date(view.meeting.date))]);
-                let fields = Form::agenda_fields(view.meeting.next_slot());
-                self.form = Some(Form::new(Purpose::AddToAgenda(view.meeting.id), title, fields));
-            }
-            Command::RemoveFromAgenda => {
-                let Some(view) = &self.agenda else { return Ok(()) };
-                let Some(case) = view.cases.get(view.selected) else { return Ok(()) };
-                let mut meeting = view.meeting.clone();
-                meeting.remove_case(case.id)?;
-                let args = [("reference", case.reference.as_str()), ("date", &format_date(meeting.date))];
-                self.confirm = Some(Confirm {
-                    text: self.catalog.f("discussion.confirm_remove", &args),
-                    on_yes: Pending::RemoveFromAgenda(Box::new(meeting)),
-                    on_no: None,
-                });
-            }
-            Command::FormSent => {
-                let Some(view) = &self.agenda else { return Ok(()) };
-                let mut meeting = view.meeting.clone();
-                meeting.mark_form_sent(self.settings.today)?;
-                self.store.save_discussion(&meeting)?;
-                let args = [("date", format_date(meeting.date)), ("sent", format_date(self.settings.today))];
-                self.message = Some(self.catalog.f("discussion.sent", &args.each_ref().map(|(k, v)| (*k, v.as_str()))));
-                self.reload()?;
-            }
-            Command::ExportPdf | Command::ExportMarkdown => {
-                let Some(view) = &self.agenda else { return Ok(()) };
-                let format = if command == Command::ExportPdf { Format::Pdf } else { Format::Markdown };
-                let target = Target { folder: &self.settings.export_dir, file: None };
-                let path = export::discussion_form(&self.store, &self.catalog, &view.meeting, format, &target)?;
-                self.message = Some(self.catalog.f("discussion.exported", &[("path", &path.display().to_string())]));
-            }
-            _ => {}
-        }
-        Ok(())
-    }
-
-    /// The discussion meetings from a month back on: read only while their screens
-    /// are in use, never at start-up.
-    fn load_discussions(&mut self) -> Result<()> {
-        self.discussions = self.store.discussions(Some(self.settings.today - chrono::Days::new(31)))?;
-        self.discussion_selected = self.discussion_selected.min(self.discussions.len().saturating_sub(1));
-        Ok(())
-    }
-
-    fn open_agenda(&mut self, id: Uuid) -> Result<()> {
-        let Some(meeting) = self.store.discussion(id)? else {
-            self.agenda = None;
-            return Ok(());
-        };
-        let cases = self.store.cases_on_agenda(&meeting)?;
-        let selected = self.agenda.as_ref().map_or(0, |a| a.selected).min(cases.len().saturating_sub(1));
-        self.agenda = Some(AgendaView { meeting, cases, selected });
-        self.screen = Screen::Agenda;
-        Ok(())
-    }
-
-    fn scroll_detail(&mut self, delta: i16) {
-        if let Some(view) = &mut self.detail {
-            // The last line may come to the top, no further.
-            let last = u16::try_from(view.lines.len().saturating_sub(1)).unwrap_or(u16::MAX);
-            view.scroll = view.scroll.saturating_add_signed(delta).min(last);
-        }
-    }
-
-    /// Opens the form for an action on the case shown.
-    fn detail_command(&mut self, command: Command) -> Result<()> {
-        let Some(case) = self.detail.as_ref().map(|v| v.case.clone()) else { return Ok(()) };
-        let c = &self.catalog;
-        let reference = [("reference", case.reference.as_str())];
-        // The meeting the process waits for; a held meeting can still be corrected
-        // until the next is recorded, which the rules decide.
-        let next = case.next_meeting().unwrap_or(MeetingNo::ALL[2]);
-        let meeting_args =
-            |key: &str| c.f(key, &[("meeting", &next.get().to_string()), ("reference", case.reference.as_str())]);
-        let form = match command {
-            Command::Edit => Form::new(
-                Purpose::EditCase(case.id),
-                c.f("form.edit_case", &reference),
-                Form::case_fields(Some(&case.details), None),
-            ),
-            Command::Plan => {
-                let suggested = case.open_deadline().map(|d| d.due).filter(|due| *due >= self.settings.today);
-                Form::new(
-                    Purpose::PlanMeeting(case.id, next),
-                    meeting_args("form.plan_meeting"),
-                    vec![Form::date_field(suggested.or(case.planned(next)))],
-                )
-            }
-            Command::Record => {
-                let planned = case.planned(next).filter(|d| *d <= self.settings.today);
-                Form::new(
-                    Purpose::RecordMeeting(case.id, next),
-                    meeting_args("form.record_meeting"),
-                    vec![Form::date_field(Some(planned.unwrap_or(self.settings.today)))],
-                )
-            }
-            Command::Decide => Form::new(
-                Purpose::Decide(case.id),
-                c.f("form.decide", &reference),
-                vec![
-                    Form::decision_field(),
-                    Form::date_field(case.held(MeetingNo::ALL[2]).or(Some(self.settings.today))),
-                ],
-            ),
-            Command::Referral => Form::new(
-                Purpose::ReferralSent(case.id),
-                c.f("form.referral", &reference),
-                vec![Form::date_field(Some(self.settings.today))],
-            ),
-            Command::Close => {
-                Form::new(Purpose::Close(case.id), c.f("form.close", &reference), vec![Form::reason_field()])
-            }
-            Command::Reopen => {
-                Form::new(Purpose::Reopen(case.id), c.f("form.reopen", &reference), vec![Form::reason_field()])
-            }
-            Command::RecordConsent => Form::new(
-                Purpose::Consent(case.id),
-                c.f("form.consent", &reference),
-                Form::consent_fields(self.settings.today),
-            ),
-            Command::OpenRecord(n) => {
-                let Some(number) = MeetingNo::new(n) else { return Ok(()) };
-                let stored = self.store.meeting_record(case.id, number)?;
-                // Meeting 3 evaluates the measures agreed in meeting 2.
-                let measures = match n {
-                    3 => self.store.meeting_record(case.id, MeetingNo::ALL[1])?.map(|r| r.measures).unwrap_or_default(),
-                    _ => Vec::new(),
-                };
-                self.record =
-                    Some(RecordEditor::open(&self.catalog, case, number, stored, measures, self.settings.today));
-                return Ok(());
-            }
-            Command::EditIdentity => {
-                // The name fields are locked without consent: say why instead of opening them.
-                let refused = if case.details.kind != crate::domain::CaseKind::Individual {
-                    Some(RuleError::ConsentOnlyForIndividual)
-                } else if !case.has_valid_consent(self.settings.today) {
-                    Some(RuleError::NoValidConsent)
-                } else {
-                    None
-                };
-                if let Some(rule) = refused {
-                    self.message = Some(self.catalog.rule_error(&rule));
-                    return Ok(());
-                }
-                Form::new(
-                    Purpose::Identity(case.id),
-                    c.f("form.identity", &reference),
-                    Form::identity_fields(case.identity.as_ref()),
-                )
-            }
-            Command::WithdrawConsent => {
-                let action = Action::WithdrawConsent { date: self.settings.today };
-                if let Err(rule) = case.apply(&action, self.settings.today) {
-                    self.message = Some(self.catalog.rule_error(&rule));
-                    return Ok(());
-                }
-                self.confirm = Some(Confirm {
-                    text: c.f("consent.confirm_withdraw_ui", &reference),
-                    on_yes: Pending::Apply(case.id, action),
-                    on_no: None,
-                });
-                return Ok(());
-            }
-            _ => return Ok(()),
-        };
-        self.form = Some(form);
         Ok(())
     }
 
@@ -992,65 +747,6 @@ impl App {
             }
         };
         self.apply(action.0, &action.1)
-    }
-
-    fn plan_discussion(&mut self) -> Result<()> {
-        let Some(form) = &self.form else { return Ok(()) };
-        let date = match parse_date(form.text(Slot::Date)) {
-            Ok(d) => d,
-            Err(e) => return self.form_error(Slot::Date, self.catalog.date_error(&e)),
-        };
-        let typed = form.text(Slot::Start).trim().to_string();
-        let Some(start) = parse_time(&typed) else {
-            return self.form_error(Slot::Start, self.catalog.time_error(&typed));
-        };
-        let (school, contact) = (form.text(Slot::School), form.text(Slot::PptContact));
-        let today = self.settings.today;
-        let meeting =
-            match DiscussionMeeting::new(Uuid::new_v4(), date, start, school, contact, form.leader_attends(), today) {
-                Ok(m) => m,
-                Err(e @ DiscussionError::ImplausibleDate { .. }) => {
-                    return self.form_error(Slot::Date, self.catalog.discussion_error(&e));
-                }
-                Err(e) => return self.form_error(Slot::School, self.catalog.discussion_error(&e)),
-            };
-        self.store.save_discussion(&meeting)?;
-        self.form = None;
-        self.reload()?;
-        self.open_agenda(meeting.id)
-    }
-
-    fn add_to_agenda(&mut self, meeting_id: Uuid) -> Result<()> {
-        let Some(form) = &self.form else { return Ok(()) };
-        let Some(mut meeting) = self.store.discussion(meeting_id)? else { return Ok(()) };
-        let reference = form.text(Slot::Reference).trim().to_string();
-        let Some(case) = self.store.case_by_reference(&reference)? else {
-            let text = self.catalog.f("error.no_such_case", &[("reference", &reference)]);
-            return self.form_error(Slot::Reference, text);
-        };
-        let typed = form.text(Slot::Start).trim().to_string();
-        let start = match typed.as_str() {
-            "" => None,
-            text => match parse_time(text) {
-                Some(t) => Some(t),
-                None => return self.form_error(Slot::Start, self.catalog.time_error(text)),
-            },
-        };
-        let typed = form.text(Slot::Minutes).trim().to_string();
-        let Ok(minutes) = typed.parse::<u32>() else {
-            return self.form_error(Slot::Minutes, self.catalog.f("form.bad_minutes", &[("text", &typed)]));
-        };
-        if let Err(e) = meeting.add_case(&case, form.difficulty(), start, minutes) {
-            let slot = match e {
-                DiscussionError::SlotLength { .. } => Slot::Minutes,
-                DiscussionError::SlotOverlaps { .. } | DiscussionError::SlotPastMidnight => Slot::Start,
-                _ => Slot::Reference,
-            };
-            return self.form_error(slot, self.catalog.discussion_error(&e));
-        }
-        self.store.save_discussion(&meeting)?;
-        self.form = None;
-        self.reload()
     }
 
     fn apply(&mut self, id: Uuid, action: &Action) -> Result<()> {

@@ -5,12 +5,19 @@ use std::path::PathBuf;
 use std::sync::{Arc, mpsc};
 
 use anyhow::Result;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
 use zeroize::Zeroizing;
 
 use super::app::{App, Confirm, Pending, Screen};
 use super::form::{Form, Purpose, Slot};
 use super::keymap::Command;
-use crate::domain::{WithoutConsent, add_days};
+use super::theme::Theme;
+
+use crate::domain::{WithoutConsent, add_days, fit};
 use crate::kit::{self, DEFAULT_VALID_DAYS, Kit, KitError, MAX_VALID_DAYS, NothingToSend, Refused};
 use crate::store::{Side, UnsettledConflicts};
 use crate::unlock::MIN_PASSPHRASE;
@@ -243,4 +250,68 @@ impl App {
         }
         self.reload()
     }
+}
+
+/// The visit-day kit: what it is for, then the conflicts imports left, three
+/// lines each (the field, the value here, the kit's), scrolled to the one selected.
+pub(super) fn render_kit(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let c = &app.catalog;
+    let mut lines: Vec<Line> = c.t("kit.intro").lines().map(|l| Line::raw(format!(" {l}"))).collect();
+    lines.push(Line::raw(""));
+    if app.kit_conflicts.is_empty() {
+        lines.push(Line::styled(format!(" {}", c.t("kit.no_conflicts")), theme.dim()));
+        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+        return;
+    }
+    if let (Some(scroll), Some(conflict)) = (app.kit_full, app.kit_conflicts.get(app.kit_selected)) {
+        return render_conflict_in_full(app, conflict, scroll, theme, frame, area);
+    }
+    lines.push(Line::styled(format!(" {}", c.t("kit.conflicts_title")), theme.focus()));
+    lines.push(Line::raw(""));
+    let width = usize::from(area.width);
+    let fitting = (usize::from(area.height).saturating_sub(lines.len()) / 3).max(1);
+    let first = (app.kit_selected + 1).saturating_sub(fitting);
+    for (index, conflict) in app.kit_conflicts.iter().enumerate().skip(first).take(fitting) {
+        let selected = index == app.kit_selected;
+        let style = if selected { theme.selected() } else { Style::new() };
+        let from = c.f("kit.from", &[("from", &conflict.kit_from)]);
+        let head =
+            format!("{} {}  {}", if selected { "▶" } else { " " }, conflict.reference, c.kit_field(&conflict.field));
+        let gap = width.saturating_sub(head.chars().count() + from.chars().count() + 1);
+        lines.push(Line::from(vec![
+            Span::styled(head, style),
+            Span::raw(" ".repeat(gap)),
+            Span::styled(from, theme.dim()),
+        ]));
+        for (label, value) in [("kit.conflict_here", &conflict.here), ("kit.conflict_kit", &conflict.kit)] {
+            let label = format!("     {:<7}", c.t(label));
+            let value = fit(&c.kit_value(value), width.saturating_sub(label.chars().count() + 1));
+            lines.push(Line::from(vec![Span::styled(label, theme.dim()), Span::raw(value)]));
+        }
+    }
+    frame.render_widget(Paragraph::new(lines), area);
+}
+
+/// One conflict with both values whole (a long statement, a list of measures), to
+/// choose from knowing all of it.
+pub(super) fn render_conflict_in_full(
+    app: &App,
+    conflict: &crate::store::KitConflict,
+    scroll: u16,
+    theme: &Theme,
+    frame: &mut Frame,
+    area: Rect,
+) {
+    let c = &app.catalog;
+    let from = c.f("kit.from", &[("from", &conflict.kit_from)]);
+    let mut lines = vec![Line::styled(
+        format!(" {} · {} · {from}", conflict.reference, c.kit_field(&conflict.field)),
+        theme.focus(),
+    )];
+    for (label, value) in [("kit.full_here", &conflict.here), ("kit.full_kit", &conflict.kit)] {
+        lines.push(Line::raw(""));
+        lines.push(Line::styled(format!(" {}", c.t(label)), theme.title()));
+        lines.extend(c.kit_value_in_full(value).lines().map(|l| Line::raw(format!("   {l}"))));
+    }
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).scroll((scroll, 0)), area);
 }

@@ -1,6 +1,8 @@
 //! The terminal app: one event loop, state in `app`, drawing in `render`.
 
 mod app;
+mod detail;
+mod discussions;
 mod form;
 mod keymap;
 mod kit;

@@ -7,8 +7,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use super::app::{App, Screen};
+use super::detail::render_detail;
+use super::discussions::{render_agenda_screen, render_discussions};
 use super::form::Value;
 use super::keymap::Binding;
+use super::kit::render_kit;
 use super::pager::CasePager;
 use super::record::{EditField, FieldInput, RecordEditor};
 use super::theme::Theme;
@@ -114,7 +117,7 @@ fn screen_title(app: &App) -> String {
 /// The footer: the keys of what has focus, from the same table that dispatches them.
 /// A hint is never split over two lines; where the hints need more lines than
 /// `area` has, they stand closer together.
-fn hints<'a>(c: &'a Catalog, bindings: &'static [Binding], theme: &Theme, area: Rect) -> Paragraph<'a> {
+pub(super) fn hints<'a>(c: &'a Catalog, bindings: &'static [Binding], theme: &Theme, area: Rect) -> Paragraph<'a> {
     let texts: Vec<&str> = bindings.iter().filter(|b| b.footer).filter_map(|b| b.hint).map(|key| c.t(key)).collect();
     let pack = |gap: usize| {
         let mut lines: Vec<Vec<&str>> = vec![Vec::new()];
@@ -295,24 +298,6 @@ fn deadline_text(c: &Catalog, row: &CaseRow, state: Option<DeadlineState>) -> St
     }
 }
 
-fn render_detail(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let Some(view) = &app.detail else { return };
-    let lines: Vec<Line> = view
-        .lines
-        .iter()
-        .map(|line| {
-            Line::from(
-                line.0
-                    .iter()
-                    .map(|(text, emphasis)| Span::styled(text.as_str(), theme.emphasis(*emphasis)))
-                    .collect::<Vec<_>>(),
-            )
-        })
-        .collect();
-    let paragraph = Paragraph::new(lines).wrap(Wrap { trim: false }).scroll((view.scroll, 0));
-    frame.render_widget(paragraph, area);
-}
-
 /// Rows a field takes at `width`: its heading, its label and value, its error.
 fn field_height(field: &EditField, width: u16, focused: bool, has_error: bool) -> u16 {
     let heading = u16::from(field.heading.is_some());
@@ -454,176 +439,6 @@ fn render_agenda(app: &App, record: &MeetingRecord, selected: usize, theme: &The
     frame.render_widget(Paragraph::new(lines).block(block).scroll((scroll, 0)), popup);
 }
 
-fn form_state_style(theme: &Theme, state: FormState) -> Style {
-    match state {
-        FormState::Overdue => theme.state(DeadlineState::Overdue),
-        FormState::DueSoon => theme.state(DeadlineState::DueSoon),
-        _ => Style::new(),
-    }
-}
-
-/// The discussion meetings with PPT, a line each.
-fn render_discussions(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let c = &app.catalog;
-    if app.discussions.is_empty() {
-        frame.render_widget(Paragraph::new(format!(" {}", c.t("discussion.empty"))), area);
-        return;
-    }
-    let mut lines = vec![Line::styled(
-        format!(
-            "   {:<10}  {:<5}  {:<26} {:>5}  {}",
-            c.t("discussion.col_date"),
-            c.t("discussion.col_time"),
-            c.t("discussion.school"),
-            c.t("discussion.col_cases"),
-            c.t("discussion.col_form")
-        ),
-        theme.dim(),
-    )];
-    for (index, meeting) in app.discussions.iter().enumerate() {
-        let selected = index == app.discussion_selected;
-        let state = meeting.form_state(app.settings.today);
-        let row = format!(
-            "{} {:<10}  {:<5}  {:<26} {:>5}  ",
-            if selected { "▶" } else { " " },
-            format_date(meeting.date),
-            crate::domain::format_time(meeting.starts_at),
-            fit(&meeting.school, 26),
-            meeting.items.len()
-        );
-        let style = if selected { theme.selected() } else { Style::new() };
-        lines.push(Line::from(vec![
-            Span::styled(row, style),
-            Span::styled(c.form_state(meeting, app.settings.today), form_state_style(theme, state)),
-        ]));
-    }
-    frame.render_widget(Paragraph::new(lines), area);
-}
-
-/// One discussion meeting: its facts, and the cases in their slots.
-fn render_agenda_screen(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let Some(view) = &app.agenda else { return };
-    let c = &app.catalog;
-    let m = &view.meeting;
-    let state = m.form_state(app.settings.today);
-    let mut lines = vec![
-        Line::raw(format!(
-            " {} {} · {}: {} · {}: {}",
-            c.t("discussion.col_time"),
-            crate::domain::format_time(m.starts_at),
-            c.t("discussion.ppt_contact"),
-            if m.ppt_contact.is_empty() { "–" } else { &m.ppt_contact },
-            c.t("discussion.leader"),
-            c.yes_no(m.leader_attends)
-        )),
-        Line::styled(format!(" {}", c.form_state(m, app.settings.today)), form_state_style(theme, state)),
-        Line::raw(""),
-    ];
-    if m.items.is_empty() {
-        lines.push(Line::styled(format!(" {}", c.t("discussion.no_cases")), theme.dim()));
-    } else {
-        lines.push(Line::styled(
-            format!(
-                "   {:<11}  {:<8}  {:<9}  {:<7}  {:<15} {}",
-                c.t("discussion.col_time"),
-                c.t("minutes.case"),
-                fit(c.t("discussion.col_grade"), 9),
-                fit(c.t("discussion.col_gender"), 7),
-                c.t("form.difficulty"),
-                c.t("discussion.col_teacher")
-            ),
-            theme.dim(),
-        ));
-    }
-    for (index, (item, case)) in m.items.iter().zip(&view.cases).enumerate() {
-        let selected = index == view.selected;
-        let d = &case.details;
-        let kind = if d.kind == crate::domain::CaseKind::System {
-            c.t("kind.system").to_string()
-        } else {
-            d.gender.map(|g| c.word(g).to_string()).unwrap_or_default()
-        };
-        let text = format!(
-            "{}{} {}–{}  {:<8}  {:<9}  {:<7}  {:<15} {}",
-            if selected { "▶" } else { " " },
-            if item.is_discussed() { "✓" } else { " " },
-            crate::domain::format_time(item.starts_at),
-            crate::domain::format_time(item.ends_at()),
-            case.reference,
-            fit(&d.grade, 9),
-            fit(&kind, 7),
-            fit(c.word(item.difficulty), 15),
-            d.teacher
-        );
-        lines.push(Line::styled(text, if selected { theme.selected() } else { Style::new() }));
-    }
-    frame.render_widget(Paragraph::new(lines), area);
-}
-
-/// The visit-day kit: what it is for, then the conflicts imports left, three
-/// lines each (the field, the value here, the kit's), scrolled to the one selected.
-fn render_kit(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let c = &app.catalog;
-    let mut lines: Vec<Line> = c.t("kit.intro").lines().map(|l| Line::raw(format!(" {l}"))).collect();
-    lines.push(Line::raw(""));
-    if app.kit_conflicts.is_empty() {
-        lines.push(Line::styled(format!(" {}", c.t("kit.no_conflicts")), theme.dim()));
-        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
-        return;
-    }
-    if let (Some(scroll), Some(conflict)) = (app.kit_full, app.kit_conflicts.get(app.kit_selected)) {
-        return render_conflict_in_full(app, conflict, scroll, theme, frame, area);
-    }
-    lines.push(Line::styled(format!(" {}", c.t("kit.conflicts_title")), theme.focus()));
-    lines.push(Line::raw(""));
-    let width = usize::from(area.width);
-    let fitting = (usize::from(area.height).saturating_sub(lines.len()) / 3).max(1);
-    let first = (app.kit_selected + 1).saturating_sub(fitting);
-    for (index, conflict) in app.kit_conflicts.iter().enumerate().skip(first).take(fitting) {
-        let selected = index == app.kit_selected;
-        let style = if selected { theme.selected() } else { Style::new() };
-        let from = c.f("kit.from", &[("from", &conflict.kit_from)]);
-        let head =
-            format!("{} {}  {}", if selected { "▶" } else { " " }, conflict.reference, c.kit_field(&conflict.field));
-        let gap = width.saturating_sub(head.chars().count() + from.chars().count() + 1);
-        lines.push(Line::from(vec![
-            Span::styled(head, style),
-            Span::raw(" ".repeat(gap)),
-            Span::styled(from, theme.dim()),
-        ]));
-        for (label, value) in [("kit.conflict_here", &conflict.here), ("kit.conflict_kit", &conflict.kit)] {
-            let label = format!("     {:<7}", c.t(label));
-            let value = fit(&c.kit_value(value), width.saturating_sub(label.chars().count() + 1));
-            lines.push(Line::from(vec![Span::styled(label, theme.dim()), Span::raw(value)]));
-        }
-    }
-    frame.render_widget(Paragraph::new(lines), area);
-}
-
-/// One conflict with both values whole (a long statement, a list of measures), to
-/// choose from knowing all of it.
-fn render_conflict_in_full(
-    app: &App,
-    conflict: &crate::store::KitConflict,
-    scroll: u16,
-    theme: &Theme,
-    frame: &mut Frame,
-    area: Rect,
-) {
-    let c = &app.catalog;
-    let from = c.f("kit.from", &[("from", &conflict.kit_from)]);
-    let mut lines = vec![Line::styled(
-        format!(" {} · {} · {from}", conflict.reference, c.kit_field(&conflict.field)),
-        theme.focus(),
-    )];
-    for (label, value) in [("kit.full_here", &conflict.here), ("kit.full_kit", &conflict.kit)] {
-        lines.push(Line::raw(""));
-        lines.push(Line::styled(format!(" {}", c.t(label)), theme.title()));
-        lines.extend(c.kit_value_in_full(value).lines().map(|l| Line::raw(format!("   {l}"))));
-    }
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).scroll((scroll, 0)), area);
-}
-
 fn render_help(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let c = &app.catalog;
     let screen = match (app.record.is_some(), app.form.is_some(), app.screen) {
@@ -710,7 +525,7 @@ fn render_form(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
 }
 
 /// A rectangle of at most `width`×`height` in the middle of `area`.
-fn centered(area: Rect, width: u16, height: u16) -> Rect {
+pub(super) fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let width = width.min(area.width);
     let height = height.min(area.height);
     Rect { x: area.x + (area.width - width) / 2, y: area.y + (area.height - height) / 2, width, height }

@@ -1,0 +1,177 @@
+//! The case screen: one case's detail, drawn from its view model, and the
+//! forms its keys open.
+
+use anyhow::Result;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+use super::app::{App, Confirm, Pending, Screen};
+use super::form::{Form, Purpose};
+use super::keymap::Command;
+use super::record::RecordEditor;
+use super::theme::Theme;
+use crate::domain::{Action, Case, MeetingNo, RuleError};
+use crate::service::{self, CaseFile, DetailLine};
+use crate::store::AuditEntry;
+
+/// A case opened on the detail screen: the case, its log, and its detail as
+/// the lines drawn.
+pub struct DetailView {
+    pub case: Case,
+    pub audit: Vec<AuditEntry>,
+    pub lines: Vec<DetailLine>,
+    pub scroll: u16,
+    /// The screen Esc goes back to.
+    pub back_to: Screen,
+}
+
+impl App {
+    /// Shows a case read once: after a look that was logged, or again after a change.
+    pub(super) fn show_case(&mut self, file: Option<CaseFile>) {
+        let Some(file) = file else {
+            self.detail = None;
+            return;
+        };
+        let s = &self.settings;
+        let lines = service::case_detail(&file, &self.catalog, s.today, s.due_soon_days);
+        let same = self.detail.as_ref().filter(|v| v.case.id == file.case.id);
+        let scroll = same.map_or(0, |v| v.scroll);
+        let back_to = same.map_or(self.screen, |v| v.back_to);
+        self.detail = Some(DetailView { case: file.case, audit: file.audit, lines, scroll, back_to });
+        self.screen = Screen::Detail;
+    }
+
+    pub(super) fn scroll_detail(&mut self, delta: i16) {
+        if let Some(view) = &mut self.detail {
+            // The last line may come to the top, no further.
+            let last = u16::try_from(view.lines.len().saturating_sub(1)).unwrap_or(u16::MAX);
+            view.scroll = view.scroll.saturating_add_signed(delta).min(last);
+        }
+    }
+
+    /// Opens the form for an action on the case shown.
+    pub(super) fn detail_command(&mut self, command: Command) -> Result<()> {
+        let Some(case) = self.detail.as_ref().map(|v| v.case.clone()) else { return Ok(()) };
+        let c = &self.catalog;
+        let reference = [("reference", case.reference.as_str())];
+        // The meeting the process waits for; a held meeting can still be corrected
+        // until the next is recorded, which the rules decide.
+        let next = case.next_meeting().unwrap_or(MeetingNo::ALL[2]);
+        let meeting_args =
+            |key: &str| c.f(key, &[("meeting", &next.get().to_string()), ("reference", case.reference.as_str())]);
+        let form = match command {
+            Command::Edit => Form::new(
+                Purpose::EditCase(case.id),
+                c.f("form.edit_case", &reference),
+                Form::case_fields(Some(&case.details), None),
+            ),
+            Command::Plan => {
+                let suggested = case.open_deadline().map(|d| d.due).filter(|due| *due >= self.settings.today);
+                Form::new(
+                    Purpose::PlanMeeting(case.id, next),
+                    meeting_args("form.plan_meeting"),
+                    vec![Form::date_field(suggested.or(case.planned(next)))],
+                )
+            }
+            Command::Record => {
+                let planned = case.planned(next).filter(|d| *d <= self.settings.today);
+                Form::new(
+                    Purpose::RecordMeeting(case.id, next),
+                    meeting_args("form.record_meeting"),
+                    vec![Form::date_field(Some(planned.unwrap_or(self.settings.today)))],
+                )
+            }
+            Command::Decide => Form::new(
+                Purpose::Decide(case.id),
+                c.f("form.decide", &reference),
+                vec![
+                    Form::decision_field(),
+                    Form::date_field(case.held(MeetingNo::ALL[2]).or(Some(self.settings.today))),
+                ],
+            ),
+            Command::Referral => Form::new(
+                Purpose::ReferralSent(case.id),
+                c.f("form.referral", &reference),
+                vec![Form::date_field(Some(self.settings.today))],
+            ),
+            Command::Close => {
+                Form::new(Purpose::Close(case.id), c.f("form.close", &reference), vec![Form::reason_field()])
+            }
+            Command::Reopen => {
+                Form::new(Purpose::Reopen(case.id), c.f("form.reopen", &reference), vec![Form::reason_field()])
+            }
+            Command::RecordConsent => Form::new(
+                Purpose::Consent(case.id),
+                c.f("form.consent", &reference),
+                Form::consent_fields(self.settings.today),
+            ),
+            Command::OpenRecord(n) => {
+                let Some(number) = MeetingNo::new(n) else { return Ok(()) };
+                let stored = self.store.meeting_record(case.id, number)?;
+                // Meeting 3 evaluates the measures agreed in meeting 2.
+                let measures = match n {
+                    3 => self.store.meeting_record(case.id, MeetingNo::ALL[1])?.map(|r| r.measures).unwrap_or_default(),
+                    _ => Vec::new(),
+                };
+                self.record =
+                    Some(RecordEditor::open(&self.catalog, case, number, stored, measures, self.settings.today));
+                return Ok(());
+            }
+            Command::EditIdentity => {
+                // The name fields are locked without consent: say why instead of opening them.
+                let refused = if case.details.kind != crate::domain::CaseKind::Individual {
+                    Some(RuleError::ConsentOnlyForIndividual)
+                } else if !case.has_valid_consent(self.settings.today) {
+                    Some(RuleError::NoValidConsent)
+                } else {
+                    None
+                };
+                if let Some(rule) = refused {
+                    self.message = Some(self.catalog.rule_error(&rule));
+                    return Ok(());
+                }
+                Form::new(
+                    Purpose::Identity(case.id),
+                    c.f("form.identity", &reference),
+                    Form::identity_fields(case.identity.as_ref()),
+                )
+            }
+            Command::WithdrawConsent => {
+                let action = Action::WithdrawConsent { date: self.settings.today };
+                if let Err(rule) = case.apply(&action, self.settings.today) {
+                    self.message = Some(self.catalog.rule_error(&rule));
+                    return Ok(());
+                }
+                self.confirm = Some(Confirm {
+                    text: c.f("consent.confirm_withdraw_ui", &reference),
+                    on_yes: Pending::Apply(case.id, action),
+                    on_no: None,
+                });
+                return Ok(());
+            }
+            _ => return Ok(()),
+        };
+        self.form = Some(form);
+        Ok(())
+    }
+}
+
+pub(super) fn render_detail(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let Some(view) = &app.detail else { return };
+    let lines: Vec<Line> = view
+        .lines
+        .iter()
+        .map(|line| {
+            Line::from(
+                line.0
+                    .iter()
+                    .map(|(text, emphasis)| Span::styled(text.as_str(), theme.emphasis(*emphasis)))
+                    .collect::<Vec<_>>(),
+            )
+        })
+        .collect();
+    let paragraph = Paragraph::new(lines).wrap(Wrap { trim: false }).scroll((view.scroll, 0));
+    frame.render_widget(paragraph, area);
+}

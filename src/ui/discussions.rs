@@ -1,0 +1,293 @@
+//! The discussion meetings with PPT and the agenda of one: their state, keys
+//! and drawing.
+
+use anyhow::Result;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use uuid::Uuid;
+
+use super::app::{App, Confirm, Pending, Screen};
+use super::form::{Form, Purpose, Slot};
+use super::keymap::Command;
+use super::record::RecordEditor;
+use super::theme::Theme;
+use crate::documents::Format;
+use crate::domain::{Case, DiscussionError, DiscussionMeeting, format_date, parse_date, parse_time};
+use crate::domain::{DeadlineState, FormState, fit};
+use crate::service::export::{self, Target};
+
+/// A discussion meeting opened on the agenda screen, with the cases on it.
+pub struct AgendaView {
+    pub meeting: DiscussionMeeting,
+    /// The cases of the agenda's items, in the items' order.
+    pub cases: Vec<Case>,
+    pub selected: usize,
+}
+
+impl App {
+    /// Keys on the discussion meetings and agenda screens.
+    pub(super) fn discussion_command(&mut self, command: Command) -> Result<()> {
+        let on_agenda = self.screen == Screen::Agenda;
+        match command {
+            Command::Quit => self.quit = true,
+            Command::Help => self.help = true,
+            Command::Up | Command::Down => {
+                let step = if command == Command::Up { -1 } else { 1 };
+                let (selected, len) = match &mut self.agenda {
+                    Some(view) if on_agenda => (&mut view.selected, view.meeting.items.len()),
+                    _ => (&mut self.discussion_selected, self.discussions.len()),
+                };
+                *selected = selected.saturating_add_signed(step).min(len.saturating_sub(1));
+            }
+            Command::Back if on_agenda => {
+                self.agenda = None;
+                self.screen = Screen::Discussions;
+            }
+            Command::Back => self.screen = Screen::Start,
+            Command::Open if on_agenda => {
+                let Some(view) = &self.agenda else { return Ok(()) };
+                if let Some(case) = view.cases.get(view.selected) {
+                    let editor = RecordEditor::open_discussion(&self.catalog, case.clone(), view.meeting.clone());
+                    self.record = Some(editor);
+                }
+            }
+            Command::Open => {
+                if let Some(id) = self.discussions.get(self.discussion_selected).map(|m| m.id) {
+                    self.open_agenda(id)?;
+                }
+            }
+            Command::NewCase => {
+                // The school of the case last opened is the likeliest; the date a week and a day on.
+                let school = self.detail.as_ref().map_or(String::new(), |v| v.case.details.school.clone());
+                let date = self.settings.today + chrono::Days::new(crate::domain::FORM_DAYS_BEFORE + 1);
+                let fields = Form::discussion_fields(date, &school);
+                self.form =
+                    Some(Form::new(Purpose::NewDiscussion, self.catalog.t("form.new_discussion").into(), fields));
+            }
+            Command::AddToAgenda => {
+                let Some(view) = &self.agenda else { return Ok(()) };
+                let title = self.catalog.f("form.add_to_agenda", &[("date", &format_date(view.meeting.date))]);
+                let fields = Form::agenda_fields(view.meeting.next_slot());
+                self.form = Some(Form::new(Purpose::AddToAgenda(view.meeting.id), title, fields));
+            }
+            Command::RemoveFromAgenda => {
+                let Some(view) = &self.agenda else { return Ok(()) };
+                let Some(case) = view.cases.get(view.selected) else { return Ok(()) };
+                let mut meeting = view.meeting.clone();
+                meeting.remove_case(case.id)?;
+                let args = [("reference", case.reference.as_str()), ("date", &format_date(meeting.date))];
+                self.confirm = Some(Confirm {
+                    text: self.catalog.f("discussion.confirm_remove", &args),
+                    on_yes: Pending::RemoveFromAgenda(Box::new(meeting)),
+                    on_no: None,
+                });
+            }
+            Command::FormSent => {
+                let Some(view) = &self.agenda else { return Ok(()) };
+                let mut meeting = view.meeting.clone();
+                meeting.mark_form_sent(self.settings.today)?;
+                self.store.save_discussion(&meeting)?;
+                let args = [("date", format_date(meeting.date)), ("sent", format_date(self.settings.today))];
+                self.message = Some(self.catalog.f("discussion.sent", &args.each_ref().map(|(k, v)| (*k, v.as_str()))));
+                self.reload()?;
+            }
+            Command::ExportPdf | Command::ExportMarkdown => {
+                let Some(view) = &self.agenda else { return Ok(()) };
+                let format = if command == Command::ExportPdf { Format::Pdf } else { Format::Markdown };
+                let target = Target { folder: &self.settings.export_dir, file: None };
+                let path = export::discussion_form(&self.store, &self.catalog, &view.meeting, format, &target)?;
+                self.message = Some(self.catalog.f("discussion.exported", &[("path", &path.display().to_string())]));
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// The discussion meetings from a month back on: read only while their screens
+    /// are in use, never at start-up.
+    pub(super) fn load_discussions(&mut self) -> Result<()> {
+        self.discussions = self.store.discussions(Some(self.settings.today - chrono::Days::new(31)))?;
+        self.discussion_selected = self.discussion_selected.min(self.discussions.len().saturating_sub(1));
+        Ok(())
+    }
+
+    pub(super) fn open_agenda(&mut self, id: Uuid) -> Result<()> {
+        let Some(meeting) = self.store.discussion(id)? else {
+            self.agenda = None;
+            return Ok(());
+        };
+        let cases = self.store.cases_on_agenda(&meeting)?;
+        let selected = self.agenda.as_ref().map_or(0, |a| a.selected).min(cases.len().saturating_sub(1));
+        self.agenda = Some(AgendaView { meeting, cases, selected });
+        self.screen = Screen::Agenda;
+        Ok(())
+    }
+
+    pub(super) fn plan_discussion(&mut self) -> Result<()> {
+        let Some(form) = &self.form else { return Ok(()) };
+        let date = match parse_date(form.text(Slot::Date)) {
+            Ok(d) => d,
+            Err(e) => return self.form_error(Slot::Date, self.catalog.date_error(&e)),
+        };
+        let typed = form.text(Slot::Start).trim().to_string();
+        let Some(start) = parse_time(&typed) else {
+            return self.form_error(Slot::Start, self.catalog.time_error(&typed));
+        };
+        let (school, contact) = (form.text(Slot::School), form.text(Slot::PptContact));
+        let today = self.settings.today;
+        let meeting =
+            match DiscussionMeeting::new(Uuid::new_v4(), date, start, school, contact, form.leader_attends(), today) {
+                Ok(m) => m,
+                Err(e @ DiscussionError::ImplausibleDate { .. }) => {
+                    return self.form_error(Slot::Date, self.catalog.discussion_error(&e));
+                }
+                Err(e) => return self.form_error(Slot::School, self.catalog.discussion_error(&e)),
+            };
+        self.store.save_discussion(&meeting)?;
+        self.form = None;
+        self.reload()?;
+        self.open_agenda(meeting.id)
+    }
+
+    pub(super) fn add_to_agenda(&mut self, meeting_id: Uuid) -> Result<()> {
+        let Some(form) = &self.form else { return Ok(()) };
+        let Some(mut meeting) = self.store.discussion(meeting_id)? else { return Ok(()) };
+        let reference = form.text(Slot::Reference).trim().to_string();
+        let Some(case) = self.store.case_by_reference(&reference)? else {
+            let text = self.catalog.f("error.no_such_case", &[("reference", &reference)]);
+            return self.form_error(Slot::Reference, text);
+        };
+        let typed = form.text(Slot::Start).trim().to_string();
+        let start = match typed.as_str() {
+            "" => None,
+            text => match parse_time(text) {
+                Some(t) => Some(t),
+                None => return self.form_error(Slot::Start, self.catalog.time_error(text)),
+            },
+        };
+        let typed = form.text(Slot::Minutes).trim().to_string();
+        let Ok(minutes) = typed.parse::<u32>() else {
+            return self.form_error(Slot::Minutes, self.catalog.f("form.bad_minutes", &[("text", &typed)]));
+        };
+        if let Err(e) = meeting.add_case(&case, form.difficulty(), start, minutes) {
+            let slot = match e {
+                DiscussionError::SlotLength { .. } => Slot::Minutes,
+                DiscussionError::SlotOverlaps { .. } | DiscussionError::SlotPastMidnight => Slot::Start,
+                _ => Slot::Reference,
+            };
+            return self.form_error(slot, self.catalog.discussion_error(&e));
+        }
+        self.store.save_discussion(&meeting)?;
+        self.form = None;
+        self.reload()
+    }
+}
+
+pub(super) fn form_state_style(theme: &Theme, state: FormState) -> Style {
+    match state {
+        FormState::Overdue => theme.state(DeadlineState::Overdue),
+        FormState::DueSoon => theme.state(DeadlineState::DueSoon),
+        _ => Style::new(),
+    }
+}
+
+/// The discussion meetings with PPT, a line each.
+pub(super) fn render_discussions(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let c = &app.catalog;
+    if app.discussions.is_empty() {
+        frame.render_widget(Paragraph::new(format!(" {}", c.t("discussion.empty"))), area);
+        return;
+    }
+    let mut lines = vec![Line::styled(
+        format!(
+            "   {:<10}  {:<5}  {:<26} {:>5}  {}",
+            c.t("discussion.col_date"),
+            c.t("discussion.col_time"),
+            c.t("discussion.school"),
+            c.t("discussion.col_cases"),
+            c.t("discussion.col_form")
+        ),
+        theme.dim(),
+    )];
+    for (index, meeting) in app.discussions.iter().enumerate() {
+        let selected = index == app.discussion_selected;
+        let state = meeting.form_state(app.settings.today);
+        let row = format!(
+            "{} {:<10}  {:<5}  {:<26} {:>5}  ",
+            if selected { "▶" } else { " " },
+            format_date(meeting.date),
+            crate::domain::format_time(meeting.starts_at),
+            fit(&meeting.school, 26),
+            meeting.items.len()
+        );
+        let style = if selected { theme.selected() } else { Style::new() };
+        lines.push(Line::from(vec![
+            Span::styled(row, style),
+            Span::styled(c.form_state(meeting, app.settings.today), form_state_style(theme, state)),
+        ]));
+    }
+    frame.render_widget(Paragraph::new(lines), area);
+}
+
+/// One discussion meeting: its facts, and the cases in their slots.
+pub(super) fn render_agenda_screen(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let Some(view) = &app.agenda else { return };
+    let c = &app.catalog;
+    let m = &view.meeting;
+    let state = m.form_state(app.settings.today);
+    let mut lines = vec![
+        Line::raw(format!(
+            " {} {} · {}: {} · {}: {}",
+            c.t("discussion.col_time"),
+            crate::domain::format_time(m.starts_at),
+            c.t("discussion.ppt_contact"),
+            if m.ppt_contact.is_empty() { "–" } else { &m.ppt_contact },
+            c.t("discussion.leader"),
+            c.yes_no(m.leader_attends)
+        )),
+        Line::styled(format!(" {}", c.form_state(m, app.settings.today)), form_state_style(theme, state)),
+        Line::raw(""),
+    ];
+    if m.items.is_empty() {
+        lines.push(Line::styled(format!(" {}", c.t("discussion.no_cases")), theme.dim()));
+    } else {
+        lines.push(Line::styled(
+            format!(
+                "   {:<11}  {:<8}  {:<9}  {:<7}  {:<15} {}",
+                c.t("discussion.col_time"),
+                c.t("minutes.case"),
+                fit(c.t("discussion.col_grade"), 9),
+                fit(c.t("discussion.col_gender"), 7),
+                c.t("form.difficulty"),
+                c.t("discussion.col_teacher")
+            ),
+            theme.dim(),
+        ));
+    }
+    for (index, (item, case)) in m.items.iter().zip(&view.cases).enumerate() {
+        let selected = index == view.selected;
+        let d = &case.details;
+        let kind = if d.kind == crate::domain::CaseKind::System {
+            c.t("kind.system").to_string()
+        } else {
+            d.gender.map(|g| c.word(g).to_string()).unwrap_or_default()
+        };
+        let text = format!(
+            "{}{} {}–{}  {:<8}  {:<9}  {:<7}  {:<15} {}",
+            if selected { "▶" } else { " " },
+            if item.is_discussed() { "✓" } else { " " },
+            crate::domain::format_time(item.starts_at),
+            crate::domain::format_time(item.ends_at()),
+            case.reference,
+            fit(&d.grade, 9),
+            fit(&kind, 7),
+            fit(c.word(item.difficulty), 15),
+            d.teacher
+        );
+        lines.push(Line::styled(text, if selected { theme.selected() } else { Style::new() }));
+    }
+    frame.render_widget(Paragraph::new(lines), area);
+}
