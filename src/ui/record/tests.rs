@@ -1,0 +1,184 @@
+//! The record editor without a terminal: keys in, fields and changes out.
+
+use super::*;
+use crate::domain::case::tests::{date, sample_case};
+use crate::i18n::Lang;
+
+fn key(code: KeyCode) -> KeyEvent {
+    KeyEvent::new(code, KeyModifiers::NONE)
+}
+
+fn type_text(editor: &mut RecordEditor, text: &str) {
+    for ch in text.chars() {
+        editor.edit(key(KeyCode::Char(ch)));
+    }
+}
+
+fn editor(number: u8) -> (Catalog, RecordEditor) {
+    let c = Catalog::new(Lang::Nb);
+    let editor =
+        RecordEditor::open(&c, sample_case(), MeetingNo::new(number).unwrap(), None, Vec::new(), date(2026, 11, 24));
+    (c, editor)
+}
+
+fn focus_on(editor: &mut RecordEditor, target: Target) {
+    for (s, section) in editor.sections.iter().enumerate() {
+        if let Some(f) = section.fields.iter().position(|f| f.target == target) {
+            editor.section = s;
+            editor.focus = f;
+            return;
+        }
+    }
+    panic!("no field {target:?}");
+}
+
+#[test]
+fn a_new_record_starts_from_the_form() {
+    let (c, editor) = editor(1);
+    assert_eq!(editor.minutes().unwrap().1.purpose, c.t("record.purpose1"));
+    assert_eq!(editor.minutes().unwrap().1.participants[0].name, "Åse Ødegård");
+    assert_eq!(editor.minutes().unwrap().1.participants[0].role, Role::ContactTeacher);
+    assert_eq!(editor.minutes().unwrap().1.tasks.iter().map(|t| t.kind).collect::<Vec<_>>(), TaskKind::ALL);
+    let titles: Vec<_> = editor.sections.iter().map(|s| s.title.as_str()).collect();
+    assert_eq!(
+        titles,
+        [
+            "Møtet",
+            "Til stede · anonym sak: elev og foresatte med rolle, uten navn",
+            "Situasjonsbeskrivelse",
+            "Ansvar for å innhente informasjon",
+            "Veien videre"
+        ],
+        "the case has no consent: the editor says it is anonymous"
+    );
+}
+
+#[test]
+fn typing_q_and_j_in_a_field_is_text() {
+    let (c, mut editor) = editor(1);
+    focus_on(&mut editor, Target::Statement(Party::Pupil));
+    type_text(&mut editor, "jeg liker ikke å være ute; quiz");
+    editor.edit(key(KeyCode::Enter));
+    type_text(&mut editor, "ÆØÅ");
+    assert!(editor.dirty);
+    let Ok(Some(Change::Record(record))) = editor.change(&c, date(2026, 11, 24)) else { panic!() };
+    assert_eq!(record.statements[Party::Pupil.index()], "jeg liker ikke å være ute; quiz\nÆØÅ");
+    assert!(record.has_pupil_voice());
+}
+
+#[test]
+fn a_pasted_text_keeps_its_lines_in_a_text_field_and_not_in_a_line() {
+    let (c, mut editor) = editor(1);
+    focus_on(&mut editor, Target::Statement(Party::Guardians));
+    editor.paste("Mor: søvnen er dårlig\r\nFar: enig\n");
+    let Ok(Some(Change::Record(record))) = editor.change(&c, date(2026, 11, 24)) else { panic!() };
+    assert_eq!(record.statements[Party::Guardians.index()], "Mor: søvnen er dårlig\nFar: enig\n");
+    focus_on(&mut editor, Target::Place);
+    editor.paste("Rom 1\nRom 2");
+    assert_eq!(editor.focused().unwrap().text(), "Rom 1 Rom 2");
+}
+
+#[test]
+fn undo_takes_back_typing() {
+    let (_, mut editor) = editor(1);
+    focus_on(&mut editor, Target::Place);
+    type_text(&mut editor, "Biblioteket");
+    editor.edit(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
+    assert_ne!(editor.focused().unwrap().text(), "Biblioteket");
+}
+
+#[test]
+fn a_time_that_does_not_exist_is_refused_and_kept() {
+    let (c, mut editor) = editor(1);
+    focus_on(&mut editor, Target::Time);
+    type_text(&mut editor, "25:00");
+    let message = editor.change(&c, date(2026, 11, 24)).unwrap_err();
+    assert!(message.contains("25:00"), "{message}");
+    assert_eq!(editor.focused().unwrap().text(), "25:00");
+}
+
+#[test]
+fn the_meeting_date_is_the_process_step() {
+    let (c, mut editor) = editor(1);
+    let today = date(2026, 11, 24);
+    type_text(&mut editor, "10.11.2026");
+    let change = editor.change(&c, today).unwrap();
+    let number = MeetingNo::new(1).unwrap();
+    assert_eq!(change, Some(Change::Case(Action::RecordMeeting { number, date: date(2026, 11, 10) })));
+    let mut future = RecordEditor::open(&c, sample_case(), number, None, Vec::new(), date(2026, 11, 24));
+    type_text(&mut future, "01.12.2026");
+    assert_eq!(
+        future.change(&c, today).unwrap(),
+        Some(Change::Case(Action::PlanMeeting { number, date: date(2026, 12, 1) }))
+    );
+    let mut wrong = RecordEditor::open(&c, sample_case(), number, None, Vec::new(), date(2026, 11, 24));
+    type_text(&mut wrong, "31.02.2026");
+    assert!(wrong.change(&c, today).unwrap_err().contains("31.02.2026"));
+}
+
+#[test]
+fn a_measure_ending_before_it_starts_is_refused_at_the_field() {
+    let (c, mut editor) = editor(2);
+    editor.move_section(3);
+    assert_eq!(editor.sections[3].rows, Some(Rows::Measures));
+    let record = editor.add_row().unwrap();
+    editor.saved(&c, Change::Record(record), None);
+    focus_on(&mut editor, Target::Measure(0, MeasurePart::Starts));
+    type_text(&mut editor, "01.12.2026");
+    let Ok(Some(Change::Record(record))) = editor.change(&c, date(2026, 11, 24)) else { panic!() };
+    editor.saved(&c, Change::Record(record), None);
+    focus_on(&mut editor, Target::Measure(0, MeasurePart::Ends));
+    type_text(&mut editor, "01.11.2026");
+    assert_eq!(editor.change(&c, date(2026, 11, 24)).unwrap_err(), c.t("record.period"));
+}
+
+#[test]
+fn rows_are_added_after_the_focus_and_removed() {
+    let (c, mut editor) = editor(1);
+    focus_on(&mut editor, Target::Participant(0, ParticipantPart::Role));
+    let record = editor.add_row().unwrap();
+    assert_eq!(record.participants.len(), 3);
+    assert_eq!(record.participants[1].role, Role::Guardian);
+    editor.saved(&c, Change::Record(record), None);
+    assert_eq!(editor.focused().unwrap().target, Target::Participant(1, ParticipantPart::Name));
+    assert_eq!(editor.row_name().as_deref(), Some("Deltaker 2"));
+    let fewer = editor.without_focused_row().unwrap();
+    assert_eq!(fewer.participants.len(), 2);
+    focus_on(&mut editor, Target::Place);
+    assert!(editor.add_row().is_none() && editor.without_focused_row().is_none());
+}
+
+#[test]
+fn meeting_3_evaluates_each_measure_by_each_party() {
+    let c = Catalog::new(Lang::Nb);
+    let measure = Measure {
+        id: 7,
+        content: "Lesekurs".into(),
+        scope: String::new(),
+        organisation: String::new(),
+        starts_on: None,
+        ends_on: None,
+        responsible: String::new(),
+    };
+    let number = MeetingNo::new(3).unwrap();
+    let mut editor = RecordEditor::open(&c, sample_case(), number, None, vec![measure], date(2026, 11, 24));
+    focus_on(&mut editor, Target::Evaluation(7, Party::Pupil, EvaluationPart::WentWell));
+    type_text(&mut editor, "Å lese sammen");
+    let Ok(Some(Change::Record(record))) = editor.change(&c, date(2026, 11, 24)) else { panic!() };
+    assert_eq!(record.evaluation(7, Party::Pupil).went_well, "Å lese sammen");
+    let effect = editor.sections.iter().find(|s| s.title == "Effekt av tiltak").unwrap();
+    assert_eq!(effect.fields.len(), 12);
+    assert_eq!(effect.fields[0].heading.as_deref(), Some("Tiltak 1: Lesekurs"));
+}
+
+#[test]
+fn tab_runs_through_every_part_and_around() {
+    let (_, mut editor) = editor(2);
+    let total: usize = editor.sections.iter().map(|s| s.fields.len()).sum();
+    for _ in 0..total {
+        editor.move_focus(1);
+    }
+    assert_eq!((editor.section, editor.focus), (0, 0));
+    editor.move_focus(-1);
+    assert_eq!(editor.section, editor.sections.len() - 1);
+}
