@@ -531,8 +531,10 @@ impl Store {
             .conn
             .prepare_cached(
                 "SELECT
-                (SELECT count(*) FROM cases WHERE (pupil_name IS NOT NULL OR id IN (SELECT case_id FROM participants
-                    WHERE role IN ('pupil', 'guardian') AND name <> '')) AND NOT (kind = 'individual' AND
+                (SELECT count(*) FROM cases WHERE key IN (
+                    SELECT key FROM cases WHERE pupil_name IS NOT NULL
+                    UNION SELECT cases.key FROM participants JOIN cases ON cases.id = participants.case_id
+                        WHERE role IN ('pupil', 'guardian') AND name <> '') AND NOT (kind = 'individual' AND
                     consent_given_on IS NOT NULL AND consent_given_on <= ?1
                     AND (consent_withdrawn_on IS NULL OR consent_withdrawn_on > ?1)
                     AND (consent_expires_on IS NULL OR consent_expires_on > ?1))),
