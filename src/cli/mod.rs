@@ -28,7 +28,7 @@ use crate::kit;
 use crate::service::export::{self, Target};
 use crate::service::{self, find};
 use crate::store::{
-    CaseQuery, CaseRow, ImportReport, Order, Side, StatusFilter, Store, manual_backup_path, require_existing,
+    CaseQuery, ImportReport, ListLine, Order, Side, StatusFilter, Store, manual_backup_path, require_existing,
 };
 use crate::unlock::{kit_passphrase, new_kit_passphrase, open_store};
 
@@ -264,7 +264,7 @@ fn apply(
     let case = find(store, catalog, reference)?;
     let case = store.apply(case.id, action, settings.today)?;
     let mut line = String::new();
-    list_line(&mut line, &CaseRow::of(&case), catalog, settings);
+    list_line(&mut line, &ListLine::of(&case), catalog, settings);
     out.write_all(line.as_bytes())?;
     Ok(())
 }

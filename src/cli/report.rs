@@ -10,7 +10,7 @@ use super::json as json_form;
 use crate::config::Settings;
 use crate::domain::{Status, format_date, one_line, state_of};
 use crate::i18n::{Catalog, Explained};
-use crate::store::{AuditBreak, AuditBreakReason, CaseQuery, CaseRow, Store};
+use crate::store::{AuditBreak, AuditBreakReason, CaseQuery, ListLine, Store};
 
 /// `list`: the open (or all) cases by urgency, streamed as text lines or JSON.
 pub(super) fn list(
@@ -33,9 +33,9 @@ pub(super) fn list(
         writeln!(out, "{}]", if first { "" } else { "\n" })?;
     } else {
         let mut line = String::new();
-        store.for_each_row(query, |row| {
+        store.for_each_line(query, |row| {
             line.clear();
-            list_line(&mut line, &row, catalog, settings);
+            list_line(&mut line, row, catalog, settings);
             Ok(out.write_all(line.as_bytes())?)
         })?;
     }
@@ -121,15 +121,15 @@ pub(super) fn check(store: &Store, catalog: &Catalog, out: &mut impl Write) -> R
 
 /// One case, one line (ended), whatever its texts hold: into `line`, so that a
 /// long list reuses one buffer.
-pub(super) fn list_line(line: &mut String, row: &CaseRow, catalog: &Catalog, settings: &Settings) {
+pub(super) fn list_line(line: &mut String, row: &ListLine, catalog: &Catalog, settings: &Settings) {
     use std::fmt::Write as _;
     let _ = write!(
         line,
         "{}  {:<18}  {:<28}  {:<10}  ",
-        one_line(&row.reference),
+        one_line(row.reference),
         catalog.word(row.stage),
-        one_line(&row.school),
-        one_line(&row.grade)
+        one_line(row.school),
+        one_line(row.grade)
     );
     let _ = match (row.next_kind, row.next_due) {
         (Some(kind), Some(due)) => {

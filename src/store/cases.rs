@@ -61,24 +61,30 @@ pub struct CaseRow {
     pub next_planned: Option<NaiveDate>,
 }
 
-impl CaseRow {
-    /// The row a case makes in a list.
-    pub fn of(case: &Case) -> CaseRow {
+/// A case as `saksgang list` prints it, borrowed from the row the query is on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListLine<'r> {
+    pub reference: &'r str,
+    pub stage: Stage,
+    pub school: &'r str,
+    pub grade: &'r str,
+    pub status: Status,
+    pub next_kind: Option<DeadlineKind>,
+    pub next_due: Option<NaiveDate>,
+}
+
+impl ListLine<'_> {
+    /// The line a case makes.
+    pub fn of(case: &Case) -> ListLine<'_> {
         let open = case.open_deadline();
-        let d = &case.details;
-        CaseRow {
-            id: case.id,
-            reference: case.reference.clone(),
-            kind: d.kind,
-            school: d.school.clone(),
-            grade: d.grade.clone(),
-            gender: d.gender,
-            teacher: d.teacher.clone(),
+        ListLine {
+            reference: &case.reference,
             stage: case.stage(),
+            school: &case.details.school,
+            grade: &case.details.grade,
             status: case.status(),
             next_kind: open.as_ref().map(|dl| dl.kind),
             next_due: open.as_ref().map(|dl| dl.due),
-            next_planned: open.and_then(|dl| dl.planned),
         }
     }
 }
@@ -263,11 +269,14 @@ fn case_from_row(row: &Row) -> rusqlite::Result<Case> {
 const ROW_COLUMNS: &str =
     "id, reference, kind, school, grade, gender, teacher, stage, status, next_kind, next_due, next_planned";
 
+/// A text column read in place, without a copy.
+fn column_text<'r>(row: &'r Row, i: usize) -> rusqlite::Result<Option<&'r str>> {
+    row.get_ref(i)?.as_str_or_null().map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, Type::Text, e.into()))
+}
+
 fn case_row_from_row(row: &Row) -> rusqlite::Result<CaseRow> {
-    // Codes and dates are read in place: a list of every case allocates only its texts.
-    let code = |i: usize| -> rusqlite::Result<Option<&str>> {
-        row.get_ref(i)?.as_str_or_null().map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, Type::Text, e.into()))
-    };
+    // Codes and dates are read in place: a page of rows allocates only its texts.
+    let code = |i: usize| column_text(row, i);
     let required = |i: usize| code(i)?.ok_or(rusqlite::Error::InvalidColumnType(i, String::new(), Type::Null));
     let day = |i: usize| code(i)?.map(parse_day).transpose();
     Ok(CaseRow {
@@ -481,15 +490,31 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// Every row of a list in its order, streamed through `each` as the one indexed
-    /// query yields them: nothing is held but the row at hand.
-    pub fn for_each_row(&self, query: &CaseQuery, mut each: impl FnMut(CaseRow) -> Result<()>) -> Result<()> {
+    /// Every line of `saksgang list` in its order, streamed through `each` as the one
+    /// indexed query yields them, each borrowed from its row: nothing is held or
+    /// copied but the line at hand.
+    pub fn for_each_line(&self, query: &CaseQuery, mut each: impl FnMut(&ListLine) -> Result<()>) -> Result<()> {
         let sql = QuerySql::new(query);
-        let text = format!("SELECT {ROW_COLUMNS}{}{}", sql.source_by_list_order(), sql.order);
+        let text = format!(
+            "SELECT reference, stage, school, grade, status, next_kind, next_due{}{}",
+            sql.source_by_list_order(),
+            sql.order
+        );
         let mut stmt = self.conn.prepare(&text)?;
         let mut rows = stmt.query(params_from_iter(sql.params))?;
         while let Some(row) = rows.next()? {
-            each(case_row_from_row(row)?)?;
+            let code = |i: usize| column_text(row, i);
+            let required = |i: usize| code(i)?.ok_or(rusqlite::Error::InvalidColumnType(i, String::new(), Type::Null));
+            let line = ListLine {
+                reference: required(0)?,
+                stage: stored(required(1)?)?,
+                school: required(2)?,
+                grade: required(3)?,
+                status: stored(required(4)?)?,
+                next_kind: code(5)?.map(stored).transpose()?,
+                next_due: code(6)?.map(parse_day).transpose()?,
+            };
+            each(&line)?;
         }
         Ok(())
     }

@@ -18,7 +18,7 @@ use zeroize::Zeroizing;
 
 pub use audit::AuditEntry;
 pub use backup::{backup_dir, daily_backup, manual_backup_path, restore};
-pub use cases::{CaseQuery, CaseRow, ConsentWarnings, Order, StageCounts, StatusFilter, search_uses_index};
+pub use cases::{CaseQuery, CaseRow, ConsentWarnings, ListLine, Order, StageCounts, StatusFilter, search_uses_index};
 pub use check::{AuditBreak, AuditBreakReason, CheckReport};
 pub use copies::{CopyFailure, copies_of};
 pub use records::CaseRecords;
