@@ -284,12 +284,12 @@ pub const MIGRATIONS: &[&str] = &[
     ) WITHOUT ROWID;
     CREATE TABLE copy_head (made_at TEXT NOT NULL, last_id INTEGER NOT NULL, last_hash TEXT NOT NULL);
     "#,
-    // 10: the list by urgency read from its index alone: a list of every open case
-    // never visits (or, encrypted, decrypts) the table's pages; and the named cases
-    // by an index of their own.
+    // 10: `saksgang list` read from its index alone (the columns of its lines and
+    // nothing more): a list of every open case never visits, or encrypted decrypts,
+    // the table's pages; and the named cases by an index of their own.
     r#"
     CREATE INDEX cases_list_by_due ON cases (status, due_sort, ref_year, ref_seq,
-        id, reference, kind, school, grade, gender, teacher, stage, next_kind, next_due, next_planned);
+        reference, stage, school, grade, next_kind, next_due);
     DROP INDEX cases_by_status_due;
     -- The cases holding a name, found without reading every case (the start
     -- screen's warning about names without consent).
