@@ -102,9 +102,10 @@ pub fn marker(state: Option<DeadlineState>) -> &'static str {
 /// The detail of a case on `today`: its facts, timeline, warnings, measures,
 /// deadlines and log.
 pub fn case_detail(file: &CaseFile, c: &Catalog, today: NaiveDate, due_soon_days: u32) -> Vec<DetailLine> {
-    let warnings = warnings(file, c);
-    let (kit_warnings, minutes_warnings) =
-        warnings.split_at(usize::from(matches!(warnings.first(), Some(Warning::KitWaiting(_)))));
+    // What a kit left waiting stands above the facts it may contradict; the
+    // warnings about the minutes under the timeline they are about.
+    let (kit_warnings, minutes_warnings): (Vec<Warning>, Vec<Warning>) =
+        warnings(file, c).into_iter().partition(|w| matches!(w, Warning::KitWaiting(_)));
     let mut lines: Vec<DetailLine> = kit_warnings.iter().map(|w| warning_line(w, c)).collect();
     facts(file, c, today, &mut lines);
     timeline(file, c, &mut lines);

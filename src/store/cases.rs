@@ -274,10 +274,15 @@ fn column_text<'r>(row: &'r Row, i: usize) -> rusqlite::Result<Option<&'r str>> 
     row.get_ref(i)?.as_str_or_null().map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, Type::Text, e.into()))
 }
 
+/// A text column that may not be NULL, read in place.
+fn required_text<'r>(row: &'r Row, i: usize) -> rusqlite::Result<&'r str> {
+    column_text(row, i)?.ok_or(rusqlite::Error::InvalidColumnType(i, String::new(), Type::Null))
+}
+
 fn case_row_from_row(row: &Row) -> rusqlite::Result<CaseRow> {
     // Codes and dates are read in place: a page of rows allocates only its texts.
     let code = |i: usize| column_text(row, i);
-    let required = |i: usize| code(i)?.ok_or(rusqlite::Error::InvalidColumnType(i, String::new(), Type::Null));
+    let required = |i: usize| required_text(row, i);
     let day = |i: usize| code(i)?.map(parse_day).transpose();
     Ok(CaseRow {
         id: parse_uuid(required(0)?)?,
@@ -288,7 +293,7 @@ fn case_row_from_row(row: &Row) -> rusqlite::Result<CaseRow> {
         gender: code(5)?.map(stored).transpose()?,
         teacher: row.get(6)?,
         stage: stored(required(7)?)?,
-        status: if required(8)? == "open" { Status::Open } else { Status::Closed },
+        status: stored(required(8)?)?,
         next_kind: code(9)?.map(stored).transpose()?,
         next_due: day(10)?,
         next_planned: day(11)?,
@@ -504,7 +509,7 @@ impl Store {
         let mut rows = stmt.query(params_from_iter(sql.params))?;
         while let Some(row) = rows.next()? {
             let code = |i: usize| column_text(row, i);
-            let required = |i: usize| code(i)?.ok_or(rusqlite::Error::InvalidColumnType(i, String::new(), Type::Null));
+            let required = |i: usize| required_text(row, i);
             let line = ListLine {
                 reference: required(0)?,
                 stage: stored(required(1)?)?,
