@@ -40,12 +40,11 @@ pub fn reread(store: &Store, id: Uuid) -> Result<Option<CaseFile>> {
 
 fn read_file(store: &Store, case: Case) -> Result<CaseFile> {
     let id = case.id;
-    let waiting = store.kit_conflicts()?.into_iter().filter(|k| k.case_id == id).collect();
     Ok(CaseFile {
         records: store.meeting_records(id)?,
         discussions: store.discussions_of_case(id)?,
         audit: store.audit_of(id)?,
-        waiting,
+        waiting: store.kit_conflicts_of(id)?,
         case,
     })
 }

@@ -445,11 +445,21 @@ impl Store {
 
     /// Conflicts waiting for the user, oldest first.
     pub fn kit_conflicts(&self) -> Result<Vec<KitConflict>> {
+        self.open_conflicts(None)
+    }
+
+    /// The conflicts of one case that wait for a choice.
+    pub fn kit_conflicts_of(&self, case_id: Uuid) -> Result<Vec<KitConflict>> {
+        self.open_conflicts(Some(case_id))
+    }
+
+    fn open_conflicts(&self, case_id: Option<Uuid>) -> Result<Vec<KitConflict>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT k.id, k.case_id, c.reference, k.field, k.here, k.kit, k.kit_from, k.found_at
-             FROM kit_conflicts k JOIN cases c ON c.id = k.case_id WHERE k.resolved IS NULL ORDER BY k.id",
+             FROM kit_conflicts k JOIN cases c ON c.id = k.case_id
+             WHERE k.resolved IS NULL AND (?1 IS NULL OR k.case_id = ?1) ORDER BY k.id",
         )?;
-        let rows = stmt.query_map([], |r| {
+        let rows = stmt.query_map([case_id.map(|id| id.to_string())], |r| {
             Ok((
                 r.get::<_, i64>(0)?,
                 r.get::<_, String>(1)?,
