@@ -125,7 +125,7 @@ fn measure(n: usize) {
     key_latency("minutes: letter, Tab (saves)", &mut app, &mut terminal, |i| {
         key([KeyCode::Char('x'), KeyCode::Tab, KeyCode::BackTab][i % 3])
     });
-    assert!(app.record.as_ref().is_some_and(|e| e.error.is_none()), "the minutes were saved");
+    assert!(app.view.record.as_ref().is_some_and(|e| e.error.is_none()), "the minutes were saved");
     key_latency("minutes: F5 (PDF/A written)", &mut app, &mut terminal, |_| key(KeyCode::F(5)));
     assert!(settings.export_dir.read_dir().is_ok_and(|mut d| d.next().is_some()), "F5 wrote the minutes");
     drop(app);
@@ -198,14 +198,14 @@ fn key(code: KeyCode) -> KeyEvent {
 /// Each press handled and the frame drawn, timed together.
 fn key_latency(label: &str, app: &mut App, terminal: &mut Terminal<TestBackend>, press: impl Fn(usize) -> KeyEvent) {
     let theme = Theme::plain();
-    terminal.draw(|f| render(app, &theme, f)).unwrap();
+    terminal.draw(|f| render(&app.view, &theme, f)).unwrap();
     let mut times = Vec::with_capacity(PRESSES);
     let mut slowest = (0.0, KeyCode::Null);
     for i in 0..PRESSES {
         let key = press(i);
         let started = Instant::now();
         app.handle_event(&Event::Key(key));
-        terminal.draw(|f| render(app, &theme, f)).unwrap();
+        terminal.draw(|f| render(&app.view, &theme, f)).unwrap();
         let took = ms(started.elapsed());
         if took > slowest.0 {
             slowest = (took, key.code);
@@ -231,7 +231,7 @@ fn short_word_search(app: &mut App, terminal: &mut Terminal<TestBackend>) {
         }
         let started = Instant::now();
         app.on_idle();
-        terminal.draw(|f| render(app, &theme, f)).unwrap();
+        terminal.draw(|f| render(&app.view, &theme, f)).unwrap();
         times.push(ms(started.elapsed()));
         app.handle_event(&Event::Key(key(KeyCode::Esc)));
     }

@@ -79,7 +79,7 @@ fn app_with_cases(dir: &std::path::Path, lang: Lang, size: (u16, u16)) -> App {
 
 fn draw(app: &App, size: (u16, u16)) -> Terminal<TestBackend> {
     let mut terminal = Terminal::new(TestBackend::new(size.0, size.1)).unwrap();
-    terminal.draw(|frame| render(app, &Theme::plain(), frame)).unwrap();
+    terminal.draw(|frame| render(&app.view, &Theme::plain(), frame)).unwrap();
     terminal
 }
 
@@ -122,7 +122,7 @@ fn deadline_states_carry_colour_as_well_as_words() {
     let app = app_with_cases(dir.path(), Lang::Nb, SMALL);
     let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
     let theme = Theme::from_env();
-    terminal.draw(|frame| render(&app, &theme, frame)).unwrap();
+    terminal.draw(|frame| render(&app.view, &theme, frame)).unwrap();
     let buffer = terminal.backend().buffer();
     let row =
         (0..24).find(|y| (0..80).map(|x| buffer[(x, *y)].symbol()).collect::<String>().contains("Forfalt")).unwrap();
@@ -140,25 +140,25 @@ fn case_list_with_a_search() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = app_with_cases(dir.path(), Lang::Nb, SMALL);
     press(&mut app, KeyCode::Char('l'));
-    assert_eq!(app.screen, Screen::List);
+    assert_eq!(app.view.screen(), Screen::List);
     snapshot("list", &draw(&app, SMALL));
     press(&mut app, KeyCode::Char('/'));
     type_text(&mut app, "ÅS");
     // Two letters are too short for the index: the search waits for a pause in typing.
-    assert!(app.search_pending);
-    assert_eq!(app.list.total, 4);
+    assert!(app.view.search_pending);
+    assert_eq!(app.view.list.total, 4);
     assert_eq!(app.idle_after(), Some(saksgang::ui::SEARCH_PAUSE));
     app.on_idle();
-    assert!(!app.search_pending);
-    assert_eq!(app.list.total, 3, "Åse Ødegård, Kåre Ås and Granåsen");
+    assert!(!app.view.search_pending);
+    assert_eq!(app.view.list.total, 3, "Åse Ødegård, Kåre Ås and Granåsen");
     snapshot("list_search", &draw(&app, SMALL));
     // Typing q and j in the search field types them; it neither quits nor moves.
     type_text(&mut app, "qj");
     assert!(!app.quit);
-    assert_eq!(app.list.query.search, "ÅSqj");
+    assert_eq!(app.view.list.query.search, "ÅSqj");
     press(&mut app, KeyCode::Esc);
-    assert_eq!(app.list.query.search, "");
-    assert_eq!(app.list.total, 4);
+    assert_eq!(app.view.list.query.search, "");
+    assert_eq!(app.view.list.total, 4);
 }
 
 #[test]
@@ -167,14 +167,14 @@ fn list_filters_cycle() {
     let mut app = app_with_cases(dir.path(), Lang::Nb, SMALL);
     press(&mut app, KeyCode::Char('l'));
     press(&mut app, KeyCode::Char('a'));
-    assert_eq!(app.list.total, 5, "open and closed");
+    assert_eq!(app.view.list.total, 5, "open and closed");
     press(&mut app, KeyCode::Char('a'));
-    assert_eq!(app.list.total, 1, "closed only");
+    assert_eq!(app.view.list.total, 1, "closed only");
     press(&mut app, KeyCode::Char('a'));
     press(&mut app, KeyCode::Char('s'));
-    assert_eq!(app.list.total, 1, "internal sparring");
+    assert_eq!(app.view.list.total, 1, "internal sparring");
     press(&mut app, KeyCode::Char('s'));
-    assert_eq!(app.list.total, 2, "meeting 1");
+    assert_eq!(app.view.list.total, 2, "meeting 1");
 }
 
 #[test]
@@ -183,10 +183,10 @@ fn case_detail() {
     let mut app = app_with_cases(dir.path(), Lang::Nb, SMALL);
     press(&mut app, KeyCode::Char('j'));
     press(&mut app, KeyCode::Enter);
-    assert_eq!(app.screen, Screen::Detail);
+    assert_eq!(app.view.screen(), Screen::Detail);
     snapshot("detail", &draw(&app, SMALL));
     press(&mut app, KeyCode::Esc);
-    assert_eq!(app.screen, Screen::Start);
+    assert_eq!(app.view.screen(), Screen::Start);
 }
 
 #[test]
@@ -206,7 +206,7 @@ fn new_case_form_with_a_bad_date_keeps_the_text() {
     }
     type_text(&mut app, "30.02.2026");
     press(&mut app, KeyCode::Enter);
-    assert!(app.form.is_some(), "not saved");
+    assert!(app.view.form.is_some(), "not saved");
     snapshot("form_bad_date", &draw(&app, SMALL));
 
     for _ in 0..10 {
@@ -214,9 +214,9 @@ fn new_case_form_with_a_bad_date_keeps_the_text() {
     }
     type_text(&mut app, "2026-11-20");
     press(&mut app, KeyCode::Enter);
-    assert!(app.form.is_none());
-    assert_eq!(app.screen, Screen::Detail);
-    let case = &app.detail.as_ref().unwrap().case;
+    assert!(app.view.form.is_none());
+    assert_eq!(app.view.screen(), Screen::Detail);
+    let case = &app.view.detail.as_ref().unwrap().case;
     assert_eq!((case.reference.as_str(), case.details.school.as_str()), ("2026-006", "Ærlig skole"));
     assert_eq!(case.created, d(2026, 11, 20));
 }
@@ -232,7 +232,7 @@ fn a_refused_meeting_is_explained_at_the_field() {
     }
     type_text(&mut app, "30.09.2026");
     press(&mut app, KeyCode::Enter);
-    let form = app.form.as_ref().expect("still open");
+    let form = app.view.form.as_ref().expect("still open");
     assert!(form.error.as_ref().unwrap().1.contains("før forrige steg (01.10.2026)"), "{:?}", form.error);
     snapshot("form_refused", &draw(&app, SMALL));
     for _ in 0..10 {
@@ -240,8 +240,8 @@ fn a_refused_meeting_is_explained_at_the_field() {
     }
     type_text(&mut app, "20.11.2026");
     press(&mut app, KeyCode::Enter);
-    assert!(app.form.is_none());
-    let case = &app.detail.as_ref().unwrap().case;
+    assert!(app.view.form.is_none());
+    let case = &app.view.detail.as_ref().unwrap().case;
     assert_eq!(case.held(MeetingNo::new(2).unwrap()), Some(d(2026, 11, 20)));
 }
 
@@ -253,14 +253,14 @@ fn closing_asks_first_and_escape_leaves_the_case_open() {
     press(&mut app, KeyCode::Char('c'));
     type_text(&mut app, "Eleven har flyttet");
     press(&mut app, KeyCode::Enter);
-    assert!(app.confirm.is_some());
+    assert!(app.view.confirm.is_some());
     snapshot("confirm_close", &draw(&app, SMALL));
     press(&mut app, KeyCode::Esc);
-    assert!(app.detail.as_ref().unwrap().case.closure.is_none());
+    assert!(app.view.detail.as_ref().unwrap().case.closure.is_none());
     press(&mut app, KeyCode::Enter);
-    assert!(app.confirm.is_some());
+    assert!(app.view.confirm.is_some());
     press(&mut app, KeyCode::Enter);
-    assert!(app.detail.as_ref().unwrap().case.closure.is_some());
+    assert!(app.view.detail.as_ref().unwrap().case.closure.is_some());
 }
 
 #[test]
@@ -269,19 +269,19 @@ fn leaving_a_changed_form_asks_first() {
     let mut app = app_with_cases(dir.path(), Lang::Nb, SMALL);
     press(&mut app, KeyCode::Char('n'));
     press(&mut app, KeyCode::Esc);
-    assert!(app.form.is_none(), "an untouched form just closes");
+    assert!(app.view.form.is_none(), "an untouched form just closes");
     press(&mut app, KeyCode::Char('n'));
     press(&mut app, KeyCode::Tab);
     type_text(&mut app, "x");
     press(&mut app, KeyCode::Esc);
-    assert!(app.confirm.is_some());
+    assert!(app.view.confirm.is_some());
     press(&mut app, KeyCode::Char('n'));
-    assert_eq!(app.form.as_ref().unwrap().fields[1].label, "form.school");
+    assert_eq!(app.view.form.as_ref().unwrap().fields[1].label, "form.school");
     press(&mut app, KeyCode::Esc);
     press(&mut app, KeyCode::Char('j'));
-    assert!(app.form.is_some() && app.confirm.is_some(), "j does not throw typed text away");
+    assert!(app.view.form.is_some() && app.view.confirm.is_some(), "j does not throw typed text away");
     press(&mut app, KeyCode::Enter);
-    assert!(app.form.is_none());
+    assert!(app.view.form.is_none());
 }
 
 #[test]
@@ -289,10 +289,10 @@ fn help_lists_the_keys_of_the_screen() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = app_with_cases(dir.path(), Lang::Nb, SMALL);
     press(&mut app, KeyCode::Char('?'));
-    assert!(app.help);
+    assert!(app.view.help);
     snapshot("help", &draw(&app, SMALL));
     press(&mut app, KeyCode::Esc);
-    assert!(!app.help);
+    assert!(!app.view.help);
     assert!(!app.quit);
 }
 
@@ -317,23 +317,23 @@ fn paging_through_many_cases_stays_in_step() {
     store.create_with_history(&demo, settings.today).unwrap();
     let mut app = App::new(store, &settings, SMALL).unwrap();
     press(&mut app, KeyCode::Char('l'));
-    let total = app.list.total;
+    let total = app.view.list.total;
     assert!(total > 800);
     press(&mut app, KeyCode::End);
-    assert_eq!(app.list.selected, total - 1);
-    assert!(app.list.selected_row().is_some(), "the window follows the selection");
+    assert_eq!(app.view.list.selected, total - 1);
+    assert!(app.view.list.selected_row().is_some(), "the window follows the selection");
     for _ in 0..30 {
         press(&mut app, KeyCode::PageUp);
-        assert!(app.list.selected_row().is_some());
+        assert!(app.view.list.selected_row().is_some());
     }
     press(&mut app, KeyCode::Home);
-    assert_eq!(app.list.selected, 0);
+    assert_eq!(app.view.list.selected, 0);
     for _ in 0..450 {
         press(&mut app, KeyCode::Char('j'));
     }
-    assert_eq!(app.list.selected, 450);
-    let expected = app.store.list_cases(&app.list.query, 450, 1).unwrap();
-    assert_eq!(app.list.selected_row(), expected.first());
+    assert_eq!(app.view.list.selected, 450);
+    let expected = app.store.list_cases(&app.view.list.query, 450, 1).unwrap();
+    assert_eq!(app.view.list.selected_row(), expected.first());
 }
 
 #[test]
@@ -358,15 +358,15 @@ fn a_broad_search_counts_to_a_cap_and_the_rest_on_the_way_to_the_end() {
     press(&mut app, KeyCode::Char('a'));
     press(&mut app, KeyCode::Char('/'));
     type_text(&mut app, "demo");
-    assert!(app.list.total_capped);
+    assert!(app.view.list.total_capped);
     let text: String = draw(&app, SMALL).backend().buffer().content().iter().map(|c| c.symbol()).collect();
     assert!(text.contains("1000+ saker"), "{text}");
     press(&mut app, KeyCode::Enter);
     press(&mut app, KeyCode::End);
-    assert!(!app.list.total_capped);
-    assert_eq!(app.list.total, 1500);
-    assert_eq!(app.list.selected, 1499);
-    assert!(app.list.selected_row().is_some());
+    assert!(!app.view.list.total_capped);
+    assert_eq!(app.view.list.total, 1500);
+    assert_eq!(app.view.list.selected, 1499);
+    assert!(app.view.list.selected_row().is_some());
 }
 
 #[test]
@@ -376,20 +376,20 @@ fn a_search_of_long_words_applies_at_once_and_enter_applies_a_short_one() {
     press(&mut app, KeyCode::Char('l'));
     press(&mut app, KeyCode::Char('/'));
     type_text(&mut app, "fjord");
-    assert!(!app.search_pending);
-    assert_eq!(app.list.total, 1);
+    assert!(!app.view.search_pending);
+    assert_eq!(app.view.list.total, 1);
     assert_eq!(app.idle_after(), None);
     for _ in 0..5 {
         press(&mut app, KeyCode::Backspace);
     }
     type_text(&mut app, "7b");
-    assert!(app.search_pending);
+    assert!(app.view.search_pending);
     let text: String = draw(&app, SMALL).backend().buffer().content().iter().map(|c| c.symbol()).collect();
     assert!(text.contains("Søk: 7b · … saker"), "{text}");
     press(&mut app, KeyCode::Enter);
-    assert!(!app.search_pending);
-    assert!(app.search.is_none());
-    assert_eq!(app.list.total, 1, "Fjordtun 7B");
+    assert!(!app.view.search_pending);
+    assert!(app.view.search.is_none());
+    assert_eq!(app.view.list.total, 1, "Fjordtun 7B");
 }
 
 #[test]
@@ -398,8 +398,8 @@ fn a_name_is_locked_until_consent_and_withdrawing_erases_it() {
     let mut app = app_with_cases(dir.path(), Lang::Nb, SMALL);
     press(&mut app, KeyCode::Enter);
     press(&mut app, KeyCode::Char('i'));
-    assert!(app.form.is_none(), "locked without consent");
-    assert!(app.message.as_deref().unwrap().contains("gyldig samtykke"), "{:?}", app.message);
+    assert!(app.view.form.is_none(), "locked without consent");
+    assert!(app.view.message.as_deref().unwrap().contains("gyldig samtykke"), "{:?}", app.view.message);
 
     press(&mut app, KeyCode::Char('s'));
     press(&mut app, KeyCode::Tab);
@@ -408,27 +408,27 @@ fn a_name_is_locked_until_consent_and_withdrawing_erases_it() {
     press(&mut app, KeyCode::Tab);
     type_text(&mut app, "20.06.2027");
     press(&mut app, KeyCode::Enter);
-    assert!(app.form.is_none(), "{:?}", app.form.as_ref().and_then(|f| f.error.clone()));
+    assert!(app.view.form.is_none(), "{:?}", app.view.form.as_ref().and_then(|f| f.error.clone()));
 
     press(&mut app, KeyCode::Char('i'));
     type_text(&mut app, "Åsa Ødegård");
     press(&mut app, KeyCode::Tab);
     type_text(&mut app, "14.03.2016");
     press(&mut app, KeyCode::Enter);
-    let case = &app.detail.as_ref().unwrap().case;
+    let case = &app.view.detail.as_ref().unwrap().case;
     assert_eq!(case.identity.as_ref().unwrap().name, "Åsa Ødegård");
     snapshot("detail_named", &draw(&app, SMALL));
 
     press(&mut app, KeyCode::Char('t'));
-    assert!(app.confirm.is_some());
+    assert!(app.view.confirm.is_some());
     // `j` is "down": a vim habit must not confirm an erasure; only Enter does.
     for habit in ['j', 'J', 'y'] {
         press(&mut app, KeyCode::Char(habit));
-        assert!(app.confirm.is_some(), "{habit} answered the erasure");
+        assert!(app.view.confirm.is_some(), "{habit} answered the erasure");
     }
-    assert!(app.detail.as_ref().unwrap().case.identity.is_some());
+    assert!(app.view.detail.as_ref().unwrap().case.identity.is_some());
     press(&mut app, KeyCode::Enter);
-    let view = app.detail.as_ref().unwrap();
+    let view = app.view.detail.as_ref().unwrap();
     assert_eq!(view.case.identity, None);
     let actions: Vec<&str> = view.audit.iter().map(|e| e.action.as_str()).collect();
     assert!(actions.ends_with(&["consent_recorded", "identity_set", "consent_withdrawn"]), "{actions:?}");
@@ -438,7 +438,7 @@ fn a_name_is_locked_until_consent_and_withdrawing_erases_it() {
 fn the_start_screen_warns_about_consents() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = app_with_cases(dir.path(), Lang::Nb, SMALL);
-    let id = app.start.selected_row().unwrap().id;
+    let id = app.view.start.selected_row().unwrap().id;
     let consent = saksgang::domain::Consent {
         given_on: d(2026, 11, 1),
         given_by: saksgang::domain::ConsentGiver::Guardians,
@@ -462,12 +462,12 @@ fn open_case_with_two_meetings(dir: &std::path::Path, size: (u16, u16)) -> App {
     type_text(&mut app, "granåsen");
     press(&mut app, KeyCode::Enter);
     press(&mut app, KeyCode::Enter);
-    assert_eq!(app.screen, Screen::Detail);
+    assert_eq!(app.view.screen(), Screen::Detail);
     app
 }
 
 fn part(app: &mut App, n: usize) {
-    let editor = app.record.as_ref().expect("the record editor is open");
+    let editor = app.view.record.as_ref().expect("the record editor is open");
     let from = editor.section;
     for _ in from..n - 1 {
         press(app, KeyCode::PageDown);
@@ -483,7 +483,7 @@ fn meeting_1_record_shows_a_bad_time_at_its_field_and_keeps_it() {
     type_text(&mut app, "25:00");
     press(&mut app, KeyCode::Tab);
     snapshot("record1_bad_time", &draw(&app, SMALL));
-    let editor = app.record.as_ref().unwrap();
+    let editor = app.view.record.as_ref().unwrap();
     assert_eq!(editor.focused().unwrap().text(), "25:00", "the typed text stays");
     assert!(editor.error.is_some());
 }
@@ -501,9 +501,9 @@ fn meeting_1_record_situation_with_pasted_lines() {
         let name = format!("record1_situation_{}x{}", size.0, size.1);
         snapshot(&name, &draw(&app, size));
         press(&mut app, KeyCode::Esc);
-        assert!(app.confirm.is_some(), "a changed field is not left without asking");
+        assert!(app.view.confirm.is_some(), "a changed field is not left without asking");
         press(&mut app, KeyCode::Char('j'));
-        assert!(app.record.is_none());
+        assert!(app.view.record.is_none());
     }
 }
 
@@ -514,7 +514,7 @@ fn meeting_2_record_with_a_measure() {
         let mut app = open_case_with_two_meetings(dir.path(), size);
         press(&mut app, KeyCode::Char('2'));
         part(&mut app, 4);
-        if app.record.as_ref().unwrap().sections[3].fields.is_empty() {
+        if app.view.record.as_ref().unwrap().sections[3].fields.is_empty() {
             press(&mut app, KeyCode::F(3));
             type_text(&mut app, "Lesekurs i liten gruppe");
             for text in ["3 økter i uka", "Gruppe på fire", "01.12.2026", "01.11.2026"] {
@@ -522,13 +522,13 @@ fn meeting_2_record_with_a_measure() {
                 type_text(&mut app, text);
             }
             press(&mut app, KeyCode::Tab);
-            assert!(app.record.as_ref().unwrap().error.is_some(), "the period ends before it starts");
+            assert!(app.view.record.as_ref().unwrap().error.is_some(), "the period ends before it starts");
         }
         let name = format!("record2_measure_{}x{}", size.0, size.1);
         snapshot(&name, &draw(&app, size));
         press(&mut app, KeyCode::Esc);
         press(&mut app, KeyCode::Char('n'));
-        assert!(app.record.is_none(), "n leaves without saving the field");
+        assert!(app.view.record.is_none(), "n leaves without saving the field");
     }
 }
 
@@ -537,7 +537,7 @@ fn meeting_3_record_evaluates_the_measures() {
     let dir = tempfile::tempdir().unwrap();
     for size in [SMALL, LARGE] {
         let mut app = open_case_with_two_meetings(dir.path(), size);
-        let id = app.detail.as_ref().unwrap().case.id;
+        let id = app.view.detail.as_ref().unwrap().case.id;
         let measure = saksgang::domain::Measure {
             id: 1,
             content: "Lesekurs i liten gruppe".into(),
@@ -572,11 +572,11 @@ fn the_agenda_checklist_opens_over_the_record() {
     press(&mut app, KeyCode::Char(' '));
     snapshot("record_agenda", &draw(&app, SMALL));
     press(&mut app, KeyCode::Esc);
-    let editor = app.record.as_ref().unwrap();
+    let editor = app.view.record.as_ref().unwrap();
     assert!(editor.agenda.is_none());
     assert!(editor.minutes().unwrap().1.agenda_item_checked(1));
     press(&mut app, KeyCode::Esc);
-    let id = app.detail.as_ref().unwrap().case.id;
+    let id = app.view.detail.as_ref().unwrap().case.id;
     let stored = app.store.meeting_record(id, MeetingNo::new(1).unwrap()).unwrap().unwrap();
     assert!(stored.agenda_item_checked(1) && !stored.agenda_item_checked(0));
 }
@@ -593,8 +593,8 @@ fn f5_exports_the_minutes_and_says_where() {
     press(&mut app, KeyCode::F(5));
     let took = started.elapsed();
     let path = dir.path().join("exports/referat-2026-003-mote-1.pdf");
-    assert!(path.exists(), "{:?}", app.message);
-    assert!(app.message.as_deref().unwrap().contains(path.to_str().unwrap()));
+    assert!(path.exists(), "{:?}", app.view.message);
+    assert!(app.view.message.as_deref().unwrap().contains(path.to_str().unwrap()));
     println!("PDF export of a one-page minute in the event loop: {took:?}");
     // The field typed before F5 was saved first, and is in the minutes.
     press(&mut app, KeyCode::F(6));
@@ -610,7 +610,7 @@ fn a_discussion_meeting_is_planned_filled_and_prepared_with_the_keyboard() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = app_with_cases(dir.path(), Lang::Nb, SMALL);
     press(&mut app, KeyCode::Char('d'));
-    assert_eq!(app.screen, Screen::Discussions);
+    assert_eq!(app.view.screen(), Screen::Discussions);
     snapshot("discussions_empty", &draw(&app, SMALL));
     press(&mut app, KeyCode::Char('n'));
     // The date offered is eight days on; the school is typed.
@@ -620,7 +620,7 @@ fn a_discussion_meeting_is_planned_filled_and_prepared_with_the_keyboard() {
     press(&mut app, KeyCode::Tab);
     type_text(&mut app, "Per i PPT");
     press(&mut app, KeyCode::Enter);
-    assert_eq!(app.screen, Screen::Agenda, "{:?}", app.form.as_ref().and_then(|f| f.error.clone()));
+    assert_eq!(app.view.screen(), Screen::Agenda, "{:?}", app.view.form.as_ref().and_then(|f| f.error.clone()));
     press(&mut app, KeyCode::Char('a'));
     type_text(&mut app, "2026-001");
     press(&mut app, KeyCode::Tab);
@@ -636,7 +636,7 @@ fn a_discussion_meeting_is_planned_filled_and_prepared_with_the_keyboard() {
     press(&mut app, KeyCode::Backspace);
     type_text(&mut app, "25");
     press(&mut app, KeyCode::Enter);
-    assert!(app.form.is_none());
+    assert!(app.view.form.is_none());
     snapshot("agenda", &draw(&app, SMALL));
 
     // The preparation is written during the meeting; the outcome after it.
@@ -647,17 +647,17 @@ fn a_discussion_meeting_is_planned_filled_and_prepared_with_the_keyboard() {
     press(&mut app, KeyCode::Tab);
     snapshot("preparation_outcome", &draw(&app, SMALL));
     press(&mut app, KeyCode::Esc);
-    assert_eq!(app.screen, Screen::Agenda);
-    let meeting = app.agenda.as_ref().unwrap().meeting.clone();
+    assert_eq!(app.view.screen(), Screen::Agenda);
+    let meeting = app.view.agenda.as_ref().unwrap().meeting.clone();
     assert_eq!(meeting.items[0].preparation[0], "Sterk muntlig, liker å tegne");
     assert_eq!(meeting.items[0].advice, "Prøv lesekurs i liten gruppe");
 
     press(&mut app, KeyCode::Char('s'));
     press(&mut app, KeyCode::F(5));
     let form = dir.path().join(format!("exports/drofting-{}.pdf", saksgang::domain::iso_date(meeting.date)));
-    assert!(form.exists(), "{:?}", app.message);
+    assert!(form.exists(), "{:?}", app.view.message);
     press(&mut app, KeyCode::Esc);
-    assert_eq!(app.screen, Screen::Discussions);
+    assert_eq!(app.view.screen(), Screen::Discussions);
     snapshot("discussions", &draw(&app, SMALL));
 }
 
@@ -695,7 +695,7 @@ fn a_visit_day_kit_is_written_from_its_form_with_the_passphrase_checked() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = app_with_cases(dir.path(), Lang::Nb, SMALL);
     press(&mut app, KeyCode::Char('p'));
-    assert_eq!(app.screen, Screen::Kit);
+    assert_eq!(app.view.screen(), Screen::Kit);
     snapshot("kit_empty", &draw(&app, SMALL));
     press(&mut app, KeyCode::Char('e'));
     let file = dir.path().join("pakke.age");
@@ -709,17 +709,17 @@ fn a_visit_day_kit_is_written_from_its_form_with_the_passphrase_checked() {
     press(&mut app, KeyCode::Tab);
     type_text(&mut app, "kort");
     press(&mut app, KeyCode::Enter);
-    let form = app.form.as_ref().expect("the form stays open");
+    let form = app.view.form.as_ref().expect("the form stays open");
     assert!(form.error.as_ref().unwrap().1.contains("minst 8 tegn"));
     retype(&mut app, "lang nok frase");
     press(&mut app, KeyCode::Tab);
     type_text(&mut app, "lang nok frasE");
     press(&mut app, KeyCode::Enter);
-    assert_eq!(app.form.as_ref().unwrap().error.as_ref().unwrap().1, "Passfrasene er ulike.");
+    assert_eq!(app.view.form.as_ref().unwrap().error.as_ref().unwrap().1, "Passfrasene er ulike.");
     retype(&mut app, "lang nok frase");
     press(&mut app, KeyCode::Enter);
     assert!(app.kit_job.is_none(), "cases without consent are refused before any key is derived");
-    let error = &app.form.as_ref().expect("still open").error.as_ref().unwrap();
+    let error = &app.view.form.as_ref().expect("still open").error.as_ref().unwrap();
     assert_eq!(error.0, 1, "at the cases");
     assert!(error.1.starts_with("Sak 2026-001 har ikke gyldig samtykke"), "{}", error.1);
     assert!(!file.exists());
@@ -729,14 +729,14 @@ fn a_visit_day_kit_is_written_from_its_form_with_the_passphrase_checked() {
     // The screen says it is working while the key derivation takes its second on
     // its own thread; the event loop waits for keys, not for it.
     assert!(app.kit_job.is_some());
-    assert_eq!(app.message.as_deref(), Some("Krypterer besøkspakken …"));
+    assert_eq!(app.view.message.as_deref(), Some("Krypterer besøkspakken …"));
     assert_eq!(app.idle_after(), None);
     snapshot("kit_export_working", &draw(&app, SMALL));
     press(&mut app, KeyCode::Enter);
     assert!(app.kit_job.is_some(), "a second Enter starts no second job");
     app.wait_for_kit_job();
-    assert!(app.form.is_none());
-    assert!(app.message.as_deref().unwrap().contains("2 saker"), "{:?}", app.message);
+    assert!(app.view.form.is_none());
+    assert!(app.view.message.as_deref().unwrap().contains("2 saker"), "{:?}", app.view.message);
     let kit = saksgang::kit::open(&std::fs::read(&file).unwrap(), "lang nok frase", d(2026, 11, 23)).unwrap();
     assert_eq!(kit.cases.len(), 2);
     assert_eq!(kit.expires_on, a_week_on(), "a week unless the form says otherwise");
@@ -771,26 +771,26 @@ fn an_imported_kit_lists_its_conflicts_and_each_is_settled_with_one_key() {
     type_text(&mut app, "feil frase");
     press(&mut app, KeyCode::Enter);
     app.wait_for_kit_job();
-    let error = &app.form.as_ref().expect("still open").error.as_ref().unwrap().1;
+    let error = &app.view.form.as_ref().expect("still open").error.as_ref().unwrap().1;
     assert!(error.starts_with("Passfrasen åpner ikke"), "{error}");
     retype(&mut app, "lang nok frase");
     press(&mut app, KeyCode::Enter);
     app.wait_for_kit_job();
-    assert!(app.form.is_none());
-    assert!(app.message.as_deref().unwrap().contains("1 med konflikter"), "{:?}", app.message);
-    assert!(app.confirm.as_ref().unwrap().text.starts_with("Pakken er lest inn. Slette"));
+    assert!(app.view.form.is_none());
+    assert!(app.view.message.as_deref().unwrap().contains("1 med konflikter"), "{:?}", app.view.message);
+    assert!(app.view.confirm.as_ref().unwrap().text.starts_with("Pakken er lest inn. Slette"));
     press(&mut app, KeyCode::Esc);
     assert!(back.exists(), "kept when the user says no");
-    assert_eq!(app.screen, Screen::Kit);
-    assert_eq!(app.kit_conflicts.len(), 2);
-    app.message = None; // it names the temporary folder
+    assert_eq!(app.view.screen(), Screen::Kit);
+    assert_eq!(app.view.kit_conflicts.len(), 2);
+    app.view.message = None; // it names the temporary folder
     snapshot("kit_conflicts", &draw(&app, SMALL));
     // Enter shows the selected conflict's values whole; Esc goes back to the list.
     press(&mut app, KeyCode::Char('j'));
     press(&mut app, KeyCode::Enter);
     snapshot("kit_conflict_in_full", &draw(&app, SMALL));
     press(&mut app, KeyCode::Esc);
-    assert_eq!((app.screen, app.kit_full), (Screen::Kit, None));
+    assert_eq!((app.view.screen(), app.view.kit_full), (Screen::Kit, None));
     press(&mut app, KeyCode::Char('k'));
 
     press(&mut app, KeyCode::Char('t'));
@@ -798,9 +798,9 @@ fn an_imported_kit_lists_its_conflicts_and_each_is_settled_with_one_key() {
     press(&mut app, KeyCode::Char('h'));
     let case = app.store.case_by_id(id).unwrap().unwrap();
     assert_eq!(case.details.description, "Lesevansker og uro; bedre etter jul");
-    assert!(app.kit_conflicts.is_empty());
+    assert!(app.view.kit_conflicts.is_empty());
     press(&mut app, KeyCode::Esc);
-    assert_eq!(app.screen, Screen::Start);
+    assert_eq!(app.view.screen(), Screen::Start);
 }
 
 #[test]
@@ -819,7 +819,7 @@ fn the_start_screen_says_when_conflicts_wait() {
     app.store.apply(id, &Action::Edit(details), d(2026, 11, 23)).unwrap();
     app.store.import_kit(&kit, "k.age", d(2026, 11, 23), 15).unwrap();
     // As when saksgang starts after an import on the command line.
-    let settings = app.settings.clone();
+    let settings = app.view.settings.clone();
     let mut app = App::new(app.store, &settings, SMALL).unwrap();
     snapshot("start_conflicts", &draw(&app, SMALL));
     press(&mut app, KeyCode::Char('j'));
@@ -830,8 +830,8 @@ fn the_start_screen_says_when_conflicts_wait() {
     assert!(line.contains("venter på ditt valg: Klasse/trinn"), "{line}");
     press(&mut app, KeyCode::Esc);
     press(&mut app, KeyCode::Char('p'));
-    assert_eq!(app.kit_conflicts.len(), 1);
-    assert_eq!(app.kit_conflicts[0].kit, "8C");
+    assert_eq!(app.view.kit_conflicts.len(), 1);
+    assert_eq!(app.view.kit_conflicts[0].kit, "8C");
 }
 
 #[test]
@@ -839,15 +839,15 @@ fn the_backup_message_never_hides_what_the_user_just_did_but_a_failure_always_sh
     let dir = tempfile::tempdir().unwrap();
     let mut app = app_with_cases(dir.path(), Lang::Nb, SMALL);
     let copy = dir.path().join("backups").join("s-2026-11-23.db");
-    app.message = Some("Lagret.".into());
+    app.view.message = Some("Lagret.".into());
     app.backup_done(Ok(Some(copy.clone())));
-    assert_eq!(app.message.as_deref(), Some("Lagret."));
-    app.message = None;
+    assert_eq!(app.view.message.as_deref(), Some("Lagret."));
+    app.view.message = None;
     app.backup_done(Ok(Some(copy)));
-    assert!(app.message.as_deref().unwrap().starts_with("Dagens sikkerhetskopi"));
-    app.message = Some("Lagret.".into());
+    assert!(app.view.message.as_deref().unwrap().starts_with("Dagens sikkerhetskopi"));
+    app.view.message = Some("Lagret.".into());
     app.backup_done(Err(anyhow::anyhow!("disken er full")));
-    assert!(app.message.as_deref().unwrap().contains("disken er full"), "{:?}", app.message);
+    assert!(app.view.message.as_deref().unwrap().contains("disken er full"), "{:?}", app.view.message);
 }
 
 #[test]
@@ -884,7 +884,7 @@ fn rows(terminal: &Terminal<TestBackend>) -> Vec<String> {
 fn show_prints_the_warnings_the_case_screen_shows() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = open_case_with_two_meetings(dir.path(), LARGE);
-    let id = app.detail.as_ref().unwrap().case.id;
+    let id = app.view.detail.as_ref().unwrap().case.id;
     // Meeting 2's minutes are written but not sent home; meeting 1 has none.
     let two = saksgang::domain::MeetingRecord { place: "Grupperom".into(), ..Default::default() };
     app.store.save_meeting_record(id, MeetingNo::new(2).unwrap(), &two, d(2026, 11, 23)).unwrap();

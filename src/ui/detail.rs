@@ -7,7 +7,8 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::app::{App, Confirm, Pending, Screen};
+use super::app::App;
+use super::view::{Confirm, Pending, Screen, View};
 use super::form::{Form, Purpose};
 use super::keymap::Command;
 use super::record::RecordEditor;
@@ -23,28 +24,28 @@ pub struct DetailView {
     pub audit: Vec<AuditEntry>,
     pub lines: Vec<DetailLine>,
     pub scroll: u16,
-    /// The screen Esc goes back to.
-    pub back_to: Screen,
 }
 
 impl App {
     /// Shows a case read once: after a look that was logged, or again after a change.
     pub(super) fn show_case(&mut self, file: Option<CaseFile>) {
         let Some(file) = file else {
-            self.detail = None;
+            // The case is gone (deleted by a kit): its screen goes with it.
+            if self.view.detail.take().is_some() && self.view.screen() == Screen::Detail {
+                self.view.back();
+            }
             return;
         };
-        let s = &self.settings;
-        let lines = service::case_detail(&file, &self.catalog, s.today, s.due_soon_days);
-        let same = self.detail.as_ref().filter(|v| v.case.id == file.case.id);
+        let s = &self.view.settings;
+        let lines = service::case_detail(&file, &self.view.catalog, s.today, s.due_soon_days);
+        let same = self.view.detail.as_ref().filter(|v| v.case.id == file.case.id);
         let scroll = same.map_or(0, |v| v.scroll);
-        let back_to = same.map_or(self.screen, |v| v.back_to);
-        self.detail = Some(DetailView { case: file.case, audit: file.audit, lines, scroll, back_to });
-        self.screen = Screen::Detail;
+        self.view.detail = Some(DetailView { case: file.case, audit: file.audit, lines, scroll });
+        self.view.open(Screen::Detail);
     }
 
     pub(super) fn scroll_detail(&mut self, delta: i16) {
-        if let Some(view) = &mut self.detail {
+        if let Some(view) = &mut self.view.detail {
             // The last line may come to the top, no further.
             let last = u16::try_from(view.lines.len().saturating_sub(1)).unwrap_or(u16::MAX);
             view.scroll = view.scroll.saturating_add_signed(delta).min(last);
@@ -53,8 +54,8 @@ impl App {
 
     /// Opens the form for an action on the case shown.
     pub(super) fn detail_command(&mut self, command: Command) -> Result<()> {
-        let Some(case) = self.detail.as_ref().map(|v| v.case.clone()) else { return Ok(()) };
-        let c = &self.catalog;
+        let Some(case) = self.view.detail.as_ref().map(|v| v.case.clone()) else { return Ok(()) };
+        let c = &self.view.catalog;
         let reference = [("reference", case.reference.as_str())];
         // The meeting the process waits for; a held meeting can still be corrected
         // until the next is recorded, which the rules decide.
@@ -68,7 +69,7 @@ impl App {
                 Form::case_fields(Some(&case.details), None),
             ),
             Command::Plan => {
-                let suggested = case.open_deadline().map(|d| d.due).filter(|due| *due >= self.settings.today);
+                let suggested = case.open_deadline().map(|d| d.due).filter(|due| *due >= self.view.settings.today);
                 Form::new(
                     Purpose::PlanMeeting(case.id, next),
                     meeting_args("form.plan_meeting"),
@@ -76,11 +77,11 @@ impl App {
                 )
             }
             Command::Record => {
-                let planned = case.planned(next).filter(|d| *d <= self.settings.today);
+                let planned = case.planned(next).filter(|d| *d <= self.view.settings.today);
                 Form::new(
                     Purpose::RecordMeeting(case.id, next),
                     meeting_args("form.record_meeting"),
-                    vec![Form::date_field(Some(planned.unwrap_or(self.settings.today)))],
+                    vec![Form::date_field(Some(planned.unwrap_or(self.view.settings.today)))],
                 )
             }
             Command::Decide => Form::new(
@@ -88,13 +89,13 @@ impl App {
                 c.f("form.decide", &reference),
                 vec![
                     Form::decision_field(),
-                    Form::date_field(case.held(MeetingNo::ALL[2]).or(Some(self.settings.today))),
+                    Form::date_field(case.held(MeetingNo::ALL[2]).or(Some(self.view.settings.today))),
                 ],
             ),
             Command::Referral => Form::new(
                 Purpose::ReferralSent(case.id),
                 c.f("form.referral", &reference),
-                vec![Form::date_field(Some(self.settings.today))],
+                vec![Form::date_field(Some(self.view.settings.today))],
             ),
             Command::Close => {
                 Form::new(Purpose::Close(case.id), c.f("form.close", &reference), vec![Form::reason_field()])
@@ -105,7 +106,7 @@ impl App {
             Command::RecordConsent => Form::new(
                 Purpose::Consent(case.id),
                 c.f("form.consent", &reference),
-                Form::consent_fields(self.settings.today),
+                Form::consent_fields(self.view.settings.today),
             ),
             Command::OpenRecord(n) => {
                 let Some(number) = MeetingNo::new(n) else { return Ok(()) };
@@ -115,21 +116,21 @@ impl App {
                     3 => self.store.meeting_record(case.id, MeetingNo::ALL[1])?.map(|r| r.measures).unwrap_or_default(),
                     _ => Vec::new(),
                 };
-                self.record =
-                    Some(RecordEditor::open(&self.catalog, case, number, stored, measures, self.settings.today));
+                self.view.record =
+                    Some(RecordEditor::open(&self.view.catalog, case, number, stored, measures, self.view.settings.today));
                 return Ok(());
             }
             Command::EditIdentity => {
                 // The name fields are locked without consent: say why instead of opening them.
                 let refused = if case.details.kind != crate::domain::CaseKind::Individual {
                     Some(RuleError::ConsentOnlyForIndividual)
-                } else if !case.has_valid_consent(self.settings.today) {
+                } else if !case.has_valid_consent(self.view.settings.today) {
                     Some(RuleError::NoValidConsent)
                 } else {
                     None
                 };
                 if let Some(rule) = refused {
-                    self.message = Some(self.catalog.rule_error(&rule));
+                    self.view.message = Some(self.view.catalog.rule_error(&rule));
                     return Ok(());
                 }
                 Form::new(
@@ -139,12 +140,12 @@ impl App {
                 )
             }
             Command::WithdrawConsent => {
-                let action = Action::WithdrawConsent { date: self.settings.today };
-                if let Err(rule) = case.apply(&action, self.settings.today) {
-                    self.message = Some(self.catalog.rule_error(&rule));
+                let action = Action::WithdrawConsent { date: self.view.settings.today };
+                if let Err(rule) = case.apply(&action, self.view.settings.today) {
+                    self.view.message = Some(self.view.catalog.rule_error(&rule));
                     return Ok(());
                 }
-                self.confirm = Some(Confirm {
+                self.view.confirm = Some(Confirm {
                     text: c.f("consent.confirm_withdraw_ui", &reference),
                     on_yes: Pending::Apply(case.id, action),
                     on_no: None,
@@ -153,14 +154,14 @@ impl App {
             }
             _ => return Ok(()),
         };
-        self.form = Some(form);
+        self.view.form = Some(form);
         Ok(())
     }
 }
 
-pub(super) fn render_detail(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let Some(view) = &app.detail else { return };
-    let lines: Vec<Line> = view
+pub(super) fn render_detail(view: &View, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let Some(detail) = &view.detail else { return };
+    let lines: Vec<Line> = detail
         .lines
         .iter()
         .map(|line| {
@@ -172,6 +173,6 @@ pub(super) fn render_detail(app: &App, theme: &Theme, frame: &mut Frame, area: R
             )
         })
         .collect();
-    let paragraph = Paragraph::new(lines).wrap(Wrap { trim: false }).scroll((view.scroll, 0));
+    let paragraph = Paragraph::new(lines).wrap(Wrap { trim: false }).scroll((detail.scroll, 0));
     frame.render_widget(paragraph, area);
 }

@@ -9,7 +9,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use uuid::Uuid;
 
-use super::app::{App, Confirm, Pending, Screen};
+use super::app::App;
+use super::view::{Confirm, Pending, Screen, View};
 use super::form::{Form, Purpose, Slot};
 use super::keymap::Command;
 use super::record::RecordEditor;
@@ -30,76 +31,76 @@ pub struct AgendaView {
 impl App {
     /// Keys on the discussion meetings and agenda screens.
     pub(super) fn discussion_command(&mut self, command: Command) -> Result<()> {
-        let on_agenda = self.screen == Screen::Agenda;
+        let on_agenda = self.view.screen() == Screen::Agenda;
         match command {
             Command::Quit => self.quit = true,
-            Command::Help => self.help = true,
+            Command::Help => self.view.help = true,
             Command::Up | Command::Down => {
                 let step = if command == Command::Up { -1 } else { 1 };
-                let (selected, len) = match &mut self.agenda {
+                let (selected, len) = match &mut self.view.agenda {
                     Some(view) if on_agenda => (&mut view.selected, view.meeting.items.len()),
-                    _ => (&mut self.discussion_selected, self.discussions.len()),
+                    _ => (&mut self.view.discussion_selected, self.view.discussions.len()),
                 };
                 *selected = selected.saturating_add_signed(step).min(len.saturating_sub(1));
             }
             Command::Back if on_agenda => {
-                self.agenda = None;
-                self.screen = Screen::Discussions;
+                self.view.agenda = None;
+                self.view.back();
             }
-            Command::Back => self.screen = Screen::Start,
+            Command::Back => self.view.back(),
             Command::Open if on_agenda => {
-                let Some(view) = &self.agenda else { return Ok(()) };
+                let Some(view) = &self.view.agenda else { return Ok(()) };
                 if let Some(case) = view.cases.get(view.selected) {
-                    let editor = RecordEditor::open_discussion(&self.catalog, case.clone(), view.meeting.clone());
-                    self.record = Some(editor);
+                    let editor = RecordEditor::open_discussion(&self.view.catalog, case.clone(), view.meeting.clone());
+                    self.view.record = Some(editor);
                 }
             }
             Command::Open => {
-                if let Some(id) = self.discussions.get(self.discussion_selected).map(|m| m.id) {
+                if let Some(id) = self.view.discussions.get(self.view.discussion_selected).map(|m| m.id) {
                     self.open_agenda(id)?;
                 }
             }
             Command::NewCase => {
                 // The school of the case last opened is the likeliest; the date a week and a day on.
-                let school = self.detail.as_ref().map_or(String::new(), |v| v.case.details.school.clone());
-                let date = self.settings.today + chrono::Days::new(crate::domain::FORM_DAYS_BEFORE + 1);
+                let school = self.view.detail.as_ref().map_or(String::new(), |v| v.case.details.school.clone());
+                let date = self.view.settings.today + chrono::Days::new(crate::domain::FORM_DAYS_BEFORE + 1);
                 let fields = Form::discussion_fields(date, &school);
-                self.form =
-                    Some(Form::new(Purpose::NewDiscussion, self.catalog.t("form.new_discussion").into(), fields));
+                self.view.form =
+                    Some(Form::new(Purpose::NewDiscussion, self.view.catalog.t("form.new_discussion").into(), fields));
             }
             Command::AddToAgenda => {
-                let Some(view) = &self.agenda else { return Ok(()) };
-                let title = self.catalog.f("form.add_to_agenda", &[("date", &format_date(view.meeting.date))]);
+                let Some(view) = &self.view.agenda else { return Ok(()) };
+                let title = self.view.catalog.f("form.add_to_agenda", &[("date", &format_date(view.meeting.date))]);
                 let fields = Form::agenda_fields(view.meeting.next_slot());
-                self.form = Some(Form::new(Purpose::AddToAgenda(view.meeting.id), title, fields));
+                self.view.form = Some(Form::new(Purpose::AddToAgenda(view.meeting.id), title, fields));
             }
             Command::RemoveFromAgenda => {
-                let Some(view) = &self.agenda else { return Ok(()) };
+                let Some(view) = &self.view.agenda else { return Ok(()) };
                 let Some(case) = view.cases.get(view.selected) else { return Ok(()) };
                 let mut meeting = view.meeting.clone();
                 meeting.remove_case(case.id)?;
                 let args = [("reference", case.reference.as_str()), ("date", &format_date(meeting.date))];
-                self.confirm = Some(Confirm {
-                    text: self.catalog.f("discussion.confirm_remove", &args),
+                self.view.confirm = Some(Confirm {
+                    text: self.view.catalog.f("discussion.confirm_remove", &args),
                     on_yes: Pending::RemoveFromAgenda(Box::new(meeting)),
                     on_no: None,
                 });
             }
             Command::FormSent => {
-                let Some(view) = &self.agenda else { return Ok(()) };
+                let Some(view) = &self.view.agenda else { return Ok(()) };
                 let mut meeting = view.meeting.clone();
-                meeting.mark_form_sent(self.settings.today)?;
+                meeting.mark_form_sent(self.view.settings.today)?;
                 self.store.save_discussion(&meeting)?;
-                let args = [("date", format_date(meeting.date)), ("sent", format_date(self.settings.today))];
-                self.message = Some(self.catalog.f("discussion.sent", &args.each_ref().map(|(k, v)| (*k, v.as_str()))));
+                let args = [("date", format_date(meeting.date)), ("sent", format_date(self.view.settings.today))];
+                self.view.message = Some(self.view.catalog.f("discussion.sent", &args.each_ref().map(|(k, v)| (*k, v.as_str()))));
                 self.reload()?;
             }
             Command::ExportPdf | Command::ExportMarkdown => {
-                let Some(view) = &self.agenda else { return Ok(()) };
+                let Some(view) = &self.view.agenda else { return Ok(()) };
                 let format = if command == Command::ExportPdf { Format::Pdf } else { Format::Markdown };
-                let target = Target { folder: &self.settings.export_dir, file: None };
-                let path = export::discussion_form(&self.store, &self.catalog, &view.meeting, format, &target)?;
-                self.message = Some(self.catalog.f("discussion.exported", &[("path", &path.display().to_string())]));
+                let target = Target { folder: &self.view.settings.export_dir, file: None };
+                let path = export::discussion_form(&self.store, &self.view.catalog, &view.meeting, format, &target)?;
+                self.view.message = Some(self.view.catalog.f("discussion.exported", &[("path", &path.display().to_string())]));
             }
             _ => {}
         }
@@ -109,55 +110,55 @@ impl App {
     /// The discussion meetings from a month back on: read only while their screens
     /// are in use, never at start-up.
     pub(super) fn load_discussions(&mut self) -> Result<()> {
-        self.discussions = self.store.discussions(Some(self.settings.today - chrono::Days::new(31)))?;
-        self.discussion_selected = self.discussion_selected.min(self.discussions.len().saturating_sub(1));
+        self.view.discussions = self.store.discussions(Some(self.view.settings.today - chrono::Days::new(31)))?;
+        self.view.discussion_selected = self.view.discussion_selected.min(self.view.discussions.len().saturating_sub(1));
         Ok(())
     }
 
     pub(super) fn open_agenda(&mut self, id: Uuid) -> Result<()> {
         let Some(meeting) = self.store.discussion(id)? else {
-            self.agenda = None;
+            self.view.agenda = None;
             return Ok(());
         };
         let cases = self.store.cases_on_agenda(&meeting)?;
-        let selected = self.agenda.as_ref().map_or(0, |a| a.selected).min(cases.len().saturating_sub(1));
-        self.agenda = Some(AgendaView { meeting, cases, selected });
-        self.screen = Screen::Agenda;
+        let selected = self.view.agenda.as_ref().map_or(0, |a| a.selected).min(cases.len().saturating_sub(1));
+        self.view.agenda = Some(AgendaView { meeting, cases, selected });
+        self.view.open(Screen::Agenda);
         Ok(())
     }
 
     pub(super) fn plan_discussion(&mut self) -> Result<()> {
-        let Some(form) = &self.form else { return Ok(()) };
+        let Some(form) = &self.view.form else { return Ok(()) };
         let date = match parse_date(form.text(Slot::Date)) {
             Ok(d) => d,
-            Err(e) => return self.form_error(Slot::Date, self.catalog.date_error(&e)),
+            Err(e) => return self.form_error(Slot::Date, self.view.catalog.date_error(&e)),
         };
         let typed = form.text(Slot::Start).trim().to_string();
         let Some(start) = parse_time(&typed) else {
-            return self.form_error(Slot::Start, self.catalog.time_error(&typed));
+            return self.form_error(Slot::Start, self.view.catalog.time_error(&typed));
         };
         let (school, contact) = (form.text(Slot::School), form.text(Slot::PptContact));
-        let today = self.settings.today;
+        let today = self.view.settings.today;
         let meeting =
             match DiscussionMeeting::new(Uuid::new_v4(), date, start, school, contact, form.leader_attends(), today) {
                 Ok(m) => m,
                 Err(e @ DiscussionError::ImplausibleDate { .. }) => {
-                    return self.form_error(Slot::Date, self.catalog.discussion_error(&e));
+                    return self.form_error(Slot::Date, self.view.catalog.discussion_error(&e));
                 }
-                Err(e) => return self.form_error(Slot::School, self.catalog.discussion_error(&e)),
+                Err(e) => return self.form_error(Slot::School, self.view.catalog.discussion_error(&e)),
             };
         self.store.save_discussion(&meeting)?;
-        self.form = None;
+        self.view.form = None;
         self.reload()?;
         self.open_agenda(meeting.id)
     }
 
     pub(super) fn add_to_agenda(&mut self, meeting_id: Uuid) -> Result<()> {
-        let Some(form) = &self.form else { return Ok(()) };
+        let Some(form) = &self.view.form else { return Ok(()) };
         let Some(mut meeting) = self.store.discussion(meeting_id)? else { return Ok(()) };
         let reference = form.text(Slot::Reference).trim().to_string();
         let Some(case) = self.store.case_by_reference(&reference)? else {
-            let text = self.catalog.f("error.no_such_case", &[("reference", &reference)]);
+            let text = self.view.catalog.f("error.no_such_case", &[("reference", &reference)]);
             return self.form_error(Slot::Reference, text);
         };
         let typed = form.text(Slot::Start).trim().to_string();
@@ -165,12 +166,12 @@ impl App {
             "" => None,
             text => match parse_time(text) {
                 Some(t) => Some(t),
-                None => return self.form_error(Slot::Start, self.catalog.time_error(text)),
+                None => return self.form_error(Slot::Start, self.view.catalog.time_error(text)),
             },
         };
         let typed = form.text(Slot::Minutes).trim().to_string();
         let Ok(minutes) = typed.parse::<u32>() else {
-            return self.form_error(Slot::Minutes, self.catalog.f("form.bad_minutes", &[("text", &typed)]));
+            return self.form_error(Slot::Minutes, self.view.catalog.f("form.bad_minutes", &[("text", &typed)]));
         };
         if let Err(e) = meeting.add_case(&case, form.difficulty(), start, minutes) {
             let slot = match e {
@@ -178,10 +179,10 @@ impl App {
                 DiscussionError::SlotOverlaps { .. } | DiscussionError::SlotPastMidnight => Slot::Start,
                 _ => Slot::Reference,
             };
-            return self.form_error(slot, self.catalog.discussion_error(&e));
+            return self.form_error(slot, self.view.catalog.discussion_error(&e));
         }
         self.store.save_discussion(&meeting)?;
-        self.form = None;
+        self.view.form = None;
         self.reload()
     }
 }
@@ -195,9 +196,9 @@ pub(super) fn form_state_style(theme: &Theme, state: FormState) -> Style {
 }
 
 /// The discussion meetings with PPT, a line each.
-pub(super) fn render_discussions(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let c = &app.catalog;
-    if app.discussions.is_empty() {
+pub(super) fn render_discussions(view: &View, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let c = &view.catalog;
+    if view.discussions.is_empty() {
         frame.render_widget(Paragraph::new(format!(" {}", c.t("discussion.empty"))), area);
         return;
     }
@@ -212,9 +213,9 @@ pub(super) fn render_discussions(app: &App, theme: &Theme, frame: &mut Frame, ar
         ),
         theme.dim(),
     )];
-    for (index, meeting) in app.discussions.iter().enumerate() {
-        let selected = index == app.discussion_selected;
-        let state = meeting.form_state(app.settings.today);
+    for (index, meeting) in view.discussions.iter().enumerate() {
+        let selected = index == view.discussion_selected;
+        let state = meeting.form_state(view.settings.today);
         let row = format!(
             "{} {:<10}  {:<5}  {:<26} {:>5}  ",
             if selected { "▶" } else { " " },
@@ -226,18 +227,18 @@ pub(super) fn render_discussions(app: &App, theme: &Theme, frame: &mut Frame, ar
         let style = if selected { theme.selected() } else { Style::new() };
         lines.push(Line::from(vec![
             Span::styled(row, style),
-            Span::styled(c.form_state(meeting, app.settings.today), form_state_style(theme, state)),
+            Span::styled(c.form_state(meeting, view.settings.today), form_state_style(theme, state)),
         ]));
     }
     frame.render_widget(Paragraph::new(lines), area);
 }
 
 /// One discussion meeting: its facts, and the cases in their slots.
-pub(super) fn render_agenda_screen(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let Some(view) = &app.agenda else { return };
-    let c = &app.catalog;
-    let m = &view.meeting;
-    let state = m.form_state(app.settings.today);
+pub(super) fn render_agenda_screen(view: &View, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let Some(agenda) = &view.agenda else { return };
+    let c = &view.catalog;
+    let m = &agenda.meeting;
+    let state = m.form_state(view.settings.today);
     let mut lines = vec![
         Line::raw(format!(
             " {} {} · {}: {} · {}: {}",
@@ -248,7 +249,7 @@ pub(super) fn render_agenda_screen(app: &App, theme: &Theme, frame: &mut Frame, 
             c.t("discussion.leader"),
             c.yes_no(m.leader_attends)
         )),
-        Line::styled(format!(" {}", c.form_state(m, app.settings.today)), form_state_style(theme, state)),
+        Line::styled(format!(" {}", c.form_state(m, view.settings.today)), form_state_style(theme, state)),
         Line::raw(""),
     ];
     if m.items.is_empty() {
@@ -267,8 +268,8 @@ pub(super) fn render_agenda_screen(app: &App, theme: &Theme, frame: &mut Frame, 
             theme.dim(),
         ));
     }
-    for (index, (item, case)) in m.items.iter().zip(&view.cases).enumerate() {
-        let selected = index == view.selected;
+    for (index, (item, case)) in m.items.iter().zip(&agenda.cases).enumerate() {
+        let selected = index == agenda.selected;
         let d = &case.details;
         let kind = if d.kind == crate::domain::CaseKind::System {
             c.t("kind.system").to_string()

@@ -12,7 +12,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 use zeroize::Zeroizing;
 
-use super::app::{App, Confirm, Pending, Screen};
+use super::app::App;
+use super::view::{Confirm, Pending, Screen, View};
 use super::form::{Form, Purpose, Slot};
 use super::keymap::Command;
 use super::theme::Theme;
@@ -40,52 +41,52 @@ pub type Waker = Arc<dyn Fn() + Send + Sync>;
 
 impl App {
     pub(super) fn open_kit_screen(&mut self) {
-        self.screen = Screen::Kit;
+        self.view.open(Screen::Kit);
     }
 
     /// Keys on the visit-day kit screen.
     pub(super) fn kit_command(&mut self, command: Command) -> Result<()> {
         match command {
             Command::Quit => self.quit = true,
-            Command::Help => self.help = true,
-            Command::Back if self.kit_full.is_some() => self.kit_full = None,
-            Command::Back => self.screen = Screen::Start,
-            Command::Open if !self.kit_conflicts.is_empty() => {
-                self.kit_full = if self.kit_full.is_some() { None } else { Some(0) };
+            Command::Help => self.view.help = true,
+            Command::Back if self.view.kit_full.is_some() => self.view.kit_full = None,
+            Command::Back => self.view.back(),
+            Command::Open if !self.view.kit_conflicts.is_empty() => {
+                self.view.kit_full = if self.view.kit_full.is_some() { None } else { Some(0) };
             }
             Command::PageDown | Command::PageUp => {
-                if let Some(scroll) = &mut self.kit_full {
-                    let page = self.size.1.saturating_sub(8).max(1);
+                if let Some(scroll) = &mut self.view.kit_full {
+                    let page = self.view.size.1.saturating_sub(8).max(1);
                     let step = if command == Command::PageUp { -i32::from(page) } else { i32::from(page) };
                     *scroll = u16::try_from((i32::from(*scroll) + step).max(0)).unwrap_or(u16::MAX);
                 }
             }
             Command::Up => {
-                self.kit_selected = self.kit_selected.saturating_sub(1);
-                self.kit_full = self.kit_full.map(|_| 0);
+                self.view.kit_selected = self.view.kit_selected.saturating_sub(1);
+                self.view.kit_full = self.view.kit_full.map(|_| 0);
             }
             Command::Down => {
-                self.kit_selected = (self.kit_selected + 1).min(self.kit_conflicts.len().saturating_sub(1));
-                self.kit_full = self.kit_full.map(|_| 0);
+                self.view.kit_selected = (self.view.kit_selected + 1).min(self.view.kit_conflicts.len().saturating_sub(1));
+                self.view.kit_full = self.view.kit_full.map(|_| 0);
             }
             Command::ExportKit => {
                 // The school of the case last opened is the likeliest.
-                let school = self.detail.as_ref().map_or(String::new(), |v| v.case.details.school.clone());
-                let file = self.settings.export_dir.join(kit::file_name(Some(&school), self.settings.today));
+                let school = self.view.detail.as_ref().map_or(String::new(), |v| v.case.details.school.clone());
+                let file = self.view.settings.export_dir.join(kit::file_name(Some(&school), self.view.settings.today));
                 let fields = Form::export_kit_fields(&school, DEFAULT_VALID_DAYS, &file.display().to_string());
-                self.form = Some(Form::new(Purpose::ExportKit, self.catalog.t("form.export_kit").into(), fields));
+                self.view.form = Some(Form::new(Purpose::ExportKit, self.view.catalog.t("form.export_kit").into(), fields));
             }
             Command::ImportKit => {
-                let folder = format!("{}{}", self.settings.export_dir.display(), std::path::MAIN_SEPARATOR);
+                let folder = format!("{}{}", self.view.settings.export_dir.display(), std::path::MAIN_SEPARATOR);
                 let fields = Form::import_kit_fields(&folder);
-                self.form = Some(Form::new(Purpose::ImportKit, self.catalog.t("form.import_kit").into(), fields));
+                self.view.form = Some(Form::new(Purpose::ImportKit, self.view.catalog.t("form.import_kit").into(), fields));
             }
             Command::KeepHere | Command::TakeKit => {
-                let Some(conflict) = self.kit_conflicts.get(self.kit_selected).cloned() else { return Ok(()) };
+                let Some(conflict) = self.view.kit_conflicts.get(self.view.kit_selected).cloned() else { return Ok(()) };
                 let side = if command == Command::TakeKit { Side::Kit } else { Side::Here };
                 self.store.resolve_kit_conflict(&conflict, side)?;
-                self.kit_full = None;
-                self.message = Some(self.catalog.kit_resolved(conflict.id, side));
+                self.view.kit_full = None;
+                self.view.message = Some(self.view.catalog.kit_resolved(conflict.id, side));
                 self.reload()?;
             }
             _ => {}
@@ -96,7 +97,7 @@ impl App {
     /// Checks the export form and starts the export; a problem is shown at its field.
     pub(super) fn submit_export_kit(&mut self) -> Result<()> {
         // One job at a time: Enter again while the key is derived does nothing.
-        let Some(form) = self.form.as_ref().filter(|_| self.kit_job.is_none()) else { return Ok(()) };
+        let Some(form) = self.view.form.as_ref().filter(|_| self.kit_job.is_none()) else { return Ok(()) };
         let school = form.text(Slot::School).trim().to_string();
         let references: Vec<String> =
             form.text(Slot::Cases).split([',', ' ']).filter(|r| !r.is_empty()).map(String::from).collect();
@@ -105,16 +106,16 @@ impl App {
         let path = PathBuf::from(form.text(Slot::File).trim());
         let (passphrase, repeated) = (Zeroizing::new(form.text(Slot::Passphrase).to_string()), form.text(Slot::Repeat));
         let Some(days) = days else {
-            return self.form_error(Slot::ValidDays, self.catalog.f("form.bad_days", &[("text", &typed_days)]));
+            return self.form_error(Slot::ValidDays, self.view.catalog.f("form.bad_days", &[("text", &typed_days)]));
         };
         if passphrase.chars().count() < MIN_PASSPHRASE {
-            let text = self.catalog.f("unlock.too_short", &[("n", &MIN_PASSPHRASE.to_string())]);
+            let text = self.view.catalog.f("unlock.too_short", &[("n", &MIN_PASSPHRASE.to_string())]);
             return self.form_error(Slot::Passphrase, text);
         }
         if passphrase.as_str() != repeated {
-            return self.form_error(Slot::Repeat, self.catalog.t("form.passphrase_mismatch").into());
+            return self.form_error(Slot::Repeat, self.view.catalog.t("form.passphrase_mismatch").into());
         }
-        let ids = match kit::cases_to_send(&self.store, &school, &references, self.settings.today) {
+        let ids = match kit::cases_to_send(&self.store, &school, &references, self.view.settings.today) {
             Ok(ids) => ids,
             Err(error) => {
                 let slot = match error.downcast_ref::<NothingToSend>() {
@@ -122,16 +123,16 @@ impl App {
                     Some(NothingToSend::NoneAtSchool(_)) => Slot::School,
                     None => return Err(error),
                 };
-                return self.form_error(slot, self.catalog.explain(&error));
+                return self.form_error(slot, self.view.catalog.explain(&error));
             }
         };
         let school = Some(school).filter(|s| !s.is_empty());
-        let expires_on = add_days(self.settings.expiry_day(), u64::from(days));
-        let selection = kit::Selection { ids: &ids, school: school.as_deref(), expires_on, today: self.settings.today };
+        let expires_on = add_days(self.view.settings.expiry_day(), u64::from(days));
+        let selection = kit::Selection { ids: &ids, school: school.as_deref(), expires_on, today: self.view.settings.today };
         let kit = match kit::gather(&self.store, &selection) {
             Ok(kit) => kit,
             Err(error) if error.is::<WithoutConsent>() || error.is::<UnsettledConflicts>() => {
-                return self.form_error(Slot::Cases, self.catalog.explain(&error));
+                return self.form_error(Slot::Cases, self.view.catalog.explain(&error));
             }
             Err(error) => return Err(error),
         };
@@ -140,28 +141,28 @@ impl App {
             let sealed = kit::seal(&kit, &passphrase);
             KitDone::Sealed { kit, sealed, path, cases }
         });
-        self.message = Some(self.catalog.t("kit.working_export").into());
+        self.view.message = Some(self.view.catalog.t("kit.working_export").into());
         Ok(())
     }
 
     pub(super) fn submit_import_kit(&mut self) -> Result<()> {
         // One job at a time: Enter again while the key is derived does nothing.
-        let Some(form) = self.form.as_ref().filter(|_| self.kit_job.is_none()) else { return Ok(()) };
+        let Some(form) = self.view.form.as_ref().filter(|_| self.kit_job.is_none()) else { return Ok(()) };
         let path = PathBuf::from(form.text(Slot::File).trim());
         if !path.is_file() {
-            let text = self.catalog.f("form.no_file", &[("path", &path.display().to_string())]);
+            let text = self.view.catalog.f("form.no_file", &[("path", &path.display().to_string())]);
             return self.form_error(Slot::File, text);
         }
         let passphrase = Zeroizing::new(form.text(Slot::Passphrase).to_string());
-        let (today, consent_age) = (self.settings.expiry_day(), self.settings.consent_age);
+        let (today, consent_age) = (self.view.settings.expiry_day(), self.view.settings.consent_age);
         self.start_kit_job(move || KitDone::Opened { kit: kit::read(&path, &passphrase, today, consent_age), path });
-        self.message = Some(self.catalog.t("kit.working_import").into());
+        self.view.message = Some(self.view.catalog.t("kit.working_import").into());
         Ok(())
     }
 
     /// A job starts: what was wrong before is no longer shown.
     fn clear_form_error(&mut self) {
-        if let Some(form) = &mut self.form {
+        if let Some(form) = &mut self.view.form {
             form.error = None;
         }
     }
@@ -212,17 +213,17 @@ impl App {
     /// Writes what the job found. The form stays open until it succeeds, so that a
     /// refusal is shown at the field it is about.
     fn finish_kit_job(&mut self, done: KitDone) -> Result<()> {
-        self.message = None;
+        self.view.message = None;
         match done {
             KitDone::Sealed { kit, sealed, path, cases } => {
                 if let Err(error) = sealed.and_then(|sealed| kit::write_sealed(&mut self.store, &kit, &sealed, &path)) {
-                    return self.form_error(Slot::File, self.catalog.explain(&error));
+                    return self.form_error(Slot::File, self.view.catalog.explain(&error));
                 }
-                self.form = None;
-                self.message = Some(self.catalog.kit_exported(cases, &path, kit.expires_on));
+                self.view.form = None;
+                self.view.message = Some(self.view.catalog.kit_exported(cases, &path, kit.expires_on));
             }
             KitDone::Opened { kit, path } => {
-                let (today, consent_age) = (self.settings.expiry_day(), self.settings.consent_age);
+                let (today, consent_age) = (self.view.settings.expiry_day(), self.view.settings.consent_age);
                 let report = match kit.and_then(|kit| kit::merge_into(&mut self.store, &kit, &path, today, consent_age))
                 {
                     Ok(report) => report,
@@ -231,18 +232,18 @@ impl App {
                             Some(KitError::WrongPassphrase) => Slot::Passphrase,
                             _ => Slot::File,
                         };
-                        return self.form_error(slot, self.catalog.explain(&error));
+                        return self.form_error(slot, self.view.catalog.explain(&error));
                     }
                 };
-                self.form = None;
+                self.view.form = None;
                 let shown = path.display().to_string();
-                let summary = self.catalog.import_summary(&report, &shown);
-                self.message = Some(self.catalog.erasure_unfinished(&self.store)?.unwrap_or(summary));
-                self.kit_selected = 0;
-                self.screen = Screen::Kit;
+                let summary = self.view.catalog.import_summary(&report, &shown);
+                self.view.message = Some(self.view.catalog.erasure_unfinished(&self.store)?.unwrap_or(summary));
+                self.view.kit_selected = 0;
+                self.view.open(Screen::Kit);
                 // The file holds data about children and is of no more use here.
-                self.confirm = Some(Confirm {
-                    text: self.catalog.f("kit.confirm_delete", &[("path", &shown)]),
+                self.view.confirm = Some(Confirm {
+                    text: self.view.catalog.f("kit.confirm_delete", &[("path", &shown)]),
                     on_yes: Pending::DeleteKitFile(path),
                     on_no: None,
                 });
@@ -254,25 +255,25 @@ impl App {
 
 /// The visit-day kit: what it is for, then the conflicts imports left, three
 /// lines each (the field, the value here, the kit's), scrolled to the one selected.
-pub(super) fn render_kit(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let c = &app.catalog;
+pub(super) fn render_kit(view: &View, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let c = &view.catalog;
     let mut lines: Vec<Line> = c.t("kit.intro").lines().map(|l| Line::raw(format!(" {l}"))).collect();
     lines.push(Line::raw(""));
-    if app.kit_conflicts.is_empty() {
+    if view.kit_conflicts.is_empty() {
         lines.push(Line::styled(format!(" {}", c.t("kit.no_conflicts")), theme.dim()));
         frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
         return;
     }
-    if let (Some(scroll), Some(conflict)) = (app.kit_full, app.kit_conflicts.get(app.kit_selected)) {
-        return render_conflict_in_full(app, conflict, scroll, theme, frame, area);
+    if let (Some(scroll), Some(conflict)) = (view.kit_full, view.kit_conflicts.get(view.kit_selected)) {
+        return render_conflict_in_full(view, conflict, scroll, theme, frame, area);
     }
     lines.push(Line::styled(format!(" {}", c.t("kit.conflicts_title")), theme.focus()));
     lines.push(Line::raw(""));
     let width = usize::from(area.width);
     let fitting = (usize::from(area.height).saturating_sub(lines.len()) / 3).max(1);
-    let first = (app.kit_selected + 1).saturating_sub(fitting);
-    for (index, conflict) in app.kit_conflicts.iter().enumerate().skip(first).take(fitting) {
-        let selected = index == app.kit_selected;
+    let first = (view.kit_selected + 1).saturating_sub(fitting);
+    for (index, conflict) in view.kit_conflicts.iter().enumerate().skip(first).take(fitting) {
+        let selected = index == view.kit_selected;
         let style = if selected { theme.selected() } else { Style::new() };
         let from = c.f("kit.from", &[("from", &conflict.kit_from)]);
         let head =
@@ -295,14 +296,14 @@ pub(super) fn render_kit(app: &App, theme: &Theme, frame: &mut Frame, area: Rect
 /// One conflict with both values whole (a long statement, a list of measures), to
 /// choose from knowing all of it.
 pub(super) fn render_conflict_in_full(
-    app: &App,
+    view: &View,
     conflict: &crate::store::KitConflict,
     scroll: u16,
     theme: &Theme,
     frame: &mut Frame,
     area: Rect,
 ) {
-    let c = &app.catalog;
+    let c = &view.catalog;
     let from = c.f("kit.from", &[("from", &conflict.kit_from)]);
     let mut lines = vec![Line::styled(
         format!(" {} · {} · {from}", conflict.reference, c.kit_field(&conflict.field)),

@@ -10,6 +10,7 @@ mod pager;
 mod record;
 mod render;
 mod theme;
+mod view;
 
 use std::io::{Stdout, stdout};
 use std::sync::atomic::AtomicBool;
@@ -22,7 +23,8 @@ use ratatui::crossterm::event::{self, DisableBracketedPaste, EnableBracketedPast
 use ratatui::crossterm::execute;
 use ratatui::crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode};
 
-pub use app::{App, SEARCH_PAUSE, Screen};
+pub use app::{App, SEARCH_PAUSE};
+pub use view::{Screen, View};
 pub use render::{MIN_SIZE, render};
 pub use theme::Theme;
 
@@ -54,7 +56,7 @@ pub fn run(settings: &Settings) -> Result<()> {
     app.set_waker(Arc::new(move || {
         let _ = kit_sender.send(Msg::KitJobDone);
     }));
-    terminal.draw(|frame| render(&app, &theme, frame))?;
+    terminal.draw(|frame| render(&app.view, &theme, frame))?;
     // Only after the first frame: on two cores the copy would delay it.
     let backup = spawn_daily_backup(&app.store, settings, sender);
     while !app.quit {
@@ -74,7 +76,7 @@ pub fn run(settings: &Settings) -> Result<()> {
         while let Ok(msg) = events.try_recv() {
             handle(&mut app, msg)?;
         }
-        terminal.draw(|frame| render(&app, &theme, frame))?;
+        terminal.draw(|frame| render(&app.view, &theme, frame))?;
     }
     drop(terminal);
     drop(guard);

@@ -6,7 +6,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
-use super::app::{App, Screen};
+use super::view::{Screen, View};
 use super::detail::render_detail;
 use super::discussions::{render_agenda_screen, render_discussions};
 use super::form::Value;
@@ -23,8 +23,8 @@ use crate::store::{CaseRow, StatusFilter};
 /// Below this the screens cannot be read; a message says so instead.
 pub const MIN_SIZE: (u16, u16) = (60, 16);
 
-pub fn render(app: &App, theme: &Theme, frame: &mut Frame) {
-    draw(app, theme, frame);
+pub fn render(view: &View, theme: &Theme, frame: &mut Frame) {
+    draw(view, theme, frame);
     printable_cells(frame.buffer_mut());
 }
 
@@ -38,9 +38,9 @@ fn printable_cells(buffer: &mut ratatui::buffer::Buffer) {
     }
 }
 
-fn draw(app: &App, theme: &Theme, frame: &mut Frame) {
+fn draw(view: &View, theme: &Theme, frame: &mut Frame) {
     let area = frame.area();
-    let c = &app.catalog;
+    let c = &view.catalog;
     if area.width < MIN_SIZE.0 || area.height < MIN_SIZE.1 {
         let text = c.f("app.too_small", &[("cols", &MIN_SIZE.0.to_string()), ("rows", &MIN_SIZE.1.to_string())]);
         frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
@@ -49,42 +49,42 @@ fn draw(app: &App, theme: &Theme, frame: &mut Frame) {
     let [header, body, message, footer] =
         Layout::vertical([Constraint::Length(1), Constraint::Min(1), Constraint::Length(1), Constraint::Length(2)])
             .areas(area);
-    let screen_title = match (&app.record, app.screen) {
+    let screen_title = match (&view.record, view.screen()) {
         (Some(editor), _) => match editor.minutes() {
             Some((number, _)) => {
                 c.f("record.title", &[("meeting", &number.get().to_string()), ("reference", &editor.case.reference)])
             }
             None => c.f("preparation.screen_title", &[("reference", &editor.case.reference)]),
         },
-        _ => screen_title(app),
+        _ => screen_title(view),
     };
-    let today = c.f("app.today", &[("date", &format_date(app.settings.today))]);
+    let today = c.f("app.today", &[("date", &format_date(view.settings.today))]);
     let title = format!(" {} · {screen_title}", c.t("app.title"));
     let gap = (header.width as usize).saturating_sub(title.chars().count() + today.chars().count() + 1);
     frame.render_widget(
         Line::from(vec![Span::styled(title, theme.title()), Span::raw(" ".repeat(gap)), Span::raw(today)]),
         header,
     );
-    match (&app.record, app.screen) {
-        (Some(editor), _) => render_record(app, editor, theme, frame, body),
-        (None, Screen::Start) => render_start(app, theme, frame, body),
-        (None, Screen::List) => render_list(app, theme, frame, body),
-        (None, Screen::Detail) => render_detail(app, theme, frame, body),
-        (None, Screen::Discussions) => render_discussions(app, theme, frame, body),
-        (None, Screen::Agenda) => render_agenda_screen(app, theme, frame, body),
-        (None, Screen::Kit) => render_kit(app, theme, frame, body),
+    match (&view.record, view.screen()) {
+        (Some(editor), _) => render_record(view, editor, theme, frame, body),
+        (None, Screen::Start) => render_start(view, theme, frame, body),
+        (None, Screen::List) => render_list(view, theme, frame, body),
+        (None, Screen::Detail) => render_detail(view, theme, frame, body),
+        (None, Screen::Discussions) => render_discussions(view, theme, frame, body),
+        (None, Screen::Agenda) => render_agenda_screen(view, theme, frame, body),
+        (None, Screen::Kit) => render_kit(view, theme, frame, body),
     }
-    if let Some(text) = &app.message {
+    if let Some(text) = &view.message {
         frame.render_widget(Line::styled(format!(" {text}"), theme.focus()), message);
     }
-    frame.render_widget(hints(c, app.bindings(), theme, footer), footer);
-    if app.help {
-        render_help(app, theme, frame, area);
+    frame.render_widget(hints(c, view.bindings(), theme, footer), footer);
+    if view.help {
+        render_help(view, theme, frame, area);
     }
-    if app.form.is_some() {
-        render_form(app, theme, frame, area);
+    if view.form.is_some() {
+        render_form(view, theme, frame, area);
     }
-    if let Some(confirm) = &app.confirm {
+    if let Some(confirm) = &view.confirm {
         // The question, however long (a file's path), then its keys from the keymap.
         let text_rows = confirm.text.chars().count().div_ceil(56).max(2) as u16;
         let popup = centered(area, 60, text_rows + 4);
@@ -98,17 +98,17 @@ fn draw(app: &App, theme: &Theme, frame: &mut Frame) {
     }
 }
 
-fn screen_title(app: &App) -> String {
-    let c = &app.catalog;
-    match app.screen {
+fn screen_title(view: &View) -> String {
+    let c = &view.catalog;
+    match view.screen() {
         Screen::Start => c.t("start.title").to_string(),
         Screen::List => c.t("list.title").to_string(),
         Screen::Detail => {
-            app.detail.as_ref().map_or(String::new(), |v| c.f("detail.title", &[("reference", &v.case.reference)]))
+            view.detail.as_ref().map_or(String::new(), |v| c.f("detail.title", &[("reference", &v.case.reference)]))
         }
         Screen::Discussions => c.t("discussion.screen_title").to_string(),
         Screen::Kit => c.t("kit.screen_title").to_string(),
-        Screen::Agenda => app.agenda.as_ref().map_or(String::new(), |a| {
+        Screen::Agenda => view.agenda.as_ref().map_or(String::new(), |a| {
             c.f("discussion.agenda_title", &[("date", &format_date(a.meeting.date)), ("school", &a.meeting.school)])
         }),
     }
@@ -143,9 +143,9 @@ pub(super) fn hints<'a>(c: &'a Catalog, bindings: &'static [Binding], theme: &Th
     Paragraph::new(lines.collect::<Vec<_>>())
 }
 
-fn render_start(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let c = &app.catalog;
-    let warnings = consent_warnings(app);
+fn render_start(view: &View, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let c = &view.catalog;
+    let warnings = consent_warnings(view);
     let [counts_area, warning_area, table] = Layout::vertical([
         Constraint::Length(2),
         Constraint::Length(u16::from(!warnings.is_empty())),
@@ -156,24 +156,24 @@ fn render_start(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         frame.render_widget(Line::styled(format!(" ⚠ {}", warnings.join(" · ")), theme.focus()), warning_area);
     }
     let mut counts: Vec<Span> = vec![Span::styled(format!(" {}: ", c.t("start.counts")), theme.dim())];
-    for (stage, n) in &app.counts.per_stage {
+    for (stage, n) in &view.counts.per_stage {
         counts.push(Span::raw(format!("{} {n}  ", c.word(*stage))));
     }
-    counts.push(Span::styled(format!("{} {}", c.t("start.closed_count"), app.counts.closed), theme.dim()));
+    counts.push(Span::styled(format!("{} {}", c.t("start.closed_count"), view.counts.closed), theme.dim()));
     frame.render_widget(Paragraph::new(Line::from(counts)).wrap(Wrap { trim: true }), counts_area);
-    if app.start.total == 0 {
+    if view.start.total == 0 {
         frame.render_widget(Paragraph::new(format!(" {}", c.t("start.empty"))), table);
         return;
     }
-    render_rows(app, theme, frame, table, &app.start);
+    render_rows(view, theme, frame, table, &view.start);
 }
 
 /// The warnings of the start screen, in words: forms to PPT not sent (the most
 /// pressing), fields from a kit waiting for a choice, then consents.
-fn consent_warnings(app: &App) -> Vec<String> {
-    let c = &app.catalog;
-    let forms = app.unsent_forms.iter().filter_map(|m| {
-        let key = match m.form_state(app.settings.today) {
+fn consent_warnings(view: &View) -> Vec<String> {
+    let c = &view.catalog;
+    let forms = view.unsent_forms.iter().filter_map(|m| {
+        let key = match m.form_state(view.settings.today) {
             FormState::DueSoon => "discussion.form_due_soon",
             FormState::Overdue => "discussion.form_overdue",
             _ => return None,
@@ -182,43 +182,43 @@ fn consent_warnings(app: &App) -> Vec<String> {
         Some(c.f(key, &args.each_ref().map(|(k, v)| (*k, v.as_str()))))
     });
     let conflicts =
-        (!app.kit_conflicts.is_empty()).then(|| c.count("start.warn_conflicts", app.kit_conflicts.len() as u64, &[]));
-    let w = app.warnings;
+        (!view.kit_conflicts.is_empty()).then(|| c.count("start.warn_conflicts", view.kit_conflicts.len() as u64, &[]));
+    let w = view.warnings;
     let consents =
         [(w.to_erase, "start.warn_erase"), (w.expiring, "start.warn_expiring"), (w.pupil_of_age, "start.warn_of_age")]
             .into_iter()
             .filter(|(n, _)| *n > 0)
-            .map(|(n, key)| c.count(key, n, &[("age", &app.settings.consent_age.to_string())]));
+            .map(|(n, key)| c.count(key, n, &[("age", &view.settings.consent_age.to_string())]));
     forms.chain(conflicts).chain(consents).collect()
 }
 
-fn render_list(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let c = &app.catalog;
+fn render_list(view: &View, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let c = &view.catalog;
     let [filter_area, table] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
-    let query = &app.list.query;
+    let query = &view.list.query;
     let status = match query.status {
         StatusFilter::Open => c.t("list.status_open"),
         StatusFilter::Closed => c.t("list.status_closed"),
         StatusFilter::All => c.t("list.status_all"),
     };
     let stage = query.stage.map_or(c.t("list.all_stages"), |s| c.word(s));
-    let search_text = app.search.as_ref().map_or(query.search.as_str(), |s| s.value());
+    let search_text = view.search.as_ref().map_or(query.search.as_str(), |s| s.value());
     let search = c.f("list.search", &[("text", search_text)]);
-    let count = if app.search_pending {
+    let count = if view.search_pending {
         c.f("list.count", &[("n", "…")])
-    } else if app.list.total_capped {
-        c.f("list.count", &[("n", &format!("{}+", app.list.total))])
+    } else if view.list.total_capped {
+        c.f("list.count", &[("n", &format!("{}+", view.list.total))])
     } else {
-        c.count("list.count", app.list.total, &[])
+        c.count("list.count", view.list.total, &[])
     };
     let line = Line::from(vec![
         Span::raw(format!(" {} · ", c.f("list.filter_status", &[("status", status)]))),
         Span::raw(format!("{} · ", c.f("list.filter_stage", &[("stage", stage)]))),
-        Span::styled(search.clone(), if app.search.is_some() { theme.focus() } else { Style::new() }),
+        Span::styled(search.clone(), if view.search.is_some() { theme.focus() } else { Style::new() }),
         Span::styled(format!(" · {count}"), theme.dim()),
     ]);
     frame.render_widget(line, filter_area);
-    if let Some(input) = &app.search {
+    if let Some(input) = &view.search {
         let prefix = format!(
             " {} · {} · ",
             c.f("list.filter_status", &[("status", status)]),
@@ -228,11 +228,11 @@ fn render_list(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         let x = filter_area.x + (prefix.chars().count() + label.chars().count() + input.visual_cursor()) as u16;
         frame.set_cursor_position((x.min(filter_area.right().saturating_sub(1)), filter_area.y));
     }
-    if app.list.total == 0 {
+    if view.list.total == 0 {
         frame.render_widget(Paragraph::new(format!(" {}", c.t("list.empty"))), table);
         return;
     }
-    render_rows(app, theme, frame, table, &app.list);
+    render_rows(view, theme, frame, table, &view.list);
 }
 
 /// Column widths of a case row; school takes what is left.
@@ -244,8 +244,8 @@ const DEADLINE_W: usize = 30;
 /// names the next meeting anyway).
 const STAGE_COLUMN_FROM: usize = 100;
 
-fn render_rows(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, pager: &CasePager) {
-    let c = &app.catalog;
+fn render_rows(view: &View, theme: &Theme, frame: &mut Frame, area: Rect, pager: &CasePager) {
+    let c = &view.catalog;
     let width = area.width as usize;
     let stage_w = if width >= STAGE_COLUMN_FROM { STAGE_W + 1 } else { 0 };
     let school_w = width.saturating_sub(3 + REF_W + 1 + stage_w + GRADE_W + 1 + DEADLINE_W + 1).max(8);
@@ -261,7 +261,7 @@ fn render_rows(app: &App, theme: &Theme, frame: &mut Frame, area: Rect, pager: &
     let mut lines = vec![Line::styled(header, theme.dim())];
     let height = u64::from(area.height.saturating_sub(1));
     for (index, row) in pager.visible(height) {
-        let state = row.next_due.map(|due| state_of(due, None, app.settings.today, app.settings.due_soon_days));
+        let state = row.next_due.map(|due| state_of(due, None, view.settings.today, view.settings.due_soon_days));
         let selected = index == pager.selected;
         let pointer = if selected { "▶" } else { " " };
         let stage = if row.status == Status::Closed { c.t("status.closed") } else { c.word(row.stage) };
@@ -298,9 +298,9 @@ fn deadline_text(c: &Catalog, row: &CaseRow, state: Option<DeadlineState>) -> St
     }
 }
 
-fn render_help(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let c = &app.catalog;
-    let screen = match (app.record.is_some(), app.form.is_some(), app.screen) {
+fn render_help(view: &View, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let c = &view.catalog;
+    let screen = match (view.record.is_some(), view.form.is_some(), view.screen()) {
         (true, _, _) => c.t("help.record"),
         (_, true, _) => c.t("help.form"),
         (_, _, Screen::Start) => c.t("help.start"),
@@ -310,14 +310,14 @@ fn render_help(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         (_, _, Screen::Agenda) => c.t("help.agenda"),
         (_, _, Screen::Kit) => c.t("help.kit"),
     };
-    let bindings = match &app.record {
+    let bindings = match &view.record {
         Some(editor) if editor.minutes().is_some() => super::keymap::RECORD,
         Some(_) => super::keymap::NOTES,
-        None => app.screen_bindings(),
+        None => view.screen_bindings(),
     };
     let mut lines = vec![Line::raw(c.t("help.intro")), Line::raw("")];
     lines.extend(bindings.iter().filter_map(|b| b.hint).map(|key| Line::raw(format!("  {}", c.t(key)))));
-    if app.record.is_some() {
+    if view.record.is_some() {
         // Undo is the text field's own key, not one of ours.
         lines.push(Line::raw(format!("  {}", c.t("keys.undo"))));
     }
@@ -328,9 +328,9 @@ fn render_help(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(lines).block(block), popup);
 }
 
-fn render_form(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let Some(form) = &app.form else { return };
-    let c = &app.catalog;
+fn render_form(view: &View, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let Some(form) = &view.form else { return };
+    let c = &view.catalog;
     let label_w = form.fields.iter().map(|f| c.t(f.label).chars().count()).max().unwrap_or(0) + 2;
     const WIDTH: u16 = 76;
     // A long message wraps inside the box, which grows to hold it.
@@ -378,7 +378,7 @@ fn render_form(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         lines.push(Line::raw(""));
     }
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
-    if let Some(position) = cursor.filter(|_| app.confirm.is_none()) {
+    if let Some(position) = cursor.filter(|_| view.confirm.is_none()) {
         frame.set_cursor_position(position);
     }
 }

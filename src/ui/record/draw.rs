@@ -7,7 +7,7 @@ use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 use super::{EditField, FieldInput, RecordEditor};
 use crate::domain::{AGENDA_PARTS, MeetingRecord, fit};
-use crate::ui::app::App;
+use crate::ui::view::View;
 use crate::ui::render::centered;
 use crate::ui::theme::Theme;
 
@@ -29,8 +29,8 @@ fn field_height(field: &EditField, width: u16, focused: bool, has_error: bool) -
 
 /// The record editor: the part's title, then its fields from wherever the focused
 /// one is in view.
-pub(in crate::ui) fn render_record(app: &App, editor: &RecordEditor, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let c = &app.catalog;
+pub(in crate::ui) fn render_record(view: &View, editor: &RecordEditor, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let c = &view.catalog;
     let part = &editor.sections[editor.section];
     let of = editor.sections.len().to_string();
     let title = c.f("record.section", &[("n", &(editor.section + 1).to_string()), ("of", &of), ("title", &part.title)]);
@@ -120,13 +120,13 @@ pub(in crate::ui) fn render_record(app: &App, editor: &RecordEditor, theme: &The
         }
     }
     if let (Some(selected), Some((_, record))) = (editor.agenda, editor.minutes()) {
-        render_agenda(app, record, selected, theme, frame, area);
+        render_agenda(view, record, selected, theme, frame, area);
     }
 }
 
 /// The agenda checklist from the form's "tips for good meetings".
-fn render_agenda(app: &App, record: &MeetingRecord, selected: usize, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let c = &app.catalog;
+fn render_agenda(view: &View, record: &MeetingRecord, selected: usize, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let c = &view.catalog;
     let mut lines = Vec::new();
     let mut item = 0;
     let mut selected_line = 0;

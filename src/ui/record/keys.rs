@@ -7,12 +7,13 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use super::{Change, FieldInput};
 use crate::documents::Format;
 use crate::service::export::{self, Target};
-use crate::ui::app::{App, Confirm, Pending};
+use crate::ui::app::App;
+use crate::ui::view::{Confirm, Pending};
 use crate::ui::keymap::{self, Command};
 
 impl App {
     pub(in crate::ui) fn handle_record_key(&mut self, key: KeyEvent) -> Result<()> {
-        let Some(editor) = &mut self.record else { return Ok(()) };
+        let Some(editor) = &mut self.view.record else { return Ok(()) };
         if editor.agenda.is_some() {
             match keymap::lookup(keymap::AGENDA, key) {
                 Some(Command::Up) => editor.move_agenda(-1),
@@ -37,7 +38,7 @@ impl App {
             return Ok(());
         };
         if command == Command::Help {
-            self.help = true;
+            self.view.help = true;
             return Ok(());
         }
         if command == Command::Cancel {
@@ -47,7 +48,7 @@ impl App {
         if !self.commit_record_field()? {
             return Ok(());
         }
-        let Some(editor) = &mut self.record else { return Ok(()) };
+        let Some(editor) = &mut self.view.record else { return Ok(()) };
         match command {
             Command::NextField => editor.move_focus(1),
             Command::PrevField => editor.move_focus(-1),
@@ -57,10 +58,10 @@ impl App {
             Command::ExportPdf | Command::ExportMarkdown => {
                 let format = if command == Command::ExportPdf { Format::Pdf } else { Format::Markdown };
                 let Some((number, _)) = editor.minutes() else { return Ok(()) };
-                let target = Target { folder: &self.settings.export_dir, file: None };
-                let (c, settings) = (&self.catalog, &self.settings);
+                let target = Target { folder: &self.view.settings.export_dir, file: None };
+                let (c, settings) = (&self.view.catalog, &self.view.settings);
                 let path = export::minutes(&mut self.store, c, settings, &editor.case, number, format, &target)?;
-                self.message = Some(self.catalog.f("minutes.exported", &[("path", &path.display().to_string())]));
+                self.view.message = Some(self.view.catalog.f("minutes.exported", &[("path", &path.display().to_string())]));
             }
             Command::AddRow => {
                 if let Some(record) = editor.add_row() {
@@ -69,13 +70,13 @@ impl App {
             }
             Command::RemoveRow => match (editor.without_focused_row(), editor.row_name()) {
                 (Some(record), Some(item)) => {
-                    self.confirm = Some(Confirm {
-                        text: self.catalog.f("record.remove", &[("item", &item)]),
+                    self.view.confirm = Some(Confirm {
+                        text: self.view.catalog.f("record.remove", &[("item", &item)]),
                         on_yes: Pending::RemoveRow(Box::new(record)),
                         on_no: None,
                     });
                 }
-                _ => self.message = Some(self.catalog.t("record.nothing_to_remove").into()),
+                _ => self.view.message = Some(self.view.catalog.t("record.nothing_to_remove").into()),
             },
             _ => {}
         }
@@ -84,13 +85,13 @@ impl App {
 
     /// Esc in the record editor: a changed field is not left without asking.
     pub(in crate::ui) fn leave_record(&mut self) -> Result<()> {
-        let Some(editor) = &self.record else { return Ok(()) };
+        let Some(editor) = &self.view.record else { return Ok(()) };
         if !editor.dirty {
             return self.close_record();
         }
         let field = editor.focused().map_or(String::new(), |f| f.label.clone());
-        self.confirm = Some(Confirm {
-            text: self.catalog.f("record.unsaved", &[("field", &field)]),
+        self.view.confirm = Some(Confirm {
+            text: self.view.catalog.f("record.unsaved", &[("field", &field)]),
             on_yes: Pending::SaveFieldAndClose,
             on_no: Some(Pending::CloseRecord),
         });
@@ -98,7 +99,7 @@ impl App {
     }
 
     pub(in crate::ui) fn close_record(&mut self) -> Result<()> {
-        self.record = None;
+        self.view.record = None;
         // The case may have moved on (a meeting's date, a decision): show it as it is.
         self.reload()
     }
@@ -106,11 +107,11 @@ impl App {
     /// Saves the focused field of the record editor if it changed. `false` when it
     /// cannot be saved: its message is shown at it and the typed text stays.
     pub(in crate::ui) fn commit_record_field(&mut self) -> Result<bool> {
-        let Some(editor) = &mut self.record else { return Ok(true) };
+        let Some(editor) = &mut self.view.record else { return Ok(true) };
         if !editor.dirty {
             return Ok(true);
         }
-        match editor.change(&self.catalog, self.settings.today) {
+        match editor.change(&self.view.catalog, self.view.settings.today) {
             Err(message) => {
                 editor.error = Some(message);
                 Ok(false)
@@ -126,27 +127,27 @@ impl App {
     /// Stores a change of the record editor: the record itself, or a step of the
     /// case (a meeting's date, the decision) through the process's rules.
     pub(in crate::ui) fn save_record_change(&mut self, change: Change) -> Result<bool> {
-        let Some(editor) = &mut self.record else { return Ok(true) };
+        let Some(editor) = &mut self.view.record else { return Ok(true) };
         let id = editor.case.id;
         let stored = match (&change, editor.minutes()) {
             (Change::Record(record), Some((number, _))) => {
-                self.store.save_meeting_record(id, number, record, self.settings.today).map(|()| None)
+                self.store.save_meeting_record(id, number, record, self.view.settings.today).map(|()| None)
             }
             (Change::Record(_), None) => Ok(None),
-            (Change::Case(action), _) => self.store.apply(id, action, self.settings.today).map(Some),
+            (Change::Case(action), _) => self.store.apply(id, action, self.view.settings.today).map(Some),
             (Change::Discussion(meeting), _) => self.store.save_discussion(meeting).map(|()| None),
         };
         match stored {
             Ok(case) => {
-                self.message = Some(match editor.focused().filter(|_| editor.agenda.is_none()) {
-                    Some(field) => self.catalog.f("record.saved", &[("field", &field.label)]),
-                    None => self.catalog.t("form.saved").to_string(),
+                self.view.message = Some(match editor.focused().filter(|_| editor.agenda.is_none()) {
+                    Some(field) => self.view.catalog.f("record.saved", &[("field", &field.label)]),
+                    None => self.view.catalog.t("form.saved").to_string(),
                 });
-                editor.saved(&self.catalog, change, case);
+                editor.saved(&self.view.catalog, change, case);
                 Ok(true)
             }
             Err(error) => {
-                editor.error = Some(self.catalog.explain(&error));
+                editor.error = Some(self.view.catalog.explain(&error));
                 Ok(false)
             }
         }

@@ -1,0 +1,189 @@
+//! What the screens show, as plain data: no store, no files. Keys change it
+//! through `App`; drawing reads it, so a screen can be drawn in a test from a
+//! view built in memory.
+
+use uuid::Uuid;
+
+use super::detail::DetailView;
+use super::discussions::AgendaView;
+use super::form::Form;
+use super::keymap::{self, Binding};
+use super::pager::CasePager;
+use super::record::RecordEditor;
+use crate::config::Settings;
+use crate::domain::{Action, DiscussionMeeting, MeetingRecord};
+use crate::i18n::Catalog;
+use crate::store::{CaseQuery, ConsentWarnings, KitConflict, Order, StageCounts, StatusFilter};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    Start,
+    List,
+    Detail,
+    /// The discussion meetings with PPT.
+    Discussions,
+    /// The agenda of one discussion meeting.
+    Agenda,
+    /// The visit-day kit and the conflicts imports left.
+    Kit,
+}
+
+/// Something to be confirmed before it is done, worded for the user.
+pub struct Confirm {
+    pub text: String,
+    pub on_yes: Pending,
+    /// What `n` does where it differs from Esc (which always just goes back).
+    pub on_no: Option<Pending>,
+}
+
+impl Confirm {
+    /// Its keys: Enter alone confirms, but for a choice of two ways on.
+    pub fn bindings(&self) -> &'static [Binding] {
+        if self.on_no.is_some() { keymap::CHOICE } else { keymap::CONFIRM }
+    }
+}
+
+pub enum Pending {
+    Apply(Uuid, Action),
+    DiscardForm,
+    EraseExpired,
+    /// Save the record editor's field, then close the editor.
+    SaveFieldAndClose,
+    CloseRecord,
+    /// Store the record as it is without a row.
+    RemoveRow(Box<MeetingRecord>),
+    /// Store the discussion meeting as it is without a case.
+    RemoveFromAgenda(Box<DiscussionMeeting>),
+    /// Delete a kit file that has been read in.
+    DeleteKitFile(std::path::PathBuf),
+}
+
+/// Rows of the screen that are not list rows: header, column titles, status, keys.
+const CHROME_ROWS: u16 = 6;
+
+pub struct View {
+    pub settings: Settings,
+    pub catalog: Catalog,
+    /// The screens opened, the one shown last; Esc goes back one. Never empty:
+    /// the start screen is at the bottom.
+    screens: Vec<Screen>,
+    pub start: CasePager,
+    pub counts: StageCounts,
+    pub warnings: ConsentWarnings,
+    /// Discussion meetings soon whose form to PPT is not sent.
+    pub unsent_forms: Vec<DiscussionMeeting>,
+    /// The discussion meetings screen: meetings from a month back on, soonest first.
+    pub discussions: Vec<DiscussionMeeting>,
+    pub discussion_selected: usize,
+    pub agenda: Option<AgendaView>,
+    /// Fields both sides of a visit-day kit changed, waiting for a choice.
+    pub kit_conflicts: Vec<KitConflict>,
+    pub kit_selected: usize,
+    /// The selected conflict's two values in full, scrolled this far.
+    pub kit_full: Option<u16>,
+    pub list: CasePager,
+    /// The search field while `/` is active.
+    pub search: Option<tui_input::Input>,
+    /// The typed search has words too short for the index: it is applied when
+    /// typing pauses, so that keys never wait for a scan.
+    pub search_pending: bool,
+    pub detail: Option<DetailView>,
+    /// The popups, drawn in this order over the screen: the meeting record
+    /// editor, a form, help, and a question on top.
+    pub record: Option<RecordEditor>,
+    pub form: Option<Form>,
+    pub help: bool,
+    pub confirm: Option<Confirm>,
+    /// A one-line message: what just happened, or why it did not.
+    pub message: Option<String>,
+    /// Terminal size, for paging.
+    pub size: (u16, u16),
+}
+
+impl View {
+    /// The start screen with nothing read yet.
+    pub fn new(settings: &Settings, size: (u16, u16)) -> View {
+        View {
+            settings: settings.clone(),
+            catalog: Catalog::new(settings.lang),
+            screens: vec![Screen::Start],
+            start: CasePager::new(CaseQuery { status: StatusFilter::Open, order: Order::Urgency, ..CaseQuery::default() }),
+            counts: StageCounts::default(),
+            warnings: ConsentWarnings::default(),
+            unsent_forms: Vec::new(),
+            discussions: Vec::new(),
+            discussion_selected: 0,
+            agenda: None,
+            kit_conflicts: Vec::new(),
+            kit_selected: 0,
+            kit_full: None,
+            list: CasePager::new(CaseQuery { status: StatusFilter::Open, order: Order::Newest, ..CaseQuery::default() }),
+            search: None,
+            search_pending: false,
+            detail: None,
+            record: None,
+            form: None,
+            help: false,
+            confirm: None,
+            message: None,
+            size,
+        }
+    }
+
+    /// The screen shown.
+    pub fn screen(&self) -> Screen {
+        *self.screens.last().unwrap_or(&Screen::Start)
+    }
+
+    /// Shows `screen` over the one shown, or stays where it already is.
+    pub fn open(&mut self, screen: Screen) {
+        if self.screen() != screen {
+            self.screens.push(screen);
+        }
+    }
+
+    /// Back to the screen before, never past the start screen.
+    pub fn back(&mut self) {
+        if self.screens.len() > 1 {
+            self.screens.pop();
+        }
+    }
+
+    /// Rows a list can show at the current size.
+    pub fn page_height(&self) -> u64 {
+        let chrome = if self.screen() == Screen::Start { CHROME_ROWS + 2 } else { CHROME_ROWS };
+        u64::from(self.size.1.saturating_sub(chrome).max(1))
+    }
+
+    /// The keys that work on what is in front of the user now.
+    pub fn bindings(&self) -> &'static [Binding] {
+        if let Some(confirm) = &self.confirm {
+            confirm.bindings()
+        } else if self.help {
+            keymap::HELP
+        } else if let Some(editor) = &self.record {
+            match (editor.agenda.is_some(), editor.minutes().is_some()) {
+                (true, _) => keymap::AGENDA,
+                (false, true) => keymap::RECORD,
+                (false, false) => keymap::NOTES,
+            }
+        } else if self.form.is_some() {
+            keymap::FORM
+        } else if self.search.is_some() {
+            keymap::SEARCH
+        } else {
+            self.screen_bindings()
+        }
+    }
+
+    pub fn screen_bindings(&self) -> &'static [Binding] {
+        match self.screen() {
+            Screen::Start => keymap::START,
+            Screen::List => keymap::LIST,
+            Screen::Detail => keymap::DETAIL,
+            Screen::Discussions => keymap::DISCUSSIONS,
+            Screen::Agenda => keymap::AGENDA_SCREEN,
+            Screen::Kit => keymap::KIT_SCREEN,
+        }
+    }
+}
