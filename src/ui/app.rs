@@ -4,25 +4,19 @@
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
-use tui_input::{Input, InputRequest};
+use tui_input::InputRequest;
 use uuid::Uuid;
 
+use super::confirm::{Confirm, Pending};
 use super::form::{Form, Purpose, Slot};
 use super::keymap::{self, Command};
 use super::kit::{KitJob, Waker};
 use super::record::Change;
-use super::view::{Confirm, Pending, Screen, View};
+use super::view::{Screen, View};
 use crate::config::Settings;
-use crate::domain::{
-    Action, Consent, DateError, Identity, RuleError, Stage, parse_date,
-};
+use crate::domain::{Action, Consent, DateError, Identity, RuleError, parse_date};
 use crate::service::{self};
-use crate::store::{
-    StatusFilter, Store, search_uses_index,
-};
-
-/// A search with words too short for the index waits this long for more typing.
-pub const SEARCH_PAUSE: std::time::Duration = std::time::Duration::from_millis(150);
+use crate::store::Store;
 
 /// Routes keys and the reports of other threads to the screen or popup in
 /// front, and runs what they ask of the store; what is drawn lives in `view`.
@@ -207,87 +201,9 @@ impl App {
                 let fields = Form::case_fields(None, Some(self.view.settings.today));
                 self.view.form = Some(Form::new(Purpose::NewCase, self.view.catalog.t("form.new_case").into(), fields));
             }
-            (Command::Search, _) => self.view.search = Some(Input::new(self.view.list.query.search.clone())),
-            (Command::CycleStage, _) => {
-                self.view.list.query.stage = next_stage(self.view.list.query.stage);
-                self.view.list.selected = 0;
-                self.view.list.refresh(&self.store, height)?;
-            }
-            (Command::CycleStatus, _) => {
-                self.view.list.query.status = match self.view.list.query.status {
-                    StatusFilter::Open => StatusFilter::All,
-                    StatusFilter::All => StatusFilter::Closed,
-                    StatusFilter::Closed => StatusFilter::Open,
-                };
-                self.view.list.selected = 0;
-                self.view.list.refresh(&self.store, height)?;
-            }
+            (Command::Search | Command::CycleStage | Command::CycleStatus, _) => self.list_command(command)?,
             (command, None) => self.detail_command(command)?,
             _ => {}
-        }
-        Ok(())
-    }
-
-    fn handle_search_key(&mut self, key: KeyEvent) -> Result<()> {
-        let Some(search) = &mut self.view.search else { return Ok(()) };
-        match keymap::lookup(keymap::SEARCH, key) {
-            Some(Command::Submit) => {
-                let text = search.value().to_string();
-                self.view.search = None;
-                self.apply_search(text)
-            }
-            Some(_) => {
-                self.view.search = None;
-                self.apply_search(String::new())
-            }
-            None => {
-                let request = match key.code {
-                    KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => InputRequest::InsertChar(c),
-                    KeyCode::Backspace => InputRequest::DeletePrevChar,
-                    KeyCode::Delete => InputRequest::DeleteNextChar,
-                    KeyCode::Left => InputRequest::GoToPrevChar,
-                    KeyCode::Right => InputRequest::GoToNextChar,
-                    _ => return Ok(()),
-                };
-                search.handle(request);
-                self.search_typed()
-            }
-        }
-    }
-
-    /// The list follows the search as it is typed: at once where the index
-    /// answers, after a pause in typing where words are too short for it.
-    fn search_typed(&mut self) -> Result<()> {
-        let text = self.view.search.as_ref().map_or(String::new(), |s| s.value().to_string());
-        if search_uses_index(&text) {
-            self.apply_search(text)
-        } else {
-            self.view.search_pending = text != self.view.list.query.search;
-            Ok(())
-        }
-    }
-
-    /// How long the event loop may wait for a key before calling `on_idle`.
-    pub fn idle_after(&self) -> Option<std::time::Duration> {
-        self.view.search_pending.then_some(SEARCH_PAUSE)
-    }
-
-    /// Typing paused: run what was waiting for it.
-    pub fn on_idle(&mut self) {
-        if self.view.search_pending {
-            let text = self.view.search.as_ref().map_or(String::new(), |s| s.value().to_string());
-            let result = self.apply_search(text);
-            self.show(result);
-        }
-    }
-
-    fn apply_search(&mut self, text: String) -> Result<()> {
-        self.view.search_pending = false;
-        if text != self.view.list.query.search {
-            self.view.list.query.search = text;
-            self.view.list.selected = 0;
-            self.view.list.top = 0;
-            self.view.list.refresh(&self.store, self.view.page_height())?;
         }
         Ok(())
     }
@@ -371,7 +287,8 @@ impl App {
                 return match self.store.create_case(details, created, self.view.settings.today) {
                     Ok(case) => {
                         self.view.form = None;
-                        self.view.message = Some(self.view.catalog.f("form.created_msg", &[("reference", &case.reference)]));
+                        self.view.message =
+                            Some(self.view.catalog.f("form.created_msg", &[("reference", &case.reference)]));
                         self.reload()?;
                         let file = service::open_case(&mut self.store, case)?;
                         self.show_case(Some(file));
@@ -382,7 +299,8 @@ impl App {
             }
             Purpose::EditCase(id) => (id, Action::Edit(form.details())),
             Purpose::Close(id) => {
-                let action = Action::Close { date: self.view.settings.today, reason: form.text(Slot::Reason).to_string() };
+                let action =
+                    Action::Close { date: self.view.settings.today, reason: form.text(Slot::Reason).to_string() };
                 // Check the rules before asking, so a missing reason is shown at its field.
                 if let Some(view) = &self.view.detail
                     && let Err(rule) = view.case.apply(&action, self.view.settings.today)
@@ -478,16 +396,5 @@ impl App {
             form.set_error(slot, message);
         }
         Ok(())
-    }
-}
-
-fn next_stage(stage: Option<Stage>) -> Option<Stage> {
-    match stage {
-        None => Some(Stage::InternalSparring),
-        Some(Stage::InternalSparring) => Some(Stage::Meeting1),
-        Some(Stage::Meeting1) => Some(Stage::Meeting2),
-        Some(Stage::Meeting2) => Some(Stage::Meeting3),
-        Some(Stage::Meeting3) => Some(Stage::Referred),
-        Some(Stage::Referred) => None,
     }
 }

@@ -8,11 +8,12 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::app::App;
-use super::view::{Confirm, Pending, Screen, View};
+use super::confirm::{Confirm, Pending};
 use super::form::{Form, Purpose};
 use super::keymap::Command;
 use super::record::RecordEditor;
 use super::theme::Theme;
+use super::view::{Screen, View};
 use crate::domain::{Action, Case, MeetingNo, RuleError};
 use crate::service::{self, CaseFile, DetailLine};
 use crate::store::AuditEntry;
@@ -116,8 +117,14 @@ impl App {
                     3 => self.store.meeting_record(case.id, MeetingNo::ALL[1])?.map(|r| r.measures).unwrap_or_default(),
                     _ => Vec::new(),
                 };
-                self.view.record =
-                    Some(RecordEditor::open(&self.view.catalog, case, number, stored, measures, self.view.settings.today));
+                self.view.record = Some(RecordEditor::open(
+                    &self.view.catalog,
+                    case,
+                    number,
+                    stored,
+                    measures,
+                    self.view.settings.today,
+                ));
                 return Ok(());
             }
             Command::EditIdentity => {
@@ -175,4 +182,32 @@ pub(super) fn render_detail(view: &View, theme: &Theme, frame: &mut Frame, area:
         .collect();
     let paragraph = Paragraph::new(lines).wrap(Wrap { trim: false }).scroll((detail.scroll, 0));
     frame.render_widget(paragraph, area);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{date, drawn, view};
+    use super::super::view::Screen;
+    use super::DetailView;
+    use crate::domain::case::tests::sample_case;
+    use crate::domain::{Action, MeetingNo};
+    use crate::service::{self, CaseFile};
+
+    #[test]
+    fn a_case_with_meeting_1_held_and_no_minutes_warns_from_a_view_in_memory() {
+        let mut view = view();
+        let held = Action::RecordMeeting { number: MeetingNo::ALL[0], date: date(2026, 10, 1) };
+        let case = sample_case().apply(&held, view.settings.today).unwrap();
+        let file = CaseFile {
+            case,
+            records: Default::default(),
+            discussions: Vec::new(),
+            audit: Vec::new(),
+            waiting: Vec::new(),
+        };
+        let lines = service::case_detail(&file, &view.catalog, view.settings.today, view.settings.due_soon_days);
+        view.detail = Some(DetailView { case: file.case, audit: Vec::new(), lines, scroll: 0 });
+        view.open(Screen::Detail);
+        insta::assert_snapshot!(drawn(&view));
+    }
 }

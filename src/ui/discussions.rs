@@ -10,11 +10,12 @@ use ratatui::widgets::Paragraph;
 use uuid::Uuid;
 
 use super::app::App;
-use super::view::{Confirm, Pending, Screen, View};
+use super::confirm::{Confirm, Pending};
 use super::form::{Form, Purpose, Slot};
 use super::keymap::Command;
 use super::record::RecordEditor;
 use super::theme::Theme;
+use super::view::{Screen, View};
 use crate::documents::Format;
 use crate::domain::{Case, DiscussionError, DiscussionMeeting, format_date, parse_date, parse_time};
 use crate::domain::{DeadlineState, FormState, fit};
@@ -92,7 +93,8 @@ impl App {
                 meeting.mark_form_sent(self.view.settings.today)?;
                 self.store.save_discussion(&meeting)?;
                 let args = [("date", format_date(meeting.date)), ("sent", format_date(self.view.settings.today))];
-                self.view.message = Some(self.view.catalog.f("discussion.sent", &args.each_ref().map(|(k, v)| (*k, v.as_str()))));
+                self.view.message =
+                    Some(self.view.catalog.f("discussion.sent", &args.each_ref().map(|(k, v)| (*k, v.as_str()))));
                 self.reload()?;
             }
             Command::ExportPdf | Command::ExportMarkdown => {
@@ -100,7 +102,8 @@ impl App {
                 let format = if command == Command::ExportPdf { Format::Pdf } else { Format::Markdown };
                 let target = Target { folder: &self.view.settings.export_dir, file: None };
                 let path = export::discussion_form(&self.store, &self.view.catalog, &view.meeting, format, &target)?;
-                self.view.message = Some(self.view.catalog.f("discussion.exported", &[("path", &path.display().to_string())]));
+                self.view.message =
+                    Some(self.view.catalog.f("discussion.exported", &[("path", &path.display().to_string())]));
             }
             _ => {}
         }
@@ -111,7 +114,8 @@ impl App {
     /// are in use, never at start-up.
     pub(super) fn load_discussions(&mut self) -> Result<()> {
         self.view.discussions = self.store.discussions(Some(self.view.settings.today - chrono::Days::new(31)))?;
-        self.view.discussion_selected = self.view.discussion_selected.min(self.view.discussions.len().saturating_sub(1));
+        self.view.discussion_selected =
+            self.view.discussion_selected.min(self.view.discussions.len().saturating_sub(1));
         Ok(())
     }
 
@@ -241,14 +245,13 @@ pub(super) fn render_agenda_screen(view: &View, theme: &Theme, frame: &mut Frame
     let state = m.form_state(view.settings.today);
     let mut lines = vec![
         Line::raw(format!(
-            " {} {} · {}: {} · {}: {}",
+            " {} {} · {}: {}",
             c.t("discussion.col_time"),
             crate::domain::format_time(m.starts_at),
             c.t("discussion.ppt_contact"),
             if m.ppt_contact.is_empty() { "–" } else { &m.ppt_contact },
-            c.t("discussion.leader"),
-            c.yes_no(m.leader_attends)
         )),
+        Line::raw(format!(" {}: {}", c.t("discussion.leader"), c.yes_no(m.leader_attends))),
         Line::styled(format!(" {}", c.form_state(m, view.settings.today)), form_state_style(theme, state)),
         Line::raw(""),
     ];
@@ -291,4 +294,42 @@ pub(super) fn render_agenda_screen(view: &View, theme: &Theme, frame: &mut Frame
         lines.push(Line::styled(text, if selected { theme.selected() } else { Style::new() }));
     }
     frame.render_widget(Paragraph::new(lines), area);
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::NaiveTime;
+
+    use super::super::testing::{date, drawn, view};
+    use super::super::view::Screen;
+    use super::AgendaView;
+    use crate::domain::case::tests::sample_case;
+    use crate::domain::{Difficulty, DiscussionMeeting};
+
+    fn meeting(today: chrono::NaiveDate) -> DiscussionMeeting {
+        let nine = NaiveTime::from_hms_opt(9, 0, 0).unwrap();
+        DiscussionMeeting::new(uuid::Uuid::nil(), date(2026, 11, 30), nine, "Bjørkå skole", "Per Pedersen", true, today)
+            .unwrap()
+    }
+
+    #[test]
+    fn the_discussion_meetings_from_a_view_in_memory() {
+        let mut view = view();
+        view.discussions = vec![meeting(view.settings.today)];
+        view.open(Screen::Discussions);
+        insta::assert_snapshot!(drawn(&view));
+    }
+
+    #[test]
+    fn an_agenda_with_a_case_from_a_view_in_memory() {
+        let mut view = view();
+        let mut meeting = meeting(view.settings.today);
+        let case = sample_case();
+        meeting.add_case(&case, Difficulty::SocialBehaviour, None, 20).unwrap();
+        view.discussions = vec![meeting.clone()];
+        view.open(Screen::Discussions);
+        view.agenda = Some(AgendaView { meeting, cases: vec![case], selected: 0 });
+        view.open(Screen::Agenda);
+        insta::assert_snapshot!(drawn(&view));
+    }
 }

@@ -1,11 +1,20 @@
 //! Forms: a list of fields, one focused; text fields take every printable key.
-//! A form knows how to turn its fields into a store call, and where an error belongs.
+//! A form knows how to turn its fields into a store call, and where an error
+//! belongs; it is drawn as a popup over the screen.
 
 use chrono::{NaiveDate, NaiveTime};
+use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 use tui_input::{Input, InputRequest};
 use uuid::Uuid;
 
+use super::render::centered;
+use super::theme::Theme;
+use super::view::View;
 use crate::domain::{
     CaseDetails, CaseKind, ConsentGiver, Decision, Difficulty, Field, Gender, Identity, MAX_SLOT_MINUTES, MeetingNo,
     RuleError, format_date, format_time,
@@ -350,6 +359,58 @@ impl Form {
     }
 }
 
+pub(super) fn render_form(view: &View, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let Some(form) = &view.form else { return };
+    let c = &view.catalog;
+    let label_w = form.fields.iter().map(|f| c.t(f.label).chars().count()).max().unwrap_or(0) + 2;
+    const WIDTH: u16 = 76;
+    // A long message wraps inside the box, which grows to hold it.
+    let error_lines = form.error.as_ref().map_or(0, |(_, message)| {
+        let chars = message.chars().count() + 4;
+        chars.div_ceil(usize::from(WIDTH.min(area.width).saturating_sub(2)).max(1)) as u16
+    });
+    let popup = centered(area, WIDTH, form.fields.len() as u16 * 2 + error_lines + 2);
+    frame.render_widget(Clear, popup);
+    let block = Block::new().borders(Borders::ALL).title(Span::styled(format!(" {} ", form.title), theme.title()));
+    let inner = block.inner(popup);
+    frame.render_widget(block, popup);
+    let value_w = (inner.width as usize).saturating_sub(label_w + 2);
+    let mut lines = Vec::new();
+    let mut cursor = None;
+    for (index, field) in form.fields.iter().enumerate() {
+        let focused = index == form.focus;
+        let label_style = if focused { theme.focus() } else { theme.dim() };
+        let pointer = if focused { "▶" } else { " " };
+        let value = match &field.value {
+            Value::Text(input) => {
+                let scroll = input.visual_scroll(value_w.saturating_sub(1));
+                if focused {
+                    let x = inner.x + (1 + label_w + input.visual_cursor() - scroll) as u16;
+                    cursor = Some((x, inner.y + lines.len() as u16));
+                }
+                let shown = input.value().chars().skip(scroll).take(value_w);
+                if field.secret { shown.map(|_| '•').collect() } else { shown.collect::<String>() }
+            }
+            Value::Choice { options, index } => {
+                let hint = if focused { format!("   ({})", c.t("form.choice_hint")) } else { String::new() };
+                format!("◀ {} ▶{hint}", c.t(options[*index]))
+            }
+        };
+        lines.push(Line::from(vec![
+            Span::styled(format!("{pointer}{:<label_w$}", c.t(field.label)), label_style),
+            Span::styled(value, if focused { Style::new().add_modifier(Modifier::UNDERLINED) } else { Style::new() }),
+        ]));
+        if let Some((_, message)) = form.error.as_ref().filter(|(at, _)| *at == index) {
+            lines.push(Line::styled(format!("  ⚠ {message}"), theme.error()));
+        }
+        lines.push(Line::raw(""));
+    }
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+    if let Some(position) = cursor.filter(|_| view.confirm.is_none()) {
+        frame.set_cursor_position(position);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -422,5 +483,15 @@ mod tests {
         };
         let form = Form::new(Purpose::EditCase(Uuid::nil()), "x".into(), Form::case_fields(Some(&details), None));
         assert_eq!(form.details(), details);
+    }
+
+    #[test]
+    fn the_new_case_form_shows_an_error_at_its_field_over_the_start_screen() {
+        let mut view = crate::ui::testing::view();
+        let fields = Form::case_fields(None, Some(view.settings.today));
+        let mut form = Form::new(Purpose::NewCase, "Ny sak".into(), fields);
+        form.set_error(Slot::Date, "Datoen kan ikke være etter i dag".into());
+        view.form = Some(form);
+        insta::assert_snapshot!(crate::ui::testing::drawn(&view));
     }
 }

@@ -13,10 +13,11 @@ use ratatui::widgets::{Paragraph, Wrap};
 use zeroize::Zeroizing;
 
 use super::app::App;
-use super::view::{Confirm, Pending, Screen, View};
+use super::confirm::{Confirm, Pending};
 use super::form::{Form, Purpose, Slot};
 use super::keymap::Command;
 use super::theme::Theme;
+use super::view::{Screen, View};
 
 use crate::domain::{WithoutConsent, add_days, fit};
 use crate::kit::{self, DEFAULT_VALID_DAYS, Kit, KitError, MAX_VALID_DAYS, NothingToSend, Refused};
@@ -66,7 +67,8 @@ impl App {
                 self.view.kit_full = self.view.kit_full.map(|_| 0);
             }
             Command::Down => {
-                self.view.kit_selected = (self.view.kit_selected + 1).min(self.view.kit_conflicts.len().saturating_sub(1));
+                self.view.kit_selected =
+                    (self.view.kit_selected + 1).min(self.view.kit_conflicts.len().saturating_sub(1));
                 self.view.kit_full = self.view.kit_full.map(|_| 0);
             }
             Command::ExportKit => {
@@ -74,15 +76,19 @@ impl App {
                 let school = self.view.detail.as_ref().map_or(String::new(), |v| v.case.details.school.clone());
                 let file = self.view.settings.export_dir.join(kit::file_name(Some(&school), self.view.settings.today));
                 let fields = Form::export_kit_fields(&school, DEFAULT_VALID_DAYS, &file.display().to_string());
-                self.view.form = Some(Form::new(Purpose::ExportKit, self.view.catalog.t("form.export_kit").into(), fields));
+                self.view.form =
+                    Some(Form::new(Purpose::ExportKit, self.view.catalog.t("form.export_kit").into(), fields));
             }
             Command::ImportKit => {
                 let folder = format!("{}{}", self.view.settings.export_dir.display(), std::path::MAIN_SEPARATOR);
                 let fields = Form::import_kit_fields(&folder);
-                self.view.form = Some(Form::new(Purpose::ImportKit, self.view.catalog.t("form.import_kit").into(), fields));
+                self.view.form =
+                    Some(Form::new(Purpose::ImportKit, self.view.catalog.t("form.import_kit").into(), fields));
             }
             Command::KeepHere | Command::TakeKit => {
-                let Some(conflict) = self.view.kit_conflicts.get(self.view.kit_selected).cloned() else { return Ok(()) };
+                let Some(conflict) = self.view.kit_conflicts.get(self.view.kit_selected).cloned() else {
+                    return Ok(());
+                };
                 let side = if command == Command::TakeKit { Side::Kit } else { Side::Here };
                 self.store.resolve_kit_conflict(&conflict, side)?;
                 self.view.kit_full = None;
@@ -128,7 +134,8 @@ impl App {
         };
         let school = Some(school).filter(|s| !s.is_empty());
         let expires_on = add_days(self.view.settings.expiry_day(), u64::from(days));
-        let selection = kit::Selection { ids: &ids, school: school.as_deref(), expires_on, today: self.view.settings.today };
+        let selection =
+            kit::Selection { ids: &ids, school: school.as_deref(), expires_on, today: self.view.settings.today };
         let kit = match kit::gather(&self.store, &selection) {
             Ok(kit) => kit,
             Err(error) if error.is::<WithoutConsent>() || error.is::<UnsettledConflicts>() => {
@@ -315,4 +322,48 @@ pub(super) fn render_conflict_in_full(
         lines.extend(c.kit_value_in_full(value).lines().map(|l| Line::raw(format!("   {l}"))));
     }
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).scroll((scroll, 0)), area);
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::super::testing::{drawn, view};
+    use super::super::view::Screen;
+    use crate::store::KitConflict;
+
+    fn conflicts() -> Vec<KitConflict> {
+        let conflict = |id, field: &str, here, kit| KitConflict {
+            id,
+            case_id: uuid::Uuid::nil(),
+            reference: "2026-001".into(),
+            field: field.into(),
+            here,
+            kit,
+            kit_from: "rådgiver".into(),
+            found_at: "2026-11-23T10:00:00Z".into(),
+        };
+        vec![
+            conflict(1, "case.details.teacher", json!("Åse Ødegård"), json!("Kåre Ås")),
+            conflict(2, "case.details.description", json!("Uro i timene"), json!("Uro i timene og lesevansker")),
+        ]
+    }
+
+    #[test]
+    fn the_kit_screen_lists_the_conflicts_from_a_view_in_memory() {
+        let mut view = view();
+        view.kit_conflicts = conflicts();
+        view.kit_selected = 1;
+        view.open(Screen::Kit);
+        insta::assert_snapshot!(drawn(&view));
+    }
+
+    #[test]
+    fn a_conflict_in_full_shows_both_values_whole() {
+        let mut view = view();
+        view.kit_conflicts = conflicts();
+        view.kit_full = Some(0);
+        view.open(Screen::Kit);
+        insta::assert_snapshot!(drawn(&view));
+    }
 }

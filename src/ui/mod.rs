@@ -1,14 +1,22 @@
-//! The terminal app: one event loop, state in `app`, drawing in `render`.
+//! The terminal app: one event loop in `run`; `App` routes keys and holds the
+//! store; `View` is what is shown; each screen and popup is a file of its own
+//! with its keys and drawing, `render` lays them out.
 
 mod app;
+mod confirm;
 mod detail;
 mod discussions;
 mod form;
+mod help;
 mod keymap;
 mod kit;
+mod list;
 mod pager;
 mod record;
 mod render;
+mod start;
+#[cfg(test)]
+mod testing;
 mod theme;
 mod view;
 
@@ -23,10 +31,11 @@ use ratatui::crossterm::event::{self, DisableBracketedPaste, EnableBracketedPast
 use ratatui::crossterm::execute;
 use ratatui::crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode};
 
-pub use app::{App, SEARCH_PAUSE};
-pub use view::{Screen, View};
+pub use app::App;
+pub use list::SEARCH_PAUSE;
 pub use render::{MIN_SIZE, render};
 pub use theme::Theme;
+pub use view::{Screen, View};
 
 use crate::config::Settings;
 use crate::store::{Store, daily_backup};

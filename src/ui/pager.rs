@@ -81,4 +81,10 @@ impl CasePager {
         let offset = self.selected.checked_sub(self.window_start)?;
         self.rows.get(offset as usize)
     }
+
+    /// A pager over rows already at hand, for drawing without a database.
+    #[cfg(test)]
+    pub fn showing(query: CaseQuery, rows: Vec<CaseRow>) -> CasePager {
+        CasePager { query, total: rows.len() as u64, rows, ..CasePager::default() }
+    }
 }

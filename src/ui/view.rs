@@ -2,8 +2,7 @@
 //! through `App`; drawing reads it, so a screen can be drawn in a test from a
 //! view built in memory.
 
-use uuid::Uuid;
-
+use super::confirm::Confirm;
 use super::detail::DetailView;
 use super::discussions::AgendaView;
 use super::form::Form;
@@ -11,7 +10,7 @@ use super::keymap::{self, Binding};
 use super::pager::CasePager;
 use super::record::RecordEditor;
 use crate::config::Settings;
-use crate::domain::{Action, DiscussionMeeting, MeetingRecord};
+use crate::domain::DiscussionMeeting;
 use crate::i18n::Catalog;
 use crate::store::{CaseQuery, ConsentWarnings, KitConflict, Order, StageCounts, StatusFilter};
 
@@ -28,38 +27,8 @@ pub enum Screen {
     Kit,
 }
 
-/// Something to be confirmed before it is done, worded for the user.
-pub struct Confirm {
-    pub text: String,
-    pub on_yes: Pending,
-    /// What `n` does where it differs from Esc (which always just goes back).
-    pub on_no: Option<Pending>,
-}
-
-impl Confirm {
-    /// Its keys: Enter alone confirms, but for a choice of two ways on.
-    pub fn bindings(&self) -> &'static [Binding] {
-        if self.on_no.is_some() { keymap::CHOICE } else { keymap::CONFIRM }
-    }
-}
-
-pub enum Pending {
-    Apply(Uuid, Action),
-    DiscardForm,
-    EraseExpired,
-    /// Save the record editor's field, then close the editor.
-    SaveFieldAndClose,
-    CloseRecord,
-    /// Store the record as it is without a row.
-    RemoveRow(Box<MeetingRecord>),
-    /// Store the discussion meeting as it is without a case.
-    RemoveFromAgenda(Box<DiscussionMeeting>),
-    /// Delete a kit file that has been read in.
-    DeleteKitFile(std::path::PathBuf),
-}
-
-/// Rows of the screen that are not list rows: header, column titles, status, keys.
-const CHROME_ROWS: u16 = 6;
+/// Rows of a screen that are not list rows: header, column titles, message, two of keys.
+const CHROME_ROWS: u16 = 5;
 
 pub struct View {
     pub settings: Settings,
@@ -107,7 +76,11 @@ impl View {
             settings: settings.clone(),
             catalog: Catalog::new(settings.lang),
             screens: vec![Screen::Start],
-            start: CasePager::new(CaseQuery { status: StatusFilter::Open, order: Order::Urgency, ..CaseQuery::default() }),
+            start: CasePager::new(CaseQuery {
+                status: StatusFilter::Open,
+                order: Order::Urgency,
+                ..CaseQuery::default()
+            }),
             counts: StageCounts::default(),
             warnings: ConsentWarnings::default(),
             unsent_forms: Vec::new(),
@@ -117,7 +90,11 @@ impl View {
             kit_conflicts: Vec::new(),
             kit_selected: 0,
             kit_full: None,
-            list: CasePager::new(CaseQuery { status: StatusFilter::Open, order: Order::Newest, ..CaseQuery::default() }),
+            list: CasePager::new(CaseQuery {
+                status: StatusFilter::Open,
+                order: Order::Newest,
+                ..CaseQuery::default()
+            }),
             search: None,
             search_pending: false,
             detail: None,
@@ -151,7 +128,12 @@ impl View {
 
     /// Rows a list can show at the current size.
     pub fn page_height(&self) -> u64 {
-        let chrome = if self.screen() == Screen::Start { CHROME_ROWS + 2 } else { CHROME_ROWS };
+        // The start screen's counts take two rows and its warnings one each; the
+        // list's filters one.
+        let chrome = match self.screen() {
+            Screen::Start => CHROME_ROWS + 2 + super::start::warning_rows(self),
+            _ => CHROME_ROWS + 1,
+        };
         u64::from(self.size.1.saturating_sub(chrome).max(1))
     }
 

@@ -7,9 +7,9 @@ use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 use super::{EditField, FieldInput, RecordEditor};
 use crate::domain::{AGENDA_PARTS, MeetingRecord, fit};
-use crate::ui::view::View;
 use crate::ui::render::centered;
 use crate::ui::theme::Theme;
+use crate::ui::view::View;
 
 /// Rows a field takes at `width`: its heading, its label and value, its error.
 fn field_height(field: &EditField, width: u16, focused: bool, has_error: bool) -> u16 {

@@ -8,7 +8,7 @@ use super::{Change, FieldInput};
 use crate::documents::Format;
 use crate::service::export::{self, Target};
 use crate::ui::app::App;
-use crate::ui::view::{Confirm, Pending};
+use crate::ui::confirm::{Confirm, Pending};
 use crate::ui::keymap::{self, Command};
 
 impl App {
@@ -61,7 +61,8 @@ impl App {
                 let target = Target { folder: &self.view.settings.export_dir, file: None };
                 let (c, settings) = (&self.view.catalog, &self.view.settings);
                 let path = export::minutes(&mut self.store, c, settings, &editor.case, number, format, &target)?;
-                self.view.message = Some(self.view.catalog.f("minutes.exported", &[("path", &path.display().to_string())]));
+                self.view.message =
+                    Some(self.view.catalog.f("minutes.exported", &[("path", &path.display().to_string())]));
             }
             Command::AddRow => {
                 if let Some(record) = editor.add_row() {

@@ -182,3 +182,11 @@ fn tab_runs_through_every_part_and_around() {
     editor.move_focus(-1);
     assert_eq!(editor.section, editor.sections.len() - 1);
 }
+
+#[test]
+fn the_meeting_1_editor_over_its_case_from_a_view_in_memory() {
+    let (_, editor) = editor(1);
+    let mut view = crate::ui::testing::view();
+    view.record = Some(editor);
+    insta::assert_snapshot!(crate::ui::testing::drawn(&view));
+}

@@ -1,0 +1,265 @@
+//! The list of all cases: filters, the search typed with `/`, and the rows the
+//! start screen shares.
+
+use anyhow::Result;
+use ratatui::Frame;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::app::App;
+use super::keymap::{self, Command};
+use super::pager::CasePager;
+use super::theme::Theme;
+use super::view::View;
+use crate::domain::{DeadlineState, Stage, Status, fit, format_date, state_of};
+use crate::i18n::Catalog;
+use crate::service::marker;
+use crate::store::{CaseRow, StatusFilter, search_uses_index};
+use tui_input::InputRequest;
+
+/// A search with words too short for the index waits this long for more typing.
+pub const SEARCH_PAUSE: std::time::Duration = std::time::Duration::from_millis(150);
+
+pub(super) fn render_list(view: &View, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let c = &view.catalog;
+    let [filter_area, table] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
+    let query = &view.list.query;
+    let status = match query.status {
+        StatusFilter::Open => c.t("list.status_open"),
+        StatusFilter::Closed => c.t("list.status_closed"),
+        StatusFilter::All => c.t("list.status_all"),
+    };
+    let stage = query.stage.map_or(c.t("list.all_stages"), |s| c.word(s));
+    let search_text = view.search.as_ref().map_or(query.search.as_str(), |s| s.value());
+    let search = c.f("list.search", &[("text", search_text)]);
+    let count = if view.search_pending {
+        c.f("list.count", &[("n", "…")])
+    } else if view.list.total_capped {
+        c.f("list.count", &[("n", &format!("{}+", view.list.total))])
+    } else {
+        c.count("list.count", view.list.total, &[])
+    };
+    let line = Line::from(vec![
+        Span::raw(format!(" {} · ", c.f("list.filter_status", &[("status", status)]))),
+        Span::raw(format!("{} · ", c.f("list.filter_stage", &[("stage", stage)]))),
+        Span::styled(search.clone(), if view.search.is_some() { theme.focus() } else { Style::new() }),
+        Span::styled(format!(" · {count}"), theme.dim()),
+    ]);
+    frame.render_widget(line, filter_area);
+    if let Some(input) = &view.search {
+        let prefix = format!(
+            " {} · {} · ",
+            c.f("list.filter_status", &[("status", status)]),
+            c.f("list.filter_stage", &[("stage", stage)])
+        );
+        let label = c.f("list.search", &[("text", "")]);
+        let x = filter_area.x + (prefix.chars().count() + label.chars().count() + input.visual_cursor()) as u16;
+        frame.set_cursor_position((x.min(filter_area.right().saturating_sub(1)), filter_area.y));
+    }
+    if view.list.total == 0 {
+        frame.render_widget(Paragraph::new(format!(" {}", c.t("list.empty"))), table);
+        return;
+    }
+    render_rows(view, theme, frame, table, &view.list);
+}
+
+/// Column widths of a case row; school takes what is left.
+const REF_W: usize = 9;
+const STAGE_W: usize = 16;
+const GRADE_W: usize = 9;
+const DEADLINE_W: usize = 30;
+/// Narrower than this, the stage column gives way to the school (the deadline
+/// names the next meeting anyway).
+const STAGE_COLUMN_FROM: usize = 100;
+
+pub(super) fn render_rows(view: &View, theme: &Theme, frame: &mut Frame, area: Rect, pager: &CasePager) {
+    let c = &view.catalog;
+    let width = area.width as usize;
+    let stage_w = if width >= STAGE_COLUMN_FROM { STAGE_W + 1 } else { 0 };
+    let school_w = width.saturating_sub(3 + REF_W + 1 + stage_w + GRADE_W + 1 + DEADLINE_W + 1).max(8);
+    let column = |text: &str, w: usize| if w == 0 { String::new() } else { format!("{} ", fit(text, w - 1)) };
+    let header = format!(
+        "   {} {}{} {} {}",
+        fit(c.t("list.col_ref"), REF_W),
+        column(c.t("list.col_stage"), stage_w),
+        fit(c.t("list.col_school"), school_w),
+        fit(c.t("list.col_grade"), GRADE_W),
+        c.t("list.col_deadline"),
+    );
+    let mut lines = vec![Line::styled(header, theme.dim())];
+    let height = u64::from(area.height.saturating_sub(1));
+    for (index, row) in pager.visible(height) {
+        let state = row.next_due.map(|due| state_of(due, None, view.settings.today, view.settings.due_soon_days));
+        let selected = index == pager.selected;
+        let pointer = if selected { "▶" } else { " " };
+        let stage = if row.status == Status::Closed { c.t("status.closed") } else { c.word(row.stage) };
+        let mut spans = vec![
+            Span::raw(format!("{pointer}{}", marker(state))),
+            Span::raw(format!(
+                "{} {}{} {} ",
+                fit(&row.reference, REF_W),
+                column(stage, stage_w),
+                fit(&row.school, school_w),
+                fit(&row.grade, GRADE_W)
+            )),
+            Span::styled(
+                fit(&deadline_text(c, row, state), DEADLINE_W),
+                state.map_or(Style::new(), |s| theme.state(s)),
+            ),
+        ];
+        if selected {
+            spans.iter_mut().for_each(|s| s.style = s.style.patch(theme.selected()));
+        }
+        lines.push(Line::from(spans));
+    }
+    frame.render_widget(Paragraph::new(lines), area);
+}
+
+fn deadline_text(c: &Catalog, row: &CaseRow, state: Option<DeadlineState>) -> String {
+    match (row.next_kind, row.next_due, state) {
+        (Some(kind), Some(due), Some(state)) => {
+            let late = row.next_planned.is_some_and(|p| p > due);
+            format!("{} {} {}{}", c.word(kind), format_date(due), c.word(state), if late { " ⚠" } else { "" })
+        }
+        _ if row.status == Status::Closed => String::new(),
+        _ => c.t("deadline.none").to_string(),
+    }
+}
+
+impl App {
+    /// The list's own keys: the search field, and the stage and status filters.
+    pub(super) fn list_command(&mut self, command: Command) -> Result<()> {
+        let list = &mut self.view.list;
+        match command {
+            Command::Search => self.view.search = Some(tui_input::Input::new(list.query.search.clone())),
+            Command::CycleStage => list.query.stage = next_stage(list.query.stage),
+            Command::CycleStatus => {
+                list.query.status = match list.query.status {
+                    StatusFilter::Open => StatusFilter::All,
+                    StatusFilter::All => StatusFilter::Closed,
+                    StatusFilter::Closed => StatusFilter::Open,
+                }
+            }
+            _ => return Ok(()),
+        }
+        if command != Command::Search {
+            let height = self.view.page_height();
+            self.view.list.selected = 0;
+            self.view.list.refresh(&self.store, height)?;
+        }
+        Ok(())
+    }
+
+    pub(super) fn handle_search_key(&mut self, key: KeyEvent) -> Result<()> {
+        let Some(search) = &mut self.view.search else { return Ok(()) };
+        match keymap::lookup(keymap::SEARCH, key) {
+            Some(Command::Submit) => {
+                let text = search.value().to_string();
+                self.view.search = None;
+                self.apply_search(text)
+            }
+            Some(_) => {
+                self.view.search = None;
+                self.apply_search(String::new())
+            }
+            None => {
+                let request = match key.code {
+                    KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => InputRequest::InsertChar(c),
+                    KeyCode::Backspace => InputRequest::DeletePrevChar,
+                    KeyCode::Delete => InputRequest::DeleteNextChar,
+                    KeyCode::Left => InputRequest::GoToPrevChar,
+                    KeyCode::Right => InputRequest::GoToNextChar,
+                    _ => return Ok(()),
+                };
+                search.handle(request);
+                self.search_typed()
+            }
+        }
+    }
+
+    /// The list follows the search as it is typed: at once where the index
+    /// answers, after a pause in typing where words are too short for it.
+    pub(super) fn search_typed(&mut self) -> Result<()> {
+        let text = self.view.search.as_ref().map_or(String::new(), |s| s.value().to_string());
+        if search_uses_index(&text) {
+            self.apply_search(text)
+        } else {
+            self.view.search_pending = text != self.view.list.query.search;
+            Ok(())
+        }
+    }
+
+    /// How long the event loop may wait for a key before calling `on_idle`.
+    pub fn idle_after(&self) -> Option<std::time::Duration> {
+        self.view.search_pending.then_some(SEARCH_PAUSE)
+    }
+
+    /// Typing paused: run what was waiting for it.
+    pub fn on_idle(&mut self) {
+        if self.view.search_pending {
+            let text = self.view.search.as_ref().map_or(String::new(), |s| s.value().to_string());
+            let result = self.apply_search(text);
+            self.show(result);
+        }
+    }
+
+    fn apply_search(&mut self, text: String) -> Result<()> {
+        self.view.search_pending = false;
+        if text != self.view.list.query.search {
+            self.view.list.query.search = text;
+            self.view.list.selected = 0;
+            self.view.list.top = 0;
+            self.view.list.refresh(&self.store, self.view.page_height())?;
+        }
+        Ok(())
+    }
+}
+
+fn next_stage(stage: Option<Stage>) -> Option<Stage> {
+    match stage {
+        None => Some(Stage::InternalSparring),
+        Some(Stage::InternalSparring) => Some(Stage::Meeting1),
+        Some(Stage::Meeting1) => Some(Stage::Meeting2),
+        Some(Stage::Meeting2) => Some(Stage::Meeting3),
+        Some(Stage::Meeting3) => Some(Stage::Referred),
+        Some(Stage::Referred) => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{date, drawn, pager, row, view};
+    use super::super::view::Screen;
+    use crate::domain::Stage;
+
+    fn list_view() -> super::super::view::View {
+        let mut view = view();
+        view.open(Screen::List);
+        let mut query = view.list.query.clone();
+        query.search = "Bjørkå".into();
+        view.list = pager(
+            query,
+            vec![
+                row(1, "Bjørkå skole", "5. trinn", Stage::Meeting2, Some(date(2026, 11, 1))),
+                row(12, "Bjørkå skole", "7B", Stage::Meeting1, Some(date(2026, 11, 27))),
+            ],
+        );
+        view
+    }
+
+    #[test]
+    fn the_list_with_a_search_from_a_view_in_memory() {
+        insta::assert_snapshot!(drawn(&list_view()));
+    }
+
+    #[test]
+    fn a_search_being_typed_shows_its_keys_and_waits_quietly() {
+        let mut view = list_view();
+        view.search = Some(tui_input::Input::new("7b".into()));
+        view.search_pending = true;
+        insta::assert_snapshot!(drawn(&view));
+    }
+}

@@ -1,0 +1,108 @@
+//! The start screen: counts per stage, what needs doing, and the open cases by
+//! their next deadline. It moves through its cases with the list's keys.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+use super::list::render_rows;
+use super::theme::Theme;
+use super::view::View;
+use crate::domain::{FormState, fit, format_date};
+
+/// The start screen's warnings stand a line each, at most this many.
+const MAX_WARNING_ROWS: usize = 5;
+
+/// Rows the warnings take on the start screen.
+pub(super) fn warning_rows(view: &View) -> u16 {
+    consent_warnings(view).len().min(MAX_WARNING_ROWS) as u16
+}
+
+pub(super) fn render_start(view: &View, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let c = &view.catalog;
+    let warnings = consent_warnings(view);
+    let shown = warnings.len().min(MAX_WARNING_ROWS);
+    let [counts_area, warning_area, table] =
+        Layout::vertical([Constraint::Length(2), Constraint::Length(shown as u16), Constraint::Min(1)]).areas(area);
+    // One line each, so that none hides another; what does not fit ends in "…".
+    let width = usize::from(warning_area.width).saturating_sub(4);
+    let lines = warnings[..shown].iter().map(|w| Line::styled(format!(" ⚠ {}", fit(w, width)), theme.focus()));
+    frame.render_widget(Paragraph::new(lines.collect::<Vec<_>>()), warning_area);
+    let mut counts: Vec<Span> = vec![Span::styled(format!(" {}: ", c.t("start.counts")), theme.dim())];
+    for (stage, n) in &view.counts.per_stage {
+        counts.push(Span::raw(format!("{} {n}  ", c.word(*stage))));
+    }
+    counts.push(Span::styled(format!("{} {}", c.t("start.closed_count"), view.counts.closed), theme.dim()));
+    frame.render_widget(Paragraph::new(Line::from(counts)).wrap(Wrap { trim: true }), counts_area);
+    if view.start.total == 0 {
+        frame.render_widget(Paragraph::new(format!(" {}", c.t("start.empty"))), table);
+        return;
+    }
+    render_rows(view, theme, frame, table, &view.start);
+}
+
+/// The warnings of the start screen, in words: forms to PPT not sent (the most
+/// pressing), fields from a kit waiting for a choice, then consents.
+fn consent_warnings(view: &View) -> Vec<String> {
+    let c = &view.catalog;
+    let forms = view.unsent_forms.iter().filter_map(|m| {
+        let key = match m.form_state(view.settings.today) {
+            FormState::DueSoon => "discussion.form_due_soon",
+            FormState::Overdue => "discussion.form_overdue",
+            _ => return None,
+        };
+        let args = [("date", format_date(m.date)), ("school", m.school.clone()), ("due", format_date(m.form_due()))];
+        Some(c.f(key, &args.each_ref().map(|(k, v)| (*k, v.as_str()))))
+    });
+    let conflicts =
+        (!view.kit_conflicts.is_empty()).then(|| c.count("start.warn_conflicts", view.kit_conflicts.len() as u64, &[]));
+    let w = view.warnings;
+    let consents =
+        [(w.to_erase, "start.warn_erase"), (w.expiring, "start.warn_expiring"), (w.pupil_of_age, "start.warn_of_age")]
+            .into_iter()
+            .filter(|(n, _)| *n > 0)
+            .map(|(n, key)| c.count(key, n, &[("age", &view.settings.consent_age.to_string())]));
+    forms.chain(conflicts).chain(consents).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{date, drawn, pager, row, view};
+    use crate::domain::{DiscussionMeeting, Stage};
+    use crate::store::ConsentWarnings;
+
+    #[test]
+    fn the_start_screen_from_a_view_in_memory() {
+        let mut view = view();
+        let query = view.start.query.clone();
+        view.start = pager(
+            query,
+            vec![
+                row(1, "Bjørkå skole", "5. trinn", Stage::Meeting1, Some(date(2026, 11, 1))),
+                row(2, "Fjordtun skole", "7B", Stage::Meeting1, Some(date(2026, 11, 27))),
+                row(3, "Måkeberget skole", "9A", Stage::InternalSparring, None),
+            ],
+        );
+        view.counts.per_stage = vec![(Stage::InternalSparring, 1), (Stage::Meeting1, 2)];
+        view.counts.closed = 4;
+        view.warnings = ConsentWarnings { to_erase: 1, expiring: 2, pupil_of_age: 0 };
+        let meeting = DiscussionMeeting::new(
+            uuid::Uuid::nil(),
+            date(2026, 11, 30),
+            chrono::NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
+            "Bjørkå skole",
+            "",
+            true,
+            date(2026, 11, 23),
+        )
+        .unwrap();
+        view.unsent_forms = vec![meeting];
+        insta::assert_snapshot!(drawn(&view));
+    }
+
+    #[test]
+    fn an_empty_start_screen_says_how_to_begin() {
+        insta::assert_snapshot!(drawn(&view()));
+    }
+}
