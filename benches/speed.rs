@@ -153,18 +153,19 @@ fn kit_round_trip(db: &Path, dir: &Path) {
     }
     let file = dir.join("kit.age");
     let selection =
-        saksgang::kit::Selection { ids: &ids, school: None, expires_on: today + chrono::Days::new(7), today };
+        saksgang::service::kit::Selection { ids: &ids, school: None, expires_on: today + chrono::Days::new(7), today };
     let timed = |f: &mut dyn FnMut()| {
         let started = Instant::now();
         f();
         ms(started.elapsed())
     };
-    let write = timed(&mut || drop(saksgang::kit::export(&mut school, &selection, PASSPHRASE, &file).unwrap()));
+    let write =
+        timed(&mut || drop(saksgang::service::kit::export(&mut school, &selection, PASSPHRASE, &file).unwrap()));
     let size = std::fs::metadata(&file).unwrap().len();
     let empty = saksgang::kit::Kit::new("bench", today, None, Vec::new());
     let derivation = timed(&mut || drop(black_box(saksgang::kit::seal(&empty, PASSPHRASE).unwrap())));
     let mut laptop = Store::open(&dir.join("laptop.db"), "bench", Some(PASSPHRASE)).unwrap();
-    let import = |store: &mut Store| drop(saksgang::kit::import(store, &file, PASSPHRASE, today, 15).unwrap());
+    let import = |store: &mut Store| drop(saksgang::service::kit::import(store, &file, PASSPHRASE, today, 15).unwrap());
     let fresh = timed(&mut || import(&mut laptop));
     let again = timed(&mut || import(&mut laptop));
     let back = timed(&mut || import(&mut school));

@@ -227,7 +227,7 @@ mod tests {
     fn a_broken_file_is_named_in_the_message() {
         let (_dir, overrides) = with_config("due_soon_days = \"sju\"\n");
         let err = Settings::resolve(&overrides).unwrap_err();
-        let text = Catalog::new(Lang::Nb).explain(&err);
+        let text = crate::service::explain(&Catalog::new(Lang::Nb), &err);
         assert!(text.contains("config.toml kan ikke leses"), "{text}");
         let (_dir, overrides) = with_config("colour = true\n");
         assert!(Settings::resolve(&overrides).is_err(), "unknown keys are refused, not ignored");
@@ -243,7 +243,7 @@ mod tests {
         ] {
             let (_dir, overrides) = with_config(text);
             let err = Settings::resolve(&overrides).unwrap_err();
-            let said = Catalog::new(Lang::Nb).explain(&err);
+            let said = crate::service::explain(&Catalog::new(Lang::Nb), &err);
             assert!(said.contains(key) && said.contains("gir ikke mening"), "{said}");
         }
         let (_dir, overrides) = with_config("consent_age = 16\n");

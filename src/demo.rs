@@ -3,15 +3,7 @@
 
 use chrono::{Duration, NaiveDate};
 
-use crate::domain::{Action, CaseDetails, CaseKind, Decision, Gender, MeetingNo};
-
-/// A case to create, and what happened to it since.
-#[derive(Debug, Clone)]
-pub struct DemoCase {
-    pub details: CaseDetails,
-    pub created: NaiveDate,
-    pub history: Vec<Action>,
-}
+use crate::domain::{Action, CaseDetails, CaseHistory, CaseKind, Decision, Gender, MeetingNo};
 
 /// The most fictional cases one command makes: the benchmarks' largest database, twice.
 pub const MAX_CASES: u32 = 200_000;
@@ -60,7 +52,7 @@ impl Random {
 }
 
 /// `count` fictional cases, the same for the same `seed` and `today`.
-pub fn demo_cases(count: usize, today: NaiveDate, seed: u64) -> Vec<DemoCase> {
+pub fn demo_cases(count: usize, today: NaiveDate, seed: u64) -> Vec<CaseHistory> {
     let mut random = Random(seed);
     (0..count).map(|_| demo_case(&mut random, today)).collect()
 }
@@ -69,7 +61,7 @@ fn days_ago(today: NaiveDate, days: u64) -> NaiveDate {
     today - Duration::days(days as i64)
 }
 
-fn demo_case(random: &mut Random, today: NaiveDate) -> DemoCase {
+fn demo_case(random: &mut Random, today: NaiveDate) -> CaseHistory {
     let kind = if random.below(6) == 0 { CaseKind::System } else { CaseKind::Individual };
     let grade = format!("{}. trinn", 1 + random.below(10));
     let details = CaseDetails {
@@ -124,7 +116,7 @@ fn demo_case(random: &mut Random, today: NaiveDate) -> DemoCase {
     if random.below(10) == 0 && !history.iter().any(|a| matches!(a, Action::Decide { decision: Decision::Close, .. })) {
         history.push(Action::Close { date: today, reason: "Fiktiv: eleven har flyttet".to_string() });
     }
-    DemoCase { details, created, history }
+    CaseHistory { details, created, history }
 }
 
 #[cfg(test)]

@@ -7,10 +7,8 @@ use anyhow::{Result, bail};
 
 use crate::domain::{
     AuditAction, Case, Closure, Coded, Consent, ConsentGiver, DateError, DiscussionError, DiscussionMeeting, Field,
-    ResolveError, RuleError, format_date,
+    ResolveError, RuleError, Side, format_date,
 };
-use crate::kit::KitError;
-use crate::store::{CopyFailure, NotSaved, OpenError, Side, Store};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Lang {
@@ -151,7 +149,7 @@ impl Catalog {
                 )
             }
             A::KitConflictResolved => {
-                let side = c.side(if get("taken") == "kit" { Side::Kit } else { Side::Here });
+                let side = Side::from_code(&get("taken")).map_or("", |side| c.word(side));
                 c.f("audit.kit_conflict_resolved", &[("field", &c.kit_field(&get("field"))), ("side", side)])
             }
             A::DiscussionPlanned | A::Discussed | A::DiscussionRemoved => {
@@ -283,28 +281,6 @@ impl Catalog {
         }
     }
 
-    /// Why a kit file was refused, naming the file.
-    pub fn kit_error(&self, error: &KitError, path: &str) -> String {
-        match error {
-            KitError::NotAKit => self.f("kit.not_a_kit", &[("path", path)]),
-            KitError::WrongPassphrase => self.f("kit.wrong_passphrase", &[("path", path)]),
-            KitError::Damaged => self.f("kit.damaged", &[("path", path)]),
-            KitError::NewerVersion { found } => self.f(
-                "kit.newer_version",
-                &[("path", path), ("found", &found.to_string()), ("supported", &crate::kit::VERSION.to_string())],
-            ),
-            KitError::Expired { on } => self.f("kit.expired", &[("path", path), ("date", &format_date(*on))]),
-            KitError::ValidTooLong { until } => self.f(
-                "kit.valid_too_long",
-                &[("path", path), ("date", &format_date(*until)), ("max", &crate::kit::MAX_VALID_DAYS.to_string())],
-            ),
-            KitError::Invalid { reference, why } => {
-                let args = [("path", path), ("reference", reference.as_str()), ("why", &self.broken(why))];
-                self.f("kit.invalid", &args)
-            }
-        }
-    }
-
     /// Why a case read in breaks the rules.
     pub fn broken(&self, why: &crate::domain::Broken) -> String {
         use crate::domain::Broken;
@@ -325,30 +301,6 @@ impl Catalog {
     pub fn kit_exported(&self, cases: usize, path: &std::path::Path, expires_on: chrono::NaiveDate) -> String {
         let (path, date) = (path.display().to_string(), format_date(expires_on));
         self.count("kit.exported", cases as u64, &[("path", &path), ("date", &date)])
-    }
-
-    /// Which value a settled conflict kept.
-    pub fn side(&self, side: Side) -> &str {
-        self.t(match side {
-            Side::Here => "kit.side_here",
-            Side::Kit => "kit.side_kit",
-        })
-    }
-
-    pub fn kit_resolved(&self, id: i64, side: Side) -> String {
-        self.f("kit.resolved", &[("id", &id.to_string()), ("side", self.side(side))])
-    }
-
-    /// What an import did, in one line.
-    pub fn import_summary(&self, report: &crate::store::ImportReport, path: &str) -> String {
-        let counts = [
-            ("path", path.to_string()),
-            ("added", report.added.len().to_string()),
-            ("updated", report.updated.len().to_string()),
-            ("unchanged", report.unchanged.to_string()),
-            ("conflicts", report.conflicts.len().to_string()),
-        ];
-        self.f("kit.imported", &counts.each_ref().map(|(k, v)| (*k, v.as_str())))
     }
 
     /// A field of a case as the user knows it, from its path in a kit
@@ -486,91 +438,6 @@ impl Catalog {
             DiscussionError::CaseClosed => self.t("discussion.case_closed").into(),
             DiscussionError::SentAfterMeeting => self.t("discussion.sent_after_meeting").into(),
         }
-    }
-
-    /// One line for any error: the user's wording where we know the error, else its chain.
-    /// What an erasure just made has not reached yet, in words: old pages another
-    /// program holds in the WAL, copies that could not be opened. None when the
-    /// erased values are gone everywhere the program keeps them.
-    pub fn erasure_unfinished(&self, store: &Store) -> Result<Option<String>> {
-        if store.purge_pending()? {
-            return Ok(Some(self.f("consent.purge_pending", &[("path", &store.path().display().to_string())])));
-        }
-        Ok(self.copies_failed(store.copies_holding_erased(), "consent.copies_not_erased"))
-    }
-
-    /// Copies of the database that could not be treated like it, each with why,
-    /// in the message `key` (which names the copies as `{copies}`).
-    pub fn copies_failed(&self, failed: &[CopyFailure], key: &str) -> Option<String> {
-        if failed.is_empty() {
-            return None;
-        }
-        let list: Vec<String> =
-            failed.iter().map(|f| format!("  {}: {}", f.path.display(), self.explain(&f.error))).collect();
-        Some(self.f(key, &[("copies", &list.join("\n"))]))
-    }
-
-    pub fn explain(&self, error: &anyhow::Error) -> String {
-        if let Some(e) = error.downcast_ref::<RuleError>() {
-            return self.rule_error(e);
-        }
-        if let Some(e) = error.downcast_ref::<DiscussionError>() {
-            return self.discussion_error(e);
-        }
-        if let Some(e) = error.downcast_ref::<crate::kit::NothingToSend>() {
-            return match e {
-                crate::kit::NothingToSend::NoSuchCase(reference) => {
-                    self.f("error.no_such_case", &[("reference", reference)])
-                }
-                crate::kit::NothingToSend::NoneAtSchool(school) => self.f("kit.none", &[("school", school)]),
-            };
-        }
-        if let Some(e) = error.downcast_ref::<crate::kit::Refused>() {
-            return self.kit_error(&e.why, &e.path.display().to_string());
-        }
-        if let Some(e) = error.downcast_ref::<ResolveError>() {
-            return self.resolve_error(e);
-        }
-        if let Some(e) = error.downcast_ref::<crate::store::UnsettledConflicts>() {
-            return self.f("kit.unsettled", &[("reference", &e.reference)]);
-        }
-        if let Some(e) = error.downcast_ref::<crate::domain::WithoutConsent>() {
-            return self.f("kit.without_consent", &[("reference", &e.reference)]);
-        }
-        if let Some(crate::domain::RecordError::FamilyNamedWithoutConsent) = error.downcast_ref() {
-            return self.t("record.family_anonymous").to_string();
-        }
-        if let Some(crate::domain::RecordError::Text(e)) = error.downcast_ref() {
-            return self.text_error(e);
-        }
-        if let Some(e) = error.downcast_ref::<DateError>() {
-            return self.date_error(e);
-        }
-        if error.downcast_ref::<NotSaved>().is_some() {
-            return self.t("error.not_saved").to_string();
-        }
-        if let Some(e) = error.downcast_ref::<Explained>() {
-            return e.0.clone();
-        }
-        if let Some(e) = error.downcast_ref::<OpenError>() {
-            let path = |p: &std::path::PathBuf| p.display().to_string();
-            return match e {
-                OpenError::NotSaksgang { path: p } => self.f("error.not_saksgang", &[("path", &path(p))]),
-                OpenError::NewerVersion { path: p, found, supported } => self.f(
-                    "error.newer_version",
-                    &[("path", &path(p)), ("found", &found.to_string()), ("supported", &supported.to_string())],
-                ),
-                OpenError::PassphraseNeeded { path: p } => self.f("error.passphrase_needed", &[("path", &path(p))]),
-                OpenError::WrongPassphrase { path: p } => self.f("error.wrong_passphrase", &[("path", &path(p))]),
-                OpenError::IsFolder { path: p } => self.f("error.is_folder", &[("path", &path(p))]),
-                OpenError::DoesNotExist { path: p } => self.f("error.does_not_exist", &[("path", &path(p))]),
-                OpenError::ReadOnly { path: p } => self.f("error.read_only", &[("path", &path(p))]),
-                OpenError::CannotWrite { path: p } => self.f("error.cannot_write", &[("path", &path(p))]),
-                OpenError::Damaged { path: p } => self.f("error.damaged", &[("path", &path(p))]),
-                OpenError::InUse { path: p } => self.f("error.in_use", &[("path", &path(p))]),
-            };
-        }
-        format!("{error:#}")
     }
 }
 
@@ -726,15 +593,6 @@ mod tests {
         let en = Catalog::new(Lang::En);
         assert_eq!(en.word(crate::domain::Stage::Meeting2), "Meeting 2");
         assert_eq!(nb.word(crate::domain::Stage::Referred), "Henvist PPT");
-    }
-
-    #[test]
-    fn errors_are_worded_in_the_users_language() {
-        let nb = Catalog::new(Lang::Nb);
-        let err = anyhow::Error::new(DateError::BadFormat("31/12".into()));
-        assert!(nb.explain(&err).contains("«31/12» er ikke en dato"));
-        let err = anyhow::Error::new(RuleError::CaseClosed);
-        assert_eq!(Catalog::new(Lang::En).explain(&err), "The case is closed. Reopen it first.");
     }
 
     #[test]

@@ -12,11 +12,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use uuid::Uuid;
-
-use crate::domain::{Broken, CaseSnapshot, iso_date};
-use crate::files::write_private;
-use crate::store::{AuditEntry, ImportReport, Store};
+use crate::domain::{AuditEntry, Broken, CaseSnapshot, iso_date};
 
 /// Names the JSON inside, so that another program's age file is told from a kit.
 pub const FORMAT: &str = "saksgang-kit";
@@ -115,73 +111,6 @@ pub enum NothingToSend {
     NoneAtSchool(String),
 }
 
-/// The cases a kit takes: those named by `references`, or where none are named,
-/// those of `school` that concern PPT (`Store::kit_cases_of_school`).
-pub fn cases_to_send(store: &Store, school: &str, references: &[String], today: NaiveDate) -> Result<Vec<Uuid>> {
-    if references.is_empty() {
-        let ids = store.kit_cases_of_school(school, today)?;
-        if ids.is_empty() {
-            anyhow::bail!(NothingToSend::NoneAtSchool(school.to_string()));
-        }
-        return Ok(ids);
-    }
-    references
-        .iter()
-        .map(|reference| match store.case_by_reference(reference)? {
-            Some(case) => Ok(case.id),
-            None => anyhow::bail!(NothingToSend::NoSuchCase(reference.clone())),
-        })
-        .collect()
-}
-
-/// What goes in a kit and for how long.
-pub struct Selection<'a> {
-    pub ids: &'a [Uuid],
-    /// The school the cases were chosen by, if they were.
-    pub school: Option<&'a str>,
-    pub expires_on: NaiveDate,
-    pub today: NaiveDate,
-}
-
-/// Writes the kit of the selected cases to `path`; returns the kit written.
-pub fn export(store: &mut Store, selection: &Selection, passphrase: &str, path: &Path) -> Result<Kit> {
-    let kit = gather(store, selection)?;
-    let sealed = seal(&kit, passphrase)?;
-    write_sealed(store, &kit, &sealed, path)?;
-    Ok(kit)
-}
-
-/// The kit of the selected cases, as it will be sealed.
-pub fn gather(store: &Store, selection: &Selection) -> Result<Kit> {
-    let Selection { ids, school, expires_on, today } = *selection;
-    store.kit_of(ids, school, expires_on, today)
-}
-
-/// Writes a sealed kit to `path` and records it as sent.
-pub fn write_sealed(store: &mut Store, kit: &Kit, sealed: &[u8], path: &Path) -> Result<()> {
-    write_private(path, sealed)?;
-    // A kit the database does not know it sent would be merged back from an older
-    // base: no file then, as if nothing had happened.
-    if let Err(error) = store.note_kit_written(kit) {
-        let _ = std::fs::remove_file(path);
-        return Err(error);
-    }
-    Ok(())
-}
-
-/// Reads the kit at `path` and merges it into the database, all or nothing.
-/// `today` judges its expiry and the consents in it; `consent_age` the pupil's own.
-pub fn import(
-    store: &mut Store,
-    path: &Path,
-    passphrase: &str,
-    today: NaiveDate,
-    consent_age: u32,
-) -> Result<ImportReport> {
-    let kit = read(path, passphrase, today, consent_age)?;
-    merge_into(store, &kit, path, today, consent_age)
-}
-
 /// Opens and checks the kit at `path` without touching any database: the part of
 /// an import that takes the passphrase's key derivation.
 pub fn read(path: &Path, passphrase: &str, today: NaiveDate, consent_age: u32) -> Result<Kit> {
@@ -190,21 +119,6 @@ pub fn read(path: &Path, passphrase: &str, today: NaiveDate, consent_age: u32) -
         .and_then(|kit| check(&kit, today, consent_age).map(|()| kit))
         .map_err(|why| Refused { path: path.to_path_buf(), why })?;
     Ok(kit)
-}
-
-/// Merges a kit read from `path` into the database, all or nothing.
-pub fn merge_into(
-    store: &mut Store,
-    kit: &Kit,
-    path: &Path,
-    today: NaiveDate,
-    consent_age: u32,
-) -> Result<ImportReport> {
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    store.import_kit(kit, &name, today, consent_age).map_err(|error| match error.downcast::<KitError>() {
-        Ok(why) => Refused { path: path.to_path_buf(), why }.into(),
-        Err(error) => error,
-    })
 }
 
 /// Whether a version id is one saksgang writes: random (32 hex digits), or a

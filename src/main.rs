@@ -35,6 +35,6 @@ fn fail(catalog: &Catalog, error: &anyhow::Error) -> ExitCode {
     if error.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe) {
         return ExitCode::SUCCESS;
     }
-    eprintln!("saksgang: {}", saksgang::domain::printable(&catalog.explain(error)));
+    eprintln!("saksgang: {}", saksgang::domain::printable(&saksgang::service::explain(catalog, error)));
     ExitCode::FAILURE
 }

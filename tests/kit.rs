@@ -7,12 +7,14 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
+use saksgang::domain::Side;
 use saksgang::domain::{
     Action, CaseDetails, CaseKind, Consent, ConsentGiver, Decision, Gender, Identity, Measure, MeetingNo,
     MeetingRecord, Participant, Role, WithoutConsent,
 };
 use saksgang::kit::{self, KitError, Refused};
-use saksgang::store::{Side, Store, UnsettledConflicts};
+use saksgang::service;
+use saksgang::store::{Store, UnsettledConflicts};
 use tempfile::TempDir;
 use uuid::Uuid;
 
@@ -96,16 +98,16 @@ fn referred_case(store: &mut Store, school: &str) -> Uuid {
     id
 }
 
-fn selection(ids: &[Uuid]) -> kit::Selection<'_> {
-    kit::Selection { ids, school: Some("Bjørkåsen skole"), expires_on: d(2026, 12, 1), today: today() }
+fn selection(ids: &[Uuid]) -> service::kit::Selection<'_> {
+    service::kit::Selection { ids, school: Some("Bjørkåsen skole"), expires_on: d(2026, 12, 1), today: today() }
 }
 
 fn export(store: &mut Store, ids: &[Uuid], path: &Path) {
-    kit::export(store, &selection(ids), PASSPHRASE, path).unwrap();
+    service::kit::export(store, &selection(ids), PASSPHRASE, path).unwrap();
 }
 
 fn import(store: &mut Store, path: &Path) -> saksgang::store::ImportReport {
-    kit::import(store, path, PASSPHRASE, today(), 15).unwrap()
+    service::kit::import(store, path, PASSPHRASE, today(), 15).unwrap()
 }
 
 fn edit_teacher(store: &mut Store, id: Uuid, teacher: &str) {
@@ -162,7 +164,7 @@ fn a_pupil_without_consent_stays_out_and_a_withdrawal_travels_to_erase_the_name(
     }
     assert_eq!(school.kit_cases_of_school("Bjørkåsen skole", today()).unwrap(), [consented]);
     let file = dir.path().join("kit.age");
-    let error = kit::export(&mut school, &selection(&[consented, anonymous]), PASSPHRASE, &file).unwrap_err();
+    let error = service::kit::export(&mut school, &selection(&[consented, anonymous]), PASSPHRASE, &file).unwrap_err();
     assert_eq!(error.downcast_ref::<WithoutConsent>().unwrap().reference, "2026-002");
     assert!(!file.exists());
 
@@ -229,7 +231,7 @@ fn a_new_case_whose_consent_has_run_out_arrives_without_the_name() {
     export(&mut school, &[id], &file);
     let mut laptop = open(&dir, "laptop.db", "PPT");
     // Read in two days later: the kit is valid, the consent is not.
-    kit::import(&mut laptop, &file, PASSPHRASE, d(2026, 11, 26), 15).unwrap();
+    service::kit::import(&mut laptop, &file, PASSPHRASE, d(2026, 11, 26), 15).unwrap();
     let case = laptop.case_by_id(id).unwrap().unwrap();
     assert_eq!(case.identity, None);
     assert_eq!(case.details, school.case_by_id(id).unwrap().unwrap().details, "the rest arrives");
@@ -319,7 +321,7 @@ fn the_same_field_changed_on_both_sides_is_one_listed_conflict_that_loses_neithe
     assert_eq!(school.case_by_id(id).unwrap().unwrap().details.teacher, "Skolens valg", "kept until chosen");
 
     // While the choice is open the case does not go back: the laptop would get the school's value.
-    let error = kit::export(&mut school, &selection(&[id]), PASSPHRASE, &back).unwrap_err();
+    let error = service::kit::export(&mut school, &selection(&[id]), PASSPHRASE, &back).unwrap_err();
     assert_eq!(error.downcast_ref::<UnsettledConflicts>().unwrap().reference, "2026-001");
 
     school.resolve_kit_conflict(conflict, Side::Kit).unwrap();
@@ -400,7 +402,7 @@ fn a_kit_that_cannot_be_written_leaves_no_trace() {
     // A folder that cannot be made: a file stands where it would go.
     std::fs::write(dir.path().join("opptatt"), "").unwrap();
     let path = dir.path().join("opptatt").join("kit.age");
-    let error = kit::export(&mut school, &selection(&[id]), PASSPHRASE, &path).unwrap_err();
+    let error = service::kit::export(&mut school, &selection(&[id]), PASSPHRASE, &path).unwrap_err();
     assert!(format!("{error:#}").contains("cannot create the folder"), "{error:#}");
     assert_eq!(state(&school, id), before, "no export logged, no version kept");
 }
@@ -433,7 +435,7 @@ fn assert_refused(path: &Path, passphrase: &str, today: NaiveDate, why: KitError
     let ids: Vec<Uuid> = store.kit_cases_of_school("Bjørkåsen skole", today).unwrap();
     let before: Vec<String> = ids.iter().map(|id| state(&store, *id)).collect();
     let counts = store.row_counts().unwrap();
-    let error = kit::import(&mut store, path, passphrase, today, 15).unwrap_err();
+    let error = service::kit::import(&mut store, path, passphrase, today, 15).unwrap_err();
     let refused = error.downcast_ref::<Refused>().expect("refused, not failed");
     assert_eq!(refused.why, why);
     assert_eq!(store.row_counts().unwrap(), counts);
@@ -626,7 +628,7 @@ fn tampered(tamper: impl FnOnce(&mut kit::Kit)) -> KitError {
     let file = dir.path().join("crafted.age");
     std::fs::write(&file, kit::seal(&crafted, PASSPHRASE).unwrap()).unwrap();
     let mut laptop = open(&dir, "laptop.db", "PPT");
-    let error = kit::import(&mut laptop, &file, PASSPHRASE, today(), 15).unwrap_err();
+    let error = service::kit::import(&mut laptop, &file, PASSPHRASE, today(), 15).unwrap_err();
     assert!(laptop.case_by_id(id).unwrap().is_none(), "nothing read in");
     assert!(laptop.check().unwrap().is_ok());
     error.downcast::<Refused>().expect("refused with the file named").why
@@ -634,7 +636,7 @@ fn tampered(tamper: impl FnOnce(&mut kit::Kit)) -> KitError {
 
 #[test]
 fn p05_a_log_entry_from_a_kit_is_held_to_what_saksgang_writes() {
-    let entry = |action: &str, detail: serde_json::Value| saksgang::store::AuditEntry {
+    let entry = |action: &str, detail: serde_json::Value| saksgang::domain::AuditEntry {
         at: "2026-11-20T10:00:00Z".into(),
         actor: "Kari".into(),
         case_id: None,

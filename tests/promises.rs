@@ -439,7 +439,7 @@ fn p06_the_family_in_the_minutes_follows_the_consent_rule() {
 
     // Without consent the family is present by role only.
     let refused = store.save_meeting_record(id, one, &minutes_with_family(), today()).unwrap_err();
-    let said = saksgang::i18n::Catalog::new(saksgang::i18n::Lang::Nb).explain(&refused);
+    let said = saksgang::service::explain(&saksgang::i18n::Catalog::new(saksgang::i18n::Lang::Nb), &refused);
     assert!(said.contains("Saken er anonym"), "{said}");
     let mut by_role = minutes_with_family();
     by_role.erase_family_names();

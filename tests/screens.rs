@@ -661,8 +661,8 @@ fn a_discussion_meeting_is_planned_filled_and_prepared_with_the_keyboard() {
     snapshot("discussions", &draw(&app, SMALL));
 }
 
-fn kit_selection(ids: &[uuid::Uuid]) -> saksgang::kit::Selection<'_> {
-    saksgang::kit::Selection { ids, school: None, expires_on: a_week_on(), today: d(2026, 11, 23) }
+fn kit_selection(ids: &[uuid::Uuid]) -> saksgang::service::kit::Selection<'_> {
+    saksgang::service::kit::Selection { ids, school: None, expires_on: a_week_on(), today: d(2026, 11, 23) }
 }
 
 /// A week after the later of the tests' today and the real clock: the day a kit
@@ -750,10 +750,10 @@ fn an_imported_kit_lists_its_conflicts_and_each_is_settled_with_one_key() {
     let id = app.store.case_by_reference("2026-001").unwrap().unwrap().id;
     let (to_laptop, back) = (dir.path().join("til.age"), dir.path().join("tilbake.age"));
     let today = d(2026, 11, 23);
-    saksgang::kit::export(&mut app.store, &kit_selection(&[id]), "lang nok frase", &to_laptop).unwrap();
+    saksgang::service::kit::export(&mut app.store, &kit_selection(&[id]), "lang nok frase", &to_laptop).unwrap();
     let laptop_dir = tempfile::tempdir().unwrap();
     let mut laptop = Store::open(&laptop_dir.path().join("l.db"), "Rådgiver Rønning", None).unwrap();
-    saksgang::kit::import(&mut laptop, &to_laptop, "lang nok frase", today, 15).unwrap();
+    saksgang::service::kit::import(&mut laptop, &to_laptop, "lang nok frase", today, 15).unwrap();
     let edit = |store: &mut Store, teacher: &str, description: &str| {
         let mut details = store.case_by_id(id).unwrap().unwrap().details;
         details.teacher = teacher.into();
@@ -762,7 +762,7 @@ fn an_imported_kit_lists_its_conflicts_and_each_is_settled_with_one_key() {
     };
     edit(&mut laptop, "Åse Ødegård og Per Å", "Lesevansker; utredes av PPT");
     edit(&mut app.store, "Åse Ødegård (permisjon)", "Lesevansker og uro; bedre etter jul");
-    saksgang::kit::export(&mut laptop, &kit_selection(&[id]), "lang nok frase", &back).unwrap();
+    saksgang::service::kit::export(&mut laptop, &kit_selection(&[id]), "lang nok frase", &back).unwrap();
 
     press(&mut app, KeyCode::Char('p'));
     press(&mut app, KeyCode::Char('i'));
@@ -810,7 +810,7 @@ fn the_start_screen_says_when_conflicts_wait() {
     consent(&mut app, "2026-002");
     let id = app.store.case_by_reference("2026-002").unwrap().unwrap().id;
     let file = dir.path().join("k.age");
-    saksgang::kit::export(&mut app.store, &kit_selection(&[id]), "lang nok frase", &file).unwrap();
+    saksgang::service::kit::export(&mut app.store, &kit_selection(&[id]), "lang nok frase", &file).unwrap();
     let mut kit = saksgang::kit::open(&std::fs::read(&file).unwrap(), "lang nok frase", d(2026, 11, 23)).unwrap();
     kit.cases[0].snapshot.case.details.grade = "8C".into();
     kit.created_by = "PPT".into();

@@ -6,7 +6,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::config::Overrides;
 use crate::documents::Format;
-use crate::domain::{CaseKind, Coded, ConsentGiver, Decision, Gender};
+use crate::domain::{CaseKind, Coded, ConsentGiver, Decision, Gender, Side};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -78,14 +78,6 @@ pub enum ExportCommand {
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum SideArg {
-    /// Keep the value on this machine.
-    Here,
-    /// Take the value from the kit.
-    Kit,
 }
 
 #[derive(Debug, Subcommand)]
@@ -328,8 +320,8 @@ pub enum Command {
     /// Settle a conflict: keep the value here, or take the kit's.
     Resolve {
         id: i64,
-        #[arg(long, value_enum)]
-        take: SideArg,
+        #[arg(long, value_parser = coded::<Side>())]
+        take: Side,
     },
     /// The log of a case: who changed or looked at what, and when.
     Log {

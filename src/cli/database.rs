@@ -7,6 +7,7 @@ use anyhow::Result;
 
 use crate::config::Settings;
 use crate::i18n::{Catalog, Explained};
+use crate::service::wording;
 use crate::store::{CopyFailure, FileKind, OpenError, Sharing, Store, encrypt_database, probe, restore};
 use crate::unlock::{ask_new, checked_new, open_store_as};
 
@@ -35,7 +36,7 @@ pub(super) fn encrypt(settings: &Settings, catalog: &Catalog, out: &mut impl Wri
 /// Copies of the database that could not be treated like it are named, with why,
 /// and make the command fail: the user has something left to do.
 fn copies_treated(failed: &[CopyFailure], key: &str, catalog: &Catalog) -> Result<()> {
-    match catalog.copies_failed(failed, key) {
+    match wording::copies_failed(catalog, failed, key) {
         Some(message) => Err(Explained(message).into()),
         None => Ok(()),
     }

@@ -4,9 +4,10 @@ use chrono::NaiveDate;
 use serde_json::{Value, json};
 
 use crate::config::Settings;
+use crate::domain::AuditEntry;
 use crate::domain::{Case, MeetingNo, Party, code, format_time, iso_date, unevaluated_ended};
 use crate::service::CaseFile;
-use crate::store::{AuditEntry, CaseRecords};
+use crate::store::CaseRecords;
 
 /// The stable JSON form of a case for scripts.
 pub fn case(case: &Case, settings: &Settings) -> Value {

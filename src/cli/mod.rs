@@ -26,9 +26,9 @@ use crate::domain::{Action, CaseDetails, Consent, Identity, MeetingNo, add_days,
 use crate::i18n::{Catalog, Explained};
 use crate::kit;
 use crate::service::export::{self, Target};
-use crate::service::{self, find};
+use crate::service::{self, find, wording};
 use crate::store::{
-    CaseQuery, ImportReport, ListLine, Order, Side, StatusFilter, Store, manual_backup_path, require_existing,
+    CaseQuery, ImportReport, ListLine, Order, StatusFilter, Store, manual_backup_path, require_existing,
 };
 use crate::unlock::{kit_passphrase, new_kit_passphrase, open_store};
 
@@ -168,17 +168,18 @@ pub fn run(command: &Command, settings: &Settings, out: &mut impl Write) -> Resu
             writeln!(out, "{}", catalog.f("minutes.exported", &[("path", &path.display().to_string())]))?;
         }
         Command::Export { what: ExportCommand::Kit { school, cases, valid_days, output } } => {
-            let ids = kit::cases_to_send(&store, school.as_deref().unwrap_or_default(), cases, today)?;
+            let ids = service::kit::cases_to_send(&store, school.as_deref().unwrap_or_default(), cases, today)?;
             let path = output.clone().unwrap_or_else(|| kit::file_name(school.as_deref(), today).into());
             let passphrase = new_kit_passphrase(&catalog)?;
             let expires_on = add_days(settings.expiry_day(), u64::from(*valid_days));
-            let selection = kit::Selection { ids: &ids, school: school.as_deref(), expires_on, today };
-            kit::export(&mut store, &selection, &passphrase, &path)?;
+            let selection = service::kit::Selection { ids: &ids, school: school.as_deref(), expires_on, today };
+            service::kit::export(&mut store, &selection, &passphrase, &path)?;
             writeln!(out, "{}", catalog.kit_exported(ids.len(), &path, expires_on))?;
         }
         Command::Import { path, delete } => {
             let passphrase = kit_passphrase(&catalog, path)?;
-            let report = kit::import(&mut store, path, &passphrase, settings.expiry_day(), settings.consent_age)?;
+            let report =
+                service::kit::import(&mut store, path, &passphrase, settings.expiry_day(), settings.consent_age)?;
             write_import_report(&report, &path.display().to_string(), &catalog, out)?;
             erasure_finished(&store, &catalog)?;
             let shown = path.display().to_string();
@@ -197,12 +198,8 @@ pub fn run(command: &Command, settings: &Settings, out: &mut impl Write) -> Resu
             let Some(conflict) = conflicts.iter().find(|c| c.id == *id) else {
                 anyhow::bail!(Explained(catalog.f("kit.no_such_conflict", &[("id", &id.to_string())])));
             };
-            let side = match take {
-                SideArg::Here => Side::Here,
-                SideArg::Kit => Side::Kit,
-            };
-            store.resolve_kit_conflict(conflict, side)?;
-            writeln!(out, "{}", catalog.kit_resolved(*id, side))?;
+            store.resolve_kit_conflict(conflict, *take)?;
+            writeln!(out, "{}", wording::kit_resolved(&catalog, *id, *take))?;
         }
         Command::Log { reference, json } => {
             let case = find(&store, &catalog, reference)?;
@@ -235,7 +232,7 @@ pub fn run(command: &Command, settings: &Settings, out: &mut impl Write) -> Resu
 /// An erasure is reported done only once no old copy of its pages is left on
 /// disk; otherwise the user is told what holds it back.
 fn erasure_finished(store: &Store, catalog: &Catalog) -> Result<()> {
-    match catalog.erasure_unfinished(store)? {
+    match wording::erasure_unfinished(catalog, store)? {
         Some(message) => Err(Explained(message).into()),
         None => Ok(()),
     }
@@ -243,7 +240,7 @@ fn erasure_finished(store: &Store, catalog: &Catalog) -> Result<()> {
 
 /// What an import did, in a few lines, with the way to the conflicts if there are any.
 fn write_import_report(report: &ImportReport, path: &str, catalog: &Catalog, out: &mut impl Write) -> Result<()> {
-    writeln!(out, "{}", catalog.import_summary(report, path))?;
+    writeln!(out, "{}", wording::import_summary(catalog, report, path))?;
     for (kit, here) in &report.renamed {
         writeln!(out, "{}", catalog.f("kit.renamed", &[("kit", kit), ("here", here)]))?;
     }

@@ -2,7 +2,26 @@
 //! action writes, for the store that writes them, the catalogue that words them,
 //! and the check that holds a kit's log to them.
 
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use uuid::Uuid;
+
 use super::codes::coded;
+
+/// One entry of a case's log, as the store keeps it and a kit carries it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    /// RFC 3339, UTC.
+    pub at: String,
+    pub actor: String,
+    /// Not in a kit, where each case carries its own trail.
+    #[serde(skip)]
+    pub case_id: Option<Uuid>,
+    /// What happened: `created`, `meeting_held`, `edited`, …
+    pub action: String,
+    /// The facts of the change, e.g. `{"meeting": 2, "date": "2026-11-01"}`.
+    pub detail: Value,
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AuditAction {

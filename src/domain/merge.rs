@@ -12,6 +12,7 @@ use sha2::{Digest, Sha256};
 
 use chrono::NaiveDate;
 
+use super::codes::coded;
 use super::{Case, CaseKind, MeetingNo, MeetingRecord};
 
 /// What of a case travels in a kit, besides its audit trail.
@@ -211,6 +212,20 @@ fn join(path: &str, key: &str) -> String {
 fn is_numbered(path: &str) -> bool {
     NUMBERED.contains(&path.rsplit('.').next().unwrap_or(path))
 }
+
+/// Which value of a conflict the user keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    /// The value on this machine.
+    Here,
+    /// The value the kit brought.
+    Kit,
+}
+
+coded!(Side in "side" {
+    Here => "here",
+    Kit => "kit",
+});
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{self:?}")]

@@ -1,5 +1,6 @@
 //! The concern process as plain Rust: no I/O, no clock (today is a parameter).
 
+pub mod action;
 pub mod audit;
 pub mod case;
 mod codes;
@@ -13,7 +14,8 @@ pub mod record;
 pub mod rules;
 pub mod text;
 
-pub use audit::AuditAction;
+pub use action::{Action, CaseHistory};
+pub use audit::{AuditAction, AuditEntry};
 pub use case::{Case, CaseDetails, CaseKind, Closure, Decision, Gender, Meeting, MeetingNo, Stage, Status};
 pub use codes::Coded;
 pub use consent::{CONSENT_WARNING_DAYS, Consent, ConsentGiver, DEFAULT_CONSENT_AGE, Identity, age_on};
@@ -25,13 +27,13 @@ pub use discussion::{
 };
 pub use intake::{Broken, check_log_entry, reference_is_wellformed};
 pub use merge::{
-    CaseSnapshot, FieldConflict, Merged, ResolveError, STEPS_FIELD, WithoutConsent, may_travel, merge, with_field,
+    CaseSnapshot, FieldConflict, Merged, ResolveError, STEPS_FIELD, Side, WithoutConsent, may_travel, merge, with_field,
 };
 pub use record::{
     AGENDA_ITEMS, AGENDA_PARTS, Evaluation, Measure, MeasureEvaluation, MeetingRecord, Participant, Party, RecordError,
     Role, Task, TaskKind, format_time, parse_time, unevaluated_ended,
 };
-pub use rules::{Action, Field, RuleError};
+pub use rules::{Field, RuleError};
 pub use text::{TextError, check_line, check_text, fit, one_line, printable};
 
 /// The stable name of a domain value (its serde name): the same in the database

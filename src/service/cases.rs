@@ -3,9 +3,10 @@
 use anyhow::Result;
 use uuid::Uuid;
 
+use crate::domain::AuditEntry;
 use crate::domain::{AgendaItem, Case, DiscussionMeeting};
 use crate::i18n::{Catalog, Explained};
-use crate::store::{AuditEntry, CaseRecords, KitConflict, Store};
+use crate::store::{CaseRecords, KitConflict, Store};
 
 /// A case with its trail, read once when it is opened.
 #[derive(Debug, Clone)]

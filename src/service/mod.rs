@@ -6,6 +6,9 @@
 pub mod cases;
 pub mod detail;
 pub mod export;
+pub mod kit;
+pub mod wording;
 
 pub use cases::{CaseFile, find, open_case};
 pub use detail::{DetailLine, Emphasis, Warning, case_detail, marker};
+pub use wording::explain;

@@ -4,27 +4,12 @@
 use anyhow::Result;
 use hmac::{Hmac, Mac};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use super::{Store, now_stamp};
-use crate::domain::{AuditAction, Coded};
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct AuditEntry {
-    /// RFC 3339, UTC.
-    pub at: String,
-    pub actor: String,
-    /// Not in a kit, where each case carries its own trail.
-    #[serde(skip)]
-    pub case_id: Option<Uuid>,
-    /// What happened: `created`, `meeting_held`, `edited`, …
-    pub action: String,
-    /// The facts of the change, e.g. `{"meeting": 2, "date": "2026-11-01"}`.
-    pub detail: Value,
-}
+use crate::domain::{AuditAction, AuditEntry, Coded};
 
 /// The secret the chain and the seals are keyed with, and the first entry keyed
 /// with it (entries before schema 9 keep their plain SHA-256). It lies in the

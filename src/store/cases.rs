@@ -11,8 +11,8 @@ use uuid::Uuid;
 use super::{Store, audit};
 use crate::domain::CONSENT_WARNING_DAYS;
 use crate::domain::{
-    Action, AuditAction, Case, CaseDetails, CaseKind, Closure, Coded, Consent, DeadlineKind, Gender, Identity, Meeting,
-    MeetingNo, Stage, Status, add_days, iso_date,
+    Action, AuditAction, Case, CaseDetails, CaseHistory, CaseKind, Closure, Coded, Consent, DeadlineKind, Gender,
+    Identity, Meeting, MeetingNo, Stage, Status, add_days, iso_date,
 };
 
 /// Which cases a list shows.
@@ -404,7 +404,7 @@ impl Store {
 
     /// Creates many cases with their histories in one transaction (demo data, imports).
     /// Each action passes the domain's rules and is audited like a user's.
-    pub fn create_with_history(&mut self, cases: &[crate::demo::DemoCase], today: NaiveDate) -> Result<usize> {
+    pub fn create_with_history(&mut self, cases: &[CaseHistory], today: NaiveDate) -> Result<usize> {
         self.write(|tx, actor| {
             for demo in cases {
                 let reference = next_reference(tx, demo.created.year())?;

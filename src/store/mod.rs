@@ -16,14 +16,13 @@ use anyhow::{Context, Result};
 use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction, TransactionBehavior};
 use zeroize::Zeroizing;
 
-pub use audit::AuditEntry;
 pub use backup::{backup_dir, daily_backup, manual_backup_path, restore};
 pub use cases::{CaseQuery, CaseRow, ConsentWarnings, ListLine, Order, StageCounts, StatusFilter, search_uses_index};
 pub use check::{AuditBreak, AuditBreakReason, CheckReport};
 pub use copies::{CopyFailure, copies_of};
 pub use records::CaseRecords;
 pub use schema::current_version;
-pub use sync::{ImportReport, KitConflict, Side, UnsettledConflicts};
+pub use sync::{ImportReport, KitConflict, UnsettledConflicts};
 
 /// Why a file was not opened. Nothing in the file is changed in any of these cases.
 /// The messages are English for logs and tests; users read the catalogue's wording.

@@ -12,7 +12,8 @@ use super::cases::{load_case, next_reference, parse_uuid, split_reference, write
 use super::records::{load_record, write_record};
 use super::{Store, audit, now_stamp};
 use crate::domain::{
-    AuditAction, CaseSnapshot, MeetingNo, MeetingRecord, ResolveError, WithoutConsent, may_travel, merge, with_field,
+    AuditAction, CaseSnapshot, Coded, MeetingNo, MeetingRecord, ResolveError, Side, WithoutConsent, may_travel, merge,
+    with_field,
 };
 use crate::kit::{Kit, KitCase, KitError};
 
@@ -30,13 +31,6 @@ pub struct KitConflict {
     /// Who wrote the kit.
     pub kit_from: String,
     pub found_at: String,
-}
-
-/// Which value of a conflict the user keeps.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Side {
-    Here,
-    Kit,
 }
 
 /// A case with conflicts not yet settled cannot go in a kit: the other machine
@@ -167,9 +161,9 @@ fn write_snapshot(tx: &Transaction, snapshot: &CaseSnapshot, reference: &str, be
 /// Adds the kit's audit entries that are not here yet, in the kit's order. Each
 /// entry here stands for one equal entry of the kit, so that two equal entries
 /// (two looks at a case in the same second) stay two.
-fn append_trail(tx: &Transaction, case_id: Uuid, incoming: &[super::AuditEntry]) -> Result<()> {
+fn append_trail(tx: &Transaction, case_id: Uuid, incoming: &[crate::domain::AuditEntry]) -> Result<()> {
     let mut here = audit::trail(tx, case_id)?;
-    let same = |a: &super::AuditEntry, b: &super::AuditEntry| {
+    let same = |a: &crate::domain::AuditEntry, b: &crate::domain::AuditEntry| {
         a.at == b.at && a.actor == b.actor && a.action == b.action && a.detail == b.detail
     };
     for entry in incoming {
@@ -507,7 +501,7 @@ impl Store {
                 }
                 write_snapshot(tx, &resolved, &conflict.reference, &here)?;
             }
-            let taken = if side == Side::Kit { "kit" } else { "here" };
+            let taken = side.code();
             tx.execute("UPDATE kit_conflicts SET resolved = ?1 WHERE id = ?2", params![taken, conflict.id])?;
             let detail = json!({"field": conflict.field, "taken": taken, "kit_from": conflict.kit_from});
             audit::append(tx, actor, conflict.case_id, AuditAction::KitConflictResolved, &detail)

@@ -15,7 +15,7 @@ use super::record::Change;
 use super::view::{Screen, View};
 use crate::config::Settings;
 use crate::domain::{Action, Consent, DateError, Identity, RuleError, parse_date};
-use crate::service::{self};
+use crate::service::{self, explain, wording};
 use crate::store::Store;
 
 /// Routes keys and the reports of other threads to the screen or popup in
@@ -98,7 +98,7 @@ impl App {
             Ok(Some(_)) => {}
             Ok(None) => {}
             Err(error) => {
-                let cause = self.view.catalog.explain(&error);
+                let cause = explain(&self.view.catalog, &error);
                 self.view.message = Some(self.view.catalog.f("backup.failed", &[("cause", &cause)]));
             }
         }
@@ -106,7 +106,7 @@ impl App {
 
     pub(super) fn show(&mut self, result: Result<()>) {
         if let Err(error) = result {
-            self.view.message = Some(self.view.catalog.explain(&error));
+            self.view.message = Some(explain(&self.view.catalog, &error));
         }
     }
 
@@ -260,7 +260,8 @@ impl App {
             Pending::EraseExpired => {
                 let n = self.store.erase_without_consent(self.view.settings.today)?;
                 let erased = self.view.catalog.count("consent.erased", n as u64, &[]);
-                self.view.message = Some(self.view.catalog.erasure_unfinished(&self.store)?.unwrap_or(erased));
+                self.view.message =
+                    Some(wording::erasure_unfinished(&self.view.catalog, &self.store)?.unwrap_or(erased));
                 self.reload()?;
             }
         }
@@ -377,7 +378,8 @@ impl App {
                 self.view.form = None;
                 let saved = self.view.catalog.t("form.saved").to_string();
                 // An erasure that has not yet reached every copy says so instead.
-                self.view.message = Some(self.view.catalog.erasure_unfinished(&self.store)?.unwrap_or(saved));
+                self.view.message =
+                    Some(wording::erasure_unfinished(&self.view.catalog, &self.store)?.unwrap_or(saved));
                 self.reload()
             }
             Err(error) => self.refused(error),
@@ -387,7 +389,7 @@ impl App {
     /// A refused change: at its field when a form is open, else in the message line.
     fn refused(&mut self, error: anyhow::Error) -> Result<()> {
         let slot = error.downcast_ref::<RuleError>().map(Form::slot_of).unwrap_or(Slot::Date);
-        let text = self.view.catalog.explain(&error);
+        let text = explain(&self.view.catalog, &error);
         if self.view.form.is_some() { self.form_error(slot, text) } else { Err(error) }
     }
 

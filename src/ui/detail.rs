@@ -14,9 +14,9 @@ use super::keymap::Command;
 use super::record::RecordEditor;
 use super::theme::Theme;
 use super::view::{Screen, View};
+use crate::domain::AuditEntry;
 use crate::domain::{Action, Case, MeetingNo, RuleError};
 use crate::service::{self, CaseFile, DetailLine};
-use crate::store::AuditEntry;
 
 /// A case opened on the detail screen: the case, its log, and its detail as
 /// the lines drawn.

@@ -19,9 +19,10 @@ use super::keymap::Command;
 use super::theme::Theme;
 use super::view::{Screen, View};
 
-use crate::domain::{WithoutConsent, add_days, fit};
+use crate::domain::{Side, WithoutConsent, add_days, fit};
 use crate::kit::{self, DEFAULT_VALID_DAYS, Kit, KitError, MAX_VALID_DAYS, NothingToSend, Refused};
-use crate::store::{Side, UnsettledConflicts};
+use crate::service::{self, explain, wording};
+use crate::store::UnsettledConflicts;
 use crate::unlock::MIN_PASSPHRASE;
 
 /// The passphrase's key derivation of a kit (about a second), started from a form
@@ -92,7 +93,7 @@ impl App {
                 let side = if command == Command::TakeKit { Side::Kit } else { Side::Here };
                 self.store.resolve_kit_conflict(&conflict, side)?;
                 self.view.kit_full = None;
-                self.view.message = Some(self.view.catalog.kit_resolved(conflict.id, side));
+                self.view.message = Some(wording::kit_resolved(&self.view.catalog, conflict.id, side));
                 self.reload()?;
             }
             _ => {}
@@ -121,7 +122,7 @@ impl App {
         if passphrase.as_str() != repeated {
             return self.form_error(Slot::Repeat, self.view.catalog.t("form.passphrase_mismatch").into());
         }
-        let ids = match kit::cases_to_send(&self.store, &school, &references, self.view.settings.today) {
+        let ids = match service::kit::cases_to_send(&self.store, &school, &references, self.view.settings.today) {
             Ok(ids) => ids,
             Err(error) => {
                 let slot = match error.downcast_ref::<NothingToSend>() {
@@ -129,17 +130,21 @@ impl App {
                     Some(NothingToSend::NoneAtSchool(_)) => Slot::School,
                     None => return Err(error),
                 };
-                return self.form_error(slot, self.view.catalog.explain(&error));
+                return self.form_error(slot, explain(&self.view.catalog, &error));
             }
         };
         let school = Some(school).filter(|s| !s.is_empty());
         let expires_on = add_days(self.view.settings.expiry_day(), u64::from(days));
-        let selection =
-            kit::Selection { ids: &ids, school: school.as_deref(), expires_on, today: self.view.settings.today };
-        let kit = match kit::gather(&self.store, &selection) {
+        let selection = service::kit::Selection {
+            ids: &ids,
+            school: school.as_deref(),
+            expires_on,
+            today: self.view.settings.today,
+        };
+        let kit = match service::kit::gather(&self.store, &selection) {
             Ok(kit) => kit,
             Err(error) if error.is::<WithoutConsent>() || error.is::<UnsettledConflicts>() => {
-                return self.form_error(Slot::Cases, self.view.catalog.explain(&error));
+                return self.form_error(Slot::Cases, explain(&self.view.catalog, &error));
             }
             Err(error) => return Err(error),
         };
@@ -223,15 +228,18 @@ impl App {
         self.view.message = None;
         match done {
             KitDone::Sealed { kit, sealed, path, cases } => {
-                if let Err(error) = sealed.and_then(|sealed| kit::write_sealed(&mut self.store, &kit, &sealed, &path)) {
-                    return self.form_error(Slot::File, self.view.catalog.explain(&error));
+                if let Err(error) =
+                    sealed.and_then(|sealed| service::kit::write_sealed(&mut self.store, &kit, &sealed, &path))
+                {
+                    return self.form_error(Slot::File, explain(&self.view.catalog, &error));
                 }
                 self.view.form = None;
                 self.view.message = Some(self.view.catalog.kit_exported(cases, &path, kit.expires_on));
             }
             KitDone::Opened { kit, path } => {
                 let (today, consent_age) = (self.view.settings.expiry_day(), self.view.settings.consent_age);
-                let report = match kit.and_then(|kit| kit::merge_into(&mut self.store, &kit, &path, today, consent_age))
+                let report = match kit
+                    .and_then(|kit| service::kit::merge_into(&mut self.store, &kit, &path, today, consent_age))
                 {
                     Ok(report) => report,
                     Err(error) => {
@@ -239,13 +247,14 @@ impl App {
                             Some(KitError::WrongPassphrase) => Slot::Passphrase,
                             _ => Slot::File,
                         };
-                        return self.form_error(slot, self.view.catalog.explain(&error));
+                        return self.form_error(slot, explain(&self.view.catalog, &error));
                     }
                 };
                 self.view.form = None;
                 let shown = path.display().to_string();
-                let summary = self.view.catalog.import_summary(&report, &shown);
-                self.view.message = Some(self.view.catalog.erasure_unfinished(&self.store)?.unwrap_or(summary));
+                let summary = wording::import_summary(&self.view.catalog, &report, &shown);
+                self.view.message =
+                    Some(wording::erasure_unfinished(&self.view.catalog, &self.store)?.unwrap_or(summary));
                 self.view.kit_selected = 0;
                 self.view.open(Screen::Kit);
                 // The file holds data about children and is of no more use here.

@@ -6,6 +6,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
 use super::{Change, FieldInput};
 use crate::documents::Format;
+use crate::service::explain;
 use crate::service::export::{self, Target};
 use crate::ui::app::App;
 use crate::ui::confirm::{Confirm, Pending};
@@ -148,7 +149,7 @@ impl App {
                 Ok(true)
             }
             Err(error) => {
-                editor.error = Some(self.view.catalog.explain(&error));
+                editor.error = Some(explain(&self.view.catalog, &error));
                 Ok(false)
             }
         }
