@@ -139,7 +139,7 @@ pub fn restore(
     let mut restored = Store::connect_writable(db, actor, super::key_for(db, passphrase, false)?)?;
     restored.write(|tx, actor| {
         tx.execute_batch("DELETE FROM copy_head;")?;
-        super::copies::erase_where_named(tx, actor, &pending)?;
+        super::erasure::erase_where_named(tx, actor, &pending)?;
         for case in &pending {
             tx.execute("INSERT OR IGNORE INTO pending_copy_erasure (case_id) VALUES (?1)", [case])?;
         }

@@ -8,6 +8,7 @@ use rusqlite::{OptionalExtension, Row, Transaction, params, params_from_iter};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
+use super::erasure::{FAMILY_NAMED, family_named};
 use super::{Store, audit};
 use crate::domain::CONSENT_WARNING_DAYS;
 use crate::domain::{
@@ -437,7 +438,7 @@ impl Store {
             audit::append(tx, actor, case_id, name, &detail)?;
             let family_uncovered = !after.may_name_family(today) && family_named(tx, case_id)?;
             if (before.identity.is_some() && after.identity.is_none()) || family_uncovered {
-                super::sync::scrub_identity(tx, case_id)?;
+                super::erasure::scrub_identity(tx, case_id)?;
             }
             Ok(after)
         })
@@ -621,16 +622,6 @@ impl Store {
         }
         Ok(counts)
     }
-}
-
-/// The cases whose minutes name the pupil or a guardian among those present.
-pub(super) const FAMILY_NAMED: &str =
-    "SELECT case_id FROM participants WHERE role IN ('pupil', 'guardian') AND name <> ''";
-
-/// Whether the minutes of a case name the pupil or a guardian.
-fn family_named(conn: &rusqlite::Connection, case_id: Uuid) -> Result<bool> {
-    let sql = format!("SELECT EXISTS ({FAMILY_NAMED} AND case_id = ?1)");
-    Ok(conn.prepare_cached(&sql)?.query_row([case_id.to_string()], |r| r.get(0))?)
 }
 
 pub(super) fn load_case(conn: &rusqlite::Connection, column: &str, value: &str) -> Result<Option<Case>> {

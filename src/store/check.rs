@@ -7,7 +7,8 @@ use std::path::PathBuf;
 
 use rusqlite::OptionalExtension;
 
-use super::audit::{chain_hash, chain_key, expected_seal};
+use super::audit::{chain_hash, chain_key};
+use super::seals::expected_seal;
 use super::{Store, copies};
 
 /// The triggers that keep the log append-only and the counts true: one dropped
@@ -215,16 +216,4 @@ impl Store {
         }
         Ok(Ok(count))
     }
-
-    /// Cases and audit entries, to compare a copy with its original.
-    pub fn row_counts(&self) -> Result<(i64, i64)> {
-        row_counts(&self.conn)
-    }
-}
-
-/// How many cases and log entries the database behind `conn` holds.
-pub(super) fn row_counts(conn: &rusqlite::Connection) -> Result<(i64, i64)> {
-    Ok(conn.query_row("SELECT (SELECT count(*) FROM cases), (SELECT count(*) FROM audit)", [], |r| {
-        Ok((r.get(0)?, r.get(1)?))
-    })?)
 }

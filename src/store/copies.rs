@@ -10,12 +10,10 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
-use serde_json::json;
-use uuid::Uuid;
 
 use super::backup::{backup_dir, backup_kind, partial_name, remove_partial, stem};
-use super::{FileKind, Store, audit, cases, connect, key_for, migrate, probe, sync};
-use crate::domain::AuditAction;
+use super::erasure::erase_where_named;
+use super::{FileKind, Store, audit, connect, key_for, migrate, probe};
 
 /// A copy that could not be treated, and why (it opens with another passphrase,
 /// it is damaged, the disk refused). It is named to the user.
@@ -140,28 +138,8 @@ fn erase_in_copy(path: &Path, key: Option<&str>, actor: &str, cases: &[String]) 
     erase_where_named(&tx, actor, cases)?;
     // A copy has no WAL for old pages to linger in, and no copies of its own.
     tx.execute_batch("DELETE FROM pending_purge; DELETE FROM pending_copy_erasure;")?;
-    audit::seal_cases_since(&tx, before)?;
+    super::seals::seal_cases_since(&tx, before)?;
     tx.commit()?;
-    Ok(())
-}
-
-/// Erases the names of those of `cases` that still hold any, as the database
-/// they were erased in did, each with its log entry.
-pub(super) fn erase_where_named(tx: &rusqlite::Transaction, actor: &str, cases: &[String]) -> Result<()> {
-    for case in cases {
-        let named: bool = tx
-            .prepare_cached(&format!(
-                "SELECT EXISTS (SELECT 1 FROM cases WHERE id = ?1 AND (pupil_name IS NOT NULL OR birth_date IS NOT NULL))
-                 OR EXISTS ({} AND case_id = ?1)",
-                cases::FAMILY_NAMED
-            ))?
-            .query_row([case], |r| r.get(0))?;
-        if named {
-            let id = Uuid::parse_str(case)?;
-            sync::scrub_identity(tx, id)?;
-            audit::append(tx, actor, id, AuditAction::IdentityErased, &json!({}))?;
-        }
-    }
     Ok(())
 }
 
@@ -190,7 +168,7 @@ pub(super) fn encrypted_beside(conn: &Connection, source: &Path, passphrase: &st
         let copy = Store::open_read_only(&target, Some(passphrase))?;
         let problems = copy.integrity_problems()?;
         anyhow::ensure!(problems.is_empty(), "integrity_check: {}", problems.join("; "));
-        anyhow::ensure!(super::check::row_counts(conn)? == copy.row_counts()?, "the encrypted copy is not complete");
+        anyhow::ensure!(row_counts(conn)? == copy.row_counts()?, "the encrypted copy is not complete");
         std::fs::File::open(&target)?.sync_all()?;
         Ok(())
     })();
@@ -257,4 +235,18 @@ pub(super) fn rekey_copies(db: &Path, old: &str, new: &str) -> Result<Vec<CopyFa
             }
         }
     })
+}
+
+impl Store {
+    /// Cases and audit entries, to compare a copy with its original.
+    pub fn row_counts(&self) -> Result<(i64, i64)> {
+        row_counts(&self.conn)
+    }
+}
+
+/// How many cases and log entries the database behind `conn` holds.
+fn row_counts(conn: &rusqlite::Connection) -> Result<(i64, i64)> {
+    Ok(conn.query_row("SELECT (SELECT count(*) FROM cases), (SELECT count(*) FROM audit)", [], |r| {
+        Ok((r.get(0)?, r.get(1)?))
+    })?)
 }

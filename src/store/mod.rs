@@ -6,8 +6,10 @@ mod cases;
 mod check;
 mod copies;
 mod discussions;
+mod erasure;
 mod records;
 mod schema;
+mod seals;
 mod sync;
 
 use std::path::{Path, PathBuf};
@@ -481,7 +483,7 @@ impl Store {
             let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let before = audit::last_entry(&tx)?;
             let value = f(&tx, &self.actor)?;
-            audit::seal_cases_since(&tx, before)?;
+            seals::seal_cases_since(&tx, before)?;
             tx.commit()?;
             Ok(value)
         })();
@@ -525,7 +527,7 @@ fn migrate(conn: &mut Connection) -> Result<()> {
         let Some(sql) = schema::MIGRATIONS.get(applied as usize) else { return Ok(()) };
         tx.execute_batch(sql)?;
         if applied + 1 == schema::SEALED_FROM {
-            audit::seal_all(&tx)?;
+            seals::seal_all(&tx)?;
         }
         tx.pragma_update(None, "application_id", schema::APPLICATION_ID)?;
         tx.pragma_update(None, "user_version", applied + 1)?;
@@ -607,6 +609,11 @@ fn has_table(conn: &Connection, name: &str) -> Result<bool> {
 /// Changes whenever another connection commits to the database.
 fn data_version(conn: &Connection) -> rusqlite::Result<i64> {
     conn.query_row("PRAGMA data_version", [], |r| r.get(0))
+}
+
+/// A new version's id: random, so that it tells nothing of the content.
+fn new_version_id() -> String {
+    uuid::Uuid::new_v4().simple().to_string()
 }
 
 /// The time stamp written into the audit trail: RFC 3339 in UTC.

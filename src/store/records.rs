@@ -12,8 +12,8 @@ use uuid::Uuid;
 use super::cases::{bad_value, load_case, parse_opt_day, parse_stored_time};
 use super::{Store, audit};
 use crate::domain::{
-    AuditAction, Evaluation, Measure, MeasureEvaluation, MeetingNo, MeetingRecord, Participant, Party, Role, Task,
-    TaskKind, code, format_time, iso_date,
+    AuditAction, CaseSnapshot, Evaluation, Measure, MeasureEvaluation, MeetingNo, MeetingRecord, Participant, Party,
+    Role, Task, TaskKind, code, format_time, iso_date,
 };
 
 /// The records of a case's three meetings, by `MeetingNo::index`; `None` where nothing
@@ -316,4 +316,19 @@ impl Store {
             )
         })
     }
+}
+
+/// The case as it travels (under its travel reference, with its records), and the
+/// reference it has on this machine.
+pub(super) fn snapshot_of(conn: &Connection, case_id: Uuid) -> Result<Option<(String, CaseSnapshot)>> {
+    let Some(mut case) = load_case(conn, "id", &case_id.to_string())? else { return Ok(None) };
+    let travel: Option<String> = conn
+        .prepare_cached("SELECT travel_reference FROM cases WHERE id = ?1")?
+        .query_row([case_id.to_string()], |r| r.get(0))?;
+    let local = match travel {
+        Some(travel) => std::mem::replace(&mut case.reference, travel),
+        None => case.reference.clone(),
+    };
+    let [one, two, three] = MeetingNo::ALL.map(|n| load_record(conn, case_id, n));
+    Ok(Some((local, CaseSnapshot { case, records: [one?, two?, three?] })))
 }

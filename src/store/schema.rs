@@ -271,7 +271,7 @@ pub const MIGRATIONS: &[&str] = &[
     "#,
     // 9: a change outside the program is found. The audit chain is keyed from
     // here on with a random key kept under the database's encryption; each case's
-    // state is sealed to its newest entry (`audit::seal_cases_since`, which the
+    // state is sealed to its newest entry (`seals::seal_cases_since`, which the
     // migration runs for every case); a backup records the chain's head as it
     // was copied, so entries removed from the end of the database show.
     r#"

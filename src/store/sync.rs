@@ -9,8 +9,9 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use super::cases::{load_case, next_reference, parse_uuid, split_reference, write_case};
-use super::records::{load_record, write_record};
-use super::{Store, audit, now_stamp};
+use super::erasure::scrub_identity;
+use super::records::{snapshot_of, write_record};
+use super::{Store, audit, new_version_id, now_stamp};
 use crate::domain::{
     AuditAction, CaseSnapshot, Coded, MeetingNo, MeetingRecord, ResolveError, Side, WithoutConsent, may_travel, merge,
     with_field,
@@ -54,21 +55,6 @@ pub struct ImportReport {
     pub renamed: Vec<(String, String)>,
 }
 
-/// The case as it travels (under its travel reference, with its records), and the
-/// reference it has on this machine.
-pub(super) fn snapshot_of(conn: &Connection, case_id: Uuid) -> Result<Option<(String, CaseSnapshot)>> {
-    let Some(mut case) = load_case(conn, "id", &case_id.to_string())? else { return Ok(None) };
-    let travel: Option<String> = conn
-        .prepare_cached("SELECT travel_reference FROM cases WHERE id = ?1")?
-        .query_row([case_id.to_string()], |r| r.get(0))?;
-    let local = match travel {
-        Some(travel) => std::mem::replace(&mut case.reference, travel),
-        None => case.reference.clone(),
-    };
-    let [one, two, three] = MeetingNo::ALL.map(|n| load_record(conn, case_id, n));
-    Ok(Some((local, CaseSnapshot { case, records: [one?, two?, three?] })))
-}
-
 /// Ids of the versions of a case sent or received here, oldest first.
 fn versions(conn: &Connection, case_id: Uuid) -> Result<Vec<String>> {
     let mut stmt = conn.prepare_cached("SELECT fingerprint FROM kit_versions WHERE case_id = ?1 ORDER BY rowid")?;
@@ -89,11 +75,6 @@ fn version_holding(conn: &Connection, snapshot: &CaseSnapshot) -> Result<Option<
         }
     }
     Ok(None)
-}
-
-/// A new version's id: random, so that it tells nothing of the content.
-fn new_version_id() -> String {
-    Uuid::new_v4().simple().to_string()
 }
 
 /// The id a kit gives the version it carries (a version 1 kit gives none: its
@@ -183,66 +164,6 @@ fn reference_taken(conn: &Connection, reference: &str) -> Result<bool> {
     Ok(conn
         .prepare_cached("SELECT EXISTS (SELECT 1 FROM cases WHERE ref_year = ?1 AND ref_seq = ?2)")?
         .query_row(params![year, number], |r| r.get(0))?)
-}
-
-/// The pupil's name and birth date, and the names of the pupil and guardians in
-/// the minutes, are erased: so are the copies anything else kept of them. The
-/// participants' rows here lose the family's names; the versions the kit kept lose
-/// them too (their random ids stay, to find them by; an id that was a hash of
-/// content with the names, from a version 1 kit, is replaced by a random one);
-/// conflicts over the identity are dropped and those over who was present lose
-/// the names. The old pages that held them leave the WAL once the transaction is
-/// committed (`Store::write`), or stay noted as pending until they can; the
-/// copies of the database are treated after the commit too (`copies`).
-pub(super) fn scrub_identity(tx: &Transaction, case_id: Uuid) -> Result<()> {
-    let id = case_id.to_string();
-    tx.execute("INSERT INTO pending_purge (since) VALUES (?1)", [now_stamp()])?;
-    tx.execute("INSERT OR IGNORE INTO pending_copy_erasure (case_id) VALUES (?1)", [&id])?;
-    // The case is sealed anew under a new salt (`audit::seal_cases_since`).
-    tx.execute("UPDATE case_seals SET salt = randomblob(16) WHERE case_id = ?1", [&id])?;
-    tx.execute("UPDATE cases SET pupil_name = NULL, birth_date = NULL WHERE id = ?1", [&id])?;
-    tx.execute(
-        "UPDATE participants SET name = '' WHERE case_id = ?1 AND role IN ('pupil', 'guardian') AND name <> ''",
-        [&id],
-    )?;
-    let kept: Vec<(i64, String, String)> = tx
-        .prepare_cached("SELECT rowid, fingerprint, snapshot FROM kit_versions WHERE case_id = ?1")?
-        .query_map([&id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-        .collect::<rusqlite::Result<_>>()?;
-    for (rowid, version, json) in kept {
-        let mut snapshot: CaseSnapshot =
-            serde_json::from_str(&json).context("a kept version of the case cannot be read")?;
-        snapshot.case.identity = None;
-        snapshot.records.iter_mut().flatten().for_each(MeetingRecord::erase_family_names);
-        let version = if version.len() == 64 { new_version_id() } else { version };
-        tx.execute(
-            "UPDATE kit_versions SET fingerprint = ?1, snapshot = ?2 WHERE rowid = ?3",
-            params![version, serde_json::to_string(&snapshot)?, rowid],
-        )?;
-    }
-    tx.execute("DELETE FROM kit_conflicts WHERE case_id = ?1 AND field LIKE 'case.identity%'", [&id])?;
-    let waiting: Vec<(i64, String, String, String)> = tx
-        .prepare_cached("SELECT id, field, here, kit FROM kit_conflicts WHERE case_id = ?1 AND field LIKE 'records.%'")?
-        .query_map([&id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
-        .collect::<rusqlite::Result<_>>()?;
-    for (conflict, field, here, kit) in waiting {
-        let (here, kit) = (without_family_names(&field, &here)?, without_family_names(&field, &kit)?);
-        tx.execute("UPDATE kit_conflicts SET here = ?1, kit = ?2 WHERE id = ?3", params![here, kit, conflict])?;
-    }
-    Ok(())
-}
-
-/// A conflict's value over a record, or over who was present, with the family's
-/// names taken out.
-fn without_family_names(field: &str, json: &str) -> Result<String> {
-    let mut value: Value = serde_json::from_str(json)?;
-    let participants = if field.ends_with(".participants") { Some(&mut value) } else { value.get_mut("participants") };
-    if let Some(Value::Array(rows)) = participants {
-        for row in rows.iter_mut().filter(|row| matches!(row["role"].as_str(), Some("pupil" | "guardian"))) {
-            row["name"] = Value::String(String::new());
-        }
-    }
-    Ok(value.to_string())
 }
 
 /// Whether a snapshot holds the pupil's name, or the family's in the minutes.
