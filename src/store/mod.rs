@@ -7,6 +7,7 @@ mod check;
 mod copies;
 mod discussions;
 mod erasure;
+mod list;
 mod records;
 mod schema;
 mod seals;
@@ -19,9 +20,10 @@ use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction, TransactionBehavio
 use zeroize::Zeroizing;
 
 pub use backup::{backup_dir, daily_backup, manual_backup_path, restore};
-pub use cases::{CaseQuery, CaseRow, ConsentWarnings, ListLine, Order, StageCounts, StatusFilter, search_uses_index};
+pub use cases::{ConsentWarnings, StageCounts};
 pub use check::{AuditBreak, AuditBreakReason, CheckReport};
 pub use copies::{CopyFailure, copies_of};
+pub use list::{CaseQuery, CaseRow, ListLine, Order, StatusFilter, search_uses_index};
 pub use records::CaseRecords;
 pub use schema::current_version;
 pub use sync::{ImportReport, KitConflict, UnsettledConflicts};

@@ -1,0 +1,298 @@
+//! The lists of cases: a query's filters, order and search as SQL over the
+//! covering index, counted, paged for the screens and streamed for the command line.
+
+use anyhow::Result;
+use chrono::NaiveDate;
+use rusqlite::types::Type;
+use rusqlite::{Row, params, params_from_iter};
+use uuid::Uuid;
+
+use super::Store;
+use super::cases::{CASE_COLUMNS, case_from_row, load_meetings, parse_day, parse_uuid, stored};
+use crate::domain::{Case, CaseKind, Coded, DeadlineKind, Gender, Stage, Status, iso_date};
+
+/// Which cases a list shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum StatusFilter {
+    #[default]
+    Open,
+    Closed,
+    All,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Order {
+    /// Most urgent open deadline first; cases with none last.
+    #[default]
+    Urgency,
+    /// Newest reference first.
+    Newest,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CaseQuery {
+    pub status: StatusFilter,
+    pub stage: Option<Stage>,
+    /// Words looked for in reference, school, class, teacher and description.
+    pub search: String,
+    /// Only cases whose open deadline falls on or before this day.
+    pub due_by: Option<NaiveDate>,
+    pub order: Order,
+}
+
+/// What a list line shows of a case: no meetings are loaded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseRow {
+    pub id: Uuid,
+    pub reference: String,
+    pub kind: CaseKind,
+    pub school: String,
+    pub grade: String,
+    pub gender: Option<Gender>,
+    pub teacher: String,
+    pub stage: Stage,
+    pub status: Status,
+    pub next_kind: Option<DeadlineKind>,
+    pub next_due: Option<NaiveDate>,
+    pub next_planned: Option<NaiveDate>,
+}
+
+/// A case as `saksgang list` prints it, borrowed from the row the query is on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListLine<'r> {
+    pub reference: &'r str,
+    pub stage: Stage,
+    pub school: &'r str,
+    pub grade: &'r str,
+    pub status: Status,
+    pub next_kind: Option<DeadlineKind>,
+    pub next_due: Option<NaiveDate>,
+}
+
+impl ListLine<'_> {
+    /// The line a case makes.
+    pub fn of(case: &Case) -> ListLine<'_> {
+        let open = case.open_deadline();
+        ListLine {
+            reference: &case.reference,
+            stage: case.stage(),
+            school: &case.details.school,
+            grade: &case.details.grade,
+            status: case.status(),
+            next_kind: open.as_ref().map(|dl| dl.kind),
+            next_due: open.as_ref().map(|dl| dl.due),
+        }
+    }
+}
+
+const ROW_COLUMNS: &str =
+    "id, reference, kind, school, grade, gender, teacher, stage, status, next_kind, next_due, next_planned";
+
+/// A text column read in place, without a copy.
+fn column_text<'r>(row: &'r Row, i: usize) -> rusqlite::Result<Option<&'r str>> {
+    row.get_ref(i)?.as_str_or_null().map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, Type::Text, e.into()))
+}
+
+/// A text column that may not be NULL, read in place.
+fn required_text<'r>(row: &'r Row, i: usize) -> rusqlite::Result<&'r str> {
+    column_text(row, i)?.ok_or(rusqlite::Error::InvalidColumnType(i, String::new(), Type::Null))
+}
+
+fn case_row_from_row(row: &Row) -> rusqlite::Result<CaseRow> {
+    // Codes and dates are read in place: a page of rows allocates only its texts.
+    let code = |i: usize| column_text(row, i);
+    let required = |i: usize| required_text(row, i);
+    let day = |i: usize| code(i)?.map(parse_day).transpose();
+    Ok(CaseRow {
+        id: parse_uuid(required(0)?)?,
+        reference: row.get(1)?,
+        kind: stored(required(2)?)?,
+        school: row.get(3)?,
+        grade: row.get(4)?,
+        gender: code(5)?.map(stored).transpose()?,
+        teacher: row.get(6)?,
+        stage: stored(required(7)?)?,
+        status: stored(required(8)?)?,
+        next_kind: code(9)?.map(stored).transpose()?,
+        next_due: day(10)?,
+        next_planned: day(11)?,
+    })
+}
+
+/// Search words shorter than this cannot use the trigram index and are matched by
+/// scanning instead.
+const TRIGRAM: usize = 3;
+
+/// Whether every word of a search can use the trigram index (short words scan).
+pub fn search_uses_index(search: &str) -> bool {
+    search.split_whitespace().all(|w| w.chars().count() >= TRIGRAM)
+}
+
+/// The parts of a query's SQL, with its parameters (all text).
+struct QuerySql {
+    /// Conditions on `cases`, joined with AND.
+    conditions: Vec<String>,
+    params: Vec<String>,
+    /// The parameter number of the trigram MATCH expression, if any word uses it.
+    fts_param: Option<usize>,
+    order: &'static str,
+}
+
+impl QuerySql {
+    fn new(query: &CaseQuery) -> QuerySql {
+        let mut sql = QuerySql { conditions: Vec::new(), params: Vec::new(), fts_param: None, order: "" };
+        match query.status {
+            StatusFilter::Open => sql.conditions.push("cases.status = 'open'".to_string()),
+            StatusFilter::Closed => sql.conditions.push("cases.status = 'closed'".to_string()),
+            StatusFilter::All => {}
+        }
+        if let Some(stage) = query.stage {
+            let n = sql.param(stage.code().to_string());
+            sql.conditions.push(format!("cases.stage = ?{n}"));
+        }
+        if let Some(due_by) = query.due_by {
+            let n = sql.param(iso_date(due_by));
+            sql.conditions.push(format!("cases.due_sort <= ?{n}"));
+        }
+        let words: Vec<String> = query.search.split_whitespace().map(str::to_lowercase).collect();
+        let (long, short): (Vec<&String>, Vec<&String>) = words.iter().partition(|w| w.chars().count() >= TRIGRAM);
+        if !long.is_empty() {
+            // Every word a quoted phrase (quotes doubled): FTS5 reads no operators in it.
+            let phrases: Vec<String> = long.iter().map(|w| format!("\"{}\"", w.replace('"', "\"\""))).collect();
+            sql.fts_param = Some(sql.param(phrases.join(" ")));
+        }
+        for word in short {
+            let escaped = word.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+            let n = sql.param(format!("%{escaped}%"));
+            sql.conditions.push(format!("cases.search_text LIKE ?{n} ESCAPE '\\'"));
+        }
+        sql.order = match query.order {
+            Order::Urgency => " ORDER BY due_sort, ref_year, ref_seq",
+            Order::Newest => " ORDER BY ref_year DESC, ref_seq DESC",
+        };
+        sql
+    }
+
+    fn param(&mut self, value: String) -> usize {
+        self.params.push(value);
+        self.params.len()
+    }
+
+    fn where_clause(conditions: &[String]) -> String {
+        if conditions.is_empty() { String::new() } else { format!(" WHERE {}", conditions.join(" AND ")) }
+    }
+
+    /// `FROM … WHERE …` that walks `cases` in the index order of the list and
+    /// checks each row against the search: early out when matches are many.
+    fn source_by_list_order(&self) -> String {
+        let mut conditions = self.conditions.clone();
+        if let Some(n) = self.fts_param {
+            conditions.push(format!("cases.key IN (SELECT rowid FROM cases_search WHERE cases_search MATCH ?{n})"));
+        }
+        format!(" FROM cases{}", Self::where_clause(&conditions))
+    }
+
+    /// `FROM … WHERE …` that starts from the search index: cost follows the matches.
+    fn source_by_matches(&self) -> String {
+        match self.fts_param {
+            Some(n) => {
+                let mut conditions = vec![format!("cases_search MATCH ?{n}")];
+                conditions.extend(self.conditions.iter().cloned());
+                format!(
+                    " FROM cases_search CROSS JOIN cases ON cases.key = cases_search.rowid{}",
+                    Self::where_clause(&conditions)
+                )
+            }
+            None => self.source_by_list_order(),
+        }
+    }
+}
+
+impl Store {
+    /// How many cases match, counting no further than `cap` when one is given
+    /// (a search matching half the municipality need not be counted while typing).
+    pub fn count_cases(&self, query: &CaseQuery, cap: Option<u64>) -> Result<u64> {
+        if query.search.trim().is_empty() && query.due_by.is_none() {
+            // Status and stage alone: the counts the triggers keep.
+            let status = match query.status {
+                StatusFilter::Open => Some("open"),
+                StatusFilter::Closed => Some("closed"),
+                StatusFilter::All => None,
+            };
+            let count: i64 = self
+                .conn
+                .prepare_cached(
+                    "SELECT coalesce(sum(n), 0) FROM stage_counts
+                     WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR stage = ?2)",
+                )?
+                .query_row(params![status, query.stage.map(Stage::code)], |r| r.get(0))?;
+            return Ok(count as u64);
+        }
+        let sql = QuerySql::new(query);
+        let from = sql.source_by_matches();
+        let text = match cap {
+            Some(cap) => format!("SELECT count(*) FROM (SELECT 1{from} LIMIT {cap})"),
+            None => format!("SELECT count(*){from}"),
+        };
+        let count: i64 = self.conn.prepare_cached(&text)?.query_row(params_from_iter(sql.params), |r| r.get(0))?;
+        Ok(count as u64)
+    }
+
+    /// One page of a list, as the screens show it.
+    pub fn list_cases(&self, query: &CaseQuery, offset: u64, limit: u64) -> Result<Vec<CaseRow>> {
+        let mut sql = QuerySql::new(query);
+        let limit_n = sql.param(limit.to_string());
+        let offset_n = sql.param(offset.to_string());
+        let text = format!(
+            "SELECT {ROW_COLUMNS}{}{} LIMIT ?{limit_n} OFFSET ?{offset_n}",
+            sql.source_by_list_order(),
+            sql.order
+        );
+        let mut stmt = self.conn.prepare_cached(&text)?;
+        let rows = stmt.query_map(params_from_iter(sql.params), case_row_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Every line of `saksgang list` in its order, streamed through `each` as the one
+    /// indexed query yields them, each borrowed from its row: nothing is held or
+    /// copied but the line at hand.
+    pub fn for_each_line(&self, query: &CaseQuery, mut each: impl FnMut(&ListLine) -> Result<()>) -> Result<()> {
+        let sql = QuerySql::new(query);
+        let text = format!(
+            "SELECT reference, stage, school, grade, status, next_kind, next_due{}{}",
+            sql.source_by_list_order(),
+            sql.order
+        );
+        let mut stmt = self.conn.prepare(&text)?;
+        let mut rows = stmt.query(params_from_iter(sql.params))?;
+        while let Some(row) = rows.next()? {
+            let code = |i: usize| column_text(row, i);
+            let required = |i: usize| required_text(row, i);
+            let line = ListLine {
+                reference: required(0)?,
+                stage: stored(required(1)?)?,
+                school: required(2)?,
+                grade: required(3)?,
+                status: stored(required(4)?)?,
+                next_kind: code(5)?.map(stored).transpose()?,
+                next_due: code(6)?.map(parse_day).transpose()?,
+            };
+            each(&line)?;
+        }
+        Ok(())
+    }
+
+    /// Whole cases with their meetings, for output to scripts; streamed through `each`.
+    pub fn for_each_case(&self, query: &CaseQuery, mut each: impl FnMut(Case) -> Result<()>) -> Result<()> {
+        let sql = QuerySql::new(query);
+        let mut stmt =
+            self.conn.prepare(&format!("SELECT {CASE_COLUMNS}{}{}", sql.source_by_list_order(), sql.order))?;
+        let mut rows = stmt.query(params_from_iter(sql.params))?;
+        while let Some(row) = rows.next()? {
+            let mut case = case_from_row(row)?;
+            load_meetings(&self.conn, &mut case)?;
+            each(case)?;
+        }
+        Ok(())
+    }
+}
