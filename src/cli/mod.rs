@@ -49,9 +49,13 @@ pub fn run(command: &Command, settings: &Settings, out: &mut impl Write) -> Resu
     }
     let mut store = open_store(settings, &catalog)?;
     let today = settings.today;
-    let date_or_today = |text: &Option<String>| -> Result<NaiveDate> {
-        text.as_deref().map(parse_date).transpose().map(|d| d.unwrap_or(today)).map_err(Into::into)
-    };
+    if let Some((reference, action)) = case_action(command, settings, &catalog)? {
+        apply(&mut store, &catalog, reference, &action, settings, out)?;
+        if matches!(action, Action::WithdrawConsent { .. }) {
+            erasure_finished(&store, &catalog)?;
+        }
+        return Ok(());
+    }
     match command {
         Command::Add { kind, school, grade, gender, teacher, description, date } => {
             let details = CaseDetails {
@@ -62,31 +66,8 @@ pub fn run(command: &Command, settings: &Settings, out: &mut impl Write) -> Resu
                 teacher: teacher.clone(),
                 description: description.clone(),
             };
-            let case = store.create_case(details, date_or_today(date)?, today)?;
+            let case = store.create_case(details, date_or_today(date, today)?, today)?;
             writeln!(out, "{}", case.reference)?;
-        }
-        Command::Meeting { reference, number, date, planned } => {
-            let number = MeetingNo::new(*number).context("meeting number 1, 2 or 3")?;
-            let date = parse_date(date)?;
-            let action =
-                if *planned { Action::PlanMeeting { number, date } } else { Action::RecordMeeting { number, date } };
-            apply(&mut store, &catalog, reference, &action, settings, out)?;
-        }
-        Command::Decide { reference, decision, date } => {
-            let action = Action::Decide { decision: *decision, date: parse_date(date)? };
-            apply(&mut store, &catalog, reference, &action, settings, out)?;
-        }
-        Command::ReferralSent { reference, date } => {
-            let action = Action::ReferralSent { date: parse_date(date)? };
-            apply(&mut store, &catalog, reference, &action, settings, out)?;
-        }
-        Command::Close { reference, reason, date } => {
-            let action = Action::Close { date: date_or_today(date)?, reason: reason.clone() };
-            apply(&mut store, &catalog, reference, &action, settings, out)?;
-        }
-        Command::Reopen { reference, reason, date } => {
-            let action = Action::Reopen { date: date_or_today(date)?, reason: reason.clone() };
-            apply(&mut store, &catalog, reference, &action, settings, out)?;
         }
         Command::List { overdue, due_within, all, json } => {
             let due_by = match (overdue, due_within) {
@@ -98,101 +79,25 @@ pub fn run(command: &Command, settings: &Settings, out: &mut impl Write) -> Resu
             let query = CaseQuery { status, due_by, order: Order::Urgency, ..CaseQuery::default() };
             list(&store, &catalog, settings, &query, *json, out)?;
         }
-        Command::Show { reference, json } => {
-            let case = find(&store, &catalog, reference)?;
-            let file = service::open_case(&mut store, case)?;
-            if *json {
-                writeln!(out, "{}", serde_json::to_string_pretty(&json::case_file(&file, settings))?)?;
-            } else {
-                writeln!(out, "{}", catalog.f("detail.title", &[("reference", &file.case.reference)]))?;
-                for line in service::case_detail(&file, &catalog, today, settings.due_soon_days) {
-                    writeln!(out, "{}", line.text().trim_end())?;
-                }
-            }
-        }
+        Command::Show { reference, json } => show(&mut store, &catalog, settings, reference, *json, out)?,
         Command::Demo { cases } => {
             let seed = today.to_string().bytes().fold(0u64, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(b)));
             let made = store.create_with_history(&demo_cases(*cases as usize, today, seed), today)?;
             writeln!(out, "{made}")?;
         }
-        Command::Consent { reference, given_by, date, scope, expires, name, birth_date } => {
-            let consent = Consent {
-                given_on: parse_date(date)?,
-                given_by: *given_by,
-                scope: scope.clone(),
-                expires_on: expires.as_deref().map(parse_date).transpose()?,
-                withdrawn_on: None,
-            };
-            let pupil = match (name, birth_date) {
-                (Some(name), Some(born)) => Some(Identity { name: name.clone(), birth_date: Some(parse_date(born)?) }),
-                _ => None,
-            };
-            let action = Action::RecordConsent { consent, pupil, consent_age: settings.consent_age };
-            apply(&mut store, &catalog, reference, &action, settings, out)?;
-        }
-        Command::WithdrawConsent { reference, date, yes } => {
-            if !yes {
-                return Err(Explained(catalog.t("consent.confirm_withdraw").into()).into());
-            }
-            let action = Action::WithdrawConsent { date: date_or_today(date)? };
-            apply(&mut store, &catalog, reference, &action, settings, out)?;
-            erasure_finished(&store, &catalog)?;
-        }
-        Command::Name { reference, name, birth_date } => {
-            let identity =
-                Identity { name: name.clone(), birth_date: birth_date.as_deref().map(parse_date).transpose()? };
-            let action = Action::SetIdentity { identity, consent_age: settings.consent_age };
-            apply(&mut store, &catalog, reference, &action, settings, out)?;
-        }
         Command::EraseExpired { yes } => {
             let waiting = store.consent_warnings(today, settings.consent_age)?.to_erase;
             if !yes && waiting > 0 {
-                return Err(Explained(catalog.count("consent.confirm_erase", waiting as u64, &[])).into());
+                return Err(Explained(catalog.count("consent.confirm_erase", waiting, &[])).into());
             }
             let erased = store.erase_without_consent(today)?;
             erasure_finished(&store, &catalog)?;
             writeln!(out, "{}", catalog.count("consent.erased", erased as u64, &[]))?;
         }
         Command::Discussion { what } => discussion(&mut store, &catalog, settings, what, out)?,
-        Command::Export { what: ExportCommand::Discussion { date, school, format, output } } => {
-            let meeting = find_discussion(&store, &catalog, date, school.as_deref())?;
-            let target = Target { folder: Path::new(""), file: output.clone() };
-            let path = export::discussion_form(&store, &catalog, &meeting, format.format(), &target)?;
-            writeln!(out, "{}", catalog.f("discussion.exported", &[("path", &path.display().to_string())]))?;
-        }
-        Command::Export { what: ExportCommand::Minutes { reference, meeting, format, output } } => {
-            let case = find(&store, &catalog, reference)?;
-            let number = MeetingNo::new(*meeting).context("meeting 1, 2 or 3")?;
-            let target = Target { folder: Path::new(""), file: output.clone() };
-            let path = export::minutes(&mut store, &catalog, settings, &case, number, format.format(), &target)?;
-            writeln!(out, "{}", catalog.f("minutes.exported", &[("path", &path.display().to_string())]))?;
-        }
-        Command::Export { what: ExportCommand::Kit { school, cases, valid_days, output } } => {
-            let ids = service::kit::cases_to_send(&store, school.as_deref().unwrap_or_default(), cases, today)?;
-            let path = output.clone().unwrap_or_else(|| kit::file_name(school.as_deref(), today).into());
-            let passphrase = new_kit_passphrase(&catalog)?;
-            let expires_on = add_days(settings.expiry_day(), u64::from(*valid_days));
-            let selection = service::kit::Selection { ids: &ids, school: school.as_deref(), expires_on, today };
-            service::kit::export(&mut store, &selection, &passphrase, &path)?;
-            writeln!(out, "{}", catalog.kit_exported(ids.len(), &path, expires_on))?;
-        }
-        Command::Import { path, delete } => {
-            let passphrase = kit_passphrase(&catalog, path)?;
-            let report =
-                service::kit::import(&mut store, path, &passphrase, settings.expiry_day(), settings.consent_age)?;
-            write_import_report(&report, &path.display().to_string(), &catalog, out)?;
-            erasure_finished(&store, &catalog)?;
-            let shown = path.display().to_string();
-            if *delete {
-                std::fs::remove_file(path).with_context(|| format!("cannot delete {shown}"))?;
-                writeln!(out, "{}", catalog.f("kit.deleted", &[("path", &shown)]))?;
-            } else {
-                writeln!(out, "{}", catalog.f("kit.delete_hint", &[("path", &shown)]))?;
-            }
-        }
-        Command::Conflicts { json } => {
-            conflicts(&store, &catalog, *json, out)?;
-        }
+        Command::Export { what } => export_document(&mut store, &catalog, settings, what, out)?,
+        Command::Import { path, delete } => import(&mut store, &catalog, settings, path, *delete, out)?,
+        Command::Conflicts { json } => conflicts(&store, &catalog, *json, out)?,
         Command::Resolve { id, take } => {
             let conflicts = store.kit_conflicts()?;
             let Some(conflict) = conflicts.iter().find(|c| c.id == *id) else {
@@ -212,9 +117,7 @@ pub fn run(command: &Command, settings: &Settings, out: &mut impl Write) -> Resu
                 }
             }
         }
-        Command::Check => {
-            check(&store, &catalog, out)?;
-        }
+        Command::Check => check(&store, &catalog, out)?,
         Command::Backup { path } => {
             let target = path
                 .clone()
@@ -222,9 +125,147 @@ pub fn run(command: &Command, settings: &Settings, out: &mut impl Write) -> Resu
             store.backup_to(&target)?;
             writeln!(out, "{}", catalog.f("backup.written", &[("path", &target.display().to_string())]))?;
         }
-        Command::Encrypt | Command::Passphrase | Command::Restore { .. } => {
-            unreachable!("handled before the store is opened")
+        _ => unreachable!("changes to a case and the commands without a store are handled above"),
+    }
+    Ok(())
+}
+
+/// The day typed, or today when none was.
+fn date_or_today(text: &Option<String>, today: NaiveDate) -> Result<NaiveDate> {
+    Ok(text.as_deref().map(parse_date).transpose()?.unwrap_or(today))
+}
+
+/// The change a command asks of one case, through the same rules as the screens;
+/// None for a command that is not one.
+fn case_action<'c>(command: &'c Command, settings: &Settings, catalog: &Catalog) -> Result<Option<(&'c str, Action)>> {
+    let today = settings.today;
+    let (reference, action) = match command {
+        Command::Meeting { reference, number, date, planned } => {
+            let number = MeetingNo::new(*number).context("meeting number 1, 2 or 3")?;
+            let date = parse_date(date)?;
+            (
+                reference,
+                if *planned { Action::PlanMeeting { number, date } } else { Action::RecordMeeting { number, date } },
+            )
         }
+        Command::Decide { reference, decision, date } => {
+            (reference, Action::Decide { decision: *decision, date: parse_date(date)? })
+        }
+        Command::ReferralSent { reference, date } => (reference, Action::ReferralSent { date: parse_date(date)? }),
+        Command::Close { reference, reason, date } => {
+            (reference, Action::Close { date: date_or_today(date, today)?, reason: reason.clone() })
+        }
+        Command::Reopen { reference, reason, date } => {
+            (reference, Action::Reopen { date: date_or_today(date, today)?, reason: reason.clone() })
+        }
+        Command::Consent { reference, given_by, date, scope, expires, name, birth_date } => {
+            let consent = Consent {
+                given_on: parse_date(date)?,
+                given_by: *given_by,
+                scope: scope.clone(),
+                expires_on: expires.as_deref().map(parse_date).transpose()?,
+                withdrawn_on: None,
+            };
+            let pupil = match (name, birth_date) {
+                (Some(name), Some(born)) => Some(Identity { name: name.clone(), birth_date: Some(parse_date(born)?) }),
+                _ => None,
+            };
+            (reference, Action::RecordConsent { consent, pupil, consent_age: settings.consent_age })
+        }
+        Command::WithdrawConsent { reference, date, yes } => {
+            if !yes {
+                return Err(Explained(catalog.t("consent.confirm_withdraw").into()).into());
+            }
+            (reference, Action::WithdrawConsent { date: date_or_today(date, today)? })
+        }
+        Command::Name { reference, name, birth_date } => {
+            let identity =
+                Identity { name: name.clone(), birth_date: birth_date.as_deref().map(parse_date).transpose()? };
+            (reference, Action::SetIdentity { identity, consent_age: settings.consent_age })
+        }
+        _ => return Ok(None),
+    };
+    Ok(Some((reference.as_str(), action)))
+}
+
+/// `saksgang show`: the lines the case screen shows, or the case as JSON.
+fn show(
+    store: &mut Store,
+    catalog: &Catalog,
+    settings: &Settings,
+    reference: &str,
+    json: bool,
+    out: &mut impl Write,
+) -> Result<()> {
+    let case = find(store, catalog, reference)?;
+    let file = service::open_case(store, case)?;
+    if json {
+        writeln!(out, "{}", serde_json::to_string_pretty(&json::case_file(&file, settings))?)?;
+    } else {
+        writeln!(out, "{}", catalog.f("detail.title", &[("reference", &file.case.reference)]))?;
+        for line in service::case_detail(&file, catalog, settings.today, settings.due_soon_days) {
+            writeln!(out, "{}", line.text().trim_end())?;
+        }
+    }
+    Ok(())
+}
+
+/// `saksgang export`: the minutes, the discussion form or a visit-day kit.
+fn export_document(
+    store: &mut Store,
+    catalog: &Catalog,
+    settings: &Settings,
+    what: &ExportCommand,
+    out: &mut impl Write,
+) -> Result<()> {
+    let today = settings.today;
+    match what {
+        ExportCommand::Discussion { date, school, format, output } => {
+            let meeting = find_discussion(store, catalog, date, school.as_deref())?;
+            let target = Target { folder: Path::new(""), file: output.clone() };
+            let path = export::discussion_form(store, catalog, &meeting, format.format(), &target)?;
+            writeln!(out, "{}", catalog.f("discussion.exported", &[("path", &path.display().to_string())]))?;
+        }
+        ExportCommand::Minutes { reference, meeting, format, output } => {
+            let case = find(store, catalog, reference)?;
+            let number = MeetingNo::new(*meeting).context("meeting 1, 2 or 3")?;
+            let target = Target { folder: Path::new(""), file: output.clone() };
+            let path = export::minutes(store, catalog, settings, &case, number, format.format(), &target)?;
+            writeln!(out, "{}", catalog.f("minutes.exported", &[("path", &path.display().to_string())]))?;
+        }
+        ExportCommand::Kit { school, cases, valid_days, output } => {
+            let ids = service::kit::cases_to_send(store, school.as_deref().unwrap_or_default(), cases, today)?;
+            let path = output.clone().unwrap_or_else(|| kit::file_name(school.as_deref(), today).into());
+            let passphrase = new_kit_passphrase(catalog)?;
+            let expires_on = add_days(settings.expiry_day(), u64::from(*valid_days));
+            let selection = service::kit::Selection { ids: &ids, school: school.as_deref(), expires_on, today };
+            service::kit::export(store, &selection, &passphrase, &path)?;
+            writeln!(out, "{}", catalog.kit_exported(ids.len(), &path, expires_on))?;
+        }
+    }
+    Ok(())
+}
+
+/// `saksgang import`: a kit read in, what it did, and its file deleted or the
+/// advice to delete it.
+fn import(
+    store: &mut Store,
+    catalog: &Catalog,
+    settings: &Settings,
+    path: &Path,
+    delete: bool,
+    out: &mut impl Write,
+) -> Result<()> {
+    let passphrase = kit_passphrase(catalog, path)?;
+    let report = service::kit::import(store, path, &passphrase, settings.expiry_day(), settings.consent_age)?;
+    let shown = path.display().to_string();
+    write_import_report(&report, &shown, catalog, out)?;
+    erasure_finished(store, catalog)?;
+    if delete {
+        std::fs::remove_file(path).with_context(|| format!("cannot delete {shown}"))?;
+        writeln!(out, "{}", catalog.f("kit.deleted", &[("path", &shown)]))?;
+    } else {
+        writeln!(out, "{}", catalog.f("kit.delete_hint", &[("path", &shown)]))?;
     }
     Ok(())
 }
