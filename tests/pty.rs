@@ -279,7 +279,7 @@ fn a_kit_is_read_in_from_the_screens_and_its_passphrase_never_shows() {
     session.wait_for("Besøkspakken tar saker");
     session.send("i");
     session.wait_for("Les inn besøkspakke");
-    session.send("\x15"); // Ctrl-U empties the path field
+    session.send("\x01\x0b"); // Ctrl-A, Ctrl-K empty the path field
     session.send(kit.to_str().unwrap());
     session.send("\t");
     session.send(KIT);

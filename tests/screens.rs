@@ -686,7 +686,9 @@ fn consent(app: &mut App, reference: &str) {
 
 /// Replaces the focused form field's text.
 fn retype(app: &mut App, text: &str) {
-    app.handle_event(&Event::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)));
+    for ctrl in ['a', 'k'] {
+        app.handle_event(&Event::Key(KeyEvent::new(KeyCode::Char(ctrl), KeyModifiers::CONTROL)));
+    }
     type_text(app, text);
 }
 

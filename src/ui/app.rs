@@ -4,7 +4,6 @@
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
-use tui_input::InputRequest;
 use uuid::Uuid;
 
 use super::confirm::{Confirm, Pending};
@@ -71,10 +70,7 @@ impl App {
                     form.paste(text);
                     Ok(())
                 } else if let Some(search) = &mut self.view.search {
-                    text.chars().filter(|c| !c.is_control()).for_each(|c| {
-                        search.handle(InputRequest::InsertChar(c));
-                    });
-                    self.search_typed()
+                    if search.paste(text) { self.search_typed() } else { Ok(()) }
                 } else {
                     Ok(())
                 }

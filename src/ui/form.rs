@@ -4,14 +4,14 @@
 
 use chrono::{NaiveDate, NaiveTime};
 use ratatui::Frame;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
-use tui_input::{Input, InputRequest};
 use uuid::Uuid;
 
+use super::line_input::LineInput;
 use super::render::centered;
 use super::theme::Theme;
 use super::view::View;
@@ -46,7 +46,7 @@ pub enum Purpose {
 /// What a field holds and how it is edited.
 #[derive(Debug, Clone)]
 pub enum Value {
-    Text(Input),
+    Text(LineInput),
     /// One of fixed options, chosen with ←/→; labels are catalogue keys.
     Choice {
         options: Vec<&'static str>,
@@ -113,7 +113,7 @@ const YES_NO: [&str; 2] = ["discussion.yes", "discussion.no"];
 const DIFFICULTIES: [&str; 3] = ["difficulty.academic", "difficulty.social_behaviour", "difficulty.other"];
 
 fn text(slot: Slot, label: &'static str, value: &str) -> FormField {
-    FormField { slot, label, value: Value::Text(Input::new(value.to_string())), secret: false }
+    FormField { slot, label, value: Value::Text(LineInput::new(value)), secret: false }
 }
 
 fn secret(slot: Slot, label: &'static str) -> FormField {
@@ -315,26 +315,9 @@ impl Form {
 
     /// Edits the focused field with a key that is not a form command.
     pub fn edit(&mut self, key: KeyEvent) {
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         let changed = match &mut self.fields[self.focus].value {
             Value::Choice { options, index } => turn_choice(index, options.len(), key),
-            Value::Text(input) => {
-                let request = match key.code {
-                    KeyCode::Char('w') if ctrl => Some(InputRequest::DeletePrevWord),
-                    KeyCode::Char('u') if ctrl => Some(InputRequest::DeleteLine),
-                    KeyCode::Char(c) if !ctrl => Some(InputRequest::InsertChar(c)),
-                    KeyCode::Backspace => Some(InputRequest::DeletePrevChar),
-                    KeyCode::Delete => Some(InputRequest::DeleteNextChar),
-                    KeyCode::Left if ctrl => Some(InputRequest::GoToPrevWord),
-                    KeyCode::Right if ctrl => Some(InputRequest::GoToNextWord),
-                    KeyCode::Left => Some(InputRequest::GoToPrevChar),
-                    KeyCode::Right => Some(InputRequest::GoToNextChar),
-                    KeyCode::Home => Some(InputRequest::GoToStart),
-                    KeyCode::End => Some(InputRequest::GoToEnd),
-                    _ => None,
-                };
-                request.and_then(|r| input.handle(r)).is_some_and(|change| change.value)
-            }
+            Value::Text(input) => input.edit(key),
         };
         self.mark_changed(changed);
     }
@@ -343,10 +326,7 @@ impl Form {
     /// because every field here is one line, and a paste never submits.
     pub fn paste(&mut self, pasted: &str) {
         if let Value::Text(input) = &mut self.fields[self.focus].value {
-            let mut changed = false;
-            for c in pasted.chars().filter(|c| *c != '\r').map(|c| if c == '\n' || c == '\t' { ' ' } else { c }) {
-                changed |= input.handle(InputRequest::InsertChar(c)).is_some_and(|change| change.value);
-            }
+            let changed = input.paste(pasted);
             self.mark_changed(changed);
         }
     }
@@ -383,9 +363,9 @@ pub(super) fn render_form(view: &View, theme: &Theme, frame: &mut Frame, area: R
         let pointer = if focused { "▶" } else { " " };
         let value = match &field.value {
             Value::Text(input) => {
-                let scroll = input.visual_scroll(value_w.saturating_sub(1));
+                let (scroll, cursor_x) = input.window(value_w);
                 if focused {
-                    let x = inner.x + (1 + label_w + input.visual_cursor() - scroll) as u16;
+                    let x = inner.x + (1 + label_w + cursor_x) as u16;
                     cursor = Some((x, inner.y + lines.len() as u16));
                 }
                 let shown = input.value().chars().skip(scroll).take(value_w);
@@ -416,7 +396,7 @@ mod tests {
     use super::*;
 
     fn key(code: KeyCode) -> KeyEvent {
-        KeyEvent::new(code, KeyModifiers::NONE)
+        KeyEvent::new(code, ratatui::crossterm::event::KeyModifiers::NONE)
     }
 
     #[test]

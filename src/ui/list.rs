@@ -3,7 +3,7 @@
 
 use anyhow::Result;
 use ratatui::Frame;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -11,6 +11,7 @@ use ratatui::widgets::Paragraph;
 
 use super::app::App;
 use super::keymap::{self, Command};
+use super::line_input::LineInput;
 use super::pager::CasePager;
 use super::theme::Theme;
 use super::view::View;
@@ -18,7 +19,6 @@ use crate::domain::{DeadlineState, Stage, Status, fit, format_date, state_of};
 use crate::i18n::Catalog;
 use crate::service::marker;
 use crate::store::{CaseRow, StatusFilter, search_uses_index};
-use tui_input::InputRequest;
 
 /// A search with words too short for the index waits this long for more typing.
 pub const SEARCH_PAUSE: std::time::Duration = std::time::Duration::from_millis(150);
@@ -56,7 +56,7 @@ pub(super) fn render_list(view: &View, theme: &Theme, frame: &mut Frame, area: R
             c.f("list.filter_stage", &[("stage", stage)])
         );
         let label = c.f("list.search", &[("text", "")]);
-        let x = filter_area.x + (prefix.chars().count() + label.chars().count() + input.visual_cursor()) as u16;
+        let x = filter_area.x + (prefix.chars().count() + label.chars().count() + input.window(usize::MAX).1) as u16;
         frame.set_cursor_position((x.min(filter_area.right().saturating_sub(1)), filter_area.y));
     }
     if view.list.total == 0 {
@@ -134,7 +134,7 @@ impl App {
     pub(super) fn list_command(&mut self, command: Command) -> Result<()> {
         let list = &mut self.view.list;
         match command {
-            Command::Search => self.view.search = Some(tui_input::Input::new(list.query.search.clone())),
+            Command::Search => self.view.search = Some(LineInput::new(&list.query.search)),
             Command::CycleStage => list.query.stage = next_stage(list.query.stage),
             Command::CycleStatus => {
                 list.query.status = match list.query.status {
@@ -165,18 +165,8 @@ impl App {
                 self.view.search = None;
                 self.apply_search(String::new())
             }
-            None => {
-                let request = match key.code {
-                    KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => InputRequest::InsertChar(c),
-                    KeyCode::Backspace => InputRequest::DeletePrevChar,
-                    KeyCode::Delete => InputRequest::DeleteNextChar,
-                    KeyCode::Left => InputRequest::GoToPrevChar,
-                    KeyCode::Right => InputRequest::GoToNextChar,
-                    _ => return Ok(()),
-                };
-                search.handle(request);
-                self.search_typed()
-            }
+            None if search.edit(key) => self.search_typed(),
+            None => Ok(()),
         }
     }
 
@@ -258,7 +248,7 @@ mod tests {
     #[test]
     fn a_search_being_typed_shows_its_keys_and_waits_quietly() {
         let mut view = list_view();
-        view.search = Some(tui_input::Input::new("7b".into()));
+        view.search = Some(super::super::line_input::LineInput::new("7b"));
         view.search_pending = true;
         insta::assert_snapshot!(drawn(&view));
     }

@@ -10,6 +10,7 @@ mod form;
 mod help;
 mod keymap;
 mod kit;
+mod line_input;
 mod list;
 mod pager;
 mod record;

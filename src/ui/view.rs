@@ -7,6 +7,7 @@ use super::detail::DetailView;
 use super::discussions::AgendaView;
 use super::form::Form;
 use super::keymap::{self, Binding};
+use super::line_input::LineInput;
 use super::pager::CasePager;
 use super::record::RecordEditor;
 use crate::config::Settings;
@@ -52,7 +53,7 @@ pub struct View {
     pub kit_full: Option<u16>,
     pub list: CasePager,
     /// The search field while `/` is active.
-    pub search: Option<tui_input::Input>,
+    pub search: Option<LineInput>,
     /// The typed search has words too short for the index: it is applied when
     /// typing pauses, so that keys never wait for a scan.
     pub search_pending: bool,
