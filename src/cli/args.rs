@@ -44,8 +44,8 @@ pub enum ExportCommand {
         reference: String,
         #[arg(long, value_parser = clap::value_parser!(u8).range(1..=3))]
         meeting: u8,
-        #[arg(long, value_enum, default_value = "pdf")]
-        format: FormatArg,
+        #[arg(long, value_parser = coded::<Format>(), default_value = "pdf")]
+        format: Format,
         /// The file to write (default: referat-REF-mote-N.pdf in the current folder).
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
@@ -55,8 +55,8 @@ pub enum ExportCommand {
         date: String,
         #[arg(long)]
         school: Option<String>,
-        #[arg(long, value_enum, default_value = "pdf")]
-        format: FormatArg,
+        #[arg(long, value_parser = coded::<Format>(), default_value = "pdf")]
+        format: Format,
         /// The file to write (default: drofting-DATE.pdf in the current folder).
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
@@ -151,12 +151,6 @@ pub enum DifficultyArg {
     Academic,
     Social,
     Other,
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum FormatArg {
-    Pdf,
-    Md,
 }
 
 #[derive(Debug, Subcommand)]
@@ -360,15 +354,6 @@ impl Cli {
             lang: self.lang.clone(),
             config: self.config.clone(),
             no_encryption: self.no_encryption,
-        }
-    }
-}
-
-impl FormatArg {
-    pub(super) fn format(self) -> Format {
-        match self {
-            FormatArg::Pdf => Format::Pdf,
-            FormatArg::Md => Format::Markdown,
         }
     }
 }

@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 
 use crate::config::Settings;
 use crate::domain::AuditEntry;
-use crate::domain::{Case, MeetingNo, Party, code, format_time, iso_date, unevaluated_ended};
+use crate::domain::{Case, Coded, MeetingNo, Party, format_time, iso_date, unevaluated_ended};
 use crate::service::CaseFile;
 use crate::store::CaseRecords;
 
@@ -53,7 +53,7 @@ pub fn case(case: &Case, settings: &Settings) -> Value {
 /// voice marked.
 fn meeting_records_json(records: &CaseRecords) -> Value {
     let by_party = |texts: &[String]| -> Value {
-        Party::ALL.iter().zip(texts).map(|(party, text)| (code(party), json!(text))).collect()
+        Party::ALL.iter().zip(texts).map(|(party, text)| (party.code(), json!(text))).collect()
     };
     MeetingNo::ALL
         .iter()

@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 
 use super::{Block, Document};
-use crate::domain::{Case, Measure, MeetingNo, MeetingRecord, Party, code, format_date, format_time};
+use crate::domain::{Case, Coded, Measure, MeetingNo, MeetingRecord, Party, format_date, format_time};
 use crate::i18n::Catalog;
 
 /// Everything the minutes of meeting `number` are made from.
@@ -21,7 +21,7 @@ pub struct MinutesSource<'a> {
 }
 
 fn party_name(c: &Catalog, party: Party) -> String {
-    c.t(&format!("party.{}", code(party))).to_string()
+    c.word(party).to_string()
 }
 
 fn period(measure: &Measure) -> String {
@@ -55,7 +55,7 @@ pub fn build(c: &Catalog, source: &MinutesSource) -> Document {
                 .map(|p| {
                     let role = match p.role {
                         crate::domain::Role::Other if !p.role_text.trim().is_empty() => p.role_text.clone(),
-                        role => t(&format!("role.{}", code(role))),
+                        role => c.word(role).to_string(),
                     };
                     // The family is named only while a consent covers the case.
                     let named = !p.role.is_family() || case.may_name_family(today);
@@ -66,7 +66,7 @@ pub fn build(c: &Catalog, source: &MinutesSource) -> Document {
         Block::Heading(t(&format!("minutes.statements{n}"))),
     ];
     blocks.extend(Party::ALL.iter().map(|party| Block::Text {
-        label: t(&format!("record.m{n}_{}", code(party))),
+        label: t(&format!("record.m{n}_{}", party.code())),
         text: record.statements[party.index()].clone(),
     }));
     match n {
@@ -83,7 +83,7 @@ pub fn build(c: &Catalog, source: &MinutesSource) -> Document {
                             who = format!("{who}: {}", task.partner);
                         }
                         let done = if task.done { t("minutes.yes") } else { String::new() };
-                        vec![t(&format!("task_kind.{}", code(task.kind))), who, task.note.clone(), done]
+                        vec![c.word(task.kind).to_string(), who, task.note.clone(), done]
                     })
                     .collect(),
             });

@@ -48,12 +48,15 @@ pub enum Format {
     Markdown,
 }
 
+// The file's extension is its name on the command line too (`--format md`).
+crate::domain::coded!(Format in "format" {
+    Pdf => "pdf",
+    Markdown => "md",
+});
+
 impl Format {
     pub fn extension(self) -> &'static str {
-        match self {
-            Format::Pdf => "pdf",
-            Format::Markdown => "md",
-        }
+        crate::domain::Coded::code(self)
     }
 
     pub fn write(self, document: &Document, c: &crate::i18n::Catalog) -> anyhow::Result<Vec<u8>> {

@@ -52,7 +52,7 @@ mod tests {
     use super::*;
     use crate::domain::{
         AuditAction, CaseKind, ConsentGiver, DeadlineKind, DeadlineState, Decision, Difficulty, FormState, Gender,
-        Stage, Status,
+        Party, Role, Side, Stage, Status, TaskKind,
     };
 
     fn round_trip<T: Coded + std::fmt::Debug + serde::Serialize + serde::de::DeserializeOwned>() {
@@ -82,6 +82,11 @@ mod tests {
         round_trip::<Difficulty>();
         round_trip::<FormState>();
         round_trip::<AuditAction>();
+        round_trip::<Party>();
+        round_trip::<Role>();
+        round_trip::<TaskKind>();
+        round_trip::<Side>();
+        round_trip::<crate::documents::Format>();
     }
 
     #[test]
@@ -103,6 +108,10 @@ mod tests {
             words::<Difficulty>(&catalog);
             words::<FormState>(&catalog);
             words::<AuditAction>(&catalog);
+            words::<Party>(&catalog);
+            words::<Role>(&catalog);
+            words::<TaskKind>(&catalog);
+            words::<Side>(&catalog);
         }
     }
 }

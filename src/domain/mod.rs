@@ -18,6 +18,7 @@ pub use action::{Action, CaseHistory};
 pub use audit::{AuditAction, AuditEntry};
 pub use case::{Case, CaseDetails, CaseKind, Closure, Decision, Gender, Meeting, MeetingNo, Stage, Status};
 pub use codes::Coded;
+pub(crate) use codes::coded;
 pub use consent::{CONSENT_WARNING_DAYS, Consent, ConsentGiver, DEFAULT_CONSENT_AGE, Identity, age_on};
 pub use dates::{DateError, add_days, add_months, format_date, iso_date, parse_date, plausible};
 pub use deadline::{DEFAULT_DUE_SOON_DAYS, Deadline, DeadlineKind, DeadlineState, state_of};
@@ -35,9 +36,3 @@ pub use record::{
 };
 pub use rules::{Field, RuleError};
 pub use text::{TextError, check_line, check_text, fit, one_line, printable};
-
-/// The stable name of a domain value (its serde name): the same in the database
-/// and in JSON output.
-pub fn code(value: impl serde::Serialize) -> String {
-    serde_json::to_value(value).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
-}

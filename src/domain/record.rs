@@ -7,10 +7,10 @@ use chrono::{NaiveDate, NaiveTime};
 use serde::{Deserialize, Serialize};
 
 use super::case::MeetingNo;
+use super::codes::coded;
 
 /// Who speaks in a meeting, in the order the form asks them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Party {
     /// The teacher in meeting 1, the school in meetings 2 and 3.
     School,
@@ -20,8 +20,14 @@ pub enum Party {
     Partners,
 }
 
+coded!(Party in "party" {
+    School => "school",
+    Pupil => "pupil",
+    Guardians => "guardians",
+    Partners => "partners",
+});
+
 impl Party {
-    pub const ALL: [Party; 4] = [Party::School, Party::Pupil, Party::Guardians, Party::Partners];
     /// Those who may ask PPT for services in a referral.
     pub const REQUESTERS: [Party; 3] = [Party::School, Party::Pupil, Party::Guardians];
 
@@ -31,8 +37,7 @@ impl Party {
 }
 
 /// A participant's role in the meeting.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Role {
     ContactTeacher,
     Coordinator,
@@ -51,18 +56,18 @@ impl Role {
     pub fn is_family(self) -> bool {
         matches!(self, Role::Pupil | Role::Guardian)
     }
-
-    pub const ALL: [Role; 8] = [
-        Role::ContactTeacher,
-        Role::Coordinator,
-        Role::SchoolLeader,
-        Role::Pupil,
-        Role::Guardian,
-        Role::Ppt,
-        Role::HealthNurse,
-        Role::Other,
-    ];
 }
+
+coded!(Role in "role" {
+    ContactTeacher => "contact_teacher",
+    Coordinator => "coordinator",
+    SchoolLeader => "school_leader",
+    Pupil => "pupil",
+    Guardian => "guardian",
+    Ppt => "ppt",
+    HealthNurse => "health_nurse",
+    Other => "other",
+});
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Participant {
@@ -73,8 +78,7 @@ pub struct Participant {
 }
 
 /// The four kinds of task of meeting 1's "responsibility for gathering information".
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TaskKind {
     GatherInformation,
     ConsiderCooperation,
@@ -82,10 +86,12 @@ pub enum TaskKind {
     Other,
 }
 
-impl TaskKind {
-    pub const ALL: [TaskKind; 4] =
-        [TaskKind::GatherInformation, TaskKind::ConsiderCooperation, TaskKind::ArrangeConsent, TaskKind::Other];
-}
+coded!(TaskKind in "task_kind" {
+    GatherInformation => "gather_information",
+    ConsiderCooperation => "consider_cooperation",
+    ArrangeConsent => "arrange_consent",
+    Other => "other",
+});
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Task {

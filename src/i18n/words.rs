@@ -10,7 +10,7 @@ use crate::domain::{
 impl Catalog {
     /// Where the form to PPT for `meeting` stands, with the day it is due.
     pub fn form_state(&self, meeting: &DiscussionMeeting, today: chrono::NaiveDate) -> String {
-        let key = format!("form_state.{}", crate::domain::code(meeting.form_state(today)));
+        let key = format!("form_state.{}", meeting.form_state(today).code());
         self.f(&key, &[("due", &format_date(meeting.form_due()))])
     }
 

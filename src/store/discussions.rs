@@ -13,7 +13,7 @@ use super::cases::{parse_day, parse_opt_day, parse_stored_time, parse_uuid};
 use super::{Store, audit};
 use crate::domain::discussion::FORM_WARNING_DAYS;
 use crate::domain::{
-    AgendaItem, AuditAction, Case, DiscussionMeeting, PREPARATION_POINTS, code, format_time, iso_date,
+    AgendaItem, AuditAction, Case, Coded, DiscussionMeeting, PREPARATION_POINTS, format_time, iso_date,
 };
 
 const MEETING_COLUMNS: &str = "id, date, starts_at, school, ppt_contact, leader_attends, form_sent_on";
@@ -181,7 +181,7 @@ impl Store {
                     case,
                     format_time(item.starts_at),
                     item.minutes,
-                    code(item.difficulty),
+                    item.difficulty.code(),
                     item.advice,
                     item.next_step,
                 ])?;

@@ -5,25 +5,19 @@
 use anyhow::{Result, bail};
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
-use serde::Serialize;
 use serde_json::json;
 use uuid::Uuid;
 
-use super::cases::{bad_value, load_case, parse_opt_day, parse_stored_time};
+use super::cases::{load_case, parse_opt_day, parse_stored_time, stored};
 use super::{Store, audit};
 use crate::domain::{
-    AuditAction, CaseSnapshot, Evaluation, Measure, MeasureEvaluation, MeetingNo, MeetingRecord, Participant, Party,
-    Role, Task, TaskKind, code, format_time, iso_date,
+    AuditAction, CaseSnapshot, Coded, Evaluation, Measure, MeasureEvaluation, MeetingNo, MeetingRecord, Participant,
+    Party, Role, Task, TaskKind, format_time, iso_date,
 };
 
 /// The records of a case's three meetings, by `MeetingNo::index`; `None` where nothing
 /// is written yet.
 pub type CaseRecords = [Option<MeetingRecord>; 3];
-
-/// The value of `all` stored under `stored`, its `code`.
-pub(super) fn from_code<T: Serialize + Copy>(all: &[T], stored: &str) -> rusqlite::Result<T> {
-    all.iter().copied().find(|v| code(v) == stored).ok_or_else(|| bad_value(stored))
-}
 
 const STATEMENT: &str = "statement";
 const SERVICES: &str = "services";
@@ -59,18 +53,14 @@ pub(super) fn load_record(conn: &Connection, case_id: Uuid, number: MeetingNo) -
             "SELECT name, role, role_text FROM participants WHERE case_id = ?1 AND number = ?2 ORDER BY position",
         )?
         .query_map(params![id, n], |r| {
-            Ok(Participant {
-                name: r.get(0)?,
-                role: from_code(&Role::ALL, &r.get::<_, String>(1)?)?,
-                role_text: r.get(2)?,
-            })
+            Ok(Participant { name: r.get(0)?, role: stored::<Role>(&r.get::<_, String>(1)?)?, role_text: r.get(2)? })
         })?
         .collect::<rusqlite::Result<_>>()?;
     let mut statements =
         conn.prepare_cached("SELECT topic, party, text FROM statements WHERE case_id = ?1 AND number = ?2")?;
     let mut rows = statements.query(params![id, n])?;
     while let Some(row) = rows.next()? {
-        let party = from_code(&Party::ALL, &row.get::<_, String>(1)?)?;
+        let party = stored::<Party>(&row.get::<_, String>(1)?)?;
         let text: String = row.get(2)?;
         match row.get::<_, String>(0)?.as_str() {
             SERVICES if party.index() < 3 => record.services[party.index()] = text,
@@ -92,8 +82,8 @@ fn load_tasks(conn: &Connection, id: &str) -> Result<Vec<Task>> {
         )?
         .query_map([id], |r| {
             Ok(Task {
-                kind: from_code(&TaskKind::ALL, &r.get::<_, String>(0)?)?,
-                assigned_to: from_code(&Party::ALL, &r.get::<_, String>(1)?)?,
+                kind: stored::<TaskKind>(&r.get::<_, String>(0)?)?,
+                assigned_to: stored::<Party>(&r.get::<_, String>(1)?)?,
                 partner: r.get(2)?,
                 note: r.get(3)?,
                 done: r.get(4)?,
@@ -132,7 +122,7 @@ fn load_evaluations(conn: &Connection, id: &str) -> Result<Vec<MeasureEvaluation
         .query_map([id], |r| {
             Ok(MeasureEvaluation {
                 measure_id: r.get(0)?,
-                party: from_code(&Party::ALL, &r.get::<_, String>(1)?)?,
+                party: stored::<Party>(&r.get::<_, String>(1)?)?,
                 evaluation: Evaluation { how_it_worked: r.get(2)?, went_well: r.get(3)?, obstacles: r.get(4)? },
             })
         })?
@@ -168,20 +158,20 @@ pub(super) fn write_record(tx: &Transaction, case_id: Uuid, number: MeetingNo, r
         "INSERT INTO participants (case_id, number, position, name, role, role_text) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?;
     for (position, p) in (0i64..).zip(&record.participants) {
-        participant.execute(params![id, n, position, p.name, code(p.role), p.role_text])?;
+        participant.execute(params![id, n, position, p.name, p.role.code(), p.role_text])?;
     }
     let mut statement =
         tx.prepare_cached("INSERT INTO statements (case_id, number, topic, party, text) VALUES (?1, ?2, ?3, ?4, ?5)")?;
     for party in Party::ALL {
         let said = &record.statements[party.index()];
         if !said.is_empty() {
-            statement.execute(params![id, n, STATEMENT, code(party), said])?;
+            statement.execute(params![id, n, STATEMENT, party.code(), said])?;
         }
     }
     for party in Party::REQUESTERS {
         let asked = &record.services[party.index()];
         if !asked.is_empty() {
-            statement.execute(params![id, n, SERVICES, code(party), asked])?;
+            statement.execute(params![id, n, SERVICES, party.code(), asked])?;
         }
     }
     match number.get() {
@@ -197,7 +187,7 @@ fn write_tasks(tx: &Transaction, id: &str, tasks: &[Task]) -> Result<()> {
         "INSERT INTO tasks (case_id, position, kind, assigned_to, partner, note, done) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?;
     for (position, t) in (0i64..).zip(tasks) {
-        insert.execute(params![id, position, code(t.kind), code(t.assigned_to), t.partner, t.note, t.done])?;
+        insert.execute(params![id, position, t.kind.code(), t.assigned_to.code(), t.partner, t.note, t.done])?;
     }
     Ok(())
 }
@@ -241,7 +231,7 @@ fn write_evaluations(tx: &Transaction, id: &str, evaluations: &[MeasureEvaluatio
     )?;
     for e in evaluations {
         let ev = &e.evaluation;
-        insert.execute(params![id, e.measure_id, code(e.party), ev.how_it_worked, ev.went_well, ev.obstacles])?;
+        insert.execute(params![id, e.measure_id, e.party.code(), ev.how_it_worked, ev.went_well, ev.obstacles])?;
     }
     Ok(())
 }

@@ -7,8 +7,8 @@ use uuid::Uuid;
 // The editor's own types and field makers, which only these builders share.
 use super::*;
 use crate::domain::{
-    Case, DiscussionMeeting, Measure, MeetingNo, MeetingRecord, PREPARATION_POINTS, Participant, Party, Role, Task,
-    TaskKind, code, format_time, parse_time,
+    Case, Coded, DiscussionMeeting, Measure, MeetingNo, MeetingRecord, PREPARATION_POINTS, Participant, Party, Role,
+    Task, TaskKind, format_time, parse_time,
 };
 use crate::i18n::Catalog;
 
@@ -122,7 +122,7 @@ pub(super) fn sections(
     let statements = Party::ALL
         .iter()
         .map(|party| {
-            let key = format!("record.m{n}_{}", code(party));
+            let key = format!("record.m{n}_{}", party.code());
             text(Target::Statement(*party), t(&key), &record.statements[party.index()])
         })
         .collect();
@@ -143,8 +143,7 @@ pub(super) fn sections(
                 line(Target::DecisionResponsible, t("record.decision_responsible"), &record.decision_responsible),
             ];
             fields.extend(Party::REQUESTERS.iter().map(|party| {
-                let key = party_key(*party);
-                let label = c.f("record.services", &[("party", c.t(&key))]);
+                let label = c.f("record.services", &[("party", c.word(*party))]);
                 text(Target::Services(*party), label, &record.services[party.index()])
             }));
             sections.push(part("record.sec_decision", fields));
@@ -203,7 +202,7 @@ pub(super) fn discussion_change(
 }
 
 pub(super) fn participant_fields(c: &Catalog, participants: &[Participant], anonymous: bool) -> Vec<EditField> {
-    let roles: Vec<String> = ROLE_KEYS.iter().map(|k| c.t(k).to_string()).collect();
+    let roles: Vec<String> = Role::ALL.iter().map(|r| c.word(*r).to_string()).collect();
     let mut fields = Vec::new();
     for (row, p) in participants.iter().enumerate() {
         let role = Role::ALL.iter().position(|r| *r == p.role).unwrap_or(0);
@@ -220,8 +219,8 @@ pub(super) fn participant_fields(c: &Catalog, participants: &[Participant], anon
 }
 
 pub(super) fn task_fields(c: &Catalog, tasks: &[Task]) -> Vec<EditField> {
-    let kinds: Vec<String> = TaskKind::ALL.iter().map(|k| c.t(&format!("task_kind.{}", code(k))).to_string()).collect();
-    let parties: Vec<String> = Party::ALL.iter().map(|p| c.t(&party_key(*p)).to_string()).collect();
+    let kinds: Vec<String> = TaskKind::ALL.iter().map(|k| c.word(*k).to_string()).collect();
+    let parties: Vec<String> = Party::ALL.iter().map(|p| c.word(*p).to_string()).collect();
     let mut fields = Vec::new();
     for (row, task) in tasks.iter().enumerate() {
         let kind = TaskKind::ALL.iter().position(|k| *k == task.kind).unwrap_or(0);
@@ -279,10 +278,9 @@ pub(super) fn measure_fields(c: &Catalog, measures: &[Measure]) -> Vec<EditField
 pub(super) fn evaluation_fields(c: &Catalog, record: &MeetingRecord, measures: &[Measure]) -> Vec<EditField> {
     let mut fields = Vec::new();
     for (row, measure) in measures.iter().enumerate() {
-        for party in Party::ALL {
+        for &party in Party::ALL {
             let said = record.evaluation(measure.id, party);
-            let key = party_key(party);
-            let name = [("party", c.t(&key))];
+            let name = [("party", c.word(party))];
             let target = |part| Target::Evaluation(measure.id, party, part);
             let mut how =
                 text(target(EvaluationPart::HowItWorked), c.f("record.how_it_worked", &name), &said.how_it_worked);

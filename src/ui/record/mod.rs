@@ -9,8 +9,8 @@ use ratatui_textarea::{CursorMove, TextArea, WrapMode};
 
 use super::form::turn_choice;
 use crate::domain::{
-    AGENDA_ITEMS, Action, Case, Decision, DiscussionMeeting, Measure, MeetingNo, MeetingRecord, Participant, Party,
-    Role, RuleError, Task, TaskKind, code, format_date, parse_date,
+    AGENDA_ITEMS, Action, Case, Coded, Decision, DiscussionMeeting, Measure, MeetingNo, MeetingRecord, Participant,
+    Party, Role, RuleError, Task, TaskKind, format_date, parse_date,
 };
 use crate::i18n::Catalog;
 
@@ -161,21 +161,7 @@ pub struct RecordEditor {
     pub anonymous: bool,
 }
 
-const ROLE_KEYS: [&str; 8] = [
-    "role.contact_teacher",
-    "role.coordinator",
-    "role.school_leader",
-    "role.pupil",
-    "role.guardian",
-    "role.ppt",
-    "role.health_nurse",
-    "role.other",
-];
 const DECISIONS: [Option<Decision>; 4] = [None, Some(Decision::Close), Some(Decision::Continue), Some(Decision::Refer)];
-
-fn party_key(party: Party) -> String {
-    format!("party.{}", code(party))
-}
 
 fn area(text: &str, multi: bool) -> TextArea<'static> {
     let mut area = TextArea::new(text.split('\n').map(str::to_string).collect());
@@ -232,7 +218,7 @@ impl RecordEditor {
                     present(&case.details.teacher, Role::ContactTeacher),
                     present("", Role::Coordinator),
                 ],
-                tasks: if number.get() == 1 { TaskKind::ALL.map(task).to_vec() } else { Vec::new() },
+                tasks: if number.get() == 1 { TaskKind::ALL.iter().copied().map(task).collect() } else { Vec::new() },
                 ..MeetingRecord::default()
             }
         });
