@@ -175,103 +175,33 @@ impl Case {
             return Err(RuleError::ImplausibleDate { date });
         }
         check_action_text(action)?;
-        let mut next = self.clone();
+        let next = self.clone();
         match action {
-            Action::PlanMeeting { number, date } => {
-                self.check_meeting_change(*number)?;
-                if *date < today {
-                    return Err(RuleError::PlannedInPast { date: *date });
-                }
-                next.meetings[number.index()] = Some(Meeting { date: *date, held: false });
-            }
-            Action::RecordMeeting { number, date } => {
-                self.check_meeting_change(*number)?;
-                if *date > today {
-                    return Err(RuleError::InFuture { date: *date });
-                }
-                let previous = match number.previous() {
-                    Some(p) => self.held(p).expect("checked above"),
-                    None => self.created,
-                };
-                if *date < previous {
-                    return Err(RuleError::BeforePrevious { date: *date, previous });
-                }
-                next.meetings[number.index()] = Some(Meeting { date: *date, held: true });
-            }
-            Action::Decide { decision, date } => {
-                let held3 = self.held(MeetingNo::ALL[2]).ok_or(RuleError::Meeting3NotHeld)?;
-                if let Some((earlier, decided_on)) = self.decision {
-                    // Only "continue" awaits a follow-up decision.
-                    if earlier != Decision::Continue {
-                        return Err(RuleError::AlreadyDecided);
-                    }
-                    if *date < decided_on {
-                        return Err(RuleError::BeforePrevious { date: *date, previous: decided_on });
-                    }
-                }
-                check_done_on(*date, held3, today)?;
-                next.decision = Some((*decision, *date));
-                if *decision == Decision::Close {
-                    next.closure = Some(Closure { date: *date, reason: String::new() });
-                }
-            }
-            Action::ReferralSent { date } => {
-                if self.decision.map(|(d, _)| d) != Some(Decision::Refer) {
-                    return Err(RuleError::NoReferralDecided);
-                }
-                if self.referral_sent.is_some() {
-                    return Err(RuleError::ReferralAlreadySent);
-                }
-                // Only a damaged file holds a decision without meeting 3: refused, never a panic.
-                let held3 = self.held(MeetingNo::ALL[2]).ok_or(RuleError::Meeting3NotHeld)?;
-                check_done_on(*date, held3, today)?;
-                next.referral_sent = Some(*date);
-            }
+            Action::PlanMeeting { number, date } => self.plan_meeting(next, *number, *date, today),
+            Action::RecordMeeting { number, date } => self.record_meeting(next, *number, *date, today),
+            Action::Decide { decision, date } => self.decide(next, *decision, *date, today),
+            Action::ReferralSent { date } => self.referral_sent(next, *date, today),
             Action::Close { date, reason } => {
-                let reason = required_reason(reason)?;
                 check_done_on(*date, self.created, today)?;
-                next.closure = Some(Closure { date: *date, reason });
+                Ok(Case { closure: Some(Closure { date: *date, reason: required_reason(reason)? }), ..next })
             }
-            Action::Reopen { date, reason } => {
-                let closure = self.closure.as_ref().ok_or(RuleError::CaseNotClosed)?;
-                required_reason(reason)?;
-                check_done_on(*date, closure.date, today)?;
-                next.closure = None;
-                // A case closed by meeting 3 goes back to awaiting that decision.
-                if matches!(self.decision, Some((Decision::Close, _))) {
-                    next.decision = None;
-                }
-            }
+            Action::Reopen { date, reason } => self.reopen(next, *date, reason, today),
             Action::Edit(details) => {
                 validate_details(details)?;
                 let identifies = self.consent.is_some() || self.identity.is_some();
                 if details.kind == CaseKind::System && identifies {
                     return Err(RuleError::ConsentOnlyForIndividual);
                 }
-                next.details = trimmed(details.clone());
+                Ok(Case { details: trimmed(details.clone()), ..next })
             }
             Action::RecordConsent { consent, pupil, consent_age } => {
-                if self.details.kind != CaseKind::Individual {
-                    return Err(RuleError::ConsentOnlyForIndividual);
-                }
-                if consent.given_on > today {
-                    return Err(RuleError::InFuture { date: consent.given_on });
-                }
-                if consent.expires_on.is_some_and(|e| e <= consent.given_on) {
-                    return Err(RuleError::ExpiresBeforeGiven);
-                }
-                next.consent =
-                    Some(Consent { scope: consent.scope.trim().to_string(), withdrawn_on: None, ..consent.clone() });
-                if let Some(pupil) = pupil {
-                    next.identity = Some(checked_identity(pupil, today)?);
-                }
-                next.check_pupil_consent_age(*consent_age)?;
+                self.record_consent(next, consent, pupil.as_ref(), *consent_age, today)
             }
             Action::WithdrawConsent { date } => {
                 let consent = self.consent.as_ref().filter(|c| c.is_valid(today)).ok_or(RuleError::NoValidConsent)?;
                 check_done_on(*date, consent.given_on, today)?;
-                next.consent = Some(Consent { withdrawn_on: Some(*date), ..consent.clone() });
-                next.identity = None;
+                let withdrawn = Consent { withdrawn_on: Some(*date), ..consent.clone() };
+                Ok(Case { consent: Some(withdrawn), identity: None, ..next })
             }
             Action::SetIdentity { identity, consent_age } => {
                 if self.details.kind != CaseKind::Individual {
@@ -280,11 +210,119 @@ impl Case {
                 if !self.has_valid_consent(today) {
                     return Err(RuleError::NoValidConsent);
                 }
-                next.identity = Some(checked_identity(identity, today)?);
+                let next = Case { identity: Some(checked_identity(identity, today)?), ..next };
                 next.check_pupil_consent_age(*consent_age)?;
+                Ok(next)
             }
-            Action::EraseIdentity => next.identity = None,
+            Action::EraseIdentity => Ok(Case { identity: None, ..next }),
         }
+    }
+
+    fn plan_meeting(
+        &self,
+        mut next: Case,
+        number: MeetingNo,
+        date: NaiveDate,
+        today: NaiveDate,
+    ) -> Result<Case, RuleError> {
+        self.check_meeting_change(number)?;
+        if date < today {
+            return Err(RuleError::PlannedInPast { date });
+        }
+        next.meetings[number.index()] = Some(Meeting { date, held: false });
+        Ok(next)
+    }
+
+    fn record_meeting(
+        &self,
+        mut next: Case,
+        number: MeetingNo,
+        date: NaiveDate,
+        today: NaiveDate,
+    ) -> Result<Case, RuleError> {
+        self.check_meeting_change(number)?;
+        if date > today {
+            return Err(RuleError::InFuture { date });
+        }
+        // check_meeting_change found the meeting before held; should it not be,
+        // the refusal is the same, never a panic.
+        let previous = match number.previous() {
+            Some(p) => self.held(p).ok_or(RuleError::PreviousNotHeld { number, previous: p })?,
+            None => self.created,
+        };
+        if date < previous {
+            return Err(RuleError::BeforePrevious { date, previous });
+        }
+        next.meetings[number.index()] = Some(Meeting { date, held: true });
+        Ok(next)
+    }
+
+    fn decide(&self, mut next: Case, decision: Decision, date: NaiveDate, today: NaiveDate) -> Result<Case, RuleError> {
+        let held3 = self.held(MeetingNo::ALL[2]).ok_or(RuleError::Meeting3NotHeld)?;
+        if let Some((earlier, decided_on)) = self.decision {
+            // Only "continue" awaits a follow-up decision.
+            if earlier != Decision::Continue {
+                return Err(RuleError::AlreadyDecided);
+            }
+            if date < decided_on {
+                return Err(RuleError::BeforePrevious { date, previous: decided_on });
+            }
+        }
+        check_done_on(date, held3, today)?;
+        next.decision = Some((decision, date));
+        if decision == Decision::Close {
+            next.closure = Some(Closure { date, reason: String::new() });
+        }
+        Ok(next)
+    }
+
+    fn referral_sent(&self, next: Case, date: NaiveDate, today: NaiveDate) -> Result<Case, RuleError> {
+        if self.decision.map(|(d, _)| d) != Some(Decision::Refer) {
+            return Err(RuleError::NoReferralDecided);
+        }
+        if self.referral_sent.is_some() {
+            return Err(RuleError::ReferralAlreadySent);
+        }
+        // Only a damaged file holds a decision without meeting 3: refused, never a panic.
+        let held3 = self.held(MeetingNo::ALL[2]).ok_or(RuleError::Meeting3NotHeld)?;
+        check_done_on(date, held3, today)?;
+        Ok(Case { referral_sent: Some(date), ..next })
+    }
+
+    fn reopen(&self, mut next: Case, date: NaiveDate, reason: &str, today: NaiveDate) -> Result<Case, RuleError> {
+        let closure = self.closure.as_ref().ok_or(RuleError::CaseNotClosed)?;
+        required_reason(reason)?;
+        check_done_on(date, closure.date, today)?;
+        next.closure = None;
+        // A case closed by meeting 3 goes back to awaiting that decision.
+        if matches!(self.decision, Some((Decision::Close, _))) {
+            next.decision = None;
+        }
+        Ok(next)
+    }
+
+    fn record_consent(
+        &self,
+        mut next: Case,
+        consent: &Consent,
+        pupil: Option<&Identity>,
+        consent_age: u32,
+        today: NaiveDate,
+    ) -> Result<Case, RuleError> {
+        if self.details.kind != CaseKind::Individual {
+            return Err(RuleError::ConsentOnlyForIndividual);
+        }
+        if consent.given_on > today {
+            return Err(RuleError::InFuture { date: consent.given_on });
+        }
+        if consent.expires_on.is_some_and(|e| e <= consent.given_on) {
+            return Err(RuleError::ExpiresBeforeGiven);
+        }
+        next.consent = Some(Consent { scope: consent.scope.trim().to_string(), withdrawn_on: None, ..consent.clone() });
+        if let Some(pupil) = pupil {
+            next.identity = Some(checked_identity(pupil, today)?);
+        }
+        next.check_pupil_consent_age(consent_age)?;
         Ok(next)
     }
 
