@@ -550,7 +550,7 @@ fn the_command_line_exports_imports_lists_and_settles_conflicts() {
     assert!(said.contains("er slettet") && !kit_file.exists(), "--delete deletes the kit once read in");
 
     let listed = ok(&school, "2026-11-24", &["conflicts"]);
-    assert!(listed.contains("Avslutning (reason)"), "{listed}");
+    assert!(listed.contains("Avslutning (grunn)"), "{listed}");
     assert!(listed.contains("flyttet") && listed.contains("utredet"), "{listed}");
     let id = listed.split_whitespace().next().unwrap().to_string();
     let settled = ok(&school, "2026-11-24", &["resolve", &id, "--take", "kit"]);

@@ -304,6 +304,13 @@ fn a_terminal_too_small_says_so_and_resize_recovers() {
     let small = draw(&app, (40, 10));
     let text: String = small.backend().buffer().content().iter().map(|c| c.symbol()).collect();
     assert!(text.contains("Terminalen er for liten"), "{text}");
+    // Typed blind behind the notice, keys do nothing: no form opens, no screen changes.
+    type_text(&mut app, "nBjørkå skole");
+    press(&mut app, KeyCode::Char('l'));
+    assert!(app.view.form.is_none() && app.view.screen() == Screen::Start && !app.quit);
+    press(&mut app, KeyCode::Char('q'));
+    assert!(app.quit, "quitting still works");
+    app.quit = false;
     app.handle_event(&Event::Resize(120, 40));
     snapshot("start_120x40", &draw(&app, (120, 40)));
 }

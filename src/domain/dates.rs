@@ -90,9 +90,27 @@ pub fn add_days(date: NaiveDate, days: u64) -> NaiveDate {
     date.checked_add_days(Days::new(days)).expect("date within chrono's range")
 }
 
+/// The day itself on a weekday, else the Monday after: meetings are not proposed
+/// for a weekend.
+pub fn weekday_from(date: NaiveDate) -> NaiveDate {
+    match date.weekday() {
+        chrono::Weekday::Sat => add_days(date, 2),
+        chrono::Weekday::Sun => add_days(date, 1),
+        _ => date,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_weekend_day_moves_on_to_monday() {
+        let day = |d| NaiveDate::from_ymd_opt(2026, 12, d).unwrap();
+        assert_eq!(weekday_from(day(5)), day(7), "Saturday");
+        assert_eq!(weekday_from(day(6)), day(7), "Sunday");
+        assert_eq!(weekday_from(day(4)), day(4), "Friday stays");
+    }
     use chrono::Datelike;
     use proptest::prelude::*;
 

@@ -20,7 +20,7 @@ pub use case::{Case, CaseDetails, CaseKind, Closure, Decision, Gender, Meeting, 
 pub use codes::Coded;
 pub(crate) use codes::coded;
 pub use consent::{CONSENT_WARNING_DAYS, Consent, ConsentGiver, DEFAULT_CONSENT_AGE, Identity, age_on};
-pub use dates::{DateError, add_days, add_months, format_date, iso_date, parse_date, plausible};
+pub use dates::{DateError, add_days, add_months, format_date, iso_date, parse_date, plausible, weekday_from};
 pub use deadline::{DEFAULT_DUE_SOON_DAYS, Deadline, DeadlineKind, DeadlineState, state_of};
 pub use discussion::{
     AgendaItem, Difficulty, DiscussionError, DiscussionMeeting, FORM_DAYS_BEFORE, FormState, MAX_SLOT_MINUTES,

@@ -178,7 +178,8 @@ mod tests {
         assert_eq!(c.kit_field("records.2.measures"), "Referat møte 2: tiltak");
         assert_eq!(c.kit_field("case.details.teacher"), "Kontaktlærer");
         assert_eq!(c.kit_field("case.meetings.3"), "Møte 3");
-        assert_eq!(c.kit_field("case.closure.reason"), "Avslutning (reason)");
+        assert_eq!(c.kit_field("case.closure.reason"), "Avslutning (grunn)");
+        assert_eq!(Catalog::new(Lang::En).kit_field("case.consent.given_on"), "Consent (given on)");
         assert_eq!(c.kit_field(crate::domain::STEPS_FIELD), "Møter, vedtak og henvisning");
         let steps = serde_json::json!({"meetings": [{"date": "2026-10-05", "held": true}, null, null],
             "decision": null, "referral_sent": null});

@@ -229,8 +229,13 @@ impl Catalog {
             ["case", "meetings", n, ..] => self.f("kit.field_meeting", &[("n", n)]),
             ["case", field, rest @ ..] => {
                 let label = self.t(&format!("kit.field_{field}")).to_string();
+                // The part of the field in words, where the catalogue has them.
+                let part = |sub: &str| {
+                    let key = format!("kit.part_{sub}");
+                    if self.t(&key) == key { sub.to_string() } else { self.t(&key).to_string() }
+                };
                 match rest.first() {
-                    Some(sub) => format!("{label} ({sub})"),
+                    Some(sub) => format!("{label} ({})", part(sub)),
                     None => label,
                 }
             }

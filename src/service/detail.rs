@@ -58,7 +58,8 @@ pub fn warnings(file: &CaseFile, catalog: &Catalog) -> Vec<Warning> {
     let held = |n: &&MeetingNo| case.held(**n).is_some();
     let voiceless: Vec<u8> = MeetingNo::ALL
         .iter()
-        .filter(|n| records[n.index()].as_ref().map_or_else(|| held(n), |r| !r.has_pupil_voice()))
+        .filter(held)
+        .filter(|n| records[n.index()].as_ref().is_none_or(|r| !r.has_pupil_voice()))
         .map(|n| n.get())
         .collect();
     if !voiceless.is_empty() {
@@ -233,4 +234,27 @@ fn audit_time(at: &str) -> String {
     chrono::DateTime::parse_from_rfc3339(at)
         .map(|t| t.with_timezone(&chrono::Local).format("%d.%m.%Y %H:%M").to_string())
         .unwrap_or_else(|_| at.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::case::tests::{date, sample_case};
+    use crate::domain::{Action, Case, MeetingRecord};
+
+    fn file(case: Case, records: crate::store::CaseRecords) -> CaseFile {
+        CaseFile { case, records, discussions: Vec::new(), audit: Vec::new(), waiting: Vec::new() }
+    }
+
+    #[test]
+    fn the_pupils_voice_is_missed_only_in_meetings_held() {
+        let today = date(2026, 11, 23);
+        let held = Action::RecordMeeting { number: MeetingNo::ALL[0], date: date(2026, 10, 1) };
+        let planned = Action::PlanMeeting { number: MeetingNo::ALL[1], date: date(2026, 11, 30) };
+        let case = sample_case().apply(&held, today).unwrap().apply(&planned, today).unwrap();
+        // Minutes begun for meeting 2 before it is held: nothing is missing from them yet.
+        let records = [None, Some(MeetingRecord::default()), None];
+        let warnings = warnings(&file(case, records), &Catalog::new(crate::i18n::Lang::Nb));
+        assert!(warnings.contains(&Warning::NoPupilVoice(vec![1])), "{warnings:?}");
+    }
 }

@@ -113,6 +113,13 @@ impl App {
             self.quit = true;
             return saved.map(drop);
         }
+        if self.view.too_small() {
+            // Nothing on the screen shows what a key would do: only quitting works,
+            // and only where nothing typed would be lost (Ctrl-C above saves first).
+            let nothing_open = self.view.form.is_none() && self.view.record.is_none() && self.view.confirm.is_none();
+            self.quit = nothing_open && key.code == KeyCode::Char('q');
+            return Ok(());
+        }
         if self.view.confirm.is_some() {
             return self.handle_confirm(key);
         }

@@ -62,9 +62,13 @@ impl App {
                 }
             }
             Command::NewCase => {
-                // The school of the case last opened is the likeliest; the date a week and a day on.
+                // The school of the case last opened is the likeliest; the date a week
+                // and a day on, or the weekday after.
                 let school = self.view.detail.as_ref().map_or(String::new(), |v| v.case.details.school.clone());
-                let date = self.view.settings.today + chrono::Days::new(crate::domain::FORM_DAYS_BEFORE + 1);
+                let date = crate::domain::weekday_from(crate::domain::add_days(
+                    self.view.settings.today,
+                    crate::domain::FORM_DAYS_BEFORE + 1,
+                ));
                 let fields = Form::discussion_fields(date, &school);
                 self.view.form =
                     Some(Form::new(Purpose::NewDiscussion, self.view.catalog.t("form.new_discussion").into(), fields));

@@ -34,9 +34,9 @@ use ratatui::crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen, d
 
 pub use app::App;
 pub use list::SEARCH_PAUSE;
-pub use render::{MIN_SIZE, render};
+pub use render::render;
 pub use theme::Theme;
-pub use view::{Screen, View};
+pub use view::{MIN_SIZE, Screen, View};
 
 use crate::config::Settings;
 use crate::store::{Store, daily_backup};

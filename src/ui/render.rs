@@ -16,12 +16,9 @@ use super::list::render_list;
 use super::record::render_record;
 use super::start::render_start;
 use super::theme::Theme;
-use super::view::{Screen, View};
+use super::view::{MIN_SIZE, Screen, View};
 use crate::domain::format_date;
 use crate::i18n::Catalog;
-
-/// Below this the screens cannot be read; a message says so instead.
-pub const MIN_SIZE: (u16, u16) = (60, 16);
 
 pub fn render(view: &View, theme: &Theme, frame: &mut Frame) {
     draw(view, theme, frame);

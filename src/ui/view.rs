@@ -28,6 +28,9 @@ pub enum Screen {
     Kit,
 }
 
+/// Below this the screens cannot be read; a message says so instead.
+pub const MIN_SIZE: (u16, u16) = (60, 16);
+
 /// Rows of a screen that are not list rows: header, column titles, message, two of keys.
 const CHROME_ROWS: u16 = 5;
 
@@ -125,6 +128,11 @@ impl View {
         if self.screens.len() > 1 {
             self.screens.pop();
         }
+    }
+
+    /// The terminal is too small to show anything but the notice that says so.
+    pub fn too_small(&self) -> bool {
+        self.size.0 < MIN_SIZE.0 || self.size.1 < MIN_SIZE.1
     }
 
     /// Rows a list can show at the current size.
