@@ -51,8 +51,8 @@ pub(crate) use coded;
 mod tests {
     use super::*;
     use crate::domain::{
-        AuditAction, CaseKind, ConsentGiver, DeadlineKind, DeadlineState, Decision, Difficulty, FormState, Gender,
-        Party, Role, Side, Stage, Status, TaskKind,
+        AuditAction, CaseKind, ConsentGiver, DeadlineKind, DeadlineState, Decision, Difficulty, Done, FormState,
+        Gender, Party, Role, Side, Stage, Status, TaskKind,
     };
 
     fn round_trip<T: Coded + std::fmt::Debug + serde::Serialize + serde::de::DeserializeOwned>() {
@@ -82,6 +82,7 @@ mod tests {
         round_trip::<Difficulty>();
         round_trip::<FormState>();
         round_trip::<AuditAction>();
+        round_trip::<Done>();
         round_trip::<Party>();
         round_trip::<Role>();
         round_trip::<TaskKind>();
@@ -108,6 +109,7 @@ mod tests {
             words::<Difficulty>(&catalog);
             words::<FormState>(&catalog);
             words::<AuditAction>(&catalog);
+            words::<Done>(&catalog);
             words::<Party>(&catalog);
             words::<Role>(&catalog);
             words::<TaskKind>(&catalog);

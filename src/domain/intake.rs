@@ -10,7 +10,7 @@ use super::consent::Identity;
 use super::dates::plausible;
 use super::merge::CaseSnapshot;
 use super::record::RecordError;
-use super::rules::{RuleError, validate_details};
+use super::rules::{Done, RuleError, validate_details};
 use super::text::{TextError, check_line, check_text};
 use super::{MeetingNo, iso_date};
 
@@ -75,24 +75,24 @@ impl Case {
         if self.created > today {
             return Err(RuleError::CreatedInFuture { date: self.created }.into());
         }
-        let done: Vec<NaiveDate> = self
+        let done: Vec<(NaiveDate, Done)> = self
             .meetings
             .iter()
             .flatten()
             .filter(|m| m.held)
-            .map(|m| m.date)
-            .chain(self.decision.map(|(_, on)| on))
-            .chain(self.referral_sent)
+            .map(|m| (m.date, Done::MeetingHeld))
+            .chain(self.decision.map(|(_, on)| (on, Done::Decided)))
+            .chain(self.referral_sent.map(|on| (on, Done::ReferralSent)))
             .collect();
-        if let Some(day) = done.iter().find(|d| **d > today) {
-            return Err(RuleError::InFuture { date: *day }.into());
+        if let Some(&(date, done)) = done.iter().find(|(d, _)| *d > today) {
+            return Err(RuleError::InFuture { date, done }.into());
         }
         if !self.steps_in_order() {
             return Err(Broken::StepsOutOfOrder);
         }
         if let Some(closure) = &self.closure {
             check_text(&closure.reason)?;
-            if done.iter().any(|d| *d > closure.date) || closure.date < self.created {
+            if done.iter().any(|(d, _)| *d > closure.date) || closure.date < self.created {
                 return Err(Broken::AfterClosure);
             }
         }

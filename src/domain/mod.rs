@@ -34,5 +34,5 @@ pub use record::{
     AGENDA_ITEMS, AGENDA_PARTS, Evaluation, Measure, MeasureEvaluation, MeetingRecord, Participant, Party, RecordError,
     Role, Task, TaskKind, format_time, parse_time, unevaluated_ended,
 };
-pub use rules::{Field, RuleError};
+pub use rules::{Done, Field, RuleError};
 pub use text::{TextError, check_line, check_text, fit, one_line, printable};

@@ -3,8 +3,8 @@
 
 use super::Catalog;
 use crate::domain::{
-    AuditAction, Case, Closure, Coded, Consent, ConsentGiver, DateError, DiscussionError, DiscussionMeeting, Field,
-    ResolveError, RuleError, Side, format_date,
+    AuditAction, Case, Closure, Coded, Consent, ConsentGiver, DateError, DiscussionError, DiscussionMeeting, Done,
+    Field, ResolveError, RuleError, Side, format_date,
 };
 
 impl Catalog {
@@ -171,7 +171,9 @@ impl Catalog {
             RuleError::BeforePrevious { date: d, previous } => {
                 self.f("rule.before_previous", &[("date", &date(d)), ("previous", &date(previous))])
             }
-            RuleError::InFuture { date: d } => self.f("rule.in_future", &[("date", &date(d))]),
+            RuleError::InFuture { date: d, done } => {
+                self.f(&format!("{}.{}", Done::SECTION, done.code()), &[("date", &date(d))])
+            }
             RuleError::PlannedInPast { date: d } => self.f("rule.planned_in_past", &[("date", &date(d))]),
             RuleError::LaterStepRecorded { number } => {
                 self.f("rule.later_step_recorded", &[("number", &number.get().to_string())])

@@ -286,7 +286,8 @@ impl Form {
         [Decision::Refer, Decision::Continue, Decision::Close][self.choice_index(Slot::Decision).min(2)]
     }
 
-    /// The field a refused rule is about, or the first field.
+    /// The field a refused rule is about: a birth date's error at the birth date,
+    /// an expiry's at the expiry, a day's at the day.
     pub fn slot_of(error: &RuleError) -> Slot {
         match error {
             RuleError::Required(Field::School) => Slot::School,
@@ -295,13 +296,16 @@ impl Form {
             RuleError::GenderOnlyForIndividual => Slot::Gender,
             RuleError::Required(Field::Name) => Slot::Name,
             RuleError::ExpiresBeforeGiven => Slot::Expires,
+            RuleError::BornInFuture { .. } => Slot::BirthDate,
+            RuleError::PupilBirthDateNeeded | RuleError::PupilTooYoung { .. } => Slot::Giver,
             _ => Slot::Date,
         }
     }
 
+    /// Shows `message` under the field of `slot`, or under the focused field where
+    /// the form has no such field. The cursor stays where the user is.
     pub fn set_error(&mut self, slot: Slot, message: String) {
-        let index = self.index_of(slot).unwrap_or(0);
-        self.focus = index;
+        let index = self.index_of(slot).unwrap_or(self.focus);
         self.error = Some((index, message));
     }
 
@@ -446,9 +450,17 @@ mod tests {
     fn an_edit_clears_the_error_and_errors_land_on_their_field() {
         let mut form = Form::new(Purpose::NewCase, "Ny sak".into(), Form::case_fields(None, None));
         form.set_error(Form::slot_of(&RuleError::Required(Field::Grade)), "mangler".into());
-        assert_eq!(form.focus, form.index_of(Slot::Grade).unwrap());
+        let grade = form.index_of(Slot::Grade).unwrap();
+        assert_eq!((form.error.as_ref().unwrap().0, form.focus), (grade, 0), "at its field; the cursor stays");
+        form.focus = grade;
         form.edit(key(KeyCode::Char('5')));
         assert!(form.error.is_none());
+        // The identity form has no day field: a birth date's error is at the birth date.
+        let mut identity = Form::new(Purpose::Identity(Uuid::nil()), "x".into(), Form::identity_fields(None));
+        let born = RuleError::BornInFuture { date: NaiveDate::from_ymd_opt(2027, 1, 1).unwrap() };
+        identity.set_error(Form::slot_of(&born), "etter i dag".into());
+        assert_eq!(identity.error.as_ref().unwrap().0, identity.index_of(Slot::BirthDate).unwrap());
+        assert_eq!(identity.focus, 0);
     }
 
     #[test]

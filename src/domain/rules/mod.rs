@@ -19,6 +19,28 @@ pub enum Field {
     Name,
 }
 
+/// What a day said to be done records: a future one is refused in words of its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Done {
+    MeetingHeld,
+    Decided,
+    ReferralSent,
+    Closed,
+    Reopened,
+    ConsentGiven,
+    ConsentWithdrawn,
+}
+
+crate::domain::coded!(Done in "in_future" {
+    MeetingHeld => "meeting_held",
+    Decided => "decided",
+    ReferralSent => "referral_sent",
+    Closed => "closed",
+    Reopened => "reopened",
+    ConsentGiven => "consent_given",
+    ConsentWithdrawn => "consent_withdrawn",
+});
+
 /// Why a change was refused. The UI words it in the user's language.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 // English fallback for logs; users see the catalogue's wording.
@@ -41,9 +63,11 @@ pub enum RuleError {
         date: NaiveDate,
         previous: NaiveDate,
     },
-    /// A held meeting or a sent referral dated after today.
+    /// Something done (a meeting held, a referral sent, a consent given, …)
+    /// dated after today.
     InFuture {
         date: NaiveDate,
+        done: Done,
     },
     /// A planned meeting dated before today.
     PlannedInPast {
@@ -182,7 +206,7 @@ impl Case {
             Action::Decide { decision, date } => self.decide(next, *decision, *date, today),
             Action::ReferralSent { date } => self.referral_sent(next, *date, today),
             Action::Close { date, reason } => {
-                check_done_on(*date, self.created, today)?;
+                check_done_on(*date, self.created, today, Done::Closed)?;
                 Ok(Case { closure: Some(Closure { date: *date, reason: required_reason(reason)? }), ..next })
             }
             Action::Reopen { date, reason } => self.reopen(next, *date, reason, today),
@@ -199,7 +223,7 @@ impl Case {
             }
             Action::WithdrawConsent { date } => {
                 let consent = self.consent.as_ref().filter(|c| c.is_valid(today)).ok_or(RuleError::NoValidConsent)?;
-                check_done_on(*date, consent.given_on, today)?;
+                check_done_on(*date, consent.given_on, today, Done::ConsentWithdrawn)?;
                 let withdrawn = Consent { withdrawn_on: Some(*date), ..consent.clone() };
                 Ok(Case { consent: Some(withdrawn), identity: None, ..next })
             }
@@ -242,7 +266,7 @@ impl Case {
     ) -> Result<Case, RuleError> {
         self.check_meeting_change(number)?;
         if date > today {
-            return Err(RuleError::InFuture { date });
+            return Err(RuleError::InFuture { date, done: Done::MeetingHeld });
         }
         // check_meeting_change found the meeting before held; should it not be,
         // the refusal is the same, never a panic.
@@ -268,7 +292,7 @@ impl Case {
                 return Err(RuleError::BeforePrevious { date, previous: decided_on });
             }
         }
-        check_done_on(date, held3, today)?;
+        check_done_on(date, held3, today, Done::Decided)?;
         next.decision = Some((decision, date));
         if decision == Decision::Close {
             next.closure = Some(Closure { date, reason: String::new() });
@@ -285,14 +309,14 @@ impl Case {
         }
         // Only a damaged file holds a decision without meeting 3: refused, never a panic.
         let held3 = self.held(MeetingNo::ALL[2]).ok_or(RuleError::Meeting3NotHeld)?;
-        check_done_on(date, held3, today)?;
+        check_done_on(date, held3, today, Done::ReferralSent)?;
         Ok(Case { referral_sent: Some(date), ..next })
     }
 
     fn reopen(&self, mut next: Case, date: NaiveDate, reason: &str, today: NaiveDate) -> Result<Case, RuleError> {
         let closure = self.closure.as_ref().ok_or(RuleError::CaseNotClosed)?;
         required_reason(reason)?;
-        check_done_on(date, closure.date, today)?;
+        check_done_on(date, closure.date, today, Done::Reopened)?;
         next.closure = None;
         // A case closed by meeting 3 goes back to awaiting that decision.
         if matches!(self.decision, Some((Decision::Close, _))) {
@@ -313,7 +337,7 @@ impl Case {
             return Err(RuleError::ConsentOnlyForIndividual);
         }
         if consent.given_on > today {
-            return Err(RuleError::InFuture { date: consent.given_on });
+            return Err(RuleError::InFuture { date: consent.given_on, done: Done::ConsentGiven });
         }
         if consent.expires_on.is_some_and(|e| e <= consent.given_on) {
             return Err(RuleError::ExpiresBeforeGiven);
@@ -387,9 +411,9 @@ fn check_action_text(action: &Action) -> Result<(), RuleError> {
 }
 
 /// Something done is dated between the step before it and today.
-fn check_done_on(date: NaiveDate, previous: NaiveDate, today: NaiveDate) -> Result<(), RuleError> {
+fn check_done_on(date: NaiveDate, previous: NaiveDate, today: NaiveDate, done: Done) -> Result<(), RuleError> {
     if date > today {
-        return Err(RuleError::InFuture { date });
+        return Err(RuleError::InFuture { date, done });
     }
     if date < previous {
         return Err(RuleError::BeforePrevious { date, previous });

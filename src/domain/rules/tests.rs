@@ -151,7 +151,10 @@ fn meeting_dates_follow_each_other() {
 #[test]
 fn held_is_not_in_the_future_and_planned_is_not_in_the_past() {
     let case = sample_case();
-    assert_eq!(record(&case, 1, date(2026, 11, 24)), Err(RuleError::InFuture { date: date(2026, 11, 24) }));
+    assert_eq!(
+        record(&case, 1, date(2026, 11, 24)),
+        Err(RuleError::InFuture { date: date(2026, 11, 24), done: Done::MeetingHeld })
+    );
     assert_eq!(
         case.apply(&Action::PlanMeeting { number: m(1), date: date(2026, 11, 22) }, today()),
         Err(RuleError::PlannedInPast { date: date(2026, 11, 22) })
@@ -286,7 +289,7 @@ fn consent_is_for_individual_cases_and_ends_after_it_begins() {
     let case = sample_case();
     assert_eq!(
         case.apply(&consent_given(date(2026, 11, 24)), today()),
-        Err(RuleError::InFuture { date: date(2026, 11, 24) })
+        Err(RuleError::InFuture { date: date(2026, 11, 24), done: Done::ConsentGiven })
     );
     let backwards = Action::consent(Consent {
         given_on: today(),
