@@ -80,11 +80,17 @@ pub fn default_db_path() -> Option<PathBuf> {
 }
 
 /// Documents made in the screens go to the user's documents folder, where the
-/// archive system's upload finds them.
+/// archive system's upload finds them: the one the desktop names, else
+/// `~/Documents` (a machine without XDG user folders names none).
 pub fn default_export_dir() -> PathBuf {
-    let user = directories::UserDirs::new();
-    let documents = user.as_ref().and_then(|u| u.document_dir().map(Path::to_path_buf));
-    documents.or_else(|| user.map(|u| u.home_dir().to_path_buf())).unwrap_or_default().join("saksgang")
+    match directories::UserDirs::new() {
+        Some(user) => export_dir_in(user.document_dir(), user.home_dir()),
+        None => PathBuf::from("saksgang"),
+    }
+}
+
+fn export_dir_in(documents: Option<&Path>, home: &Path) -> PathBuf {
+    documents.map_or_else(|| home.join("Documents"), Path::to_path_buf).join("saksgang")
 }
 
 pub fn default_config_path() -> Option<PathBuf> {
@@ -183,6 +189,14 @@ fn read_config(path: &Path, lang_hint: Option<&str>) -> Result<ConfigFile> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn documents_go_to_the_documents_folder_even_where_the_desktop_names_none() {
+        let home = Path::new("/home/kari");
+        assert_eq!(export_dir_in(None, home), Path::new("/home/kari/Documents/saksgang"));
+        let named = Path::new("/home/kari/Dokumenter");
+        assert_eq!(export_dir_in(Some(named), home), Path::new("/home/kari/Dokumenter/saksgang"));
+    }
 
     fn with_config(text: &str) -> (tempfile::TempDir, Overrides) {
         let dir = tempfile::tempdir().unwrap();

@@ -216,12 +216,12 @@ impl Form {
 
     /// A visit-day kit to write: whose cases (or which), how long it is valid, where
     /// it goes, and the passphrase twice.
-    pub fn export_kit_fields(school: &str, valid_days: u32, file: &str) -> Vec<FormField> {
+    pub fn export_kit_fields(school: &str, valid_days: u32) -> Vec<FormField> {
         vec![
             text(Slot::School, "form.school", school),
             text(Slot::Cases, "form.kit_cases", ""),
             text(Slot::ValidDays, "form.valid_days", &valid_days.to_string()),
-            text(Slot::File, "form.file", file),
+            text(Slot::File, "form.kit_file", ""),
             secret(Slot::Passphrase, "form.passphrase"),
             secret(Slot::Repeat, "form.repeat_passphrase"),
         ]

@@ -75,8 +75,7 @@ impl App {
             Command::ExportKit => {
                 // The school of the case last opened is the likeliest.
                 let school = self.view.detail.as_ref().map_or(String::new(), |v| v.case.details.school.clone());
-                let file = self.view.settings.export_dir.join(kit::file_name(Some(&school), self.view.settings.today));
-                let fields = Form::export_kit_fields(&school, DEFAULT_VALID_DAYS, &file.display().to_string());
+                let fields = Form::export_kit_fields(&school, DEFAULT_VALID_DAYS);
                 self.view.form =
                     Some(Form::new(Purpose::ExportKit, self.view.catalog.t("form.export_kit").into(), fields));
             }
@@ -110,7 +109,7 @@ impl App {
             form.text(Slot::Cases).split([',', ' ']).filter(|r| !r.is_empty()).map(String::from).collect();
         let typed_days = form.text(Slot::ValidDays).trim().to_string();
         let days = typed_days.parse::<u32>().ok().filter(|d| (1..=MAX_VALID_DAYS).contains(d));
-        let path = PathBuf::from(form.text(Slot::File).trim());
+        let path = kit_path(&self.view.settings, form.text(Slot::File), form.text(Slot::School));
         let (passphrase, repeated) = (Zeroizing::new(form.text(Slot::Passphrase).to_string()), form.text(Slot::Repeat));
         let Some(days) = days else {
             return self.form_error(Slot::ValidDays, self.view.catalog.f("form.bad_days", &[("text", &typed_days)]));
@@ -269,6 +268,16 @@ impl App {
     }
 }
 
+/// Where a kit from the form goes: the file typed, or with none typed, the
+/// documents folder under a name of the school typed (the one chosen last, not
+/// the one the form opened with) and the day.
+fn kit_path(settings: &crate::config::Settings, typed: &str, school: &str) -> PathBuf {
+    match typed.trim() {
+        "" => settings.export_dir.join(kit::file_name(Some(school), settings.today)),
+        typed => PathBuf::from(typed),
+    }
+}
+
 /// The visit-day kit: what it is for, then the conflicts imports left, three
 /// lines each (the field, the value here, the kit's), scrolled to the one selected.
 pub(super) fn render_kit(view: &View, theme: &Theme, frame: &mut Frame, area: Rect) {
@@ -356,6 +365,17 @@ mod tests {
             conflict(1, "case.details.teacher", json!("Åse Ødegård"), json!("Kåre Ås")),
             conflict(2, "case.details.description", json!("Uro i timene"), json!("Uro i timene og lesevansker")),
         ]
+    }
+
+    #[test]
+    fn a_kit_without_a_file_typed_is_named_by_the_school_typed_in_the_documents_folder() {
+        let settings = super::super::testing::settings();
+        let path = super::kit_path(&settings, " ", "Bjørkå skole");
+        assert_eq!(path, settings.export_dir.join("besokspakke-bjørkå-skole-2026-11-23.age"));
+        assert_eq!(
+            super::kit_path(&settings, "/tmp/pakke.age", "Bjørkå skole"),
+            std::path::Path::new("/tmp/pakke.age")
+        );
     }
 
     #[test]
