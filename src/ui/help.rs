@@ -30,8 +30,7 @@ pub(super) fn render_help(view: &View, theme: &Theme, frame: &mut Frame, area: R
     let mut lines = vec![Line::raw(c.t("help.intro")), Line::raw("")];
     lines.extend(bindings.iter().filter_map(|b| b.hint).map(|key| Line::raw(format!("  {}", c.t(key)))));
     if view.record.is_some() {
-        // Undo is the text field's own key, not one of ours.
-        lines.push(Line::raw(format!("  {}", c.t("keys.undo"))));
+        lines.extend(keymap::FIELD_KEYS.iter().map(|key| Line::raw(format!("  {}", c.t(key)))));
     }
     let popup = centered(area, 50, lines.len() as u16 + 2);
     frame.render_widget(Clear, popup);

@@ -211,6 +211,18 @@ pub const RECORD: &[Binding] = &[
     bind(&[K::F(1)], C::Help, Some("keys.help_f1"), true),
 ];
 
+/// Keys a field of the record editor takes itself (the text field, a choice, a
+/// check): no commands of ours, but help lists them under the commands.
+pub const FIELD_KEYS: &[&str] = &[
+    "keys.field_enter",
+    "keys.field_move",
+    "keys.field_choose",
+    "keys.field_check",
+    "keys.field_delete",
+    "keys.undo",
+    "keys.redo",
+];
+
 /// The same editor holding a case's preparation for a discussion meeting: no
 /// rows, agenda or export there.
 pub const NOTES: &[Binding] = &[

@@ -35,6 +35,8 @@ impl LineInput {
         match key.code {
             KeyCode::Enter | KeyCode::Tab | KeyCode::BackTab => false,
             KeyCode::Char('m' | 'j') if ctrl => false,
+            // Ctrl-Z undoes as in most editors; Ctrl-U, the text field's own, too.
+            KeyCode::Char('z') if ctrl => self.0.undo(),
             _ => self.0.input(key),
         }
     }
@@ -93,6 +95,10 @@ mod tests {
         assert!(!input.edit(KeyEvent::new(KeyCode::Char('m'), KeyModifiers::CONTROL)));
         assert!(!input.edit(key(KeyCode::Tab)));
         assert_eq!(input.value(), "jørkå");
+        assert!(input.edit(KeyEvent::new(KeyCode::Char('z'), KeyModifiers::CONTROL)), "Ctrl-Z undoes");
+        assert_eq!(input.value(), "Bjørkå");
+        assert!(input.edit(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)), "Ctrl-U undoes too");
+        assert_eq!(input.value(), "Bjørk");
     }
 
     #[test]

@@ -329,6 +329,12 @@ impl RecordEditor {
                 // Enter in a one-line field moves on, as Tab does; the move saves.
                 return;
             }
+            // Ctrl-Z undoes as in most editors; Ctrl-U, the text field's own, too.
+            FieldInput::Line(area) | FieldInput::Text(area)
+                if key.code == KeyCode::Char('z') && key.modifiers.contains(KeyModifiers::CONTROL) =>
+            {
+                area.undo()
+            }
             FieldInput::Line(area) | FieldInput::Text(area) => area.input(key),
             FieldInput::Choice { options, index } => turn_choice(index, options.len(), key),
             FieldInput::Check(on) => {

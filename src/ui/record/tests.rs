@@ -84,7 +84,11 @@ fn undo_takes_back_typing() {
     focus_on(&mut editor, Target::Place);
     type_text(&mut editor, "Biblioteket");
     editor.edit(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
-    assert_ne!(editor.focused().unwrap().text(), "Biblioteket");
+    let once = editor.focused().unwrap().text();
+    assert_ne!(once, "Biblioteket");
+    editor.edit(KeyEvent::new(KeyCode::Char('z'), KeyModifiers::CONTROL));
+    let twice = editor.focused().unwrap().text();
+    assert!(twice.len() < once.len(), "Ctrl-Z undoes as Ctrl-U does: {once:?} then {twice:?}");
 }
 
 #[test]
@@ -189,4 +193,18 @@ fn the_meeting_1_editor_over_its_case_from_a_view_in_memory() {
     let mut view = crate::ui::testing::view();
     view.record = Some(editor);
     insta::assert_snapshot!(crate::ui::testing::drawn(&view));
+}
+
+#[test]
+fn help_over_the_editor_lists_every_key_a_field_takes() {
+    let (c, editor) = editor(1);
+    let mut view = crate::ui::testing::view();
+    view.record = Some(editor);
+    view.help = true;
+    let screen = format!("{:?}", crate::ui::testing::drawn(&view).buffer());
+    for key in crate::ui::keymap::FIELD_KEYS {
+        // The first words of each line are its keys.
+        let keys: String = c.t(key).split_whitespace().take(2).collect::<Vec<_>>().join(" ");
+        assert!(screen.contains(&keys), "help misses {key}: {keys}");
+    }
 }
