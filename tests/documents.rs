@@ -37,6 +37,8 @@ fn case_with_minutes(db: &Path) {
         ],
         statements: [long, "Jeg får ikke lest ferdig før de andre.".into(), "Mor er bekymret.".into(), "".into()],
         approved_by: "Åse Ødegård".into(),
+        approved_on: chrono::NaiveDate::from_ymd_opt(2026, 9, 2),
+        sent_home_on: chrono::NaiveDate::from_ymd_opt(2026, 9, 3),
         ..MeetingRecord::default()
     };
     let measure = Measure {
@@ -92,6 +94,8 @@ fn the_minutes_of_each_meeting_export_as_pdf_with_the_forms_headings_and_æøå(
             "Jeg får ikke lest ferdig før de andre.",
             "Observasjon 80: leser høyt med støtte",
             "Kåre Bø",
+            "Godkjent/signert av: Åse Ødegård Dato: 02.09.2026 Sendt hjem: 03.09.2026",
+            "Dato og underskrift",
             "side 1 av 3",
             "side 3 av 3",
         ],
@@ -130,6 +134,8 @@ fn the_minutes_export_as_markdown() {
     assert!(text.contains(
         "| Lesekurs i liten gruppe<br>3 økter i uka<br>Grupperom | 01.10.2026–15.11.2026 | Spesialpedagog Ørjan |"
     ));
+    assert!(text.contains("**Sendt hjem:** "), "the day sent home has its place");
+    assert!(text.contains("**Dato og underskrift:** ______"), "a line to sign on");
     assert!(!dir.path().join("nested/folder/m2.partial").exists());
 }
 
@@ -151,4 +157,27 @@ fn an_export_that_cannot_be_written_says_why_and_leaves_nothing() {
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(err.contains("a-file"), "{err}");
     assert_eq!(std::fs::read_to_string(&blocked).unwrap(), "not a folder");
+}
+
+#[test]
+fn an_emoji_or_a_private_character_never_stops_the_pdf_and_its_field_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    case_with_minutes(&db);
+    let mut store = Store::open(&db, "tester", Some(PASSPHRASE)).unwrap();
+    let id = store.case_by_reference("2026-001").unwrap().unwrap().id;
+    let meeting = MeetingNo::new(1).unwrap();
+    let mut record = store.meeting_record(id, meeting).unwrap().unwrap();
+    record.place = "Kantina 🙂 og 👩‍👧 ved \u{E000}".into();
+    record.approved_by = "Åse Ødegård 👍🏽".into();
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+    store.save_meeting_record(id, meeting, &record, today).unwrap();
+    drop(store);
+    let file = dir.path().join("m1.pdf");
+    let said = saksgang(&db, &["export", "minutes", "2026-001", "--meeting", "1", "-o", file.to_str().unwrap()]);
+    assert!(said.contains("□ i: Møtested, Godkjent/signert av."), "the field that held it is named: {said}");
+    assert!(!said.contains("Validation") && !said.contains("{"), "no Debug text: {said}");
+    let text = pdf_text(&file);
+    assert!(text.contains("Kantina □ og □□ ved □"), "one □ per character, the joiner gone: {text}");
+    assert!(text.contains("Åse Ødegård □□"), "{text}");
 }

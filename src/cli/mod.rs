@@ -223,15 +223,15 @@ fn export_document(
         ExportCommand::Discussion { date, school, format, output } => {
             let meeting = find_discussion(store, catalog, date, school.as_deref())?;
             let target = Target { folder: Path::new(""), file: output.clone() };
-            let path = export::discussion_form(store, catalog, &meeting, *format, &target)?;
-            writeln!(out, "{}", catalog.f("discussion.exported", &[("path", &path.display().to_string())]))?;
+            let exported = export::discussion_form(store, catalog, &meeting, *format, &target)?;
+            writeln!(out, "{}", wording::exported(catalog, "discussion.exported", &exported))?;
         }
         ExportCommand::Minutes { reference, meeting, format, output } => {
             let case = find(store, catalog, reference)?;
             let number = MeetingNo::new(*meeting).context("meeting 1, 2 or 3")?;
             let target = Target { folder: Path::new(""), file: output.clone() };
-            let path = export::minutes(store, catalog, settings, &case, number, *format, &target)?;
-            writeln!(out, "{}", catalog.f("minutes.exported", &[("path", &path.display().to_string())]))?;
+            let exported = export::minutes(store, catalog, settings, &case, number, *format, &target)?;
+            writeln!(out, "{}", wording::exported(catalog, "minutes.exported", &exported))?;
         }
         ExportCommand::Kit { school, cases, valid_days, output } => {
             let ids = service::kit::cases_to_send(store, school.as_deref().unwrap_or_default(), cases, today)?;

@@ -32,6 +32,8 @@ pub fn write(document: &Document) -> String {
                 }
                 out.push('\n');
             }
+            // A run of underscores between spaces and the line's end is text, not emphasis.
+            Block::Signature(label) => out.push_str(&format!("\n**{label}:** {}\n\n", "_".repeat(30))),
         }
     }
     out.push_str(&format!("\n---\n\n{}\n", document.footer_note));

@@ -147,6 +147,8 @@ pub fn build(c: &Catalog, source: &MinutesSource) -> Document {
     blocks.push(Block::Heading(t("minutes.approval")));
     blocks.push(field("minutes.approved_by", record.approved_by.clone()));
     blocks.push(field("minutes.approved_on", date(record.approved_on)));
+    blocks.push(field("minutes.sent_home", date(record.sent_home_on)));
+    blocks.push(Block::Signature(t("minutes.signature")));
     Document {
         header: header.filter(|h| !h.trim().is_empty()).unwrap_or(&case.details.school).to_string(),
         title: t(&format!("minutes.title{n}")),

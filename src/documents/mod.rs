@@ -39,6 +39,15 @@ pub enum Block {
         columns: Vec<String>,
         rows: Vec<Vec<String>>,
     },
+    /// A line to sign on by hand, its label under it.
+    Signature(String),
+}
+
+/// A written document, and the parts of it where a character could not be
+/// printed as typed (a PDF's fonts have no emoji).
+pub struct Written {
+    pub bytes: Vec<u8>,
+    pub replaced: Vec<String>,
 }
 
 /// The two formats a document is written in.
@@ -59,10 +68,10 @@ impl Format {
         crate::domain::Coded::code(self)
     }
 
-    pub fn write(self, document: &Document, c: &crate::i18n::Catalog) -> anyhow::Result<Vec<u8>> {
+    pub fn write(self, document: &Document, c: &crate::i18n::Catalog) -> anyhow::Result<Written> {
         match self {
             Format::Pdf => pdf::write(document, c),
-            Format::Markdown => Ok(markdown::write(document).into_bytes()),
+            Format::Markdown => Ok(Written { bytes: markdown::write(document).into_bytes(), replaced: Vec::new() }),
         }
     }
 }

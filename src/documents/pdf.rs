@@ -14,7 +14,7 @@ use krilla::{Document as PdfDocument, SerializeSettings};
 use skrifa::instance::{LocationRef, Size};
 use skrifa::{FontRef, MetadataProvider};
 
-use super::{Block, Document};
+use super::{Block, Document, Written};
 use crate::i18n::Catalog;
 
 const REGULAR: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
@@ -35,6 +35,11 @@ const TITLE: f32 = 15.0;
 /// Space between lines, as a share of the font size.
 const LEADING: f32 = 1.35;
 const CELL_PAD: f32 = 3.0;
+/// The height left free to sign in, and the length of the line.
+const SIGNATURE_SPACE: f32 = 30.0;
+const SIGNATURE_W: f32 = 220.0;
+/// Stands in for a character no embedded font has (DejaVu has this one).
+pub const MISSING: char = '□';
 
 #[derive(Clone, Copy, PartialEq)]
 enum Weight {
@@ -60,6 +65,35 @@ impl Metrics {
         Ok(Metrics { regular: font(REGULAR)?, bold: font(BOLD)? })
     }
 
+    /// Whether both weights hold a glyph for `c` that PDF/A takes (no private use).
+    fn can_draw(&self, c: char) -> bool {
+        let private = matches!(c, '\u{E000}'..='\u{F8FF}' | '\u{F0000}'..);
+        !private
+            && !matches!(c, '\0' | '\u{FEFF}' | '\u{FFFE}')
+            && self.regular.charmap().map(c).is_some()
+            && self.bold.charmap().map(c).is_some()
+    }
+
+    /// `text` as the fonts can draw it: a character they lack becomes □, one that
+    /// only joins or varies another (an emoji's joiner or colour selector) goes.
+    fn printable(&self, text: &str) -> Option<String> {
+        if text.chars().all(|c| c == '\n' || self.can_draw(c)) {
+            return None;
+        }
+        let invisible =
+            |c: char| matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}');
+        let shown = text.chars().filter(|&c| !invisible(c)).map(|c| {
+            if c == '\n' || self.can_draw(c) {
+                c
+            } else if c == '\t' {
+                ' '
+            } else {
+                MISSING
+            }
+        });
+        Some(shown.collect())
+    }
+
     fn width(&self, text: &str, size: f32, weight: Weight) -> f32 {
         let font = if weight == Weight::Bold { &self.bold } else { &self.regular };
         let charmap = font.charmap();
@@ -82,11 +116,23 @@ impl Metrics {
                 if !line.is_empty() {
                     lines.push(std::mem::take(&mut line));
                 }
-                for c in word.chars() {
-                    line.push(c);
-                    if self.width(&line, size, weight) > width && line.chars().count() > 1 {
-                        line.pop();
-                        lines.push(std::mem::replace(&mut line, c.to_string()));
+                // A word too wide for the line breaks after a slash or hyphen
+                // ("sosialt/ atferd/ annet"), and only within a piece as a last resort.
+                for piece in pieces(word) {
+                    let candidate = format!("{line}{piece}");
+                    if self.width(&candidate, size, weight) <= width {
+                        line = candidate;
+                        continue;
+                    }
+                    if !line.is_empty() {
+                        lines.push(std::mem::take(&mut line));
+                    }
+                    for c in piece.chars() {
+                        line.push(c);
+                        if self.width(&line, size, weight) > width && line.chars().count() > 1 {
+                            line.pop();
+                            lines.push(std::mem::replace(&mut line, c.to_string()));
+                        }
                     }
                 }
             }
@@ -94,6 +140,37 @@ impl Metrics {
         }
         lines
     }
+
+    /// The width of the widest piece `text` can be wrapped into without breaking
+    /// a word: what a column needs so its header words stay whole.
+    fn widest_piece(&self, text: &str, size: f32, weight: Weight) -> f32 {
+        let words = text.split_whitespace().flat_map(pieces);
+        words.map(|piece| self.width(piece, size, weight)).fold(0.0, f32::max)
+    }
+}
+
+/// A table's header and rows, each cell as its lines, and the column widths.
+struct WrappedTable {
+    widths: Vec<f32>,
+    head: Vec<Vec<String>>,
+    body: Vec<Vec<Vec<String>>>,
+}
+
+impl WrappedTable {
+    /// The header and the first row: what a table never starts with less than.
+    fn start_height(&self) -> f32 {
+        row_height(&self.head) + self.body.first().map_or(0.0, |row| row_height(row))
+    }
+}
+
+/// The height of a row whose cells are these lines.
+fn row_height(cells: &[Vec<String>]) -> f32 {
+    cells.iter().map(Vec::len).max().unwrap_or(1) as f32 * BODY * LEADING + 2.0 * CELL_PAD
+}
+
+/// A word's pieces: it may break after each slash or hyphen.
+fn pieces(word: &str) -> impl Iterator<Item = &str> {
+    word.split_inclusive(['/', '-'])
 }
 
 /// Lays blocks out top to bottom, starting a new page where the next piece does
@@ -135,42 +212,85 @@ impl Layout<'_> {
         self.y += points;
     }
 
-    fn table(&mut self, columns: &[String], rows: &[Vec<String>]) {
-        let n = columns.len().max(1);
-        let column_w = WIDTH / n as f32;
-        let inner = column_w - 2.0 * CELL_PAD;
+    /// A table's cells wrapped into its columns.
+    fn wrapped_table(&self, columns: &[String], rows: &[Vec<String>]) -> WrappedTable {
+        let widths = self.column_widths(columns);
         let wrap_row = |cells: &[String], weight| -> Vec<Vec<String>> {
-            cells.iter().map(|cell| self.metrics.wrap(cell, inner, BODY, weight)).collect()
+            let inner = |i: usize| widths.get(i).copied().unwrap_or(0.0) - 2.0 * CELL_PAD;
+            cells.iter().enumerate().map(|(i, cell)| self.metrics.wrap(cell, inner(i), BODY, weight)).collect()
         };
         let head = wrap_row(columns, Weight::Bold);
-        let body: Vec<_> = rows.iter().map(|row| wrap_row(row, Weight::Regular)).collect();
-        let height = |cells: &[Vec<String>]| {
-            cells.iter().map(Vec::len).max().unwrap_or(1) as f32 * BODY * LEADING + 2.0 * CELL_PAD
-        };
-        self.room(height(&head) + body.first().map_or(0.0, |r| height(r)));
-        self.table_row(&head, Weight::Bold, column_w, height(&head));
-        for row in &body {
-            let row_h = height(row);
+        let body = rows.iter().map(|row| wrap_row(row, Weight::Regular)).collect();
+        WrappedTable { widths, head, body }
+    }
+
+    fn table(&mut self, table: &WrappedTable) {
+        let head_h = row_height(&table.head);
+        self.room(table.start_height());
+        self.table_row(&table.head, Weight::Bold, &table.widths, head_h);
+        for row in &table.body {
+            let row_h = row_height(row);
             if self.y + row_h > BOTTOM {
                 // A row never splits; the header comes again on the new page.
-                self.room(row_h + height(&head));
-                self.table_row(&head, Weight::Bold, column_w, height(&head));
+                self.room(row_h + head_h);
+                self.table_row(&table.head, Weight::Bold, &table.widths, head_h);
             }
-            self.table_row(row, Weight::Regular, column_w, row_h);
+            self.table_row(row, Weight::Regular, &table.widths, row_h);
         }
     }
 
-    fn table_row(&mut self, cells: &[Vec<String>], weight: Weight, column_w: f32, height: f32) {
+    /// How much of `blocks` must stand on the page under the heading or label before
+    /// them, so that the two are not parted by a page break: a heading or a label
+    /// that heads a table brings what it heads.
+    fn start_height(&self, blocks: &[Block]) -> f32 {
+        match blocks {
+            [Block::Table { columns, rows }, ..] => 3.0 + self.wrapped_table(columns, rows).start_height(),
+            [Block::Heading(_), rest @ ..] => 10.0 + HEADING * LEADING + self.start_height(rest),
+            [Block::Field { .. }, rest @ ..] if matches!(rest.first(), Some(Block::Table { .. })) => {
+                BODY * LEADING + self.start_height(rest)
+            }
+            [Block::Text { .. }, ..] => 3.0 + 2.0 * BODY * LEADING,
+            [Block::Field { .. } | Block::Signature(_), ..] | [] => BODY * LEADING,
+        }
+    }
+
+    /// Columns share the width equally, except that each is at least as wide as its
+    /// header's longest word (so "Kontaktlærer" stays whole); the others give way.
+    fn column_widths(&self, columns: &[String]) -> Vec<f32> {
+        let least: Vec<f32> =
+            columns.iter().map(|h| self.metrics.widest_piece(h, BODY, Weight::Bold) + 2.0 * CELL_PAD).collect();
+        let least_sum: f32 = least.iter().sum();
+        if least_sum >= WIDTH {
+            // Too many columns for whole words: shares of the page by need.
+            return least.iter().map(|w| w / least_sum * WIDTH).collect();
+        }
+        let mut widened = vec![false; columns.len()];
+        loop {
+            let taken: f32 = least.iter().zip(&widened).filter(|(_, w)| **w).map(|(l, _)| l).sum();
+            let share = (WIDTH - taken) / widened.iter().filter(|w| !**w).count().max(1) as f32;
+            let mut more = false;
+            for (wide, l) in widened.iter_mut().zip(&least) {
+                if !*wide && *l > share {
+                    (*wide, more) = (true, true);
+                }
+            }
+            if !more {
+                return least.iter().zip(&widened).map(|(l, wide)| if *wide { *l } else { share }).collect();
+            }
+        }
+    }
+
+    fn table_row(&mut self, cells: &[Vec<String>], weight: Weight, widths: &[f32], height: f32) {
         let top = self.y;
         let (left, right) = (MARGIN, MARGIN + WIDTH);
+        let lefts: Vec<f32> = widths.iter().scan(left, |x, w| Some(std::mem::replace(x, *x + w))).collect();
         self.ops().push(Op::Line { from: (left, top), to: (right, top) });
         self.ops().push(Op::Line { from: (left, top + height), to: (right, top + height) });
-        for i in 0..=cells.len() {
-            let x = left + column_w * i as f32;
+        for x in lefts.iter().copied().chain([right]) {
             self.ops().push(Op::Line { from: (x, top), to: (x, top + height) });
         }
         for (i, lines) in cells.iter().enumerate() {
-            let x = left + column_w * i as f32 + CELL_PAD;
+            let x = lefts.get(i).copied().unwrap_or(right) + CELL_PAD;
             for (k, line) in lines.iter().enumerate() {
                 let baseline = top + CELL_PAD + BODY + k as f32 * BODY * LEADING;
                 self.ops().push(Op::Text { x, baseline, size: BODY, weight, text: line.clone() });
@@ -180,16 +300,57 @@ impl Layout<'_> {
     }
 }
 
+/// `document` with what the fonts cannot draw replaced, and the names of the parts
+/// that held it (a field's label, a table's column, a heading), each once.
+fn printable(document: &Document, metrics: &Metrics) -> (Document, Vec<String>) {
+    let mut shown = document.clone();
+    let mut replaced: Vec<String> = Vec::new();
+    // `part` names where the text stands; a heading or column names itself.
+    let mut fix = |text: &mut String, part: Option<&str>| {
+        if let Some(printable) = metrics.printable(text) {
+            *text = printable;
+            let part = part.unwrap_or(text).to_string();
+            if !replaced.contains(&part) {
+                replaced.push(part);
+            }
+        }
+    };
+    let title = metrics.printable(&document.title).unwrap_or_else(|| document.title.clone());
+    for text in [&mut shown.header, &mut shown.title, &mut shown.subtitle, &mut shown.footer_note] {
+        fix(text, Some(&title));
+    }
+    for block in &mut shown.blocks {
+        match block {
+            Block::Heading(text) | Block::Signature(text) => fix(text, None),
+            Block::Field { label, value } | Block::Text { label, text: value } => {
+                fix(label, None);
+                fix(value, Some(label));
+            }
+            Block::Table { columns, rows } => {
+                columns.iter_mut().for_each(|column| fix(column, None));
+                for row in rows {
+                    for (i, cell) in row.iter_mut().enumerate() {
+                        fix(cell, columns.get(i).map(String::as_str));
+                    }
+                }
+            }
+        }
+    }
+    (shown, replaced)
+}
+
 fn layout(document: &Document, metrics: &Metrics) -> Vec<Vec<Op>> {
     let mut page = Layout { metrics, pages: vec![Vec::new()], y: TOP };
     page.paragraph(MARGIN, WIDTH, TITLE, Weight::Bold, &document.title);
     page.paragraph(MARGIN, WIDTH, BODY, Weight::Regular, &document.subtitle);
     page.gap(8.0);
-    for block in &document.blocks {
+    for (i, block) in document.blocks.iter().enumerate() {
+        // A heading, or a label before a table ("Tiltak 2:"), is not left alone
+        // at the foot of a page: it goes over with the start of what follows.
+        let next = page.start_height(&document.blocks[i + 1..]);
         match block {
             Block::Heading(text) => {
-                // A heading is not left alone at the foot of a page.
-                page.room(HEADING * LEADING + 3.0 * BODY * LEADING);
+                page.room(10.0 + HEADING * LEADING + next);
                 page.gap(8.0);
                 page.paragraph(MARGIN, WIDTH, HEADING, Weight::Bold, text);
                 page.gap(2.0);
@@ -197,9 +358,12 @@ fn layout(document: &Document, metrics: &Metrics) -> Vec<Vec<Op>> {
             Block::Field { label, value } => {
                 let label = format!("{label}:");
                 let label_w = metrics.width(&label, BODY, Weight::Bold) + 4.0;
-                page.room(BODY * LEADING);
-                page.text_at(MARGIN, BODY, Weight::Bold, &label);
                 let lines = metrics.wrap(value, WIDTH - label_w, BODY, Weight::Regular);
+                match document.blocks.get(i + 1) {
+                    Some(Block::Table { .. }) => page.room(lines.len() as f32 * BODY * LEADING + next),
+                    _ => page.room(BODY * LEADING),
+                }
+                page.text_at(MARGIN, BODY, Weight::Bold, &label);
                 for (i, line) in lines.iter().enumerate() {
                     if i > 0 {
                         page.room(BODY * LEADING);
@@ -215,9 +379,19 @@ fn layout(document: &Document, metrics: &Metrics) -> Vec<Vec<Op>> {
                 let text = if text.trim().is_empty() { "–" } else { text.trim_end() };
                 page.paragraph(MARGIN + 10.0, WIDTH - 10.0, BODY, Weight::Regular, text);
             }
+            Block::Signature(label) => {
+                // Room above the line to sign in, the label under it.
+                page.room(SIGNATURE_SPACE + SMALL * LEADING);
+                page.gap(SIGNATURE_SPACE);
+                let y = page.y;
+                page.ops().push(Op::Line { from: (MARGIN, y), to: (MARGIN + SIGNATURE_W, y) });
+                page.gap(2.0);
+                page.paragraph(MARGIN, SIGNATURE_W, SMALL, Weight::Regular, label);
+            }
             Block::Table { columns, rows } => {
                 page.gap(3.0);
-                page.table(columns, rows);
+                let table = page.wrapped_table(columns, rows);
+                page.table(&table);
                 page.gap(3.0);
             }
         }
@@ -227,15 +401,18 @@ fn layout(document: &Document, metrics: &Metrics) -> Vec<Vec<Op>> {
     page.pages
 }
 
-/// The PDF bytes of `document`, its page numbers worded in the catalogue's language.
-pub fn write(document: &Document, c: &Catalog) -> Result<Vec<u8>> {
+/// `document` as PDF, its page numbers worded in the catalogue's language. No
+/// character stops it: what the fonts lack is printed as □ and named in `replaced`.
+pub fn write(document: &Document, c: &Catalog) -> Result<Written> {
     let page_label = |n: usize, of: usize| c.f("minutes.page", &[("n", &n.to_string()), ("of", &of.to_string())]);
     let metrics = Metrics::new()?;
+    let (document, replaced) = printable(document, &metrics);
+    let document = &document;
     let pages = layout(document, &metrics);
     let configuration = ConfigurationBuilder::new()
         .with_archival_validator(Archival::A2_B)
         .finish()
-        .map_err(|e| anyhow!("PDF/A settings: {e:?}"))?;
+        .map_err(|_| anyhow!("the PDF/A settings are inconsistent"))?;
     let mut pdf = PdfDocument::new_with(SerializeSettings { configuration, ..SerializeSettings::default() });
     let made = &document.made_on;
     // PDF/A wants the day the document was made.
@@ -282,7 +459,9 @@ pub fn write(document: &Document, c: &Catalog) -> Result<Vec<u8>> {
         surface.finish();
         page.finish();
     }
-    pdf.finish().map_err(|e| anyhow!("the PDF could not be made: {e:?}"))
+    // krilla's Display is a summary in words; its Debug would show the user internals.
+    let bytes = pdf.finish().map_err(|e| anyhow!("the PDF could not be made ({e}); Markdown can still be written"))?;
+    Ok(Written { bytes, replaced })
 }
 
 #[cfg(test)]
@@ -324,6 +503,87 @@ mod tests {
                     assert!(*baseline <= BOTTOM + BODY, "text below the foot: {baseline}");
                 }
             }
+        }
+    }
+
+    #[test]
+    fn a_word_wraps_after_its_slashes_and_hyphens_before_it_is_broken() {
+        let metrics = Metrics::new().unwrap();
+        let narrow = metrics.width("atferd/x", BODY, Weight::Bold);
+        let lines = metrics.wrap("sosialt/atferd/annet", narrow, BODY, Weight::Bold);
+        assert_eq!(lines, ["sosialt/", "atferd/", "annet"]);
+        let lines = metrics.wrap(
+            "klasse-/skolemiljøarbeid",
+            metrics.width("skolemiljøarbeid", BODY, Weight::Bold),
+            BODY,
+            Weight::Bold,
+        );
+        assert_eq!(lines, ["klasse-/", "skolemiljøarbeid"]);
+    }
+
+    #[test]
+    fn the_discussion_forms_header_words_stay_whole_in_both_languages() {
+        let metrics = Metrics::new().unwrap();
+        for lang in [crate::i18n::Lang::Nb, crate::i18n::Lang::En] {
+            let c = Catalog::new(lang);
+            let columns: Vec<String> = ["time", "grade", "gender", "difficulty", "system", "teacher"]
+                .iter()
+                .map(|k| c.t(&format!("discussion.col_{k}")).to_string())
+                .collect();
+            let rows = vec![vec![
+                "09:00–09:30".into(),
+                "5B".into(),
+                "Gutt".into(),
+                "Faglig".into(),
+                "Nei".into(),
+                "Åse Ødegård Kristiansen".into(),
+            ]];
+            let page = Layout { metrics: &metrics, pages: vec![Vec::new()], y: TOP };
+            let table = page.wrapped_table(&columns, &rows);
+            assert!((table.widths.iter().sum::<f32>() - WIDTH).abs() < 0.01, "the table fills the width");
+            for (header, lines) in columns.iter().zip(&table.head) {
+                let whole: Vec<&str> = header.split_whitespace().flat_map(pieces).collect();
+                for line in lines {
+                    let line_pieces: Vec<&str> = line.split_whitespace().flat_map(pieces).collect();
+                    assert!(line_pieces.iter().all(|p| whole.contains(p)), "{header:?} broken mid-word: {lines:?}");
+                }
+            }
+        }
+    }
+
+    /// The page each text starting with `prefix` stands on.
+    fn page_of(pages: &[Vec<Op>], prefix: &str) -> usize {
+        let on = |ops: &Vec<Op>| ops.iter().any(|op| matches!(op, Op::Text { text, .. } if text.starts_with(prefix)));
+        pages.iter().position(on).unwrap_or_else(|| panic!("{prefix} not drawn"))
+    }
+
+    #[test]
+    fn a_heading_or_a_label_goes_over_with_the_table_it_heads() {
+        let metrics = Metrics::new().unwrap();
+        let table = || Block::Table {
+            columns: vec!["Part".into(), "Hvordan".into()],
+            rows: vec![vec!["Eleven".into(), "Godt\nmed\nflere\nlinjer".into()]],
+        };
+        for filler in 30..60 {
+            let mut blocks: Vec<Block> =
+                (0..filler).map(|i| Block::Field { label: format!("Felt {i}"), value: "verdi".into() }).collect();
+            blocks.extend([
+                Block::Heading("Effekt av tiltak".into()),
+                Block::Field { label: "Tiltak 2".into(), value: "Lesekurs".into() },
+                table(),
+            ]);
+            let document = Document {
+                header: "Skole".into(),
+                title: "Tittel".into(),
+                subtitle: "Under".into(),
+                blocks,
+                footer_note: "Slutt".into(),
+                made_on: chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap(),
+            };
+            let pages = layout(&document, &metrics);
+            let table_page = page_of(&pages, "Eleven");
+            assert_eq!(page_of(&pages, "Tiltak 2:"), table_page, "after {filler} fields");
+            assert_eq!(page_of(&pages, "Effekt av tiltak"), table_page, "after {filler} fields");
         }
     }
 }

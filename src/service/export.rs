@@ -27,8 +27,14 @@ impl Target<'_> {
     }
 }
 
-/// Writes the minutes of meeting `number` of `case` and logs the export; returns
-/// where they went.
+/// A document written: where it went, and the parts where a character was
+/// printed as □ because the PDF's fonts lack it.
+pub struct Exported {
+    pub path: PathBuf,
+    pub replaced: Vec<String>,
+}
+
+/// Writes the minutes of meeting `number` of `case` and logs the export.
 pub fn minutes(
     store: &mut Store,
     c: &Catalog,
@@ -37,7 +43,7 @@ pub fn minutes(
     number: MeetingNo,
     format: Format,
     target: &Target,
-) -> Result<PathBuf> {
+) -> Result<Exported> {
     let path = target.path(minutes::file_name(c, case, number, format.extension()));
     let record = store.meeting_record(case.id, number)?.unwrap_or_default();
     // Meeting 3 evaluates the measures agreed in meeting 2.
@@ -47,22 +53,23 @@ pub fn minutes(
     };
     let header = settings.document_header.as_deref();
     let source = MinutesSource { case, number, record: &record, measures: &measures, header, today: settings.today };
-    write_private(&path, &format.write(&minutes::build(c, &source), c)?)?;
+    let written = format.write(&minutes::build(c, &source), c)?;
+    write_private(&path, &written.bytes)?;
     store.note_minutes_exported(case, json!({"meeting": number.get(), "format": format.extension()}))?;
-    Ok(path)
+    Ok(Exported { path, replaced: written.replaced })
 }
 
-/// Writes the form to PPT for `meeting` (no names: nothing to log); returns where
-/// it went.
+/// Writes the form to PPT for `meeting` (no names: nothing to log).
 pub fn discussion_form(
     store: &Store,
     c: &Catalog,
     meeting: &DiscussionMeeting,
     format: Format,
     target: &Target,
-) -> Result<PathBuf> {
+) -> Result<Exported> {
     let path = target.path(discussion::file_name(c, meeting, format.extension()));
     let cases = store.cases_on_agenda(meeting)?;
-    write_private(&path, &format.write(&discussion::build(c, meeting, &cases), c)?)?;
-    Ok(path)
+    let written = format.write(&discussion::build(c, meeting, &cases), c)?;
+    write_private(&path, &written.bytes)?;
+    Ok(Exported { path, replaced: written.replaced })
 }

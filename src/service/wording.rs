@@ -9,6 +9,7 @@ use crate::domain::{
 };
 use crate::i18n::{Catalog, Explained};
 use crate::kit::{self, KitError, NothingToSend, Refused};
+use crate::service::export::Exported;
 use crate::store::{CopyFailure, ImportReport, NotSaved, OpenError, Store, UnsettledConflicts};
 
 /// Why a kit file was refused, naming the file.
@@ -68,6 +69,16 @@ pub fn copies_failed(c: &Catalog, failed: &[CopyFailure], key: &str) -> Option<S
     let list: Vec<String> =
         failed.iter().map(|f| format!("  {}: {}", f.path.display(), explain(c, &f.error))).collect();
     Some(c.f(key, &[("copies", &list.join("\n"))]))
+}
+
+/// Where a document went (in the message `key`, which names it `{path}`), and
+/// which parts of it hold a character the PDF printed as □.
+pub fn exported(c: &Catalog, key: &str, exported: &Exported) -> String {
+    let written = c.f(key, &[("path", &exported.path.display().to_string())]);
+    match exported.replaced.as_slice() {
+        [] => written,
+        parts => format!("{written} {}", c.f("minutes.replaced", &[("parts", &parts.join(", "))])),
+    }
 }
 
 /// One line for any error: the user's wording where we know the error, else its chain.

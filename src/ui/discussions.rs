@@ -20,6 +20,7 @@ use crate::documents::Format;
 use crate::domain::{Case, DiscussionError, DiscussionMeeting, format_date, parse_date, parse_time};
 use crate::domain::{DeadlineState, FormState, fit};
 use crate::service::export::{self, Target};
+use crate::service::wording;
 
 /// A discussion meeting opened on the agenda screen, with the cases on it.
 pub struct AgendaView {
@@ -105,9 +106,9 @@ impl App {
                 let Some(view) = &self.view.agenda else { return Ok(()) };
                 let format = if command == Command::ExportPdf { Format::Pdf } else { Format::Markdown };
                 let target = Target { folder: &self.view.settings.export_dir, file: None };
-                let path = export::discussion_form(&self.store, &self.view.catalog, &view.meeting, format, &target)?;
-                self.view.message =
-                    Some(self.view.catalog.f("discussion.exported", &[("path", &path.display().to_string())]));
+                let c = &self.view.catalog;
+                let exported = export::discussion_form(&self.store, c, &view.meeting, format, &target)?;
+                self.view.message = Some(wording::exported(c, "discussion.exported", &exported));
             }
             _ => {}
         }

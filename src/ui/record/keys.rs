@@ -6,8 +6,8 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
 use super::{Change, FieldInput};
 use crate::documents::Format;
-use crate::service::explain;
 use crate::service::export::{self, Target};
+use crate::service::{explain, wording};
 use crate::ui::app::App;
 use crate::ui::confirm::{Confirm, Pending};
 use crate::ui::keymap::{self, Command};
@@ -61,9 +61,8 @@ impl App {
                 let Some((number, _)) = editor.minutes() else { return Ok(()) };
                 let target = Target { folder: &self.view.settings.export_dir, file: None };
                 let (c, settings) = (&self.view.catalog, &self.view.settings);
-                let path = export::minutes(&mut self.store, c, settings, &editor.case, number, format, &target)?;
-                self.view.message =
-                    Some(self.view.catalog.f("minutes.exported", &[("path", &path.display().to_string())]));
+                let exported = export::minutes(&mut self.store, c, settings, &editor.case, number, format, &target)?;
+                self.view.message = Some(wording::exported(c, "minutes.exported", &exported));
             }
             Command::AddRow => {
                 if let Some(record) = editor.add_row() {
