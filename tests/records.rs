@@ -3,7 +3,7 @@
 use chrono::{NaiveDate, NaiveTime};
 use saksgang::domain::{
     Action, CaseDetails, CaseKind, Evaluation, Gender, Measure, MeetingNo, MeetingRecord, Participant, Party,
-    RecordError, Role, Task, TaskKind,
+    RecordDay, RecordError, Role, Task, TaskKind,
 };
 use saksgang::store::{CaseQuery, StatusFilter, Store, current_version};
 
@@ -172,6 +172,24 @@ fn a_period_ending_before_it_starts_is_refused_and_nothing_changes() {
     let error = store.save_meeting_record(id, m(2), &bad, today()).unwrap_err();
     assert_eq!(error.downcast_ref::<RecordError>(), Some(&RecordError::PeriodEndsBeforeStart { measure: 1 }));
     assert_eq!(store.meeting_record(id, m(2)).unwrap(), Some(good));
+}
+
+#[test]
+fn minutes_sent_home_before_the_meeting_or_approved_in_the_future_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("s.db"), "tester", None).unwrap();
+    let id = new_case(&mut store);
+    store.apply(id, &Action::RecordMeeting { number: m(1), date: d(2026, 9, 1) }, today()).unwrap();
+    let good = meeting1();
+    store.save_meeting_record(id, m(1), &good, today()).unwrap();
+    let early = MeetingRecord { sent_home_on: Some(d(2026, 8, 30)), ..good.clone() };
+    let error = store.save_meeting_record(id, m(1), &early, today()).unwrap_err();
+    let before = RecordError::DayBeforeMeeting { day: RecordDay::SentHome, meeting_on: d(2026, 9, 1) };
+    assert_eq!(error.downcast_ref::<RecordError>(), Some(&before));
+    let future = MeetingRecord { approved_on: Some(d(2026, 11, 25)), ..good.clone() };
+    let error = store.save_meeting_record(id, m(1), &future, today()).unwrap_err();
+    assert_eq!(error.downcast_ref(), Some(&RecordError::DayInFuture { day: RecordDay::Approved }));
+    assert_eq!(store.meeting_record(id, m(1)).unwrap(), Some(good), "nothing changed");
 }
 
 #[test]

@@ -136,7 +136,9 @@ impl CaseSnapshot {
         let measures = self.records[1].as_ref().map(|r| r.measures.clone()).unwrap_or_default();
         for number in MeetingNo::ALL {
             if let Some(record) = &self.records[number.index()] {
-                record.validate(number, &measures).map_err(|e| Broken::Record(number, e))?;
+                let meeting_on = self.case.meeting(number).map(|m| m.date);
+                let checked = record.validate(number, &measures).and(record.check_days(meeting_on, today));
+                checked.map_err(|e| Broken::Record(number, e))?;
             }
         }
         Ok(())

@@ -31,8 +31,8 @@ pub use merge::{
     CaseSnapshot, FieldConflict, Merged, ResolveError, STEPS_FIELD, Side, WithoutConsent, may_travel, merge, with_field,
 };
 pub use record::{
-    AGENDA_ITEMS, AGENDA_PARTS, Evaluation, Measure, MeasureEvaluation, MeetingRecord, Participant, Party, RecordError,
-    Role, Task, TaskKind, format_time, parse_time, unevaluated_ended,
+    AGENDA_ITEMS, AGENDA_PARTS, Evaluation, Measure, MeasureEvaluation, MeetingRecord, Participant, Party, RecordDay,
+    RecordError, Role, Task, TaskKind, format_time, parse_time, unevaluated_ended,
 };
 pub use rules::{Done, Field, RuleError};
 pub use text::{TextError, check_line, check_text, fit, one_line, printable};

@@ -198,6 +198,19 @@ pub enum RecordError {
     /// The pupil or a guardian named on a case no valid consent covers: the family
     /// is recorded by role only.
     FamilyNamedWithoutConsent,
+    /// The minutes approved or sent home on a day not yet come.
+    DayInFuture { day: RecordDay },
+    /// The minutes approved or sent home before the day of the meeting.
+    DayBeforeMeeting { day: RecordDay, meeting_on: NaiveDate },
+    /// Sent home before they were approved.
+    SentHomeBeforeApproval { approved_on: NaiveDate },
+}
+
+/// The two days the minutes keep of their own: approved, and sent home.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecordDay {
+    Approved,
+    SentHome,
 }
 
 /// A time of day as typed: `14:30`, `14.30` or `1430`, or `9` for a whole hour.
@@ -296,6 +309,26 @@ impl MeetingRecord {
             return Err(RecordError::UnknownMeasure { id: unknown.measure_id });
         }
         self.check_texts().map_err(RecordError::Text)
+    }
+
+    /// The approval and the sending home come on or after the meeting's day
+    /// (`meeting_on`, held or planned) and by `today`, the sending after the approval.
+    pub fn check_days(&self, meeting_on: Option<NaiveDate>, today: NaiveDate) -> Result<(), RecordError> {
+        let days = [(RecordDay::Approved, self.approved_on), (RecordDay::SentHome, self.sent_home_on)];
+        for (day, date) in days.into_iter().filter_map(|(day, date)| Some((day, date?))) {
+            if date > today {
+                return Err(RecordError::DayInFuture { day });
+            }
+            if let Some(meeting_on) = meeting_on.filter(|meeting| date < *meeting) {
+                return Err(RecordError::DayBeforeMeeting { day, meeting_on });
+            }
+        }
+        match (self.approved_on, self.sent_home_on) {
+            (Some(approved_on), Some(sent)) if sent < approved_on => {
+                Err(RecordError::SentHomeBeforeApproval { approved_on })
+            }
+            _ => Ok(()),
+        }
     }
 
     /// Whether the pupil or a guardian is named among those present.
@@ -532,5 +565,32 @@ pub(crate) mod tests {
         record.toggle_agenda_item(0);
         assert!(!record.agenda_item_checked(0));
         assert!(!record.is_blank());
+    }
+
+    #[test]
+    fn minutes_are_approved_and_sent_home_after_the_meeting_and_by_today() {
+        let day = |d: u32| NaiveDate::from_ymd_opt(2026, 11, d).unwrap();
+        let (meeting, today) = (Some(day(10)), day(24));
+        let with = |approved: Option<u32>, sent: Option<u32>| MeetingRecord {
+            approved_on: approved.map(day),
+            sent_home_on: sent.map(day),
+            ..MeetingRecord::default()
+        };
+        assert_eq!(with(None, None).check_days(meeting, today), Ok(()));
+        assert_eq!(with(Some(10), Some(10)).check_days(meeting, today), Ok(()), "the same day is fine");
+        assert_eq!(with(Some(12), Some(24)).check_days(meeting, today), Ok(()));
+        assert_eq!(with(Some(12), None).check_days(None, today), Ok(()), "no meeting day to hold it to");
+        let future = |day| Err(RecordError::DayInFuture { day });
+        assert_eq!(with(Some(25), None).check_days(meeting, today), future(RecordDay::Approved));
+        assert_eq!(with(None, Some(25)).check_days(meeting, today), future(RecordDay::SentHome));
+        let before = |day| {
+            Err(RecordError::DayBeforeMeeting { day, meeting_on: NaiveDate::from_ymd_opt(2026, 11, 10).unwrap() })
+        };
+        assert_eq!(with(Some(9), None).check_days(meeting, today), before(RecordDay::Approved));
+        assert_eq!(with(None, Some(9)).check_days(meeting, today), before(RecordDay::SentHome));
+        assert_eq!(
+            with(Some(15), Some(12)).check_days(meeting, today),
+            Err(RecordError::SentHomeBeforeApproval { approved_on: day(15) })
+        );
     }
 }

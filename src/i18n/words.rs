@@ -200,15 +200,39 @@ impl Catalog {
         }
     }
 
+    /// Why minutes cannot be kept as typed.
+    pub fn record_error(&self, error: &crate::domain::RecordError) -> String {
+        use crate::domain::{RecordDay, RecordError};
+        let day = |day: &RecordDay| match day {
+            RecordDay::Approved => self.t("record.day_approved"),
+            RecordDay::SentHome => self.t("record.day_sent_home"),
+        };
+        match error {
+            RecordError::PeriodEndsBeforeStart { .. } => self.t("record.period").into(),
+            RecordError::UnknownMeasure { .. } => self.t("record.unknown_measure").into(),
+            RecordError::Text(e) => self.text_error(e),
+            RecordError::FamilyNamedWithoutConsent => self.t("record.family_anonymous").into(),
+            RecordError::NotInThisMeeting { .. } | RecordError::DuplicateMeasure { .. } => {
+                self.t("record.wrong_meeting").into()
+            }
+            RecordError::DayInFuture { day: d } => self.f("record.day_in_future", &[("day", day(d))]),
+            RecordError::DayBeforeMeeting { day: d, meeting_on } => {
+                self.f("record.day_before_meeting", &[("day", day(d)), ("date", &format_date(*meeting_on))])
+            }
+            RecordError::SentHomeBeforeApproval { approved_on } => {
+                self.f("record.sent_before_approval", &[("date", &format_date(*approved_on))])
+            }
+        }
+    }
+
     /// Why a case read in breaks the rules.
     pub fn broken(&self, why: &crate::domain::Broken) -> String {
         use crate::domain::Broken;
         match why {
             Broken::Rule(rule) => self.rule_error(rule),
-            Broken::Record(number, crate::domain::RecordError::Text(e)) => {
-                format!("{} ({})", self.text_error(e), self.f("kit.in_minutes", &[("n", &number.get().to_string())]))
+            Broken::Record(number, e) => {
+                format!("{} ({})", self.record_error(e), self.f("kit.in_minutes", &[("n", &number.get().to_string())]))
             }
-            Broken::Record(number, _) => self.f("kit.bad_minutes", &[("n", &number.get().to_string())]),
             Broken::StepsOutOfOrder => self.t("kit.steps_out_of_order").into(),
             Broken::AfterClosure => self.t("kit.after_closure").into(),
             Broken::Reference => self.t("kit.bad_reference").into(),

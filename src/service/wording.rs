@@ -107,11 +107,8 @@ pub fn explain(c: &Catalog, error: &anyhow::Error) -> String {
     if let Some(e) = error.downcast_ref::<WithoutConsent>() {
         return c.f("kit.without_consent", &[("reference", &e.reference)]);
     }
-    if let Some(RecordError::FamilyNamedWithoutConsent) = error.downcast_ref() {
-        return c.t("record.family_anonymous").to_string();
-    }
-    if let Some(RecordError::Text(e)) = error.downcast_ref() {
-        return c.text_error(e);
+    if let Some(e) = error.downcast_ref::<RecordError>() {
+        return c.record_error(e);
     }
     if let Some(e) = error.downcast_ref::<DateError>() {
         return c.date_error(e);

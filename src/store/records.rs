@@ -291,6 +291,7 @@ impl Store {
                 _ => load_measures(tx, &case_id.to_string())?,
             };
             record.validate(number, &measures)?;
+            record.check_days(case.meeting(number).map(|m| m.date), today)?;
             let before = load_record(tx, case_id, number)?;
             let changed = changed_parts(before.as_ref().unwrap_or(&MeetingRecord::default()), record);
             if before.is_some() && changed.is_empty() {

@@ -421,14 +421,10 @@ impl RecordEditor {
         write_field(&mut record, field, &typed, c, date)?;
         // Meeting 2 holds the measures; meeting 3 evaluates meeting 2's.
         let known = if number.get() == 2 { &record.measures } else { measures };
-        if let Err(error) = record.validate(number, known).and(record.check_family_names(case.may_name_family(today))) {
-            return Err(match error {
-                crate::domain::RecordError::PeriodEndsBeforeStart { .. } => c.t("record.period").into(),
-                crate::domain::RecordError::UnknownMeasure { .. } => c.t("record.unknown_measure").into(),
-                crate::domain::RecordError::Text(e) => c.text_error(&e),
-                crate::domain::RecordError::FamilyNamedWithoutConsent => c.t("record.family_anonymous").into(),
-                _ => c.t("record.wrong_meeting").into(),
-            });
+        let checked = record.validate(number, known).and(record.check_family_names(case.may_name_family(today)));
+        let meeting_on = case.meeting(number).map(|m| m.date);
+        if let Err(error) = checked.and(record.check_days(meeting_on, today)) {
+            return Err(c.record_error(&error));
         }
         Ok((record != *stored).then_some(Change::Record(record)))
     }

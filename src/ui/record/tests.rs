@@ -208,3 +208,21 @@ fn help_over_the_editor_lists_every_key_a_field_takes() {
         assert!(screen.contains(&keys), "help misses {key}: {keys}");
     }
 }
+
+#[test]
+fn the_days_of_approval_and_sending_home_are_checked_where_they_are_typed() {
+    let (c, mut editor) = editor(1);
+    let today = date(2026, 11, 24);
+    focus_on(&mut editor, Target::ApprovedOn);
+    type_text(&mut editor, "25.11.2026");
+    let message = editor.change(&c, today).unwrap_err();
+    assert_eq!(message, "Godkjenningsdagen kan ikke være etter i dag.");
+    assert_eq!(editor.focused().unwrap().text(), "25.11.2026", "what was typed stays");
+    let mut approved = editor.minutes().unwrap().1.clone();
+    approved.approved_on = Some(date(2026, 11, 20));
+    editor.saved(&c, Change::Record(approved), None);
+    focus_on(&mut editor, Target::SentHome);
+    type_text(&mut editor, "19.11.2026");
+    let message = editor.change(&c, today).unwrap_err();
+    assert!(message.contains("før det er godkjent (20.11.2026)"), "{message}");
+}
