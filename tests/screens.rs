@@ -343,15 +343,52 @@ fn paging_through_many_cases_stays_in_step() {
     assert_eq!(app.view.list.selected_row(), expected.first());
 }
 
+fn control_c(app: &mut App) {
+    app.handle_event(&Event::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)));
+}
+
 #[test]
-fn control_c_quits_from_a_form() {
+fn control_c_quits_at_once_unless_something_typed_is_unsaved() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = app_with_cases(dir.path(), Lang::Nb, SMALL);
     press(&mut app, KeyCode::Char('n'));
+    control_c(&mut app);
+    assert!(app.quit, "an untouched form loses nothing");
+
+    let mut app = app_with_cases(dir.path(), Lang::Nb, SMALL);
+    press(&mut app, KeyCode::Char('n'));
+    press(&mut app, KeyCode::Tab);
     type_text(&mut app, "q");
+    control_c(&mut app);
     assert!(!app.quit);
-    app.handle_event(&Event::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)));
+    assert_eq!(app.view.confirm.as_ref().unwrap().text, "Skjemaet er ikke lagret. Lagre før du avslutter?");
+    press(&mut app, KeyCode::Esc);
+    assert!(!app.quit && app.view.confirm.is_none(), "Esc stays");
+    assert!(app.view.form.as_ref().unwrap().dirty, "with what was typed");
+    control_c(&mut app);
+    press(&mut app, KeyCode::Enter);
+    assert!(!app.quit && app.view.form.is_some(), "a form the rules refuse is not lost by saving it");
+    control_c(&mut app);
+    press(&mut app, KeyCode::Char('n'));
+    assert!(app.quit, "no: quit without saving");
+}
+
+#[test]
+fn control_c_in_the_minutes_saves_the_field_when_asked_and_then_quits() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = open_case_with_two_meetings(dir.path(), SMALL);
+    press(&mut app, KeyCode::Char('1'));
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Tab);
+    type_text(&mut app, "Grupperom Ø");
+    control_c(&mut app);
+    assert!(!app.quit);
+    assert_eq!(app.view.confirm.as_ref().unwrap().text, "Feltet «Møtested» er endret. Lagre før du avslutter?");
+    press(&mut app, KeyCode::Enter);
     assert!(app.quit);
+    let case = app.view.detail.as_ref().unwrap().case.id;
+    let record = app.store.meeting_record(case, saksgang::domain::MeetingNo::new(1).unwrap()).unwrap();
+    assert_eq!(record.unwrap().place, "Grupperom Ø");
 }
 
 #[test]

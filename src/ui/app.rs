@@ -108,10 +108,8 @@ impl App {
 
     pub fn handle_key(&mut self, key: KeyEvent) -> Result<()> {
         if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c') {
-            // Ctrl-C quits from anywhere; everything else is already saved.
-            let saved = self.commit_record_field();
-            self.quit = true;
-            return saved.map(drop);
+            self.interrupt();
+            return Ok(());
         }
         if self.view.too_small() {
             // Nothing on the screen shows what a key would do: only quitting works,
@@ -211,6 +209,25 @@ impl App {
         Ok(())
     }
 
+    /// Ctrl-C from anywhere: quits, unless something typed is not yet saved; then
+    /// it asks, as Esc does (save / discard / stay).
+    fn interrupt(&mut self) {
+        let c = &self.view.catalog;
+        let text = match (&self.view.record, &self.view.form) {
+            (Some(editor), _) if editor.dirty => {
+                let field = editor.focused().map_or(String::new(), |f| f.label.clone());
+                c.f("record.unsaved_quit", &[("field", &field)])
+            }
+            (None, Some(form)) if form.dirty => c.t("form.unsaved_quit").to_string(),
+            _ => {
+                self.quit = true;
+                return;
+            }
+        };
+        self.view.help = false;
+        self.view.confirm = Some(Confirm { text, on_yes: Pending::SaveAndQuit, on_no: Some(Pending::Quit) });
+    }
+
     fn handle_form_key(&mut self, key: KeyEvent) -> Result<()> {
         let Some(form) = &mut self.view.form else { return Ok(()) };
         match keymap::lookup(keymap::FORM, key) {
@@ -246,6 +263,13 @@ impl App {
                 }
             }
             Pending::CloseRecord => self.close_record()?,
+            // Quits only once what was typed is kept: a refused field or form stays open.
+            Pending::SaveAndQuit if self.view.record.is_some() => self.quit = self.commit_record_field()?,
+            Pending::SaveAndQuit => {
+                self.submit_form()?;
+                self.quit = self.view.form.is_none();
+            }
+            Pending::Quit => self.quit = true,
             Pending::RemoveRow(record) => {
                 self.save_record_change(Change::Record(*record))?;
             }

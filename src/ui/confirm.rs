@@ -34,6 +34,9 @@ pub enum Pending {
     /// Save the record editor's field, then close the editor.
     SaveFieldAndClose,
     CloseRecord,
+    /// Ctrl-C over unsaved typing: save it (the field, or the form), then quit.
+    SaveAndQuit,
+    Quit,
     /// Store the record as it is without a row.
     RemoveRow(Box<MeetingRecord>),
     /// Store the discussion meeting as it is without a case.
