@@ -145,6 +145,34 @@ mod tests {
     }
 
     #[test]
+    fn a_count_before_a_plural_noun_has_its_singular() {
+        // A number before a noun must agree with it: "1 sak", not "1 saker".
+        let plurals = [
+            "saker",
+            "samtykker",
+            "elever",
+            "oppføringer",
+            "kopier",
+            "cases",
+            "consents",
+            "pupils",
+            "entries",
+            "copies",
+            "fields",
+        ];
+        for lang in [Lang::Nb, Lang::En] {
+            let c = Catalog::new(lang);
+            for key in c.keys().filter(|k| !k.ends_with("_one")) {
+                let text = c.t(key);
+                let counted = text.split("} ").skip(1).any(|after| plurals.iter().any(|p| after.starts_with(p)));
+                if counted {
+                    assert!(c.keys().any(|k| k == format!("{key}_one")), "{lang:?} {key} has no _one: {text}");
+                }
+            }
+        }
+    }
+
+    #[test]
     fn placeholders_are_filled_in_one_pass() {
         let args = [("school", "{due}"), ("due", "01.12.2026")];
         assert_eq!(fill("{school}: frist {due}", &args), "{due}: frist 01.12.2026");
