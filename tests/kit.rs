@@ -534,7 +534,7 @@ fn the_command_line_exports_imports_lists_and_settles_conflicts() {
 
     let out = with_kit_passphrase(&laptop, &["import", kit_arg]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(String::from_utf8_lossy(&out.stdout).contains("1 nye"));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Nye saker: 1"));
     assert!(String::from_utf8_lossy(&out.stdout).contains("Slett"), "a reminder to delete the file");
     assert!(kit_file.exists(), "kept without --delete");
     assert!(ok(&laptop, "2026-11-24", &["show", "2026-001"]).contains("Guro Løvås"));

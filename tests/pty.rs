@@ -285,7 +285,7 @@ fn a_kit_is_read_in_from_the_screens_and_its_passphrase_never_shows() {
     session.send(KIT);
     session.wait_for("••••");
     session.send("\r");
-    session.wait_for("1 nye");
+    session.wait_for("Nye saker: 1");
     session.wait_for("Slette");
     session.send("\r");
     session.wait_for("er slettet");
@@ -312,7 +312,7 @@ fn the_import_command_asks_for_the_kit_passphrase_without_echo() {
     session.wait_for("Passfrase for");
     session.send(&format!("{KIT}\r"));
     assert!(session.wait_for_exit().success());
-    session.wait_for("1 nye");
+    session.wait_for("Nye saker: 1");
     assert!(!session.contents().contains(KIT), "the passphrase is never shown: {}", session.contents());
 }
 

@@ -109,7 +109,13 @@ pub(super) fn sections(
     );
     let rows = |title: &str, fields: Vec<EditField>, rows: Rows| Section {
         title: t(title),
-        empty_note: fields.is_empty().then(|| t("record.no_rows")),
+        empty_note: fields.is_empty().then(|| {
+            t(match rows {
+                Rows::Participants => "record.no_participants",
+                Rows::Tasks => "record.no_tasks",
+                Rows::Measures => "record.no_measures_yet",
+            })
+        }),
         fields,
         rows: Some(rows),
     };

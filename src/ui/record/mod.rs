@@ -302,7 +302,10 @@ impl RecordEditor {
             let parts = self.sections.len() as isize;
             for _ in 0..parts {
                 self.section = (self.section as isize + delta.signum()).rem_euclid(parts) as usize;
-                if !self.sections[self.section].fields.is_empty() {
+                // A list with no rows yet stops Tab too: its note says F3 adds one,
+                // so meeting 2's measures are not passed by unseen.
+                let part = &self.sections[self.section];
+                if !part.fields.is_empty() || part.rows.is_some() {
                     break;
                 }
             }

@@ -177,8 +177,18 @@ fn meeting_3_evaluates_each_measure_by_each_party() {
 
 #[test]
 fn tab_runs_through_every_part_and_around() {
-    let (_, mut editor) = editor(2);
-    let total: usize = editor.sections.iter().map(|s| s.fields.len()).sum();
+    let (c, mut editor) = editor(2);
+    // An empty list is a stop of its own.
+    let total: usize = editor.sections.iter().map(|s| s.fields.len().max(s.rows.is_some() as usize)).sum();
+    let measures = editor.sections.iter().position(|s| s.rows == Some(Rows::Measures)).unwrap();
+    while editor.section != measures {
+        editor.move_focus(1);
+    }
+    assert!(editor.focused().is_none(), "Tab stops on meeting 2's measures while there are none");
+    let note = editor.sections[measures].empty_note.as_deref().unwrap();
+    assert_eq!(note, c.t("record.no_measures_yet"));
+    assert!(note.contains("F3"));
+    (editor.section, editor.focus) = (0, 0);
     for _ in 0..total {
         editor.move_focus(1);
     }
