@@ -193,6 +193,27 @@ fn minutes_sent_home_before_the_meeting_or_approved_in_the_future_are_refused() 
 }
 
 #[test]
+fn a_change_to_minutes_already_sent_home_is_logged_as_after_sending() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("s.db"), "tester", None).unwrap();
+    let id = new_case(&mut store);
+    store.apply(id, &Action::RecordMeeting { number: m(1), date: d(2026, 9, 1) }, today()).unwrap();
+    let sent = MeetingRecord { sent_home_on: Some(d(2026, 9, 4)), ..meeting1() };
+    store.save_meeting_record(id, m(1), &sent, today()).unwrap();
+    let last = store.audit_of(id).unwrap().pop().unwrap();
+    assert_eq!(last.detail.get("after_sent_home"), None, "sending them is not a change after sending");
+    let changed = MeetingRecord { place: "Biblioteket".into(), ..sent };
+    store.save_meeting_record(id, m(1), &changed, today()).unwrap();
+    let last = store.audit_of(id).unwrap().pop().unwrap();
+    assert_eq!(last.detail["after_sent_home"], "2026-09-04");
+    let c = saksgang::i18n::Catalog::new(saksgang::i18n::Lang::Nb);
+    assert_eq!(
+        c.audit_text(&last.action, &last.detail),
+        "Referat møte 1 endret: møtested (etter at referatet ble sendt hjem 04.09.2026)"
+    );
+}
+
+#[test]
 fn evaluations_follow_their_measures() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(&dir.path().join("s.db"), "tester", None).unwrap();

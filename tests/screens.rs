@@ -823,7 +823,7 @@ fn an_imported_kit_lists_its_conflicts_and_each_is_settled_with_one_key() {
     press(&mut app, KeyCode::Enter);
     app.wait_for_kit_job();
     assert!(app.view.form.is_none());
-    assert!(app.view.message.as_deref().unwrap().contains("1 med konflikter"), "{:?}", app.view.message);
+    assert!(app.view.message.as_deref().unwrap().contains("med konflikter: 1"), "{:?}", app.view.message);
     assert!(app.view.confirm.as_ref().unwrap().text.starts_with("Pakken er lest inn. Slette"));
     press(&mut app, KeyCode::Esc);
     assert!(back.exists(), "kept when the user says no");

@@ -80,10 +80,14 @@ impl Catalog {
                     .filter_map(|p| p.as_str())
                     .map(|p| c.t(&format!("record_part.{p}")).to_string())
                     .collect();
-                c.f(
+                let line = c.f(
                     &format!("audit.{action}"),
                     &[("meeting", &get("meeting")), ("parts", &parts.join(", ")), ("format", &get("format"))],
-                )
+                );
+                match crate::domain::parse_date(&get("after_sent_home")).ok() {
+                    Some(sent) => format!("{line} {}", c.f("audit.after_sent_home", &[("date", &format_date(sent))])),
+                    None => line,
+                }
             }
             A::Edited => {
                 let fields: Vec<&str> = detail

@@ -298,13 +298,12 @@ impl Store {
                 return Ok(());
             }
             write_record(tx, case_id, number, record)?;
-            audit::append(
-                tx,
-                actor,
-                case_id,
-                AuditAction::RecordEdited,
-                &json!({"meeting": number.get(), "parts": changed}),
-            )
+            let mut detail = json!({"meeting": number.get(), "parts": changed});
+            // The family has the version sent home: the log says this one came after.
+            if let Some(sent) = before.as_ref().and_then(|b| b.sent_home_on) {
+                detail["after_sent_home"] = json!(crate::domain::iso_date(sent));
+            }
+            audit::append(tx, actor, case_id, AuditAction::RecordEdited, &detail)
         })
     }
 }

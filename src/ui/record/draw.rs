@@ -6,12 +6,13 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 use super::{EditField, FieldInput, RecordEditor};
-use crate::domain::{AGENDA_PARTS, MeetingRecord, fit};
+use crate::domain::{AGENDA_PARTS, MeetingRecord, fit, format_date};
 use crate::ui::render::centered;
 use crate::ui::theme::Theme;
 use crate::ui::view::View;
 
-/// Rows a field takes at `width`: its heading, its label and value, its error.
+/// Rows a field takes at `width`: its heading, its label and value, its error
+/// or warning.
 fn field_height(field: &EditField, width: u16, focused: bool, has_error: bool) -> u16 {
     let heading = u16::from(field.heading.is_some());
     let wrapped = |area: &ratatui_textarea::TextArea| -> u16 {
@@ -24,7 +25,7 @@ fn field_height(field: &EditField, width: u16, focused: bool, has_error: bool) -
         FieldInput::Text(area) => 1 + wrapped(area).clamp(1, 3),
         _ => 1,
     };
-    heading + body + u16::from(focused && has_error)
+    heading + body + u16::from((focused && has_error) || field.warning.is_some())
 }
 
 /// The record editor: the part's title, then its fields from wherever the focused
@@ -36,6 +37,13 @@ pub(in crate::ui) fn render_record(view: &View, editor: &RecordEditor, theme: &T
     let title = c.f("record.section", &[("n", &(editor.section + 1).to_string()), ("of", &of), ("title", &part.title)]);
     let [head, body] = Layout::vertical([Constraint::Length(2), Constraint::Min(1)]).areas(area);
     frame.render_widget(Line::styled(format!(" {title}"), theme.title()), head);
+    if let Some(sent) = editor.minutes().and_then(|(_, record)| record.sent_home_on) {
+        // What is changed now is not what the family got.
+        let note = c.f("record.sent_home_note", &[("date", &format_date(sent))]);
+        let style = theme.state(crate::domain::DeadlineState::DueSoon);
+        let line = Rect { y: head.y + 1, height: 1, ..head };
+        frame.render_widget(Line::styled(fit(&format!(" ⚠ {note}"), head.width.into()), style), line);
+    }
     if let Some(note) = &part.empty_note {
         frame.render_widget(Line::styled(format!("   {note}"), theme.dim()), body);
     }
@@ -79,7 +87,7 @@ pub(in crate::ui) fn render_record(view: &View, editor: &RecordEditor, theme: &T
                 let height = heights[index]
                     - 1
                     - u16::from(field.heading.is_some())
-                    - u16::from(focused && editor.error.is_some());
+                    - u16::from((focused && editor.error.is_some()) || field.warning.is_some());
                 let inner = Rect { x: body.x + 3, y: y + 1, width: body.width.saturating_sub(4), height };
                 if focused {
                     frame.render_widget(text_area, inner);
@@ -116,6 +124,10 @@ pub(in crate::ui) fn render_record(view: &View, editor: &RecordEditor, theme: &T
         }
         if let Some(message) = editor.error.as_ref().filter(|_| focused) {
             frame.render_widget(Line::styled(format!("   ⚠ {message}"), theme.error()), row(y, 1));
+            y += 1;
+        } else if let Some(warning) = &field.warning {
+            let style = theme.state(crate::domain::DeadlineState::DueSoon);
+            frame.render_widget(Line::styled(fit(&format!("   ⚠ {warning}"), body.width.into()), style), row(y, 1));
             y += 1;
         }
     }

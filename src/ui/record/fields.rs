@@ -158,7 +158,12 @@ pub(super) fn sections(
     let mut closing = Vec::new();
     if let Some(next) = number.next() {
         let label = t(&format!("record.next_date{}", next.get()));
-        closing.push(line(Target::NextDate, label, &date_text(case.meeting(next).map(|m| m.date))));
+        let mut next_date = line(Target::NextDate, label, &date_text(case.meeting(next).map(|m| m.date)));
+        // As the case view warns: the meeting as planned misses its deadline.
+        next_date.warning = case.open_deadline().filter(|d| d.planned_too_late()).map(|d| {
+            c.f("record.next_after_deadline", &[("n", &next.get().to_string()), ("due", &format_date(d.due))])
+        });
+        closing.push(next_date);
     }
     closing.extend([
         text(Target::OtherAgreements, t("record.other_agreements"), &record.other_agreements),
@@ -247,6 +252,7 @@ pub(super) fn task_fields(c: &Catalog, tasks: &[Task]) -> Vec<EditField> {
                 label: c.t("record.done").into(),
                 heading: None,
                 input: FieldInput::Check(task.done),
+                warning: None,
             },
         ]);
     }

@@ -98,6 +98,9 @@ pub struct EditField {
     /// A heading shown above the field: the start of a list item.
     pub heading: Option<String>,
     pub input: FieldInput,
+    /// Shown under the field while its saved value is allowed but unwise (a next
+    /// meeting planned after its deadline).
+    pub warning: Option<String>,
 }
 
 impl EditField {
@@ -175,15 +178,15 @@ fn area(text: &str, multi: bool) -> TextArea<'static> {
 }
 
 fn line(target: Target, label: String, value: &str) -> EditField {
-    EditField { target, label, heading: None, input: FieldInput::Line(area(value, false)) }
+    EditField { target, label, heading: None, input: FieldInput::Line(area(value, false)), warning: None }
 }
 
 fn text(target: Target, label: String, value: &str) -> EditField {
-    EditField { target, label, heading: None, input: FieldInput::Text(area(value, true)) }
+    EditField { target, label, heading: None, input: FieldInput::Text(area(value, true)), warning: None }
 }
 
 fn choice(target: Target, label: String, options: Vec<String>, index: usize) -> EditField {
-    EditField { target, label, heading: None, input: FieldInput::Choice { options, index } }
+    EditField { target, label, heading: None, input: FieldInput::Choice { options, index }, warning: None }
 }
 
 fn date_text(date: Option<NaiveDate>) -> String {

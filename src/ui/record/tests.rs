@@ -236,3 +236,37 @@ fn the_days_of_approval_and_sending_home_are_checked_where_they_are_typed() {
     let message = editor.change(&c, today).unwrap_err();
     assert!(message.contains("før det er godkjent (20.11.2026)"), "{message}");
 }
+
+#[test]
+fn a_next_meeting_planned_after_its_deadline_is_warned_at_its_field() {
+    let c = Catalog::new(Lang::Nb);
+    let today = date(2026, 11, 24);
+    let (one, two) = (MeetingNo::new(1).unwrap(), MeetingNo::new(2).unwrap());
+    let held = sample_case().apply(&Action::RecordMeeting { number: one, date: date(2026, 11, 1) }, today).unwrap();
+    let late = held.apply(&Action::PlanMeeting { number: two, date: date(2026, 12, 3) }, today).unwrap();
+    let mut editor = RecordEditor::open(&c, late, one, None, Vec::new(), today);
+    focus_on(&mut editor, Target::NextDate);
+    let warning = editor.focused().unwrap().warning.clone();
+    assert_eq!(warning.as_deref(), Some("Etter fristen: møte 2 skal holdes senest 01.12.2026."));
+    let mut view = crate::ui::testing::view();
+    view.record = Some(editor);
+    let screen = format!("{:?}", crate::ui::testing::drawn(&view).buffer());
+    assert!(screen.contains("⚠ Etter fristen: møte 2 skal holdes senest 01.12.2026."), "drawn under the field");
+    let mut editor = view.record.take().unwrap();
+    let on_time = held.apply(&Action::PlanMeeting { number: two, date: date(2026, 11, 30) }, today).unwrap();
+    editor.saved(&c, Change::Case(Action::PlanMeeting { number: two, date: date(2026, 11, 30) }), Some(on_time));
+    assert_eq!(editor.focused().unwrap().warning, None, "the warning goes with the late date");
+}
+
+#[test]
+fn minutes_sent_home_say_so_over_every_part_of_the_editor() {
+    let c = Catalog::new(Lang::Nb);
+    let record = MeetingRecord { sent_home_on: Some(date(2026, 11, 20)), ..MeetingRecord::default() };
+    let number = MeetingNo::new(1).unwrap();
+    let mut editor = RecordEditor::open(&c, sample_case(), number, Some(record), Vec::new(), date(2026, 11, 24));
+    editor.move_section(2);
+    let mut view = crate::ui::testing::view();
+    view.record = Some(editor);
+    let screen = format!("{:?}", crate::ui::testing::drawn(&view).buffer());
+    assert!(screen.contains("⚠ Sendt hjem 20.11.2026: en endring gir familien en annen versjon"), "{screen}");
+}
