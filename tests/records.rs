@@ -5,7 +5,7 @@ use saksgang::domain::{
     Action, CaseDetails, CaseKind, Evaluation, Gender, Measure, MeetingNo, MeetingRecord, Participant, Party,
     RecordDay, RecordError, Role, Task, TaskKind,
 };
-use saksgang::store::{CaseQuery, StatusFilter, Store, current_version};
+use saksgang::store::{CaseQuery, Sitting, StatusFilter, Store, current_version};
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).unwrap()
@@ -211,6 +211,33 @@ fn a_change_to_minutes_already_sent_home_is_logged_as_after_sending() {
         c.audit_text(&last.action, &last.detail),
         "Referat møte 1 endret: møtested (etter at referatet ble sendt hjem 04.09.2026)"
     );
+}
+
+#[test]
+fn one_sitting_logs_each_part_it_changed_once_and_the_seal_follows_every_save() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("s.db"), "tester", None).unwrap();
+    let id = new_case(&mut store);
+    let mut record = meeting1();
+    store.save_meeting_record(id, m(1), &record, today()).unwrap();
+    let before = store.audit_of(id).unwrap().len();
+    let mut sitting = Sitting::default();
+    for place in ["Biblioteket", "Biblioteket, 2. etg.", "Gymsalen"] {
+        record.place = place.into();
+        store.save_meeting_record_in(id, m(1), &record, today(), &mut sitting).unwrap();
+    }
+    record.other_agreements = "Ny avtale".into();
+    store.save_meeting_record_in(id, m(1), &record, today(), &mut sitting).unwrap();
+    record.place = "Kantina".into();
+    store.save_meeting_record_in(id, m(1), &record, today(), &mut sitting).unwrap();
+    let trail = store.audit_of(id).unwrap();
+    let parts: Vec<_> = trail[before..].iter().map(|e| e.detail["parts"].clone()).collect();
+    assert_eq!(parts, [serde_json::json!(["place"]), serde_json::json!(["other_agreements"])]);
+    assert_eq!(store.meeting_record(id, m(1)).unwrap().unwrap().place, "Kantina", "every change stored at once");
+    assert!(store.check().unwrap().is_ok(), "a change an entry already covers is sealed");
+    record.place = "Rektors kontor".into();
+    store.save_meeting_record_in(id, m(1), &record, today(), &mut Sitting::default()).unwrap();
+    assert_eq!(store.audit_of(id).unwrap().len(), before + 3, "a new sitting logs again");
 }
 
 #[test]

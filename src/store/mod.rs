@@ -27,7 +27,7 @@ pub use copies::{CopyFailure, copies_of};
 pub use file::{FileKind, NotSaved, OpenError, Sharing, lock, probe, require_existing};
 use file::{classify_open_error, disk_refused, is_busy};
 pub use list::{CaseQuery, CaseRow, ListLine, Order, StatusFilter, search_uses_index};
-pub use records::CaseRecords;
+pub use records::{CaseRecords, Sitting};
 pub use schema::current_version;
 pub use sync::{ImportReport, KitConflict, UnsettledConflicts};
 

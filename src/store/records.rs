@@ -281,7 +281,22 @@ impl Store {
         record: &MeetingRecord,
         today: NaiveDate,
     ) -> Result<()> {
-        self.write(|tx, actor| {
+        self.save_meeting_record_in(case_id, number, record, today, &mut Sitting::default())
+    }
+
+    /// As `save_meeting_record`, within one sitting of the editor: a part already
+    /// logged in `sitting` is not logged again (the log says which parts a sitting
+    /// changed, not every field left), yet every change is stored at once.
+    pub fn save_meeting_record_in(
+        &mut self,
+        case_id: Uuid,
+        number: MeetingNo,
+        record: &MeetingRecord,
+        today: NaiveDate,
+        sitting: &mut Sitting,
+    ) -> Result<()> {
+        let logged = &sitting.logged;
+        let newly_logged = self.write(|tx, actor| {
             let Some(case) = load_case(tx, "id", &case_id.to_string())? else {
                 bail!("case {case_id} does not exist");
             };
@@ -295,17 +310,33 @@ impl Store {
             let before = load_record(tx, case_id, number)?;
             let changed = changed_parts(before.as_ref().unwrap_or(&MeetingRecord::default()), record);
             if before.is_some() && changed.is_empty() {
-                return Ok(());
+                return Ok(Vec::new());
             }
             write_record(tx, case_id, number, record)?;
+            let fresh: Vec<&str> = changed.iter().copied().filter(|p| !logged.contains(&(number, *p))).collect();
+            if before.is_some() && fresh.is_empty() {
+                // An entry of this sitting already says so; the seal follows the change.
+                super::seals::seal_case(tx, &case_id.to_string())?;
+                return Ok(Vec::new());
+            }
+            let changed = if before.is_some() { fresh } else { changed };
             let mut detail = json!({"meeting": number.get(), "parts": changed});
             // The family has the version sent home: the log says this one came after.
             if let Some(sent) = before.as_ref().and_then(|b| b.sent_home_on) {
                 detail["after_sent_home"] = json!(crate::domain::iso_date(sent));
             }
-            audit::append(tx, actor, case_id, AuditAction::RecordEdited, &detail)
-        })
+            audit::append(tx, actor, case_id, AuditAction::RecordEdited, &detail)?;
+            Ok(changed)
+        })?;
+        sitting.logged.extend(newly_logged.into_iter().map(|part| (number, part)));
+        Ok(())
     }
+}
+
+/// The parts of the minutes logged as changed since the editor was opened.
+#[derive(Debug, Default)]
+pub struct Sitting {
+    logged: std::collections::BTreeSet<(MeetingNo, &'static str)>,
 }
 
 /// The case as it travels (under its travel reference, with its records), and the

@@ -21,14 +21,28 @@ pub(super) fn seal_cases_since(tx: &Transaction, since: i64) -> Result<()> {
         .query_map([since], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
     for case in cases {
-        tx.execute(
-            "INSERT INTO case_seals (case_id, salt, seal) SELECT ?1, randomblob(16), '' WHERE EXISTS
-                 (SELECT 1 FROM cases WHERE id = ?1) ON CONFLICT (case_id) DO NOTHING",
-            [&case],
-        )?;
-        if let Some(seal) = expected_seal(tx, &key, &case)? {
-            tx.execute("UPDATE case_seals SET seal = ?1 WHERE case_id = ?2", [&seal, &case])?;
-        }
+        seal_with(tx, &key, &case)?;
+    }
+    Ok(())
+}
+
+/// Seals one case anew after a change an earlier entry already covers (a part of
+/// the minutes changed again in the same sitting).
+pub(super) fn seal_case(tx: &Transaction, case_id: &str) -> Result<()> {
+    match chain_key(tx)? {
+        Some(key) => seal_with(tx, &key, case_id),
+        None => Ok(()),
+    }
+}
+
+fn seal_with(tx: &Transaction, key: &ChainKey, case_id: &str) -> Result<()> {
+    tx.execute(
+        "INSERT INTO case_seals (case_id, salt, seal) SELECT ?1, randomblob(16), '' WHERE EXISTS
+             (SELECT 1 FROM cases WHERE id = ?1) ON CONFLICT (case_id) DO NOTHING",
+        [case_id],
+    )?;
+    if let Some(seal) = expected_seal(tx, key, case_id)? {
+        tx.execute("UPDATE case_seals SET seal = ?1 WHERE case_id = ?2", [&seal, case_id])?;
     }
     Ok(())
 }

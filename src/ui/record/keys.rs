@@ -132,7 +132,8 @@ impl App {
         let id = editor.case.id;
         let stored = match (&change, editor.minutes()) {
             (Change::Record(record), Some((number, _))) => {
-                self.store.save_meeting_record(id, number, record, self.view.settings.today).map(|()| None)
+                let today = self.view.settings.today;
+                self.store.save_meeting_record_in(id, number, record, today, &mut editor.sitting).map(|()| None)
             }
             (Change::Record(_), None) => Ok(None),
             (Change::Case(action), _) => self.store.apply(id, action, self.view.settings.today).map(Some),

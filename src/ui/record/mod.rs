@@ -162,6 +162,8 @@ pub struct RecordEditor {
     pub agenda: Option<usize>,
     /// No valid consent covers the case: the family is present by role only.
     pub anonymous: bool,
+    /// The parts logged as changed since the editor opened, each logged once.
+    pub sitting: crate::store::Sitting,
 }
 
 const DECISIONS: [Option<Decision>; 4] = [None, Some(Decision::Close), Some(Decision::Continue), Some(Decision::Refer)];
@@ -247,6 +249,7 @@ impl RecordEditor {
             dirty: false,
             agenda: None,
             anonymous: false,
+            sitting: crate::store::Sitting::default(),
         };
         editor.rebuild(c);
         editor
