@@ -117,12 +117,18 @@ impl App {
                     3 => self.store.meeting_record(case.id, MeetingNo::ALL[1])?.map(|r| r.measures).unwrap_or_default(),
                     _ => Vec::new(),
                 };
+                // Those at the previous meeting are offered for this one (F7).
+                let earlier = match number.previous() {
+                    Some(previous) => self.store.meeting_record(case.id, previous)?.map(|r| r.participants),
+                    None => None,
+                };
                 self.view.record = Some(RecordEditor::open(
                     &self.view.catalog,
                     case,
                     number,
                     stored,
                     measures,
+                    earlier.unwrap_or_default(),
                     self.view.settings.today,
                 ));
                 return Ok(());

@@ -38,6 +38,8 @@ pub enum Command {
     PrevSection,
     Agenda,
     AddRow,
+    /// The previous meeting's participants, into this meeting's list.
+    EarlierParticipants,
     RemoveRow,
     Toggle,
     ExportPdf,
@@ -205,6 +207,7 @@ pub const RECORD: &[Binding] = &[
     bind(&[K::F(2)], C::Agenda, Some("keys.agenda"), true),
     bind(&[K::F(3)], C::AddRow, Some("keys.add_row"), true),
     bind(&[K::F(4)], C::RemoveRow, Some("keys.remove_row"), true),
+    bind(&[K::F(7)], C::EarlierParticipants, Some("keys.earlier_participants"), false),
     bind(&[K::F(5)], C::ExportPdf, Some("keys.export_pdf"), true),
     bind(&[K::F(6)], C::ExportMarkdown, Some("keys.export_md"), false),
     bind(&[K::Esc], C::Cancel, Some("keys.close_record"), true),

@@ -64,6 +64,17 @@ impl App {
                 let exported = export::minutes(&mut self.store, c, settings, &editor.case, number, format, &target)?;
                 self.view.message = Some(wording::exported(c, "minutes.exported", &exported));
             }
+            Command::EarlierParticipants => match editor.with_earlier_participants() {
+                Some((record, added)) => {
+                    let n = editor.minutes().map_or(0, |(number, _)| number.get() - 1).to_string();
+                    if self.save_record_change(Change::Record(record))? {
+                        let c = &self.view.catalog;
+                        self.view.message =
+                            Some(c.count("record.participants_copied", added as u64, &[("meeting", &n)]));
+                    }
+                }
+                None => self.view.message = Some(self.view.catalog.t("record.no_earlier_participants").into()),
+            },
             Command::AddRow => {
                 if let Some(record) = editor.add_row() {
                     self.save_record_change(Change::Record(record))?;

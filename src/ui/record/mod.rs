@@ -164,6 +164,8 @@ pub struct RecordEditor {
     pub anonymous: bool,
     /// The parts logged as changed since the editor opened, each logged once.
     pub sitting: crate::store::Sitting,
+    /// Who was at the previous meeting, offered for this one (F7).
+    pub earlier_participants: Vec<Participant>,
 }
 
 const DECISIONS: [Option<Decision>; 4] = [None, Some(Decision::Close), Some(Decision::Continue), Some(Decision::Refer)];
@@ -205,6 +207,7 @@ impl RecordEditor {
         number: MeetingNo,
         stored: Option<MeetingRecord>,
         measures: Vec<Measure>,
+        earlier_participants: Vec<Participant>,
         today: NaiveDate,
     ) -> RecordEditor {
         let anonymous = !case.may_name_family(today);
@@ -229,8 +232,34 @@ impl RecordEditor {
         });
         let mut editor = RecordEditor::with(c, case, Subject::Minutes { number, record, measures });
         editor.anonymous = anonymous;
+        editor.earlier_participants = earlier_participants;
         editor.rebuild(c);
         editor
+    }
+
+    /// The record with the previous meeting's participants added after this one's,
+    /// leaving out who is already listed; `None` when nobody is new. The family
+    /// goes in by role only on a case no consent covers.
+    pub fn with_earlier_participants(&self) -> Option<(MeetingRecord, usize)> {
+        let (_, record) = self.minutes()?;
+        let mut record = record.clone();
+        let before = record.participants.len();
+        for earlier in &self.earlier_participants {
+            let mut participant = earlier.clone();
+            if self.anonymous && participant.role.is_family() {
+                participant.name.clear();
+            }
+            let same = |p: &Participant| {
+                p.role == participant.role
+                    && p.name.trim() == participant.name.trim()
+                    && p.role_text == participant.role_text
+            };
+            if !record.participants.iter().any(same) {
+                record.participants.push(participant);
+            }
+        }
+        let added = record.participants.len() - before;
+        (added > 0).then_some((record, added))
     }
 
     /// Opens the school's preparation for `meeting` of `case`, and its outcome.
@@ -250,6 +279,7 @@ impl RecordEditor {
             agenda: None,
             anonymous: false,
             sitting: crate::store::Sitting::default(),
+            earlier_participants: Vec::new(),
         };
         editor.rebuild(c);
         editor

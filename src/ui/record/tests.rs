@@ -16,8 +16,15 @@ fn type_text(editor: &mut RecordEditor, text: &str) {
 
 fn editor(number: u8) -> (Catalog, RecordEditor) {
     let c = Catalog::new(Lang::Nb);
-    let editor =
-        RecordEditor::open(&c, sample_case(), MeetingNo::new(number).unwrap(), None, Vec::new(), date(2026, 11, 24));
+    let editor = RecordEditor::open(
+        &c,
+        sample_case(),
+        MeetingNo::new(number).unwrap(),
+        None,
+        Vec::new(),
+        Vec::new(),
+        date(2026, 11, 24),
+    );
     (c, editor)
 }
 
@@ -109,13 +116,13 @@ fn the_meeting_date_is_the_process_step() {
     let change = editor.change(&c, today).unwrap();
     let number = MeetingNo::new(1).unwrap();
     assert_eq!(change, Some(Change::Case(Action::RecordMeeting { number, date: date(2026, 11, 10) })));
-    let mut future = RecordEditor::open(&c, sample_case(), number, None, Vec::new(), date(2026, 11, 24));
+    let mut future = RecordEditor::open(&c, sample_case(), number, None, Vec::new(), Vec::new(), date(2026, 11, 24));
     type_text(&mut future, "01.12.2026");
     assert_eq!(
         future.change(&c, today).unwrap(),
         Some(Change::Case(Action::PlanMeeting { number, date: date(2026, 12, 1) }))
     );
-    let mut wrong = RecordEditor::open(&c, sample_case(), number, None, Vec::new(), date(2026, 11, 24));
+    let mut wrong = RecordEditor::open(&c, sample_case(), number, None, Vec::new(), Vec::new(), date(2026, 11, 24));
     type_text(&mut wrong, "31.02.2026");
     assert!(wrong.change(&c, today).unwrap_err().contains("31.02.2026"));
 }
@@ -165,7 +172,7 @@ fn meeting_3_evaluates_each_measure_by_each_party() {
         responsible: String::new(),
     };
     let number = MeetingNo::new(3).unwrap();
-    let mut editor = RecordEditor::open(&c, sample_case(), number, None, vec![measure], date(2026, 11, 24));
+    let mut editor = RecordEditor::open(&c, sample_case(), number, None, vec![measure], Vec::new(), date(2026, 11, 24));
     focus_on(&mut editor, Target::Evaluation(7, Party::Pupil, EvaluationPart::WentWell));
     type_text(&mut editor, "Å lese sammen");
     let Ok(Some(Change::Record(record))) = editor.change(&c, date(2026, 11, 24)) else { panic!() };
@@ -244,7 +251,7 @@ fn a_next_meeting_planned_after_its_deadline_is_warned_at_its_field() {
     let (one, two) = (MeetingNo::new(1).unwrap(), MeetingNo::new(2).unwrap());
     let held = sample_case().apply(&Action::RecordMeeting { number: one, date: date(2026, 11, 1) }, today).unwrap();
     let late = held.apply(&Action::PlanMeeting { number: two, date: date(2026, 12, 3) }, today).unwrap();
-    let mut editor = RecordEditor::open(&c, late, one, None, Vec::new(), today);
+    let mut editor = RecordEditor::open(&c, late, one, None, Vec::new(), Vec::new(), today);
     focus_on(&mut editor, Target::NextDate);
     let warning = editor.focused().unwrap().warning.clone();
     assert_eq!(warning.as_deref(), Some("Etter fristen: møte 2 skal holdes senest 01.12.2026."));
@@ -263,10 +270,32 @@ fn minutes_sent_home_say_so_over_every_part_of_the_editor() {
     let c = Catalog::new(Lang::Nb);
     let record = MeetingRecord { sent_home_on: Some(date(2026, 11, 20)), ..MeetingRecord::default() };
     let number = MeetingNo::new(1).unwrap();
-    let mut editor = RecordEditor::open(&c, sample_case(), number, Some(record), Vec::new(), date(2026, 11, 24));
+    let mut editor =
+        RecordEditor::open(&c, sample_case(), number, Some(record), Vec::new(), Vec::new(), date(2026, 11, 24));
     editor.move_section(2);
     let mut view = crate::ui::testing::view();
     view.record = Some(editor);
     let screen = format!("{:?}", crate::ui::testing::drawn(&view).buffer());
     assert!(screen.contains("⚠ Sendt hjem 20.11.2026: en endring gir familien en annen versjon"), "{screen}");
+}
+
+#[test]
+fn the_previous_meetings_participants_come_in_with_one_key_and_nobody_twice() {
+    let c = Catalog::new(Lang::Nb);
+    let person = |name: &str, role| Participant { name: name.into(), role, role_text: String::new() };
+    let earlier = vec![
+        person("Åse Ødegård", Role::ContactTeacher),
+        person("Kari Bø", Role::Coordinator),
+        person("Guro Løvås", Role::Guardian),
+    ];
+    let number = MeetingNo::new(2).unwrap();
+    let editor = RecordEditor::open(&c, sample_case(), number, None, Vec::new(), earlier, date(2026, 11, 24));
+    let (record, added) = editor.with_earlier_participants().unwrap();
+    assert_eq!(added, 2, "the contact teacher is listed already");
+    let names: Vec<&str> = record.participants.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(names, ["Åse Ødegård", "", "Kari Bø", ""], "a case without consent gets the guardian by role only");
+    assert_eq!(record.participants[3].role, Role::Guardian);
+    let mut again = editor;
+    again.saved(&c, Change::Record(record), None);
+    assert!(again.with_earlier_participants().is_none(), "nobody comes in twice");
 }
