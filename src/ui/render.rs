@@ -43,9 +43,13 @@ fn draw(view: &View, theme: &Theme, frame: &mut Frame) {
         frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
         return;
     }
-    let [header, body, message, footer] =
-        Layout::vertical([Constraint::Length(1), Constraint::Min(1), Constraint::Length(1), Constraint::Length(2)])
-            .areas(area);
+    let [header, body, message, footer] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(view.message_rows()),
+        Constraint::Length(2),
+    ])
+    .areas(area);
     let screen_title = match (&view.record, view.screen()) {
         (Some(editor), _) => match editor.minutes() {
             Some((number, _)) => {
@@ -72,7 +76,8 @@ fn draw(view: &View, theme: &Theme, frame: &mut Frame) {
         (None, Screen::Kit) => render_kit(view, theme, frame, body),
     }
     if let Some(text) = &view.message {
-        frame.render_widget(Line::styled(format!(" {text}"), theme.focus()), message);
+        let inner = Rect { x: message.x + 1, width: message.width.saturating_sub(1), ..message };
+        frame.render_widget(Paragraph::new(text.as_str()).wrap(Wrap { trim: true }).style(theme.focus()), inner);
     }
     frame.render_widget(hints(c, view.bindings(), theme, footer), footer);
     if view.help {

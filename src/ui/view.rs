@@ -33,6 +33,30 @@ pub const MIN_SIZE: (u16, u16) = (60, 16);
 
 /// Rows of a screen that are not list rows: header, column titles, message, two of keys.
 const CHROME_ROWS: u16 = 5;
+/// The most rows a status message takes before it is cut.
+const MESSAGE_ROWS: u16 = 3;
+
+/// Rows `text` takes wrapped at word boundaries within `width` columns, a word
+/// wider than a row broken over rows.
+pub fn wrapped_rows(text: &str, width: usize) -> u16 {
+    use unicode_width::UnicodeWidthStr;
+    let width = width.max(1);
+    let (mut rows, mut used) = (1usize, 0usize);
+    for word in text.split(' ').filter(|w| !w.is_empty()) {
+        let w = word.width();
+        if used > 0 && used + 1 + w <= width {
+            used += 1 + w;
+            continue;
+        }
+        if used > 0 {
+            rows += 1;
+        }
+        // The word starts a row, and runs on over as many as it needs.
+        rows += (w.max(1) - 1) / width;
+        used = (w.max(1) - 1) % width + 1;
+    }
+    u16::try_from(rows).unwrap_or(u16::MAX)
+}
 
 pub struct View {
     pub settings: Settings,
@@ -142,8 +166,16 @@ impl View {
         let chrome = match self.screen() {
             Screen::Start => CHROME_ROWS + 2 + super::start::warning_rows(self),
             _ => CHROME_ROWS + 1,
-        };
+        } + self.message_rows()
+            - 1;
         u64::from(self.size.1.saturating_sub(chrome).max(1))
+    }
+
+    /// Rows the status message takes: it wraps rather than being cut (a path, an
+    /// import summary), up to three rows.
+    pub fn message_rows(&self) -> u16 {
+        let width = usize::from(self.size.0.saturating_sub(1).max(1));
+        self.message.as_deref().map_or(1, |text| wrapped_rows(text, width).clamp(1, MESSAGE_ROWS))
     }
 
     /// The keys that work on what is in front of the user now.
@@ -176,5 +208,44 @@ impl View {
             Screen::Agenda => keymap::AGENDA_SCREEN,
             Screen::Kit => keymap::KIT_SCREEN,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{drawn, view};
+    use super::*;
+
+    #[test]
+    fn words_wrap_and_a_long_word_runs_over_rows() {
+        assert_eq!(wrapped_rows("", 10), 1);
+        assert_eq!(wrapped_rows("en to tre", 9), 1);
+        assert_eq!(wrapped_rows("en to tre", 8), 2);
+        assert_eq!(wrapped_rows(&"x".repeat(25), 10), 3);
+        assert_eq!(wrapped_rows(&format!("Lagret: {}", "x".repeat(12)), 10), 3, "the word moves to a row of its own");
+        assert_eq!(wrapped_rows("æøå æøå", 3), 2, "columns, not bytes");
+    }
+
+    #[test]
+    fn a_long_message_wraps_in_full_at_80_columns_and_the_list_makes_room() {
+        let mut view = view();
+        view.open(Screen::List);
+        let before = view.page_height();
+        let path = "/home/åse/Dokumenter/saksgang/besokspakke-bjørkåsen-2026-12-03.age";
+        let message = format!("Importert fra {path}. Nye saker: 1, oppdatert: 2, uendret: 14, med konflikter: 1.");
+        view.message = Some(message);
+        let rows = view.message_rows();
+        assert!(rows >= 2, "{rows}");
+        assert_eq!(view.page_height(), before - u64::from(rows - 1), "the list gives the message its rows");
+        let screen: String = {
+            let backend = drawn(&view);
+            let buffer = backend.buffer();
+            (0..buffer.area.height)
+                .map(|y| (0..buffer.area.width).map(|x| buffer[(x, y)].symbol()).collect::<String>())
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        assert!(screen.contains(&format!("{path}.")), "the path on one row: {screen}");
+        assert!(screen.contains("med konflikter: 1."), "{screen}");
     }
 }
