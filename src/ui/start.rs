@@ -3,8 +3,9 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 
 use super::list::render_rows;
 use super::theme::Theme;
@@ -29,12 +30,11 @@ pub(super) fn render_start(view: &View, theme: &Theme, frame: &mut Frame, area: 
     let width = usize::from(warning_area.width).saturating_sub(4);
     let lines = warnings[..shown].iter().map(|w| Line::styled(format!(" ⚠ {}", fit(w, width)), theme.focus()));
     frame.render_widget(Paragraph::new(lines.collect::<Vec<_>>()), warning_area);
-    let mut counts: Vec<Span> = vec![Span::styled(format!(" {}: ", c.t("start.counts")), theme.dim())];
-    for (stage, n) in &view.counts.per_stage {
-        counts.push(Span::raw(format!("{} {n}  ", c.word(*stage))));
-    }
-    counts.push(Span::styled(format!("{} {}", c.t("start.closed_count"), view.counts.closed), theme.dim()));
-    frame.render_widget(Paragraph::new(Line::from(counts)).wrap(Wrap { trim: true }), counts_area);
+    let mut counts: Vec<_> =
+        view.counts.per_stage.iter().map(|(stage, n)| (format!("{} {n}", c.word(*stage)), Style::default())).collect();
+    counts.push((format!("{} {}", c.t("start.closed_count"), view.counts.closed), theme.dim()));
+    let label = Span::styled(format!(" {}: ", c.t("start.counts")), theme.dim());
+    frame.render_widget(Paragraph::new(packed(label, counts, usize::from(counts_area.width))), counts_area);
     if view.start.total == 0 {
         frame.render_widget(Paragraph::new(format!(" {}", c.t("start.empty"))), table);
         return;
@@ -66,9 +66,34 @@ fn consent_warnings(view: &View) -> Vec<String> {
     forms.chain(conflicts).chain(consents).collect()
 }
 
+/// `label`, then items side by side two spaces apart, onto as many lines as they
+/// need: an item ("Henvist PPT 1") is never split over two.
+fn packed<'a>(label: Span<'a>, items: Vec<(String, Style)>, width: usize) -> Vec<Line<'a>> {
+    use unicode_width::UnicodeWidthStr;
+    let mut used = label.content.width();
+    let (mut lines, mut spans, mut first) = (Vec::new(), vec![label], true);
+    for (text, style) in items {
+        let w = text.width();
+        if !first && used + 2 + w > width {
+            lines.push(Line::from(std::mem::replace(&mut spans, vec![Span::raw(" ")])));
+            (used, first) = (1, true);
+        }
+        if !first {
+            spans.push(Span::raw("  "));
+            used += 2;
+        }
+        first = false;
+        spans.push(Span::styled(text, style));
+        used += w;
+    }
+    lines.push(Line::from(spans));
+    lines
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::testing::{date, drawn, pager, row, view};
+    use super::{Span, Style, packed};
     use crate::domain::{DiscussionMeeting, Stage};
     use crate::store::ConsentWarnings;
 
@@ -104,5 +129,15 @@ mod tests {
     #[test]
     fn an_empty_start_screen_says_how_to_begin() {
         insta::assert_snapshot!(drawn(&view()));
+    }
+
+    #[test]
+    fn a_count_per_stage_is_never_split_over_two_lines() {
+        let items = |labels: &[&str]| labels.iter().map(|l| (l.to_string(), Style::default())).collect::<Vec<_>>();
+        let stages = items(&["Intern drøfting 12", "Møte 1 3", "Henvist PPT 1", "Avsluttet 4"]);
+        let lines = packed(Span::raw(" Antall: "), stages, 40);
+        let texts: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+        assert_eq!(texts, [" Antall: Intern drøfting 12  Møte 1 3", " Henvist PPT 1  Avsluttet 4"]);
+        assert!(texts.iter().all(|t| unicode_width::UnicodeWidthStr::width(t.as_str()) <= 40));
     }
 }
