@@ -73,7 +73,8 @@ pub(in crate::ui) fn render_record(view: &View, editor: &RecordEditor, theme: &T
             y += 1;
         }
         let label_style = if focused { theme.focus() } else { theme.dim() };
-        let pointer = if focused { "▶" } else { " " };
+        // Under the F2 checklist no field has the keys: the marker would show beside it.
+        let pointer = if focused && editor.agenda.is_none() { "▶" } else { " " };
         let label = format!("{pointer} {}", fit(&field.label, label_w.saturating_sub(3)));
         let value_area = |y: u16, height: u16| Rect {
             x: body.x + label_w as u16,

@@ -299,3 +299,15 @@ fn the_previous_meetings_participants_come_in_with_one_key_and_nobody_twice() {
     again.saved(&c, Change::Record(record), None);
     assert!(again.with_earlier_participants().is_none(), "nobody comes in twice");
 }
+
+#[test]
+fn the_field_marker_does_not_show_beside_the_agenda_checklist() {
+    let (_, editor) = editor(1);
+    let mut view = crate::ui::testing::view();
+    view.record = Some(editor);
+    let screen = format!("{:?}", crate::ui::testing::drawn(&view).buffer());
+    assert!(screen.contains('▶'), "the focused field is marked");
+    view.record.as_mut().unwrap().agenda = Some(0);
+    let screen = format!("{:?}", crate::ui::testing::drawn(&view).buffer());
+    assert!(!screen.contains('▶'), "{screen}");
+}
