@@ -189,6 +189,19 @@ pub const KIT_SCREEN: &[Binding] = &[
     bind(&[K::Char('q')], C::Quit, Some("keys.quit"), true),
 ];
 
+/// One of a kit's conflicts shown in full: scrolled, settled, or left for the list.
+pub const KIT_FULL: &[Binding] = &[
+    bind(&[K::PageUp], C::PageUp, Some("keys.page"), true),
+    bind(&[K::PageDown], C::PageDown, None, false),
+    bind(&[K::Up, K::Char('k')], C::Up, Some("keys.other_conflict"), true),
+    bind(&[K::Down, K::Char('j')], C::Down, None, false),
+    bind(&[K::Char('h')], C::KeepHere, Some("keys.keep_here"), true),
+    bind(&[K::Char('t')], C::TakeKit, Some("keys.take_kit"), true),
+    bind(&[K::Esc, K::Backspace, K::Enter], C::Back, Some("keys.back_to_list"), true),
+    bind(&[K::Char('?'), K::F(1)], C::Help, Some("keys.help"), true),
+    bind(&[K::Char('q')], C::Quit, Some("keys.quit"), true),
+];
+
 /// In a form every printable key is text; only these keys act.
 pub const FORM: &[Binding] = &[
     bind(&[K::Tab, K::Down], C::NextField, Some("keys.next_field"), true),
@@ -289,6 +302,7 @@ mod tests {
             DISCUSSIONS,
             AGENDA_SCREEN,
             KIT_SCREEN,
+            KIT_FULL,
             FORM,
             RECORD,
             NOTES,
@@ -308,7 +322,7 @@ mod tests {
 
     #[test]
     fn every_screen_can_be_left_and_has_help() {
-        for table in [START, LIST, DETAIL, DISCUSSIONS, AGENDA_SCREEN, KIT_SCREEN] {
+        for table in [START, LIST, DETAIL, DISCUSSIONS, AGENDA_SCREEN, KIT_SCREEN, KIT_FULL] {
             let commands: Vec<_> = table.iter().map(|b| b.command).collect();
             assert!(commands.contains(&Command::Help));
             assert!(commands.contains(&Command::Quit));

@@ -393,6 +393,11 @@ mod tests {
         view.kit_conflicts = conflicts();
         view.kit_full = Some(0);
         view.open(Screen::Kit);
-        insta::assert_snapshot!(drawn(&view));
+        let screen = drawn(&view);
+        let text = format!("{:?}", screen.buffer());
+        let c = &view.catalog;
+        assert!(text.contains(c.t("keys.back_to_list")), "its own keys in the footer");
+        assert!(!text.contains(c.t("keys.export_kit")) && !text.contains(c.t("keys.import_kit")), "not the list's");
+        insta::assert_snapshot!(screen);
     }
 }

@@ -206,6 +206,7 @@ impl View {
             Screen::Detail => keymap::DETAIL,
             Screen::Discussions => keymap::DISCUSSIONS,
             Screen::Agenda => keymap::AGENDA_SCREEN,
+            Screen::Kit if self.kit_full.is_some() => keymap::KIT_FULL,
             Screen::Kit => keymap::KIT_SCREEN,
         }
     }
