@@ -39,7 +39,7 @@ const CELL_PAD: f32 = 3.0;
 const SIGNATURE_SPACE: f32 = 30.0;
 const SIGNATURE_W: f32 = 220.0;
 /// Stands in for a character no embedded font has (DejaVu has this one).
-pub const MISSING: char = '□';
+const MISSING: char = '□';
 
 #[derive(Clone, Copy, PartialEq)]
 enum Weight {
@@ -244,7 +244,10 @@ impl Layout<'_> {
     /// that heads a table brings what it heads.
     fn start_height(&self, blocks: &[Block]) -> f32 {
         match blocks {
-            [Block::Table { columns, rows }, ..] => 3.0 + self.wrapped_table(columns, rows).start_height(),
+            // Only the header and the first row are measured: the start is all that counts.
+            [Block::Table { columns, rows }, ..] => {
+                3.0 + self.wrapped_table(columns, &rows[..rows.len().min(1)]).start_height()
+            }
             [Block::Heading(_), rest @ ..] => 10.0 + HEADING * LEADING + self.start_height(rest),
             [Block::Field { .. }, rest @ ..] if matches!(rest.first(), Some(Block::Table { .. })) => {
                 BODY * LEADING + self.start_height(rest)

@@ -319,14 +319,14 @@ impl Store {
                 super::seals::seal_case(tx, &case_id.to_string())?;
                 return Ok(Vec::new());
             }
-            let changed = if before.is_some() { fresh } else { changed };
-            let mut detail = json!({"meeting": number.get(), "parts": changed});
+            // A first save logs every part: nothing of this record was logged before.
+            let mut detail = json!({"meeting": number.get(), "parts": fresh});
             // The family has the version sent home: the log says this one came after.
             if let Some(sent) = before.as_ref().and_then(|b| b.sent_home_on) {
                 detail["after_sent_home"] = json!(crate::domain::iso_date(sent));
             }
             audit::append(tx, actor, case_id, AuditAction::RecordEdited, &detail)?;
-            Ok(changed)
+            Ok(fresh)
         })?;
         sitting.logged.extend(newly_logged.into_iter().map(|part| (number, part)));
         Ok(())

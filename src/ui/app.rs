@@ -214,10 +214,7 @@ impl App {
     fn interrupt(&mut self) {
         let c = &self.view.catalog;
         let text = match (&self.view.record, &self.view.form) {
-            (Some(editor), _) if editor.dirty => {
-                let field = editor.focused().map_or(String::new(), |f| f.label.clone());
-                c.f("record.unsaved_quit", &[("field", &field)])
-            }
+            (Some(editor), _) if editor.dirty => c.f("record.unsaved_quit", &[("field", &editor.focused_label())]),
             (None, Some(form)) if form.dirty => c.t("form.unsaved_quit").to_string(),
             _ => {
                 self.quit = true;

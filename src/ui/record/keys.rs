@@ -101,9 +101,8 @@ impl App {
         if !editor.dirty {
             return self.close_record();
         }
-        let field = editor.focused().map_or(String::new(), |f| f.label.clone());
         self.view.confirm = Some(Confirm {
-            text: self.view.catalog.f("record.unsaved", &[("field", &field)]),
+            text: self.view.catalog.f("record.unsaved", &[("field", &editor.focused_label())]),
             on_yes: Pending::SaveFieldAndClose,
             on_no: Some(Pending::CloseRecord),
         });

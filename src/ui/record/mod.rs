@@ -299,6 +299,11 @@ impl RecordEditor {
         self.focus_changed();
     }
 
+    /// The label of the focused field, for a question about it.
+    pub fn focused_label(&self) -> String {
+        self.focused().map_or(String::new(), |f| f.label.clone())
+    }
+
     pub fn focused(&self) -> Option<&EditField> {
         self.sections[self.section].fields.get(self.focus)
     }
