@@ -6,8 +6,10 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui_textarea::TextArea;
 use unicode_width::UnicodeWidthChar;
 
+use super::text_edit::TextEdit;
+
 #[derive(Clone)]
-pub struct LineInput(Box<TextArea<'static>>);
+pub struct LineInput(Box<TextEdit>);
 
 /// Its text may be a passphrase or a child's name: a debug print never shows it.
 impl std::fmt::Debug for LineInput {
@@ -19,9 +21,9 @@ impl std::fmt::Debug for LineInput {
 impl LineInput {
     /// A field holding `text`, the cursor at its end.
     pub fn new(text: &str) -> LineInput {
-        let mut area = TextArea::new(vec![one_line(text)]);
-        area.move_cursor(ratatui_textarea::CursorMove::End);
-        LineInput(Box::new(area))
+        let mut edit = TextEdit::new(TextArea::new(vec![one_line(text)]));
+        edit.move_cursor(ratatui_textarea::CursorMove::End);
+        LineInput(Box::new(edit))
     }
 
     pub fn value(&self) -> &str {
@@ -35,9 +37,7 @@ impl LineInput {
         match key.code {
             KeyCode::Enter | KeyCode::Tab | KeyCode::BackTab => false,
             KeyCode::Char('m' | 'j') if ctrl => false,
-            // Ctrl-Z undoes as in most editors; Ctrl-U, the text field's own, too.
-            KeyCode::Char('z') if ctrl => self.0.undo(),
-            _ => self.0.input(key),
+            _ => self.0.key(key),
         }
     }
 
@@ -45,7 +45,7 @@ impl LineInput {
     /// control character left out; true when the text changed.
     pub fn paste(&mut self, pasted: &str) -> bool {
         let text = one_line(pasted);
-        !text.is_empty() && self.0.insert_str(text)
+        !text.is_empty() && self.0.insert(&text)
     }
 
     /// Where the cursor is, in characters from the start.
@@ -99,6 +99,8 @@ mod tests {
         assert_eq!(input.value(), "Bjørkå");
         assert!(input.edit(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)), "Ctrl-U undoes too");
         assert_eq!(input.value(), "Bjørk");
+        assert!(input.edit(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL)), "Ctrl-R redoes");
+        assert_eq!(input.value(), "Bjørkå");
     }
 
     #[test]

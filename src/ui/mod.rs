@@ -18,6 +18,7 @@ mod render;
 mod start;
 #[cfg(test)]
 mod testing;
+mod text_edit;
 mod theme;
 mod view;
 

@@ -91,7 +91,7 @@ pub(in crate::ui) fn render_record(view: &View, editor: &RecordEditor, theme: &T
                     - u16::from((focused && editor.error.is_some()) || field.warning.is_some());
                 let inner = Rect { x: body.x + 3, y: y + 1, width: body.width.saturating_sub(4), height };
                 if focused {
-                    frame.render_widget(text_area, inner);
+                    frame.render_widget(&**text_area, inner);
                 } else {
                     let text = text_area.lines().join("\n");
                     frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }).style(theme.dim()), inner);
@@ -101,7 +101,7 @@ pub(in crate::ui) fn render_record(view: &View, editor: &RecordEditor, theme: &T
             input => {
                 frame.render_widget(Line::styled(format!("{label:<label_w$}"), label_style), row(y, 1));
                 match input {
-                    FieldInput::Line(line_area) if focused => frame.render_widget(line_area, value_area(y, 1)),
+                    FieldInput::Line(line_area) if focused => frame.render_widget(&**line_area, value_area(y, 1)),
                     FieldInput::Line(line_area) => {
                         let text = line_area.lines().join(" ");
                         frame.render_widget(Line::raw(fit(&text, value_area(y, 1).width as usize)), value_area(y, 1));

@@ -8,6 +8,7 @@ use ratatui::style::{Modifier, Style};
 use ratatui_textarea::{CursorMove, TextArea, WrapMode};
 
 use super::form::turn_choice;
+use super::text_edit::TextEdit;
 use crate::domain::{
     AGENDA_ITEMS, Action, Case, Coded, Decision, DiscussionMeeting, Measure, MeetingNo, MeetingRecord, Participant,
     Party, Role, RuleError, Task, TaskKind, format_date, parse_date,
@@ -80,9 +81,9 @@ pub enum EvaluationPart {
 /// How a field is edited.
 pub enum FieldInput {
     /// One line: Enter moves on, a pasted line break becomes a space.
-    Line(TextArea<'static>),
+    Line(TextEdit),
     /// Several lines with word wrap: Enter breaks the line.
-    Text(TextArea<'static>),
+    Text(TextEdit),
     /// One of the worded options, turned with ←/→ or Space.
     Choice {
         options: Vec<String>,
@@ -170,7 +171,7 @@ pub struct RecordEditor {
 
 const DECISIONS: [Option<Decision>; 4] = [None, Some(Decision::Close), Some(Decision::Continue), Some(Decision::Refer)];
 
-fn area(text: &str, multi: bool) -> TextArea<'static> {
+fn area(text: &str, multi: bool) -> TextEdit {
     let mut area = TextArea::new(text.split('\n').map(str::to_string).collect());
     area.set_cursor_line_style(Style::default());
     if multi {
@@ -178,7 +179,7 @@ fn area(text: &str, multi: bool) -> TextArea<'static> {
     }
     // The cursor shows only in the focused field; `focus_changed` turns it on.
     area.set_cursor_style(Style::default());
-    area
+    TextEdit::new(area)
 }
 
 fn line(target: Target, label: String, value: &str) -> EditField {
@@ -373,13 +374,7 @@ impl RecordEditor {
                 // Enter in a one-line field moves on, as Tab does; the move saves.
                 return;
             }
-            // Ctrl-Z undoes as in most editors; Ctrl-U, the text field's own, too.
-            FieldInput::Line(area) | FieldInput::Text(area)
-                if key.code == KeyCode::Char('z') && key.modifiers.contains(KeyModifiers::CONTROL) =>
-            {
-                area.undo()
-            }
-            FieldInput::Line(area) | FieldInput::Text(area) => area.input(key),
+            FieldInput::Line(area) | FieldInput::Text(area) => area.key(key),
             FieldInput::Choice { options, index } => turn_choice(index, options.len(), key),
             FieldInput::Check(on) => {
                 let toggle = matches!(key.code, KeyCode::Char(' ') | KeyCode::Char('x'))
@@ -400,8 +395,8 @@ impl RecordEditor {
         let Some(field) = self.focused_mut() else { return };
         let pasted = pasted.replace("\r\n", "\n").replace('\r', "\n");
         let changed = match &mut field.input {
-            FieldInput::Text(area) => area.insert_str(&pasted),
-            FieldInput::Line(area) => area.insert_str(pasted.replace(['\n', '\t'], " ")),
+            FieldInput::Text(area) => area.insert(&pasted),
+            FieldInput::Line(area) => area.insert(&pasted.replace(['\n', '\t'], " ")),
             _ => false,
         };
         if changed {
