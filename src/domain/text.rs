@@ -77,6 +77,17 @@ pub fn one_line(text: &str) -> Cow<'_, str> {
     Cow::Owned(text.chars().map(|c| if is_unprintable(c) { stand_in(c) } else { c }).collect())
 }
 
+/// How wide a column must be to show its header and every value whole, kept
+/// within `least..=most` so one long value cannot crowd out the others.
+pub fn column_width<'a>(
+    header: &'a str,
+    values: impl IntoIterator<Item = &'a str>,
+    least: usize,
+    most: usize,
+) -> usize {
+    values.into_iter().chain([header]).map(|text| text.chars().count()).max().unwrap_or(0).clamp(least, most.max(least))
+}
+
 /// `text` in exactly `width` characters: padded, or cut with an ellipsis.
 pub fn fit(text: &str, width: usize) -> String {
     let count = text.chars().count();
@@ -93,6 +104,14 @@ pub fn fit(text: &str, width: usize) -> String {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn a_column_is_as_wide_as_its_widest_value_or_header_within_bounds() {
+        assert_eq!(column_width("Ref.", ["2026-001", "2026-99983"], 4, 16), 10);
+        assert_eq!(column_width("Klasse/trinn", ["5A"], 4, 16), 12, "the header shows whole");
+        assert_eq!(column_width("K", ["æøå"], 5, 16), 5);
+        assert_eq!(column_width("K", ["a very long grade text indeed"], 4, 12), 12);
+    }
 
     #[test]
     fn one_line_fields_take_no_control_characters() {

@@ -5,7 +5,8 @@ use anyhow::Result;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use super::app::App;
 use super::confirm::{Confirm, Pending};
@@ -16,7 +17,7 @@ use super::theme::Theme;
 use super::view::{Screen, View};
 use crate::domain::AuditEntry;
 use crate::domain::{Action, Case, MeetingNo, RuleError};
-use crate::service::{self, CaseFile, DetailLine};
+use crate::service::{self, CaseFile, DetailLine, Emphasis};
 
 /// A case opened on the detail screen: the case, its log, and its detail as
 /// the lines drawn.
@@ -177,27 +178,77 @@ pub(super) fn render_detail(view: &View, theme: &Theme, frame: &mut Frame, area:
     let lines: Vec<Line> = detail
         .lines
         .iter()
-        .map(|line| {
+        .flat_map(|line| wrapped(line, usize::from(area.width)))
+        .map(|row| {
             Line::from(
-                line.0
-                    .iter()
-                    .map(|(text, emphasis)| Span::styled(text.as_str(), theme.emphasis(*emphasis)))
+                row.into_iter()
+                    .map(|(text, emphasis)| Span::styled(text, theme.emphasis(emphasis)))
                     .collect::<Vec<_>>(),
             )
         })
         .collect();
-    let paragraph = Paragraph::new(lines).wrap(Wrap { trim: false }).scroll((detail.scroll, 0));
-    frame.render_widget(paragraph, area);
+    frame.render_widget(Paragraph::new(lines).scroll((detail.scroll, 0)), area);
+}
+
+/// A detail line in rows of `width` columns, broken at spaces; the rows after
+/// the first start where its text starts (after the label, or after a ⚠), so a
+/// long value stays in its column.
+fn wrapped(line: &DetailLine, width: usize) -> Vec<Vec<(String, Emphasis)>> {
+    let width = width.max(1);
+    let indent = match line.0.as_slice() {
+        [(label, _), _, ..] => label.width(),
+        [(text, _)] => {
+            let body = text.trim_start_matches(' ');
+            let mut chars = body.chars();
+            let marker = match (chars.next(), chars.next()) {
+                (Some(mark @ ('⚠' | '•')), Some(' ')) => mark.width().unwrap_or(1) + 1,
+                _ => 0,
+            };
+            text.len() - body.len() + marker
+        }
+        [] => 0,
+    }
+    .min(width / 2);
+    let mut rows = vec![Vec::new()];
+    let mut used = 0;
+    for (text, emphasis) in &line.0 {
+        for piece in text.split_inclusive(' ') {
+            let word = piece.trim_end_matches(' ');
+            if used > indent && used + word.width() > width {
+                rows.push(vec![(" ".repeat(indent), Emphasis::Plain)]);
+                used = indent;
+            }
+            let piece = if used == indent && rows.len() > 1 { piece.trim_start() } else { piece };
+            for c in piece.chars() {
+                let w = c.width().unwrap_or(0);
+                if used + w > width {
+                    if c == ' ' {
+                        continue;
+                    }
+                    rows.push(vec![(" ".repeat(indent), Emphasis::Plain)]);
+                    used = indent;
+                }
+                let row = rows.last_mut().expect("a row is always open");
+                match row.last_mut() {
+                    Some((run, e)) if e == emphasis => run.push(c),
+                    _ => row.push((c.to_string(), *emphasis)),
+                }
+                used += w;
+            }
+        }
+    }
+    rows
 }
 
 #[cfg(test)]
 mod tests {
     use super::super::testing::{date, drawn, view};
     use super::super::view::Screen;
-    use super::DetailView;
+    use super::{DetailLine, DetailView, Emphasis, wrapped};
     use crate::domain::case::tests::sample_case;
     use crate::domain::{Action, MeetingNo};
     use crate::service::{self, CaseFile};
+    use unicode_width::UnicodeWidthStr;
 
     #[test]
     fn a_case_with_meeting_1_held_and_no_minutes_warns_from_a_view_in_memory() {
@@ -215,5 +266,30 @@ mod tests {
         view.detail = Some(DetailView { case: file.case, audit: Vec::new(), lines, scroll: 0 });
         view.open(Screen::Detail);
         insta::assert_snapshot!(drawn(&view));
+    }
+
+    #[test]
+    fn a_wrapped_value_or_warning_goes_on_under_its_text_not_at_the_edge() {
+        let field = DetailLine(vec![
+            (" Bekymring      ".into(), Emphasis::Dim),
+            ("Lesevansker og uro i timene, særlig etter friminuttene".into(), Emphasis::Plain),
+        ]);
+        let rows: Vec<String> =
+            wrapped(&field, 40).iter().map(|row| row.iter().map(|(text, _)| text.as_str()).collect()).collect();
+        assert_eq!(
+            rows,
+            [
+                " Bekymring      Lesevansker og uro i ",
+                "                timene, særlig etter ",
+                "                friminuttene"
+            ]
+        );
+        let warning =
+            DetailLine(vec![(" ⚠ Elevens stemme mangler i referatet fra møte 1, 2.".into(), Emphasis::Focus)]);
+        let rows: Vec<String> =
+            wrapped(&warning, 30).iter().map(|row| row.iter().map(|(text, _)| text.as_str()).collect()).collect();
+        assert_eq!(rows, [" ⚠ Elevens stemme mangler i ", "   referatet fra møte 1, 2."]);
+        let long = DetailLine(vec![(" ".to_string() + &"x".repeat(25), Emphasis::Plain)]);
+        assert!(wrapped(&long, 10).iter().all(|row| row.iter().map(|(t, _)| t.width()).sum::<usize>() <= 10));
     }
 }

@@ -18,7 +18,7 @@ use super::theme::Theme;
 use super::view::{Screen, View};
 use crate::documents::Format;
 use crate::domain::{Case, DiscussionError, DiscussionMeeting, format_date, parse_date, parse_time};
-use crate::domain::{DeadlineState, FormState, fit};
+use crate::domain::{DeadlineState, FormState, column_width, fit};
 use crate::service::export::{self, Target};
 use crate::service::wording;
 
@@ -260,39 +260,47 @@ pub(super) fn render_agenda_screen(view: &View, theme: &Theme, frame: &mut Frame
         Line::styled(format!(" {}", c.form_state(m, view.settings.today)), form_state_style(theme, state)),
         Line::raw(""),
     ];
+    let kinds: Vec<String> = agenda
+        .cases
+        .iter()
+        .map(|case| match case.details.kind {
+            crate::domain::CaseKind::System => c.t("kind.system").to_string(),
+            _ => case.details.gender.map(|g| c.word(g).to_string()).unwrap_or_default(),
+        })
+        .collect();
+    // Grade and gender are as wide as their header and values, so "Klasse/trinn"
+    // is never cut to look like another column.
+    let grade_w =
+        column_width(c.t("discussion.col_grade"), agenda.cases.iter().map(|k| k.details.grade.as_str()), 6, 12);
+    let kind_w = column_width(c.t("discussion.col_gender"), kinds.iter().map(String::as_str), 5, 10);
     if m.items.is_empty() {
         lines.push(Line::styled(format!(" {}", c.t("discussion.no_cases")), theme.dim()));
     } else {
         lines.push(Line::styled(
             format!(
-                "   {:<11}  {:<8}  {:<9}  {:<7}  {:<15} {}",
+                "   {:<11}  {:<8}  {}  {}  {:<15} {}",
                 c.t("discussion.col_time"),
                 c.t("minutes.case"),
-                fit(c.t("discussion.col_grade"), 9),
-                fit(c.t("discussion.col_gender"), 7),
+                fit(c.t("discussion.col_grade"), grade_w),
+                fit(c.t("discussion.col_gender"), kind_w),
                 c.t("form.difficulty"),
                 c.t("discussion.col_teacher")
             ),
             theme.dim(),
         ));
     }
-    for (index, (item, case)) in m.items.iter().zip(&agenda.cases).enumerate() {
+    for (index, ((item, case), kind)) in m.items.iter().zip(&agenda.cases).zip(&kinds).enumerate() {
         let selected = index == agenda.selected;
         let d = &case.details;
-        let kind = if d.kind == crate::domain::CaseKind::System {
-            c.t("kind.system").to_string()
-        } else {
-            d.gender.map(|g| c.word(g).to_string()).unwrap_or_default()
-        };
         let text = format!(
-            "{}{} {}–{}  {:<8}  {:<9}  {:<7}  {:<15} {}",
+            "{}{} {}–{}  {:<8}  {}  {}  {:<15} {}",
             if selected { "▶" } else { " " },
             if item.is_discussed() { "✓" } else { " " },
             crate::domain::format_time(item.starts_at),
             crate::domain::format_time(item.ends_at()),
             case.reference,
-            fit(&d.grade, 9),
-            fit(&kind, 7),
+            fit(&d.grade, grade_w),
+            fit(kind, kind_w),
             fit(c.word(item.difficulty), 15),
             d.teacher
         );

@@ -15,7 +15,7 @@ use super::line_input::LineInput;
 use super::pager::CasePager;
 use super::theme::Theme;
 use super::view::View;
-use crate::domain::{DeadlineState, Stage, Status, fit, format_date, state_of};
+use crate::domain::{DeadlineState, Stage, Status, column_width, fit, format_date, state_of};
 use crate::i18n::Catalog;
 use crate::service::marker;
 use crate::store::{CaseRow, StatusFilter, search_uses_index};
@@ -66,10 +66,11 @@ pub(super) fn render_list(view: &View, theme: &Theme, frame: &mut Frame, area: R
     render_rows(view, theme, frame, table, &view.list);
 }
 
-/// Column widths of a case row; school takes what is left.
-const REF_W: usize = 9;
+/// Column widths of a case row; the reference and grade are as wide as the
+/// widest in view (within these bounds), school takes what is left.
+const REF_W: (usize, usize) = (8, 16);
 const STAGE_W: usize = 16;
-const GRADE_W: usize = 9;
+const GRADE_W: (usize, usize) = (6, 12);
 const DEADLINE_W: usize = 30;
 /// Narrower than this, the stage column gives way to the school (the deadline
 /// names the next meeting anyway).
@@ -79,18 +80,22 @@ pub(super) fn render_rows(view: &View, theme: &Theme, frame: &mut Frame, area: R
     let c = &view.catalog;
     let width = area.width as usize;
     let stage_w = if width >= STAGE_COLUMN_FROM { STAGE_W + 1 } else { 0 };
-    let school_w = width.saturating_sub(3 + REF_W + 1 + stage_w + GRADE_W + 1 + DEADLINE_W + 1).max(8);
+    let height = u64::from(area.height.saturating_sub(1));
+    let in_view = || pager.visible(height).map(|(_, row)| row);
+    // One more than the widest, for room between the columns.
+    let ref_w = column_width(c.t("list.col_ref"), in_view().map(|r| r.reference.as_str()), REF_W.0, REF_W.1) + 1;
+    let grade_w = column_width(c.t("list.col_grade"), in_view().map(|r| r.grade.as_str()), GRADE_W.0, GRADE_W.1) + 1;
+    let school_w = width.saturating_sub(3 + ref_w + 1 + stage_w + grade_w + 1 + DEADLINE_W + 1).max(8);
     let column = |text: &str, w: usize| if w == 0 { String::new() } else { format!("{} ", fit(text, w - 1)) };
     let header = format!(
         "   {} {}{} {} {}",
-        fit(c.t("list.col_ref"), REF_W),
+        fit(c.t("list.col_ref"), ref_w),
         column(c.t("list.col_stage"), stage_w),
         fit(c.t("list.col_school"), school_w),
-        fit(c.t("list.col_grade"), GRADE_W),
+        fit(c.t("list.col_grade"), grade_w),
         c.t("list.col_deadline"),
     );
     let mut lines = vec![Line::styled(header, theme.dim())];
-    let height = u64::from(area.height.saturating_sub(1));
     for (index, row) in pager.visible(height) {
         let state = row.next_due.map(|due| state_of(due, None, view.settings.today, view.settings.due_soon_days));
         let selected = index == pager.selected;
@@ -100,10 +105,10 @@ pub(super) fn render_rows(view: &View, theme: &Theme, frame: &mut Frame, area: R
             Span::raw(format!("{pointer}{}", marker(state))),
             Span::raw(format!(
                 "{} {}{} {} ",
-                fit(&row.reference, REF_W),
+                fit(&row.reference, ref_w),
                 column(stage, stage_w),
                 fit(&row.school, school_w),
-                fit(&row.grade, GRADE_W)
+                fit(&row.grade, grade_w)
             )),
             Span::styled(
                 fit(&deadline_text(c, row, state), DEADLINE_W),
@@ -251,5 +256,22 @@ mod tests {
         view.search = Some(super::super::line_input::LineInput::new("7b"));
         view.search_pending = true;
         insta::assert_snapshot!(drawn(&view));
+    }
+
+    #[test]
+    fn references_of_a_hundred_thousand_cases_show_whole_and_apart() {
+        let mut view = list_view();
+        let mut rows: Vec<_> = (0..4u8).map(|n| row(n, "Bjørkå skole", "10. trinn", Stage::Meeting1, None)).collect();
+        for (n, row) in rows.iter_mut().enumerate() {
+            row.reference = format!("2026-{}", 99_983 + n);
+        }
+        rows[3].reference = "2026-100000".into();
+        view.list = pager(view.list.query.clone(), rows);
+        let drawn = drawn(&view);
+        let text = format!("{drawn}");
+        for reference in ["2026-99983", "2026-99985", "2026-100000"] {
+            assert!(text.contains(reference), "{reference} shows whole:\n{text}");
+        }
+        insta::assert_snapshot!(drawn);
     }
 }
