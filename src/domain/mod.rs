@@ -35,4 +35,4 @@ pub use record::{
     RecordError, Role, Task, TaskKind, format_time, parse_time, unevaluated_ended,
 };
 pub use rules::{Done, Field, RuleError};
-pub use text::{TextError, check_line, check_text, column_width, fit, one_line, printable};
+pub use text::{TextError, check_line, check_text, column_width, fit, one_line, printable, shorten_paths};

@@ -77,6 +77,28 @@ pub fn one_line(text: &str) -> Cow<'_, str> {
     Cow::Owned(text.chars().map(|c| if is_unprintable(c) { stand_in(c) } else { c }).collect())
 }
 
+/// `text` with each path in it too long for `width` columns cut from the left:
+/// "…" and its end, the file name whole where it fits, so the file can still
+/// be found. Words that are not paths stay as they are.
+pub fn shorten_paths(text: &str, width: usize) -> Cow<'_, str> {
+    let too_long = |word: &str| word.contains(['/', '\\']) && word.chars().count() > width;
+    if !text.split(' ').any(too_long) {
+        return Cow::Borrowed(text);
+    }
+    let words: Vec<String> =
+        text.split(' ').map(|word| if too_long(word) { shorten_path(word, width) } else { word.to_string() }).collect();
+    Cow::Owned(words.join(" "))
+}
+
+fn shorten_path(path: &str, width: usize) -> String {
+    let chars: Vec<char> = path.chars().collect();
+    let room = width.saturating_sub(1).max(1);
+    let tail = &chars[chars.len().saturating_sub(room)..];
+    // Start the end shown at a folder's boundary when one is in it.
+    let from = tail.iter().position(|c| matches!(c, '/' | '\\')).filter(|at| *at + 1 < tail.len()).unwrap_or(0);
+    format!("…{}", tail[from..].iter().collect::<String>())
+}
+
 /// How wide a column must be to show its header and every value whole, kept
 /// within `least..=most` so one long value cannot crowd out the others.
 pub fn column_width<'a>(
@@ -104,6 +126,25 @@ pub fn fit(text: &str, width: usize) -> String {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn a_long_path_is_cut_from_the_left_and_keeps_its_file_name() {
+        let message =
+            "Besøkspakke lagret: /home/koordinator/Dokumenter/saksgang/besokspakke-bjorka-2026-12-04.age (3 saker)";
+        let shown = shorten_paths(message, 50);
+        assert_eq!(shown, "Besøkspakke lagret: …/saksgang/besokspakke-bjorka-2026-12-04.age (3 saker)");
+        assert_eq!(shorten_paths(message, 200), message, "a path that fits stays whole");
+        assert_eq!(shorten_paths("/a/veldig-langt-filnavn.age", 10), "…lnavn.age", "a name too long keeps its end");
+        assert_eq!(
+            shorten_paths("Skole: Bjørkåsen-skole-og-ressurssenter", 10),
+            "Skole: Bjørkåsen-skole-og-ressurssenter"
+        );
+        for width in 1..60 {
+            let shown = shorten_paths(message, width);
+            let paths = shown.split(' ').filter(|w| w.contains('/'));
+            assert!(paths.map(|w| w.chars().count()).all(|n| n <= width.max(2)), "{width}: {shown}");
+        }
+    }
 
     #[test]
     fn a_column_is_as_wide_as_its_widest_value_or_header_within_bounds() {

@@ -9,6 +9,7 @@ use uuid::Uuid;
 use super::keymap::{self, Binding};
 use super::render::{centered, hints};
 use super::theme::Theme;
+use super::view::wrapped_rows;
 use crate::domain::{Action, DiscussionMeeting, MeetingRecord};
 use crate::i18n::Catalog;
 
@@ -47,14 +48,17 @@ pub enum Pending {
 
 /// The question over whatever is open, however long (a file's path), then its keys.
 pub(super) fn render_confirm(c: &Catalog, confirm: &Confirm, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let text_rows = confirm.text.chars().count().div_ceil(56).max(2) as u16;
-    let popup = centered(area, 60, text_rows + 4);
+    const WIDTH: u16 = 60;
+    let inner_w = usize::from(WIDTH.min(area.width).saturating_sub(2));
+    let text = crate::domain::shorten_paths(&confirm.text, inner_w);
+    let text_rows = wrapped_rows(&text, inner_w).max(2);
+    let popup = centered(area, WIDTH, text_rows + 4);
     frame.render_widget(Clear, popup);
     let block = Block::bordered();
     let inner = block.inner(popup);
     frame.render_widget(block, popup);
     let [question, keys] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(inner);
-    frame.render_widget(Paragraph::new(confirm.text.as_str()).wrap(Wrap { trim: true }), question);
+    frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), question);
     frame.render_widget(hints(c, confirm.bindings(), theme, keys), keys);
 }
 

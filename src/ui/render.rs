@@ -75,9 +75,9 @@ fn draw(view: &View, theme: &Theme, frame: &mut Frame) {
         (None, Screen::Agenda) => render_agenda_screen(view, theme, frame, body),
         (None, Screen::Kit) => render_kit(view, theme, frame, body),
     }
-    if let Some(text) = &view.message {
+    if let Some(text) = view.shown_message() {
         let inner = Rect { x: message.x + 1, width: message.width.saturating_sub(1), ..message };
-        frame.render_widget(Paragraph::new(text.as_str()).wrap(Wrap { trim: true }).style(theme.focus()), inner);
+        frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }).style(theme.focus()), inner);
     }
     frame.render_widget(hints(c, view.bindings(), theme, footer), footer);
     if view.help {
@@ -141,4 +141,35 @@ pub(super) fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let width = width.min(area.width);
     let height = height.min(area.height);
     Rect { x: area.x + (area.width - width) / 2, y: area.y + (area.height - height) / 2, width, height }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::confirm::{Confirm, Pending};
+    use super::super::testing::{drawn, view};
+
+    const KIT: &str =
+        "/home/spesialpedagogisk-koordinator/Dokumenter/saksgang/besokspakke-bjorkasen-skole-2026-12-04.age";
+
+    #[test]
+    fn a_path_too_long_for_the_status_line_keeps_its_file_name() {
+        let mut view = view();
+        view.message = Some(format!("Besøkspakke lagret: {KIT} (3 saker, gyldig til 18.12.2026)."));
+        let text = format!("{}", drawn(&view));
+        assert!(text.contains("…/Dokumenter/saksgang/besokspakke-bjorkasen-skole-2026-12-04.age"), "{text}");
+        assert!(text.contains("gyldig til 18.12.2026"), "the words after the path show too:\n{text}");
+    }
+
+    #[test]
+    fn a_question_naming_a_long_path_keeps_its_file_name_inside_the_box() {
+        let mut view = view();
+        view.confirm = Some(Confirm {
+            text: format!("Slette {KIT} nå? Den inneholder opplysninger om barn."),
+            on_yes: Pending::DiscardForm,
+            on_no: None,
+        });
+        let text = format!("{}", drawn(&view));
+        assert!(text.contains("besokspakke-bjorkasen-skole-2026-12-04.age"), "{text}");
+        assert!(text.contains("opplysninger om barn."), "{text}");
+    }
 }

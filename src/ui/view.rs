@@ -175,7 +175,14 @@ impl View {
     /// import summary), up to three rows.
     pub fn message_rows(&self) -> u16 {
         let width = usize::from(self.size.0.saturating_sub(1).max(1));
-        self.message.as_deref().map_or(1, |text| wrapped_rows(text, width).clamp(1, MESSAGE_ROWS))
+        self.shown_message().map_or(1, |text| wrapped_rows(&text, width).clamp(1, MESSAGE_ROWS))
+    }
+
+    /// The status message as shown: a path too long for a row is cut from the
+    /// left, its file name kept.
+    pub fn shown_message(&self) -> Option<std::borrow::Cow<'_, str>> {
+        let width = usize::from(self.size.0.saturating_sub(2).max(1));
+        self.message.as_deref().map(|text| crate::domain::shorten_paths(text, width))
     }
 
     /// The keys that work on what is in front of the user now.
