@@ -810,10 +810,25 @@ fn an_imported_kit_lists_its_conflicts_and_each_is_settled_with_one_key() {
     edit(&mut app.store, "Åse Ødegård (permisjon)", "Lesevansker og uro; bedre etter jul");
     saksgang::service::kit::export(&mut laptop, &kit_selection(&[id]), "lang nok frase", &back).unwrap();
 
+    // The kits in the documents folder are offered to choose from.
+    app.view.settings.export_dir = dir.path().to_path_buf();
     press(&mut app, KeyCode::Char('p'));
     press(&mut app, KeyCode::Char('i'));
-    retype(&mut app, back.to_str().unwrap());
-    press(&mut app, KeyCode::Tab);
+    let offered: Vec<_> =
+        app.view.kit_files.as_ref().expect("kits offered").files.iter().map(|f| f.path.clone()).collect();
+    assert_eq!(offered.len(), 2, "{offered:?}");
+    let screen = format!("{:?}", draw(&app, SMALL).backend());
+    for text in ["til.age", "tilbake.age", "Annen fil: skriv stien", "Enter velg"] {
+        assert!(screen.contains(text), "{text} in:\n{screen}");
+    }
+    let back_at = offered.iter().position(|p| p.ends_with("tilbake.age")).unwrap();
+    for _ in 0..back_at {
+        press(&mut app, KeyCode::Char('j'));
+    }
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.view.form.as_ref().expect("the import form").focus, 1, "the passphrase is left to type");
+    let screen = format!("{:?}", draw(&app, SMALL).backend());
+    assert!(screen.contains("tilbake.age"), "the file chosen is in the form:\n{screen}");
     type_text(&mut app, "feil frase");
     press(&mut app, KeyCode::Enter);
     app.wait_for_kit_job();

@@ -133,6 +133,9 @@ impl App {
         if self.view.form.is_some() {
             return self.handle_form_key(key);
         }
+        if self.view.kit_files.is_some() {
+            return self.handle_kit_files_key(key);
+        }
         if self.view.search.is_some() {
             return self.handle_search_key(key);
         }

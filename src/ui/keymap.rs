@@ -202,6 +202,14 @@ pub const KIT_FULL: &[Binding] = &[
     bind(&[K::Char('q')], C::Quit, Some("keys.quit"), true),
 ];
 
+/// The kit files to read in, over the kit screen.
+pub const KIT_FILES: &[Binding] = &[
+    bind(&[K::Up, K::Char('k')], C::Up, Some("keys.up_down"), true),
+    bind(&[K::Down, K::Char('j')], C::Down, None, false),
+    bind(&[K::Enter], C::Open, Some("keys.choose_file"), true),
+    bind(&[K::Esc], C::Back, Some("keys.cancel"), true),
+];
+
 /// In a form every printable key is text; only these keys act.
 pub const FORM: &[Binding] = &[
     bind(&[K::Tab, K::Down], C::NextField, Some("keys.next_field"), true),
@@ -303,6 +311,7 @@ mod tests {
             AGENDA_SCREEN,
             KIT_SCREEN,
             KIT_FULL,
+            KIT_FILES,
             FORM,
             RECORD,
             NOTES,

@@ -6,20 +6,21 @@ use std::sync::{Arc, mpsc};
 
 use anyhow::Result;
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 use zeroize::Zeroizing;
 
 use super::app::App;
 use super::confirm::{Confirm, Pending};
 use super::form::{Form, Purpose, Slot};
-use super::keymap::Command;
+use super::keymap::{self, Command};
+use super::render::{centered, hints};
 use super::theme::Theme;
 use super::view::{Screen, View};
 
-use crate::domain::{Side, WithoutConsent, add_days, fit};
+use crate::domain::{Side, WithoutConsent, add_days, column_width, fit, one_line, shorten_paths};
 use crate::kit::{self, DEFAULT_VALID_DAYS, Kit, KitError, MAX_VALID_DAYS, NothingToSend, Refused};
 use crate::service::{self, explain, wording};
 use crate::store::UnsettledConflicts;
@@ -36,6 +37,13 @@ pub struct KitJob {
 enum KitDone {
     Sealed { kit: Kit, sealed: Result<Vec<u8>>, path: PathBuf, cases: usize },
     Opened { kit: Result<Kit>, path: PathBuf },
+}
+
+/// The kit files found to read in, newest first; the row after them is for
+/// typing a path.
+pub struct KitFiles {
+    pub files: Vec<service::kit::FoundKit>,
+    pub selected: usize,
 }
 
 /// Wakes the event loop when a job's thread is done.
@@ -80,10 +88,15 @@ impl App {
                     Some(Form::new(Purpose::ExportKit, self.view.catalog.t("form.export_kit").into(), fields));
             }
             Command::ImportKit => {
-                let folder = format!("{}{}", self.view.settings.export_dir.display(), std::path::MAIN_SEPARATOR);
-                let fields = Form::import_kit_fields(&folder);
-                self.view.form =
-                    Some(Form::new(Purpose::ImportKit, self.view.catalog.t("form.import_kit").into(), fields));
+                // The kits at hand are offered first; with none, the path is typed.
+                let mut folders = vec![self.view.settings.export_dir.clone()];
+                folders.extend(std::env::current_dir().ok());
+                let files = service::kit::kit_files(&folders);
+                if files.is_empty() {
+                    self.open_import_form(None);
+                } else {
+                    self.view.kit_files = Some(KitFiles { files, selected: 0 });
+                }
             }
             Command::KeepHere | Command::TakeKit => {
                 let Some(conflict) = self.view.kit_conflicts.get(self.view.kit_selected).cloned() else {
@@ -95,6 +108,41 @@ impl App {
                 self.view.message = Some(wording::kit_resolved(&self.view.catalog, conflict.id, side));
                 self.reload()?;
             }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// The import form, with the file chosen, or the documents folder to type on.
+    fn open_import_form(&mut self, chosen: Option<&std::path::Path>) {
+        let file = match chosen {
+            Some(path) => path.display().to_string(),
+            None => format!("{}{}", self.view.settings.export_dir.display(), std::path::MAIN_SEPARATOR),
+        };
+        let mut form = Form::new(
+            Purpose::ImportKit,
+            self.view.catalog.t("form.import_kit").into(),
+            Form::import_kit_fields(&file),
+        );
+        if chosen.is_some() {
+            // The file is chosen: the passphrase is what is left to type.
+            form.next_field();
+        }
+        self.view.form = Some(form);
+    }
+
+    /// Keys on the list of kit files to read in: the last row types a path.
+    pub(super) fn handle_kit_files_key(&mut self, key: ratatui::crossterm::event::KeyEvent) -> Result<()> {
+        let Some(picker) = &mut self.view.kit_files else { return Ok(()) };
+        match keymap::lookup(keymap::KIT_FILES, key) {
+            Some(Command::Up) => picker.selected = picker.selected.saturating_sub(1),
+            Some(Command::Down) => picker.selected = (picker.selected + 1).min(picker.files.len()),
+            Some(Command::Open) => {
+                let chosen = picker.files.get(picker.selected).map(|f| f.path.clone());
+                self.view.kit_files = None;
+                self.open_import_form(chosen.as_deref());
+            }
+            Some(Command::Back) => self.view.kit_files = None,
             _ => {}
         }
         Ok(())
@@ -276,6 +324,44 @@ fn kit_path(settings: &crate::config::Settings, typed: &str, school: &str) -> Pa
         "" => settings.export_dir.join(kit::file_name(Some(school), settings.today)),
         typed => PathBuf::from(typed),
     }
+}
+
+/// The kit files to choose from, over the kit screen: name, when it was
+/// written, and its folder.
+pub(super) fn render_kit_files(view: &View, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let Some(picker) = &view.kit_files else { return };
+    let c = &view.catalog;
+    let popup = centered(area, 76, picker.files.len() as u16 + 5);
+    frame.render_widget(Clear, popup);
+    let block = Block::bordered().title(Span::styled(format!(" {} ", c.t("kit.files_title")), theme.title()));
+    let inner = block.inner(popup);
+    frame.render_widget(block, popup);
+    let width = usize::from(inner.width);
+    let name_of = |found: &service::kit::FoundKit| {
+        one_line(&found.path.file_name().map_or(String::new(), |n| n.to_string_lossy().into_owned())).into_owned()
+    };
+    let names: Vec<String> = picker.files.iter().map(name_of).collect();
+    let name_w = column_width("", names.iter().map(String::as_str), 8, width / 2);
+    let mut lines = Vec::new();
+    for (index, (found, name)) in picker.files.iter().zip(&names).enumerate() {
+        let folder = found.path.parent().map_or(String::new(), |p| p.display().to_string());
+        let written = found.modified.map_or(String::new(), |at| {
+            let at = chrono::DateTime::<chrono::Local>::from(at);
+            format!("{} {}", crate::domain::format_date(at.date_naive()), at.format("%H:%M"))
+        });
+        let pointer = if index == picker.selected { "▶ " } else { "  " };
+        let head = format!("{pointer}{}  {written}  ", fit(name, name_w));
+        let folder = shorten_paths(&one_line(&folder), width.saturating_sub(head.chars().count()).max(8)).into_owned();
+        let style = if index == picker.selected { theme.selected() } else { Style::new() };
+        lines.push(Line::from(vec![Span::styled(head, style), Span::styled(folder, theme.dim())]));
+    }
+    let other = picker.selected == picker.files.len();
+    let text = format!("{}{}", if other { "▶ " } else { "  " }, c.t("kit.other_file"));
+    lines.push(Line::styled(text, if other { theme.selected() } else { Style::new() }));
+    lines.push(Line::raw(""));
+    let [list, keys] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(inner);
+    frame.render_widget(Paragraph::new(lines), list);
+    frame.render_widget(hints(c, keymap::KIT_FILES, theme, keys), keys);
 }
 
 /// The visit-day kit: what it is for, then the conflicts imports left, three

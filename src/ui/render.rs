@@ -11,7 +11,7 @@ use super::discussions::{render_agenda_screen, render_discussions};
 use super::form::render_form;
 use super::help::render_help;
 use super::keymap::Binding;
-use super::kit::render_kit;
+use super::kit::{render_kit, render_kit_files};
 use super::list::render_list;
 use super::record::render_record;
 use super::start::render_start;
@@ -82,6 +82,9 @@ fn draw(view: &View, theme: &Theme, frame: &mut Frame) {
     frame.render_widget(hints(c, view.bindings(), theme, footer), footer);
     if view.help {
         render_help(view, theme, frame, area);
+    }
+    if view.kit_files.is_some() {
+        render_kit_files(view, theme, frame, area);
     }
     if view.form.is_some() {
         render_form(view, theme, frame, area);

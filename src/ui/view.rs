@@ -7,6 +7,7 @@ use super::detail::DetailView;
 use super::discussions::AgendaView;
 use super::form::Form;
 use super::keymap::{self, Binding};
+use super::kit::KitFiles;
 use super::line_input::LineInput;
 use super::pager::CasePager;
 use super::record::RecordEditor;
@@ -78,6 +79,8 @@ pub struct View {
     pub kit_selected: usize,
     /// The selected conflict's two values in full, scrolled this far.
     pub kit_full: Option<u16>,
+    /// The kit files offered to read in, over the kit screen.
+    pub kit_files: Option<KitFiles>,
     pub list: CasePager,
     /// The search field while `/` is active.
     pub search: Option<LineInput>,
@@ -118,6 +121,7 @@ impl View {
             kit_conflicts: Vec::new(),
             kit_selected: 0,
             kit_full: None,
+            kit_files: None,
             list: CasePager::new(CaseQuery {
                 status: StatusFilter::Open,
                 order: Order::Newest,
@@ -199,6 +203,8 @@ impl View {
             }
         } else if self.form.is_some() {
             keymap::FORM
+        } else if self.kit_files.is_some() {
+            keymap::KIT_FILES
         } else if self.search.is_some() {
             keymap::SEARCH
         } else {
