@@ -553,9 +553,14 @@ fn the_command_line_exports_imports_lists_and_settles_conflicts() {
     assert!(listed.contains("Avslutning (grunn)"), "{listed}");
     assert!(listed.contains("flyttet") && listed.contains("utredet"), "{listed}");
     let id = listed.split_whitespace().next().unwrap().to_string();
-    let settled = ok(&school, "2026-11-24", &["resolve", &id, "--take", "kit"]);
-    assert!(settled.contains("tok verdien fra pakken"));
-    assert!(ok(&school, "2026-11-24", &["show", "2026-001"]).contains("utredet"));
+    let out = run(&school, "2026-11-24", &["resolve", &id, "--take", "edited"]);
+    assert!(!out.status.success(), "a value written from both is given with --value");
+    let out = run(&school, "2026-11-24", &["resolve", &id]);
+    assert!(!out.status.success(), "one of --take and --value is needed");
+    // Both reasons are kept, written into one.
+    let settled = ok(&school, "2026-11-24", &["resolve", &id, "--value", "flyttet, så utredet av PPT"]);
+    assert!(settled.contains("skrev en verdi av begge"), "{settled}");
+    assert!(ok(&school, "2026-11-24", &["show", "2026-001"]).contains("flyttet, så utredet av PPT"));
     assert!(ok(&school, "2026-11-24", &["conflicts"]).contains("Ingen konflikter"));
     let out = run(&school, "2026-11-24", &["resolve", &id, "--take", "here"]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("Finner ingen åpen konflikt"));

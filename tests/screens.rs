@@ -854,12 +854,36 @@ fn an_imported_kit_lists_its_conflicts_and_each_is_settled_with_one_key() {
     assert_eq!((app.view.screen(), app.view.kit_full), (Screen::Kit, None));
     press(&mut app, KeyCode::Char('k'));
 
+    // A value written from both is held to the field's rules: a one-line field
+    // takes no line break, and the text stays in the editor with the reason.
+    press(&mut app, KeyCode::Char('r'));
+    assert!(app.view.merge.is_some());
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::F(2));
+    assert!(app.view.merge.as_ref().unwrap().error.is_some(), "refused, and the editor stays");
+    assert_eq!(app.view.kit_conflicts.len(), 2);
+    press(&mut app, KeyCode::Esc);
+    assert!(app.view.confirm.is_some(), "what was written is not dropped without asking");
+    press(&mut app, KeyCode::Enter);
+    assert!(app.view.merge.is_none());
+
     press(&mut app, KeyCode::Char('t'));
     assert_eq!(app.store.case_by_id(id).unwrap().unwrap().details.teacher, "Åse Ødegård og Per Å");
-    press(&mut app, KeyCode::Char('h'));
+    // Both texts in the editor, here's first; what is written from them is the choice.
+    press(&mut app, KeyCode::Char('r'));
+    assert_eq!(
+        app.view.merge.as_ref().unwrap().text(),
+        "Lesevansker og uro; bedre etter jul / Lesevansker; utredes av PPT"
+    );
+    snapshot("kit_merge", &draw(&app, SMALL));
+    press(&mut app, KeyCode::End);
+    type_text(&mut app, " (begge)");
+    press(&mut app, KeyCode::F(2));
+    assert!(app.view.merge.is_none(), "{:?}", app.view.message);
     let case = app.store.case_by_id(id).unwrap().unwrap();
-    assert_eq!(case.details.description, "Lesevansker og uro; bedre etter jul");
+    assert_eq!(case.details.description, "Lesevansker og uro; bedre etter jul / Lesevansker; utredes av PPT (begge)");
     assert!(app.view.kit_conflicts.is_empty());
+    assert!(app.view.message.as_deref().unwrap().contains("skrev en verdi av begge"), "{:?}", app.view.message);
     press(&mut app, KeyCode::Esc);
     assert_eq!(app.view.screen(), Screen::Start);
 }

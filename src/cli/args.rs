@@ -311,11 +311,15 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Settle a conflict: keep the value here, or take the kit's.
+    /// Settle a conflict: keep the value here, take the kit's, or write one from
+    /// both (`--value`, for text).
     Resolve {
         id: i64,
-        #[arg(long, value_parser = coded::<Side>())]
-        take: Side,
+        #[arg(long, value_parser = taken_side(), required_unless_present = "value", conflicts_with = "value")]
+        take: Option<Side>,
+        /// The text to keep, written from both values.
+        #[arg(long)]
+        value: Option<String>,
     },
     /// The log of a case: who changed or looked at what, and when.
     Log {
@@ -344,6 +348,13 @@ pub(super) fn coded<T: Coded + Send + Sync>() -> impl clap::builder::TypedValueP
     use clap::builder::TypedValueParser as _;
     clap::builder::PossibleValuesParser::new(T::ALL.iter().map(|value| value.code()))
         .try_map(|code: String| T::from_code(&code).ok_or("not one of the listed values"))
+}
+
+/// `--take`: one of the two values as it is (a value written from both is `--value`).
+fn taken_side() -> impl clap::builder::TypedValueParser<Value = Side> {
+    use clap::builder::TypedValueParser as _;
+    clap::builder::PossibleValuesParser::new([Side::Here.code(), Side::Kit.code()])
+        .try_map(|code: String| Side::from_code(&code).ok_or("not one of the listed values"))
 }
 
 impl Cli {

@@ -22,7 +22,7 @@ use serde_json::json;
 
 use crate::config::Settings;
 use crate::demo::demo_cases;
-use crate::domain::{Action, CaseDetails, Consent, Identity, MeetingNo, add_days, parse_date};
+use crate::domain::{Action, CaseDetails, Consent, Identity, MeetingNo, Side, add_days, parse_date};
 use crate::i18n::{Catalog, Explained};
 use crate::kit;
 use crate::service::export::{self, Target};
@@ -98,13 +98,23 @@ pub fn run(command: &Command, settings: &Settings, out: &mut impl Write) -> Resu
         Command::Export { what } => export_document(&mut store, &catalog, settings, what, out)?,
         Command::Import { path, delete } => import(&mut store, &catalog, settings, path, *delete, out)?,
         Command::Conflicts { json } => conflicts(&store, &catalog, *json, out)?,
-        Command::Resolve { id, take } => {
+        Command::Resolve { id, take, value } => {
             let conflicts = store.kit_conflicts()?;
             let Some(conflict) = conflicts.iter().find(|c| c.id == *id) else {
                 anyhow::bail!(Explained(catalog.f("kit.no_such_conflict", &[("id", &id.to_string())])));
             };
-            store.resolve_kit_conflict(conflict, *take)?;
-            writeln!(out, "{}", wording::kit_resolved(&catalog, *id, *take))?;
+            let side = match (take, value) {
+                (Some(side), _) => {
+                    store.resolve_kit_conflict(conflict, *side)?;
+                    *side
+                }
+                (None, value) => {
+                    let text = value.as_deref().unwrap_or_default();
+                    store.resolve_kit_conflict_edited(conflict, text, today, settings.consent_age)?;
+                    Side::Edited
+                }
+            };
+            writeln!(out, "{}", wording::kit_resolved(&catalog, *id, side))?;
         }
         Command::Log { reference, json } => {
             let case = find(&store, &catalog, reference)?;

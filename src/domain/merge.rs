@@ -13,6 +13,7 @@ use sha2::{Digest, Sha256};
 use chrono::NaiveDate;
 
 use super::codes::coded;
+use super::intake::Broken;
 use super::{Case, CaseKind, MeetingNo, MeetingRecord};
 
 /// What of a case travels in a kit, besides its audit trail.
@@ -220,11 +221,15 @@ pub enum Side {
     Here,
     /// The value the kit brought.
     Kit,
+    /// A value the user wrote from both, so that two people's text is not lost
+    /// by choosing one.
+    Edited,
 }
 
 coded!(Side in "side" {
     Here => "here",
     Kit => "kit",
+    Edited => "edited",
 });
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -234,6 +239,28 @@ pub enum ResolveError {
     FieldGone(String),
     /// The value does not fit the field any more.
     DoesNotFit(String),
+    /// Only text can be written from both values (not a date or a list).
+    NotText(String),
+    /// The value written breaks a rule a typed case is held to.
+    Breaks(String, Broken),
+}
+
+/// Both values of a text conflict, one after the other, for the user to write one
+/// from: what is here first, then the kit's, on lines of their own where either
+/// has lines, else on one line with " / " between. None when either is not text.
+pub fn both_texts(here: &Value, kit: &Value) -> Option<String> {
+    let text = |value: &Value| match value {
+        Value::String(text) => Some(text.clone()),
+        Value::Null => Some(String::new()),
+        _ => None,
+    };
+    let (here, kit) = (text(here)?, text(kit)?);
+    Some(match (here.is_empty(), kit.is_empty()) {
+        (true, _) => kit,
+        (_, true) => here,
+        _ if here.contains('\n') || kit.contains('\n') => format!("{here}\n\n{kit}"),
+        _ => format!("{here} / {kit}"),
+    })
 }
 
 /// The snapshot with `field` set to `value`: a conflict resolved in the kit's favour.
@@ -272,6 +299,19 @@ mod tests {
 
     fn snapshot() -> CaseSnapshot {
         CaseSnapshot { case: sample_case(), records: [None, None, None] }
+    }
+
+    #[test]
+    fn both_texts_are_put_one_after_the_other_and_other_values_are_chosen_whole() {
+        let text = |t: &str| Value::String(t.into());
+        assert_eq!(both_texts(&text("Åse"), &text("Per")).as_deref(), Some("Åse / Per"));
+        assert_eq!(
+            both_texts(&text("Mor: sover dårlig\nFar: enig"), &text("Mor: bedre")).as_deref(),
+            Some("Mor: sover dårlig\nFar: enig\n\nMor: bedre")
+        );
+        assert_eq!(both_texts(&Value::Null, &text("Per")).as_deref(), Some("Per"), "one side empty: the other");
+        assert_eq!(both_texts(&text("2026-11-01"), &serde_json::json!({"date": "2026-11-02"})), None);
+        assert_eq!(both_texts(&serde_json::json!([1]), &text("x")), None);
     }
 
     #[test]

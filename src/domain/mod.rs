@@ -28,7 +28,8 @@ pub use discussion::{
 };
 pub use intake::{Broken, check_log_entry, reference_is_wellformed};
 pub use merge::{
-    CaseSnapshot, FieldConflict, Merged, ResolveError, STEPS_FIELD, Side, WithoutConsent, may_travel, merge, with_field,
+    CaseSnapshot, FieldConflict, Merged, ResolveError, STEPS_FIELD, Side, WithoutConsent, both_texts, may_travel,
+    merge, with_field,
 };
 pub use record::{
     AGENDA_ITEMS, AGENDA_PARTS, Evaluation, Measure, MeasureEvaluation, MeetingRecord, Participant, Party, RecordDay,

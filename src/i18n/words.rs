@@ -367,6 +367,10 @@ impl Catalog {
         match error {
             ResolveError::FieldGone(field) => self.f("kit.field_gone", &[("field", &self.kit_field(field))]),
             ResolveError::DoesNotFit(field) => self.f("kit.does_not_fit", &[("field", &self.kit_field(field))]),
+            ResolveError::NotText(field) => self.f("kit.not_text", &[("field", &self.kit_field(field))]),
+            ResolveError::Breaks(field, why) => {
+                self.f("kit.edited_breaks", &[("field", &self.kit_field(field)), ("why", &self.broken(why))])
+            }
         }
     }
 

@@ -295,6 +295,24 @@ pub const MIGRATIONS: &[&str] = &[
     -- screen's warning about names without consent).
     CREATE INDEX cases_with_name ON cases (key) WHERE pupil_name IS NOT NULL;
     "#,
+    // 11: a conflict can be settled with a value the user wrote from both sides.
+    // SQLite cannot change a CHECK, so the table is made again with its rows.
+    r#"
+    CREATE TABLE kit_conflicts_11 (
+        id        INTEGER PRIMARY KEY,
+        case_id   TEXT NOT NULL REFERENCES cases (id) ON DELETE CASCADE,
+        field     TEXT NOT NULL,
+        here      TEXT NOT NULL,
+        kit       TEXT NOT NULL,
+        kit_from  TEXT NOT NULL,
+        found_at  TEXT NOT NULL,
+        resolved  TEXT CHECK (resolved IN ('here', 'kit', 'edited'))
+    );
+    INSERT INTO kit_conflicts_11 SELECT id, case_id, field, here, kit, kit_from, found_at, resolved FROM kit_conflicts;
+    DROP TABLE kit_conflicts;
+    ALTER TABLE kit_conflicts_11 RENAME TO kit_conflicts;
+    CREATE INDEX kit_conflicts_open ON kit_conflicts (case_id) WHERE resolved IS NULL;
+    "#,
 ];
 
 /// The schema version from which every case carries a seal.

@@ -13,8 +13,8 @@ use super::erasure::scrub_identity;
 use super::records::{snapshot_of, write_record};
 use super::{Store, audit, new_version_id, now_stamp};
 use crate::domain::{
-    AuditAction, CaseSnapshot, Coded, MeetingNo, MeetingRecord, ResolveError, Side, WithoutConsent, may_travel, merge,
-    with_field,
+    AuditAction, CaseSnapshot, Coded, MeetingNo, MeetingRecord, ResolveError, Side, WithoutConsent, both_texts,
+    may_travel, merge, with_field,
 };
 use crate::kit::{Kit, KitCase, KitError};
 
@@ -405,6 +405,38 @@ impl Store {
     /// Settles a conflict: keeps this side's value, or puts the kit's in its place.
     /// Either way the choice is logged.
     pub fn resolve_kit_conflict(&mut self, conflict: &KitConflict, side: Side) -> Result<()> {
+        anyhow::ensure!(side != Side::Edited, "a value written from both is settled with its text");
+        let value = (side == Side::Kit).then(|| conflict.kit.clone());
+        self.settle_conflict(conflict, side, value, |_| Ok(()))
+    }
+
+    /// Settles a text conflict with a value the user wrote from both, held to
+    /// the rules a typed case is (a one-line field stays one line).
+    pub fn resolve_kit_conflict_edited(
+        &mut self,
+        conflict: &KitConflict,
+        text: &str,
+        today: NaiveDate,
+        consent_age: u32,
+    ) -> Result<()> {
+        if both_texts(&conflict.here, &conflict.kit).is_none() {
+            bail!(ResolveError::NotText(conflict.field.clone()));
+        }
+        let field = conflict.field.clone();
+        self.settle_conflict(conflict, Side::Edited, Some(Value::String(text.to_string())), |resolved| {
+            resolved.check_whole(today, consent_age).map_err(|broken| ResolveError::Breaks(field.clone(), broken))
+        })
+    }
+
+    /// Marks a conflict settled, writing `value` into the field first when one
+    /// is taken; the case must still hold together and pass `check`.
+    fn settle_conflict(
+        &mut self,
+        conflict: &KitConflict,
+        side: Side,
+        value: Option<Value>,
+        check: impl Fn(&CaseSnapshot) -> Result<(), ResolveError>,
+    ) -> Result<()> {
         self.write(|tx, actor| {
             let open: bool = tx.query_row(
                 "SELECT EXISTS (SELECT 1 FROM kit_conflicts WHERE id = ?1 AND resolved IS NULL)",
@@ -414,12 +446,13 @@ impl Store {
             if !open {
                 bail!("conflict {} is not open", conflict.id);
             }
-            if side == Side::Kit {
+            if let Some(value) = value.clone() {
                 let (_, here) = snapshot_of(tx, conflict.case_id)?.context("the case is gone")?;
-                let resolved = with_field(&here, &conflict.field, conflict.kit.clone())?;
+                let resolved = with_field(&here, &conflict.field, value)?;
                 if !resolved.records_hold_together() || !resolved.case.steps_in_order() {
                     bail!(ResolveError::DoesNotFit(conflict.field.clone()));
                 }
+                check(&resolved)?;
                 write_snapshot(tx, &resolved, &conflict.reference, &here)?;
             }
             let taken = side.code();

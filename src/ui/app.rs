@@ -69,6 +69,9 @@ impl App {
                 } else if let Some(form) = &mut self.view.form {
                     form.paste(text);
                     Ok(())
+                } else if self.view.merge.is_some() {
+                    self.paste_into_merge(text);
+                    Ok(())
                 } else if let Some(search) = &mut self.view.search {
                     if search.paste(text) { self.search_typed() } else { Ok(()) }
                 } else {
@@ -135,6 +138,9 @@ impl App {
         }
         if self.view.kit_files.is_some() {
             return self.handle_kit_files_key(key);
+        }
+        if self.view.merge.is_some() {
+            return self.handle_merge_key(key);
         }
         if self.view.search.is_some() {
             return self.handle_search_key(key);
@@ -219,6 +225,9 @@ impl App {
         let text = match (&self.view.record, &self.view.form) {
             (Some(editor), _) if editor.dirty => c.f("record.unsaved_quit", &[("field", &editor.focused_label())]),
             (None, Some(form)) if form.dirty => c.t("form.unsaved_quit").to_string(),
+            (None, None) if self.view.merge.as_ref().is_some_and(|m| m.changed()) => {
+                c.t("kit.unsaved_quit").to_string()
+            }
             _ => {
                 self.quit = true;
                 return;
@@ -265,10 +274,15 @@ impl App {
             Pending::CloseRecord => self.close_record()?,
             // Quits only once what was typed is kept: a refused field or form stays open.
             Pending::SaveAndQuit if self.view.record.is_some() => self.quit = self.commit_record_field()?,
+            Pending::SaveAndQuit if self.view.merge.is_some() => {
+                self.save_merge()?;
+                self.quit = self.view.merge.is_none();
+            }
             Pending::SaveAndQuit => {
                 self.submit_form()?;
                 self.quit = self.view.form.is_none();
             }
+            Pending::DiscardMerge => self.view.merge = None,
             Pending::Quit => self.quit = true,
             Pending::RemoveRow(record) => {
                 self.save_record_change(Change::Record(*record))?;

@@ -31,6 +31,8 @@ impl Confirm {
 pub enum Pending {
     Apply(Uuid, Action),
     DiscardForm,
+    /// Close the editor of a conflict's value without saving what was written.
+    DiscardMerge,
     EraseExpired,
     /// Save the record editor's field, then close the editor.
     SaveFieldAndClose,

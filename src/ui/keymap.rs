@@ -55,6 +55,8 @@ pub enum Command {
     ImportKit,
     KeepHere,
     TakeKit,
+    /// A conflict's value written from both sides.
+    EditMerged,
     // In forms and the search field, where printable keys are text:
     NextField,
     PrevField,
@@ -182,6 +184,7 @@ pub const KIT_SCREEN: &[Binding] = &[
     MOVE[3],
     bind(&[K::Char('h')], C::KeepHere, Some("keys.keep_here"), true),
     bind(&[K::Char('t')], C::TakeKit, Some("keys.take_kit"), true),
+    bind(&[K::Char('r')], C::EditMerged, Some("keys.edit_merged"), true),
     bind(&[K::Char('e')], C::ExportKit, Some("keys.export_kit"), true),
     bind(&[K::Char('i')], C::ImportKit, Some("keys.import_kit"), true),
     bind(&[K::Esc, K::Backspace], C::Back, Some("keys.back"), true),
@@ -197,6 +200,7 @@ pub const KIT_FULL: &[Binding] = &[
     bind(&[K::Down, K::Char('j')], C::Down, None, false),
     bind(&[K::Char('h')], C::KeepHere, Some("keys.keep_here"), true),
     bind(&[K::Char('t')], C::TakeKit, Some("keys.take_kit"), true),
+    bind(&[K::Char('r')], C::EditMerged, Some("keys.edit_merged"), true),
     bind(&[K::Esc, K::Backspace, K::Enter], C::Back, Some("keys.back_to_list"), true),
     bind(&[K::Char('?'), K::F(1)], C::Help, Some("keys.help"), true),
     bind(&[K::Char('q')], C::Quit, Some("keys.quit"), true),
@@ -208,6 +212,12 @@ pub const KIT_FILES: &[Binding] = &[
     bind(&[K::Down, K::Char('j')], C::Down, None, false),
     bind(&[K::Enter], C::Open, Some("keys.choose_file"), true),
     bind(&[K::Esc], C::Back, Some("keys.cancel"), true),
+];
+
+/// A conflict's value written from both: every other key is text, Enter too.
+pub const MERGE: &[Binding] = &[
+    bind(&[K::F(2)], C::Submit, Some("keys.save_merged"), true),
+    bind(&[K::Esc], C::Cancel, Some("keys.cancel"), true),
 ];
 
 /// In a form every printable key is text; only these keys act.
@@ -312,6 +322,7 @@ mod tests {
             KIT_SCREEN,
             KIT_FULL,
             KIT_FILES,
+            MERGE,
             FORM,
             RECORD,
             NOTES,

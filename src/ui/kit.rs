@@ -98,6 +98,11 @@ impl App {
                     self.view.kit_files = Some(KitFiles { files, selected: 0 });
                 }
             }
+            Command::EditMerged => {
+                if let Some(conflict) = self.view.kit_conflicts.get(self.view.kit_selected).cloned() {
+                    self.open_merge(&conflict);
+                }
+            }
             Command::KeepHere | Command::TakeKit => {
                 let Some(conflict) = self.view.kit_conflicts.get(self.view.kit_selected).cloned() else {
                     return Ok(());

@@ -12,6 +12,7 @@ mod keymap;
 mod kit;
 mod line_input;
 mod list;
+mod merge;
 mod pager;
 mod record;
 mod render;

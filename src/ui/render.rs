@@ -13,6 +13,7 @@ use super::help::render_help;
 use super::keymap::Binding;
 use super::kit::{render_kit, render_kit_files};
 use super::list::render_list;
+use super::merge::render_merge;
 use super::record::render_record;
 use super::start::render_start;
 use super::theme::Theme;
@@ -85,6 +86,9 @@ fn draw(view: &View, theme: &Theme, frame: &mut Frame) {
     }
     if view.kit_files.is_some() {
         render_kit_files(view, theme, frame, area);
+    }
+    if view.merge.is_some() {
+        render_merge(view, theme, frame, area);
     }
     if view.form.is_some() {
         render_form(view, theme, frame, area);

@@ -9,6 +9,7 @@ use super::form::Form;
 use super::keymap::{self, Binding};
 use super::kit::KitFiles;
 use super::line_input::LineInput;
+use super::merge::MergeEdit;
 use super::pager::CasePager;
 use super::record::RecordEditor;
 use crate::config::Settings;
@@ -81,6 +82,8 @@ pub struct View {
     pub kit_full: Option<u16>,
     /// The kit files offered to read in, over the kit screen.
     pub kit_files: Option<KitFiles>,
+    /// A conflict's value being written from both, over the kit screen.
+    pub merge: Option<MergeEdit>,
     pub list: CasePager,
     /// The search field while `/` is active.
     pub search: Option<LineInput>,
@@ -122,6 +125,7 @@ impl View {
             kit_selected: 0,
             kit_full: None,
             kit_files: None,
+            merge: None,
             list: CasePager::new(CaseQuery {
                 status: StatusFilter::Open,
                 order: Order::Newest,
@@ -205,6 +209,8 @@ impl View {
             keymap::FORM
         } else if self.kit_files.is_some() {
             keymap::KIT_FILES
+        } else if self.merge.is_some() {
+            keymap::MERGE
         } else if self.search.is_some() {
             keymap::SEARCH
         } else {
