@@ -291,7 +291,8 @@ fn a_kit_is_read_in_from_the_screens_and_its_passphrase_never_shows() {
     session.wait_for("er slettet");
     assert!(!kit.exists(), "the kit file is deleted once read in");
     session.send("q");
-    assert!(session.wait_for_exit().success());
+    let status = session.wait_for_exit();
+    assert!(status.success(), "{status:?}: {}", session.contents());
     assert!(!session.contents().contains(KIT), "the passphrase is never shown");
     assert!(saksgang(&laptop, &["show", "2026-001"]).contains("Guro Løvås"));
 }
@@ -330,4 +331,39 @@ fn p18_the_program_makes_no_core_dump_while_it_asks_for_the_passphrase() {
     let values: Vec<&str> = core.split_whitespace().skip(4).take(2).collect();
     assert_eq!(values, ["0", "0"], "{core}");
     session.send("\x03");
+}
+
+#[test]
+fn a_search_shows_each_letter_at_once_while_its_result_is_still_coming() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("many.db");
+    saksgang(&db, &["demo", "--cases", "3000"]);
+    let mut session = Session::start(&db);
+    session.wait_for("q avslutt");
+    // Typed at once after the first frame: the list's searcher is still opening
+    // its own connection (a key derivation), so no result can be in yet, and
+    // the letters must show all the same.
+    session.write("l/sko");
+    session.wait_for("Søk: sko");
+    assert!(
+        session.contents().contains("søker …"),
+        "the last result is marked as not yet new:\n{}",
+        session.contents()
+    );
+    session.wait_until("the search's count", |screen| screen.contains("Søk: sko ·") && !screen.contains("søker …"));
+    for (letter, typed) in [("l", "Søk: skol"), ("e", "Søk: skole")] {
+        session.write(letter);
+        let echoed = session.wait_until(typed, |screen| screen.contains(typed));
+        assert!(echoed < std::time::Duration::from_secs(1), "{typed} took {echoed:?}");
+    }
+    session.wait_until("the result", |screen| !screen.contains("søker …") && screen.contains("skole"));
+    // Two signs find the start of a word: a grade.
+    session.send("\x1b");
+    session.write("/7.");
+    session.wait_until("7th grade", |screen| {
+        screen.contains("Søk: 7. ·") && screen.contains("7. trinn") && !screen.contains("søker")
+    });
+    session.send("\r");
+    session.send("q");
+    assert!(session.wait_for_exit().success());
 }

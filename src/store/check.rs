@@ -13,12 +13,15 @@ use super::{Store, copies};
 
 /// The triggers that keep the log append-only and the counts true: one dropped
 /// outside the program is reported.
-const TRIGGERS: [&str; 8] = [
+const TRIGGERS: [&str; 11] = [
     "audit_no_update",
     "audit_no_delete",
     "cases_search_insert",
     "cases_search_delete",
     "cases_search_update",
+    "cases_words_insert",
+    "cases_words_delete",
+    "cases_words_update",
     "stage_counts_insert",
     "stage_counts_delete",
     "stage_counts_update",

@@ -119,13 +119,26 @@ fn case_row_from_row(row: &Row) -> rusqlite::Result<CaseRow> {
     })
 }
 
-/// Search words shorter than this cannot use the trigram index and are matched by
-/// scanning instead.
+/// Search words shorter than this cannot use the trigram index: they are found as
+/// the start of a word by the index of short words (`cases_words`).
 const TRIGRAM: usize = 3;
 
-/// Whether every word of a search can use the trigram index (short words scan).
-pub fn search_uses_index(search: &str) -> bool {
-    search.split_whitespace().all(|w| w.chars().count() >= TRIGRAM)
+/// The search indexes a query looks in, each with its MATCH expression.
+#[derive(Clone, Copy)]
+enum SearchIndex {
+    /// Any part of a word, three letters or more.
+    Trigram,
+    /// The start of a word, for words of one or two letters.
+    WordStart,
+}
+
+impl SearchIndex {
+    fn table(self) -> &'static str {
+        match self {
+            SearchIndex::Trigram => "cases_search",
+            SearchIndex::WordStart => "cases_words",
+        }
+    }
 }
 
 /// The parts of a query's SQL, with its parameters (all text).
@@ -133,14 +146,14 @@ struct QuerySql {
     /// Conditions on `cases`, joined with AND.
     conditions: Vec<String>,
     params: Vec<String>,
-    /// The parameter number of the trigram MATCH expression, if any word uses it.
-    fts_param: Option<usize>,
+    /// The search indexes to match, with the parameter number of each expression.
+    matches: Vec<(SearchIndex, usize)>,
     order: &'static str,
 }
 
 impl QuerySql {
     fn new(query: &CaseQuery) -> QuerySql {
-        let mut sql = QuerySql { conditions: Vec::new(), params: Vec::new(), fts_param: None, order: "" };
+        let mut sql = QuerySql { conditions: Vec::new(), params: Vec::new(), matches: Vec::new(), order: "" };
         match query.status {
             StatusFilter::Open => sql.conditions.push("cases.status = 'open'".to_string()),
             StatusFilter::Closed => sql.conditions.push("cases.status = 'closed'".to_string()),
@@ -155,13 +168,22 @@ impl QuerySql {
             sql.conditions.push(format!("cases.due_sort <= ?{n}"));
         }
         let words: Vec<String> = query.search.split_whitespace().map(str::to_lowercase).collect();
+        // Every word a quoted phrase (quotes doubled): FTS5 reads no operators in it.
+        let phrase = |w: &str| format!("\"{}\"", w.replace('"', "\"\""));
         let (long, short): (Vec<&String>, Vec<&String>) = words.iter().partition(|w| w.chars().count() >= TRIGRAM);
         if !long.is_empty() {
-            // Every word a quoted phrase (quotes doubled): FTS5 reads no operators in it.
-            let phrases: Vec<String> = long.iter().map(|w| format!("\"{}\"", w.replace('"', "\"\""))).collect();
-            sql.fts_param = Some(sql.param(phrases.join(" ")));
+            let n = sql.param(long.iter().map(|w| phrase(w)).collect::<Vec<_>>().join(" "));
+            sql.matches.push((SearchIndex::Trigram, n));
         }
-        for word in short {
+        // A short word with a letter or digit is the start of a word ("7." finds
+        // "7. trinn"); one of signs only ("-", "/") is looked for anywhere.
+        let (indexed, signs): (Vec<&String>, Vec<&String>) =
+            short.into_iter().partition(|w| w.chars().any(char::is_alphanumeric));
+        if !indexed.is_empty() {
+            let n = sql.param(indexed.iter().map(|w| format!("{}*", phrase(w))).collect::<Vec<_>>().join(" "));
+            sql.matches.push((SearchIndex::WordStart, n));
+        }
+        for word in signs {
             let escaped = word.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
             let n = sql.param(format!("%{escaped}%"));
             sql.conditions.push(format!("cases.search_text LIKE ?{n} ESCAPE '\\'"));
@@ -182,24 +204,29 @@ impl QuerySql {
         if conditions.is_empty() { String::new() } else { format!(" WHERE {}", conditions.join(" AND ")) }
     }
 
+    fn match_condition((index, n): &(SearchIndex, usize)) -> String {
+        let table = index.table();
+        format!("cases.key IN (SELECT rowid FROM {table} WHERE {table} MATCH ?{n})")
+    }
+
     /// `FROM … WHERE …` that walks `cases` in the index order of the list and
     /// checks each row against the search: early out when matches are many.
     fn source_by_list_order(&self) -> String {
         let mut conditions = self.conditions.clone();
-        if let Some(n) = self.fts_param {
-            conditions.push(format!("cases.key IN (SELECT rowid FROM cases_search WHERE cases_search MATCH ?{n})"));
-        }
+        conditions.extend(self.matches.iter().map(Self::match_condition));
         format!(" FROM cases{}", Self::where_clause(&conditions))
     }
 
-    /// `FROM … WHERE …` that starts from the search index: cost follows the matches.
+    /// `FROM … WHERE …` that starts from a search index: cost follows the matches.
     fn source_by_matches(&self) -> String {
-        match self.fts_param {
-            Some(n) => {
-                let mut conditions = vec![format!("cases_search MATCH ?{n}")];
+        match self.matches.split_first() {
+            Some(((index, n), others)) => {
+                let table = index.table();
+                let mut conditions = vec![format!("{table} MATCH ?{n}")];
                 conditions.extend(self.conditions.iter().cloned());
+                conditions.extend(others.iter().map(Self::match_condition));
                 format!(
-                    " FROM cases_search CROSS JOIN cases ON cases.key = cases_search.rowid{}",
+                    " FROM {table} CROSS JOIN cases ON cases.key = {table}.rowid{}",
                     Self::where_clause(&conditions)
                 )
             }
@@ -238,16 +265,30 @@ impl Store {
         Ok(count as u64)
     }
 
-    /// One page of a list, as the screens show it.
+    /// One page of a list, as the screens show it: walked in the list's order,
+    /// which stops early when the matches are many.
     pub fn list_cases(&self, query: &CaseQuery, offset: u64, limit: u64) -> Result<Vec<CaseRow>> {
+        self.list_rows(query, offset, limit, QuerySql::source_by_list_order)
+    }
+
+    /// As `list_cases`, for a search whose matches are known to be few: it starts
+    /// from the search index and sorts them, instead of walking every case to
+    /// find them.
+    pub fn list_few_matches(&self, query: &CaseQuery, offset: u64, limit: u64) -> Result<Vec<CaseRow>> {
+        self.list_rows(query, offset, limit, QuerySql::source_by_matches)
+    }
+
+    fn list_rows(
+        &self,
+        query: &CaseQuery,
+        offset: u64,
+        limit: u64,
+        source: fn(&QuerySql) -> String,
+    ) -> Result<Vec<CaseRow>> {
         let mut sql = QuerySql::new(query);
         let limit_n = sql.param(limit.to_string());
         let offset_n = sql.param(offset.to_string());
-        let text = format!(
-            "SELECT {ROW_COLUMNS}{}{} LIMIT ?{limit_n} OFFSET ?{offset_n}",
-            sql.source_by_list_order(),
-            sql.order
-        );
+        let text = format!("SELECT {ROW_COLUMNS}{}{} LIMIT ?{limit_n} OFFSET ?{offset_n}", source(&sql), sql.order);
         let mut stmt = self.conn.prepare_cached(&text)?;
         let rows = stmt.query_map(params_from_iter(sql.params), case_row_from_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -26,7 +26,7 @@ pub use check::{AuditBreak, AuditBreakReason, CheckReport};
 pub use copies::{CopyFailure, copies_of};
 pub use file::{FileKind, NotSaved, OpenError, Sharing, lock, probe, require_existing};
 use file::{classify_open_error, disk_refused, is_busy};
-pub use list::{CaseQuery, CaseRow, ListLine, Order, StatusFilter, search_uses_index};
+pub use list::{CaseQuery, CaseRow, ListLine, Order, StatusFilter};
 pub use records::{CaseRecords, Sitting};
 pub use schema::current_version;
 pub use sync::{ImportReport, KitConflict, UnsettledConflicts};
@@ -60,6 +60,15 @@ pub struct Store {
     path: PathBuf,
     /// Copies that an erasure could not reach (see `copies`).
     copies_unerased: Vec<CopyFailure>,
+}
+
+/// Whether `error` is a query stopped through `Store::interrupt_handle`.
+pub fn is_interrupted(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<rusqlite::Error>()
+            .is_some_and(|e| e.sqlite_error_code() == Some(rusqlite::ErrorCode::OperationInterrupted))
+    })
 }
 
 impl Store {
@@ -119,6 +128,20 @@ impl Store {
         let key = key_for(path, passphrase, false)?;
         let conn = connect(path, OpenFlags::SQLITE_OPEN_READ_ONLY, key).map_err(|e| classify_open_error(e, path))?;
         Ok(Store::from_connection(conn, path, "", key))
+    }
+
+    /// A second connection to read the lists from on another thread, with the
+    /// same page cache as the store's own: it never writes.
+    pub fn open_reader(path: &Path, passphrase: Option<&str>) -> Result<Store> {
+        let store = Store::open_read_only(path, passphrase)?;
+        store.conn.execute_batch(&format!("PRAGMA query_only = ON; PRAGMA cache_size = -{PAGE_CACHE_KIB};"))?;
+        Ok(store)
+    }
+
+    /// Stops a query running on this store's connection from another thread: it
+    /// fails as interrupted (`is_interrupted`).
+    pub fn interrupt_handle(&self) -> rusqlite::InterruptHandle {
+        self.conn.get_interrupt_handle()
     }
 
     fn from_connection(conn: Connection, path: &Path, actor: &str, key: Option<&str>) -> Store {

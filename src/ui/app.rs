@@ -11,6 +11,7 @@ use super::form::{Form, Purpose, Slot};
 use super::keymap::{self, Command};
 use super::kit::{KitJob, Waker};
 use super::record::Change;
+use super::searcher::Searcher;
 use super::view::{Screen, View};
 use crate::config::Settings;
 use crate::domain::{Action, Consent, DateError, Identity, RuleError, parse_date};
@@ -26,12 +27,16 @@ pub struct App {
     pub kit_job: Option<KitJob>,
     /// Wakes the event loop when work on another thread is done.
     pub(super) waker: Option<Waker>,
+    /// The case list's queries, on a thread of their own once `start_searcher`
+    /// has run; without it (in tests) they run here.
+    pub(super) searcher: Option<Searcher>,
     pub quit: bool,
 }
 
 impl App {
     pub fn new(store: Store, settings: &Settings, size: (u16, u16)) -> Result<App> {
-        let mut app = App { store, view: View::new(settings, size), kit_job: None, waker: None, quit: false };
+        let view = View::new(settings, size);
+        let mut app = App { store, view, kit_job: None, waker: None, searcher: None, quit: false };
         app.reload()?;
         Ok(app)
     }
@@ -51,7 +56,7 @@ impl App {
         }
         let height = self.view.page_height();
         self.view.start.refresh(&self.store, height)?;
-        self.view.list.refresh(&self.store, height)?;
+        self.refresh_list()?;
         if let Some(id) = self.view.detail.as_ref().map(|v| v.case.id) {
             self.show_case(service::cases::reread(&self.store, id)?);
         }
@@ -100,6 +105,54 @@ impl App {
                 let cause = explain(&self.view.catalog, &error);
                 self.view.message = Some(self.view.catalog.f("backup.failed", &[("cause", &cause)]));
             }
+        }
+    }
+
+    /// Moves the selection of the list shown: where the rows are at hand at once,
+    /// else the case list asks its searcher and the start screen its store.
+    fn move_selection(&mut self, target: u64, height: u64) -> Result<()> {
+        match (self.view.screen(), &mut self.searcher) {
+            (Screen::List, Some(searcher)) => {
+                if !self.view.list.move_at_hand(target, height) {
+                    searcher.ask(&self.view.list, Some(target), height);
+                    self.view.searching = true;
+                }
+                Ok(())
+            }
+            (Screen::List, None) => self.view.list.select(&self.store, target, height),
+            _ => self.view.start.select(&self.store, target, height),
+        }
+    }
+
+    /// Counts and reads the case list again: on the searcher's thread when it
+    /// runs, the last result staying on screen until the new one is in.
+    pub(super) fn refresh_list(&mut self) -> Result<()> {
+        let height = self.view.page_height();
+        match &mut self.searcher {
+            Some(searcher) => {
+                searcher.ask(&self.view.list, None, height);
+                self.view.searching = true;
+                Ok(())
+            }
+            None => self.view.list.refresh(&self.store, height),
+        }
+    }
+
+    /// The list's searcher, started once the event loop can be woken.
+    pub fn start_searcher(&mut self, wake: Waker) {
+        let searcher = Searcher::start(self.store.path().to_path_buf(), self.store.passphrase(), wake);
+        self.searcher = Some(searcher);
+    }
+
+    /// The searcher has an answer: the newest is shown, an older one never.
+    pub fn search_reported(&mut self) {
+        let Some(searcher) = &mut self.searcher else { return };
+        let answer = searcher.take();
+        self.view.searching = searcher.busy();
+        match answer {
+            Some(Ok(pager)) => self.view.list = pager,
+            Some(Err(error)) => self.show(Err(error)),
+            None => {}
         }
     }
 
@@ -161,19 +214,24 @@ impl App {
         }
         let height = self.view.page_height();
         let page = height as i64;
-        let store = &self.store;
         let pager = match self.view.screen() {
-            Screen::Start => Some(&mut self.view.start),
-            Screen::List => Some(&mut self.view.list),
+            Screen::Start => Some(&self.view.start),
+            Screen::List => Some(&self.view.list),
             _ => None,
         };
+        let target = pager.and_then(|p| match command {
+            Command::Up => Some(p.selected.saturating_sub(1)),
+            Command::Down => Some(p.selected.saturating_add(1)),
+            Command::PageUp => Some(p.selected.saturating_add_signed(-page)),
+            Command::PageDown => Some(p.selected.saturating_add_signed(page)),
+            Command::First => Some(0),
+            Command::Last => Some(u64::MAX),
+            _ => None,
+        });
+        if let Some(target) = target {
+            return self.move_selection(target, height);
+        }
         match (command, pager) {
-            (Command::Up, Some(p)) => p.move_by(store, -1, height)?,
-            (Command::Down, Some(p)) => p.move_by(store, 1, height)?,
-            (Command::PageUp, Some(p)) => p.move_by(store, -page, height)?,
-            (Command::PageDown, Some(p)) => p.move_by(store, page, height)?,
-            (Command::First, Some(p)) => p.select(store, 0, height)?,
-            (Command::Last, Some(p)) => p.select(store, u64::MAX, height)?,
             (Command::Open, Some(p)) => {
                 if let Some(id) = p.selected_row().map(|r| r.id) {
                     let file = match self.store.case_by_id(id)? {

@@ -18,10 +18,7 @@ use super::view::View;
 use crate::domain::{DeadlineState, Stage, Status, column_width, fit, format_date, state_of};
 use crate::i18n::Catalog;
 use crate::service::marker;
-use crate::store::{CaseRow, StatusFilter, search_uses_index};
-
-/// A search with words too short for the index waits this long for more typing.
-pub const SEARCH_PAUSE: std::time::Duration = std::time::Duration::from_millis(150);
+use crate::store::{CaseRow, StatusFilter};
 
 pub(super) fn render_list(view: &View, theme: &Theme, frame: &mut Frame, area: Rect) {
     let c = &view.catalog;
@@ -35,8 +32,9 @@ pub(super) fn render_list(view: &View, theme: &Theme, frame: &mut Frame, area: R
     let stage = query.stage.map_or(c.t("list.all_stages"), |s| c.word(s));
     let search_text = view.search.as_ref().map_or(query.search.as_str(), |s| s.value());
     let search = c.f("list.search", &[("text", search_text)]);
-    let count = if view.search_pending {
-        c.f("list.count", &[("n", "…")])
+    // The last result stays on screen, quietly marked, until the newest is in.
+    let count = if view.searching {
+        c.t("list.searching").to_string()
     } else if view.list.total_capped {
         c.f("list.count", &[("n", &format!("{}+", view.list.total))])
     } else {
@@ -151,9 +149,8 @@ impl App {
             _ => return Ok(()),
         }
         if command != Command::Search {
-            let height = self.view.page_height();
             self.view.list.selected = 0;
-            self.view.list.refresh(&self.store, height)?;
+            self.refresh_list()?;
         }
         Ok(())
     }
@@ -175,39 +172,19 @@ impl App {
         }
     }
 
-    /// The list follows the search as it is typed: at once where the index
-    /// answers, after a pause in typing where words are too short for it.
+    /// The list follows the search as it is typed, every key: the searcher
+    /// drops what an older key asked for, so typing never waits.
     pub(super) fn search_typed(&mut self) -> Result<()> {
         let text = self.view.search.as_ref().map_or(String::new(), |s| s.value().to_string());
-        if search_uses_index(&text) {
-            self.apply_search(text)
-        } else {
-            self.view.search_pending = text != self.view.list.query.search;
-            Ok(())
-        }
-    }
-
-    /// How long the event loop may wait for a key before calling `on_idle`.
-    pub fn idle_after(&self) -> Option<std::time::Duration> {
-        self.view.search_pending.then_some(SEARCH_PAUSE)
-    }
-
-    /// Typing paused: run what was waiting for it.
-    pub fn on_idle(&mut self) {
-        if self.view.search_pending {
-            let text = self.view.search.as_ref().map_or(String::new(), |s| s.value().to_string());
-            let result = self.apply_search(text);
-            self.show(result);
-        }
+        self.apply_search(text)
     }
 
     fn apply_search(&mut self, text: String) -> Result<()> {
-        self.view.search_pending = false;
         if text != self.view.list.query.search {
             self.view.list.query.search = text;
             self.view.list.selected = 0;
             self.view.list.top = 0;
-            self.view.list.refresh(&self.store, self.view.page_height())?;
+            self.refresh_list()?;
         }
         Ok(())
     }
@@ -254,7 +231,7 @@ mod tests {
     fn a_search_being_typed_shows_its_keys_and_waits_quietly() {
         let mut view = list_view();
         view.search = Some(super::super::line_input::LineInput::new("7b"));
-        view.search_pending = true;
+        view.searching = true;
         insta::assert_snapshot!(drawn(&view));
     }
 

@@ -16,6 +16,7 @@ mod merge;
 mod pager;
 mod record;
 mod render;
+mod searcher;
 mod start;
 #[cfg(test)]
 mod testing;
@@ -35,7 +36,6 @@ use ratatui::crossterm::execute;
 use ratatui::crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode};
 
 pub use app::App;
-pub use list::SEARCH_PAUSE;
 pub use render::render;
 pub use theme::Theme;
 pub use view::{MIN_SIZE, Screen, View};
@@ -50,6 +50,8 @@ enum Msg {
     BackupDone(Result<Option<std::path::PathBuf>>),
     /// A visit-day kit's key derivation is done.
     KitJobDone,
+    /// The case list's searcher has an answer.
+    SearchDone,
 }
 
 /// Opens the database, then runs the UI until the user quits.
@@ -69,21 +71,15 @@ pub fn run(settings: &Settings) -> Result<()> {
         let _ = kit_sender.send(Msg::KitJobDone);
     }));
     terminal.draw(|frame| render(&app.view, &theme, frame))?;
+    // After the first frame too: its connection derives a key of its own.
+    let search_sender = sender.clone();
+    app.start_searcher(Arc::new(move || {
+        let _ = search_sender.send(Msg::SearchDone);
+    }));
     // Only after the first frame: on two cores the copy would delay it.
     let backup = spawn_daily_backup(&app.store, settings, sender);
     while !app.quit {
-        let first = match app.idle_after() {
-            Some(pause) => match events.recv_timeout(pause) {
-                Ok(msg) => Some(msg),
-                Err(mpsc::RecvTimeoutError::Timeout) => None,
-                Err(mpsc::RecvTimeoutError::Disconnected) => anyhow::bail!("the terminal closed"),
-            },
-            None => Some(events.recv().context("the terminal closed")?),
-        };
-        match first {
-            Some(msg) => handle(&mut app, msg)?,
-            None => app.on_idle(),
-        }
+        handle(&mut app, events.recv().context("the terminal closed")?)?;
         // Take what else is waiting before drawing again, so a held key never lags.
         while let Ok(msg) = events.try_recv() {
             handle(&mut app, msg)?;
@@ -105,6 +101,7 @@ fn handle(app: &mut App, msg: Msg) -> Result<()> {
         Msg::Terminal(event) => app.handle_event(&event?),
         Msg::BackupDone(result) => app.backup_done(result),
         Msg::KitJobDone => app.kit_job_reported(),
+        Msg::SearchDone => app.search_reported(),
     }
     Ok(())
 }

@@ -12,7 +12,7 @@ const WINDOW: u64 = 200;
 /// are counted when the user moves towards the end.
 pub const SEARCH_COUNT_CAP: u64 = 1000;
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct CasePager {
     pub query: CaseQuery,
     pub total: u64,
@@ -45,10 +45,48 @@ impl CasePager {
     /// Moves the selection to `index` (clamped) and keeps it on screen.
     pub fn select(&mut self, store: &Store, index: u64, height: u64) -> Result<()> {
         let height = height.max(1);
-        if self.total_capped && index.saturating_add(height) >= self.total {
+        if self.must_count(index, height) {
             self.total = store.count_cases(&self.query, None)?;
             self.total_capped = false;
         }
+        if self.place(index, height) {
+            // Centre the window on the screen so that moving either way stays inside it.
+            self.window_start = self.top.saturating_sub(WINDOW / 2 - height.min(WINDOW / 2));
+            // A search counted in full to a few hundred is quicker from its matches.
+            let few = !self.query.search.trim().is_empty() && !self.total_capped && self.total <= SEARCH_COUNT_CAP;
+            self.rows = if few {
+                store.list_few_matches(&self.query, self.window_start, WINDOW)?
+            } else {
+                store.list_cases(&self.query, self.window_start, WINDOW)?
+            };
+        }
+        Ok(())
+    }
+
+    /// Moves the selection to `index` when the rows for it are at hand, and says
+    /// so; when the store must be asked (to count on, or for another window)
+    /// nothing moves and it is false.
+    pub fn move_at_hand(&mut self, index: u64, height: u64) -> bool {
+        let height = height.max(1);
+        if self.must_count(index, height) {
+            return false;
+        }
+        let (selected, top) = (self.selected, self.top);
+        if self.place(index, height) {
+            (self.selected, self.top) = (selected, top);
+            return false;
+        }
+        true
+    }
+
+    /// A search counted only to its cap must be counted on to go near its end.
+    fn must_count(&self, index: u64, height: u64) -> bool {
+        self.total_capped && index.saturating_add(height) >= self.total
+    }
+
+    /// Sets the selection and the first row shown; true when rows not at hand
+    /// are to be shown.
+    fn place(&mut self, index: u64, height: u64) -> bool {
         self.selected = index.min(self.total.saturating_sub(1));
         if self.selected < self.top {
             self.top = self.selected;
@@ -58,12 +96,7 @@ impl CasePager {
         self.top = self.top.min(self.total.saturating_sub(height));
         let window_end = self.window_start + self.rows.len() as u64;
         let wanted_end = (self.top + height).min(self.total);
-        if self.top < self.window_start || wanted_end > window_end || self.rows.is_empty() {
-            // Centre the window on the screen so that moving either way stays inside it.
-            self.window_start = self.top.saturating_sub(WINDOW / 2 - height.min(WINDOW / 2));
-            self.rows = store.list_cases(&self.query, self.window_start, WINDOW)?;
-        }
-        Ok(())
+        self.top < self.window_start || wanted_end > window_end || (self.rows.is_empty() && self.total > 0)
     }
 
     pub fn move_by(&mut self, store: &Store, delta: i64, height: u64) -> Result<()> {

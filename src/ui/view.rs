@@ -87,9 +87,8 @@ pub struct View {
     pub list: CasePager,
     /// The search field while `/` is active.
     pub search: Option<LineInput>,
-    /// The typed search has words too short for the index: it is applied when
-    /// typing pauses, so that keys never wait for a scan.
-    pub search_pending: bool,
+    /// The case list waits for its searcher: it shows the last result meanwhile.
+    pub searching: bool,
     pub detail: Option<DetailView>,
     /// The popups, drawn in this order over the screen: the meeting record
     /// editor, a form, help, and a question on top.
@@ -132,7 +131,7 @@ impl View {
                 ..CaseQuery::default()
             }),
             search: None,
-            search_pending: false,
+            searching: false,
             detail: None,
             record: None,
             form: None,

@@ -75,18 +75,34 @@ impl Session {
 
     /// Waits until the screen shows `text`; panics with the screen after 20 s.
     pub fn wait_for(&self, text: &str) {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while !self.contents().contains(text) {
-            assert!(Instant::now() < deadline, "{text:?} never appeared; the screen:\n{}", self.contents());
+        self.wait_until(text, |screen| screen.contains(text));
+    }
+
+    /// Waits until the screen is as `shows` wants it, looking every 0.2 ms, and
+    /// says how long that took; panics with the screen after 20 s.
+    pub fn wait_until(&self, what: &str, shows: impl Fn(&str) -> bool) -> Duration {
+        let started = Instant::now();
+        while !shows(&self.contents()) {
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "{what:?} never appeared; the screen:\n{}",
+                self.contents()
+            );
             std::thread::sleep(Duration::from_micros(200));
         }
+        started.elapsed()
     }
 
     /// Types `keys` and gives the event loop a moment, as a person would.
     pub fn send(&mut self, keys: &str) {
+        self.write(keys);
+        std::thread::sleep(Duration::from_millis(50));
+    }
+
+    /// Writes `keys` at once, as a quick typist or a paste would.
+    pub fn write(&mut self, keys: &str) {
         self.writer.write_all(keys.as_bytes()).unwrap();
         self.writer.flush().unwrap();
-        std::thread::sleep(Duration::from_millis(50));
     }
 
     /// Kills the program at once, as a closed terminal or a crash would.
