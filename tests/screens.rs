@@ -983,3 +983,41 @@ fn show_prints_the_warnings_the_case_screen_shows() {
         assert!(shown.lines().any(|line| line.trim() == format!("⚠ {warning}")), "{warning:?} not in:\n{shown}");
     }
 }
+
+/// Answers from the list's searcher until it has none outstanding.
+fn wait_for_searcher(app: &mut App) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    app.search_reported();
+    while app.view.searching {
+        assert!(std::time::Instant::now() < deadline, "the searcher never answered");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        app.search_reported();
+    }
+}
+
+#[test]
+fn moves_made_while_the_searcher_counts_are_kept_when_its_answer_comes() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app_with_cases(dir.path(), Lang::Nb, SMALL);
+    let today = d(2026, 11, 23);
+    app.store.create_with_history(&saksgang::demo::demo_cases(300, today, 7), today).unwrap();
+    app.start_searcher(std::sync::Arc::new(|| {}));
+    press(&mut app, KeyCode::Char('l'));
+    press(&mut app, KeyCode::Char('a'));
+    wait_for_searcher(&mut app);
+    let all = app.view.list.total;
+    // Closed cases only: counted on the searcher's thread while the list below
+    // is moved on the rows at hand.
+    press(&mut app, KeyCode::Char('a'));
+    assert!(app.view.searching);
+    for _ in 0..5 {
+        press(&mut app, KeyCode::Down);
+    }
+    wait_for_searcher(&mut app);
+    assert!(app.view.list.total < all, "the answer is the closed cases");
+    assert_eq!(app.view.list.selected, 5.min(app.view.list.total - 1), "the moves are made again on the answer");
+    // End goes to the last row through the searcher.
+    press(&mut app, KeyCode::End);
+    wait_for_searcher(&mut app);
+    assert_eq!(app.view.list.selected, app.view.list.total - 1);
+}

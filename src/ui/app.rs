@@ -30,13 +30,16 @@ pub struct App {
     /// The case list's queries, on a thread of their own once `start_searcher`
     /// has run; without it (in tests) they run here.
     pub(super) searcher: Option<Searcher>,
+    /// Where the list's selection was moved while the searcher was busy: the
+    /// answer it gives was asked before, so the move is made again on it.
+    list_moved_to: Option<u64>,
     pub quit: bool,
 }
 
 impl App {
     pub fn new(store: Store, settings: &Settings, size: (u16, u16)) -> Result<App> {
         let view = View::new(settings, size);
-        let mut app = App { store, view, kit_job: None, waker: None, searcher: None, quit: false };
+        let mut app = App { store, view, kit_job: None, waker: None, searcher: None, list_moved_to: None, quit: false };
         app.reload()?;
         Ok(app)
     }
@@ -111,16 +114,25 @@ impl App {
     /// Moves the selection of the list shown: where the rows are at hand at once,
     /// else the case list asks its searcher and the start screen its store.
     fn move_selection(&mut self, target: u64, height: u64) -> Result<()> {
-        match (self.view.screen(), &mut self.searcher) {
-            (Screen::List, Some(searcher)) => {
-                if !self.view.list.move_at_hand(target, height) {
+        match self.view.screen() {
+            Screen::List => self.move_in_list(target, height),
+            _ => self.view.start.select(&self.store, target, height),
+        }
+    }
+
+    fn move_in_list(&mut self, target: u64, height: u64) -> Result<()> {
+        match &mut self.searcher {
+            Some(searcher) => {
+                if self.view.list.move_at_hand(target, height) {
+                    self.list_moved_to = searcher.busy().then_some(self.view.list.selected);
+                } else {
                     searcher.ask(&self.view.list, Some(target), height);
+                    self.list_moved_to = None;
                     self.view.searching = true;
                 }
                 Ok(())
             }
-            (Screen::List, None) => self.view.list.select(&self.store, target, height),
-            _ => self.view.start.select(&self.store, target, height),
+            None => self.view.list.select(&self.store, target, height),
         }
     }
 
@@ -150,7 +162,14 @@ impl App {
         let answer = searcher.take();
         self.view.searching = searcher.busy();
         match answer {
-            Some(Ok(pager)) => self.view.list = pager,
+            Some(Ok(pager)) => {
+                self.view.list = pager;
+                // Moves made while it was asked are made again on the answer.
+                if let Some(selected) = self.list_moved_to.take() {
+                    let result = self.move_in_list(selected, self.view.page_height());
+                    self.show(result);
+                }
+            }
             Some(Err(error)) => self.show(Err(error)),
             None => {}
         }

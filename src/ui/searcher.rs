@@ -14,11 +14,12 @@ use super::kit::Waker;
 use super::pager::CasePager;
 use crate::store::{Store, is_interrupted};
 
-/// What the list asks for: the pager as it stands, moved to `target` (or
-/// counted and read again when `None`).
+/// What the list asks for: the pager as it stands, counted and read again
+/// (`refresh`), then moved to `target`.
 struct Request {
     generation: u64,
     pager: CasePager,
+    refresh: bool,
     target: Option<u64>,
     height: u64,
 }
@@ -36,6 +37,9 @@ pub struct Searcher {
     /// The newest request's number, and that of the newest result taken.
     asked: u64,
     answered: u64,
+    /// A refresh was asked and not answered: a move asked meanwhile starts from
+    /// the same new count, not the rows on screen.
+    refresh_pending: bool,
 }
 
 impl Searcher {
@@ -67,14 +71,16 @@ impl Searcher {
             }
             serve(&store, &inbox, &outbox, &wake);
         });
-        Searcher { requests, results, interrupt, asked: 0, answered: 0 }
+        Searcher { requests, results, interrupt, asked: 0, answered: 0, refresh_pending: false }
     }
 
     /// Asks for `pager` counted and read again (`target` None) or moved to the
     /// row `target`; whatever was running for an older request is stopped.
     pub fn ask(&mut self, pager: &CasePager, target: Option<u64>, height: u64) {
+        self.refresh_pending = target.is_none() || (self.refresh_pending && self.busy());
         self.asked += 1;
-        let request = Request { generation: self.asked, pager: pager.clone(), target, height };
+        let request =
+            Request { generation: self.asked, pager: pager.clone(), refresh: self.refresh_pending, target, height };
         if self.requests.send(request).is_ok()
             && let Ok(slot) = self.interrupt.lock()
             && let Some(handle) = slot.as_ref()
@@ -119,9 +125,10 @@ fn serve(store: &Store, inbox: &mpsc::Receiver<Request>, outbox: &mpsc::Sender<D
             request = newer;
         }
         let mut pager = request.pager.clone();
+        let refreshed = if request.refresh { pager.refresh(store, request.height) } else { Ok(()) };
         let outcome = match request.target {
-            None => pager.refresh(store, request.height),
-            Some(index) => pager.select(store, index, request.height),
+            Some(index) => refreshed.and_then(|()| pager.select(store, index, request.height)),
+            None => refreshed,
         };
         if let Err(error) = &outcome
             && is_interrupted(error)
