@@ -50,6 +50,7 @@ pub(crate) use coded;
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::ppt::{ComplaintOutcome, DecisionOutcome, PptDeadlineKind, TrackState};
     use crate::domain::{
         AuditAction, CaseKind, ConsentGiver, DeadlineKind, DeadlineState, Decision, Difficulty, Done, FormState,
         Gender, Party, Role, Side, Stage, Status, TaskKind,
@@ -87,6 +88,10 @@ mod tests {
         round_trip::<Role>();
         round_trip::<TaskKind>();
         round_trip::<Side>();
+        round_trip::<DecisionOutcome>();
+        round_trip::<ComplaintOutcome>();
+        round_trip::<TrackState>();
+        round_trip::<PptDeadlineKind>();
         round_trip::<crate::documents::Format>();
     }
 
@@ -114,6 +119,10 @@ mod tests {
             words::<Role>(&catalog);
             words::<TaskKind>(&catalog);
             words::<Side>(&catalog);
+            words::<DecisionOutcome>(&catalog);
+            words::<ComplaintOutcome>(&catalog);
+            words::<TrackState>(&catalog);
+            words::<PptDeadlineKind>(&catalog);
         }
     }
 }

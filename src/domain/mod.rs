@@ -10,6 +10,7 @@ pub mod deadline;
 pub mod discussion;
 pub mod intake;
 pub mod merge;
+pub mod ppt;
 pub mod record;
 pub mod rules;
 pub mod text;

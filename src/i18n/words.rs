@@ -196,6 +196,44 @@ impl Catalog {
         }
     }
 
+    /// Why a step on the PPT track cannot be recorded.
+    pub fn ppt_error(&self, error: &crate::domain::ppt::PptError) -> String {
+        use crate::domain::ppt::PptError as E;
+        let date = |d: &chrono::NaiveDate| format_date(*d);
+        match error {
+            E::NotReferred => self.t("ppt_rule.not_referred").into(),
+            E::ReceivedBeforeSent { received, sent } => {
+                self.f("ppt_rule.received_before_sent", &[("date", &date(received)), ("sent", &date(sent))])
+            }
+            E::InFuture { date: d } => self.f("ppt_rule.in_future", &[("date", &date(d))]),
+            E::BeforeStep { date: d, step } => {
+                self.f("ppt_rule.before_step", &[("date", &date(d)), ("step", &date(step))])
+            }
+            E::AfterLaterStep { date: d, later } => {
+                self.f("ppt_rule.after_later_step", &[("date", &date(d)), ("later", &date(later))])
+            }
+            E::NoConsent => self.t("ppt_rule.no_consent").into(),
+            E::PupilTooYoung { consent_age } => self.f("rule.pupil_too_young", &[("age", &consent_age.to_string())]),
+            E::PupilBirthDateNeeded => self.t("ppt_rule.pupil_birth_date_needed").into(),
+            E::NotAssigned => self.t("ppt_rule.not_assigned").into(),
+            E::NoAdviser => self.t("ppt_rule.no_adviser").into(),
+            E::NotAssessed => self.t("ppt_rule.not_assessed").into(),
+            E::NotDecided => self.t("ppt_rule.not_decided").into(),
+            E::DepartureWithoutReason => self.t("ppt_rule.departure_without_reason").into(),
+            E::NoReason => self.t("ppt_rule.no_reason").into(),
+            E::NotAfter { date: d, after } => {
+                self.f("ppt_rule.not_after", &[("date", &date(d)), ("after", &date(after))])
+            }
+            E::PlannedInPast { date: d } => self.f("rule.planned_in_past", &[("date", &date(d))]),
+            E::TooManyHours { hours } => self.f(
+                "ppt_rule.too_many_hours",
+                &[("hours", &hours.to_string()), ("max", &crate::domain::ppt::MAX_HOURS_PER_YEAR.to_string())],
+            ),
+            E::Closed => self.t("ppt_rule.closed").into(),
+            E::Text(e) => self.text_error(e),
+        }
+    }
+
     /// Why a typed or read-in text was refused.
     pub fn text_error(&self, error: &crate::domain::TextError) -> String {
         match error {
