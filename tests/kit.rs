@@ -720,3 +720,95 @@ fn p13_a_reference_written_otherwise_is_a_collision_like_any_other() {
     let report = import(&mut laptop, &file);
     assert_eq!(report.renamed, vec![("2026-1".to_string(), "2026-002".to_string())]);
 }
+
+fn ppt(step: saksgang::domain::ppt::PptStep) -> Action {
+    Action::Ppt { step, consent_age: 15 }
+}
+
+fn assign(adviser: &str, on: NaiveDate) -> Action {
+    ppt(saksgang::domain::ppt::PptStep::Assign(saksgang::domain::ppt::Assignment { adviser: adviser.into(), on }))
+}
+
+#[test]
+fn ppts_track_travels_both_ways_and_one_step_changed_on_both_sides_is_one_conflict() {
+    use saksgang::domain::ppt::{AssessmentConsent, PptStep, TrackState};
+    let dir = tempfile::tempdir().unwrap();
+    let mut school = open(&dir, "school.db", "Kari");
+    let id = referred_case(&mut school, "Bjørkåsen skole");
+    school.apply(id, &Action::ReferralSent { date: d(2026, 11, 12) }, today()).unwrap();
+    let to_laptop = dir.path().join("to-laptop.age");
+    export(&mut school, &[id], &to_laptop);
+    let mut laptop = open(&dir, "laptop.db", "PPT");
+    import(&mut laptop, &to_laptop);
+
+    // The adviser records on the laptop.
+    for step in [
+        Action::PptReceived { date: d(2026, 11, 13) },
+        ppt(PptStep::Consent(AssessmentConsent { given_on: d(2026, 11, 16), by: ConsentGiver::Guardians })),
+        assign("Rådgiver Rønning", d(2026, 11, 17)),
+    ] {
+        laptop.apply(id, &step, today()).unwrap();
+    }
+    let back = dir.path().join("back.age");
+    export(&mut laptop, &[id], &back);
+    import(&mut school, &back);
+    let at_school = school.case_by_id(id).unwrap().unwrap().ppt.expect("the track came with the kit");
+    assert_eq!(at_school, laptop.case_by_id(id).unwrap().unwrap().ppt.unwrap());
+    assert_eq!(at_school.state, TrackState::Active);
+    let log = school.audit_of(id).unwrap();
+    assert!(log.iter().any(|e| e.action == "ppt_step"), "the laptop's steps are in the school's log");
+
+    // Reopened, the school's database still holds it.
+    drop(school);
+    let mut school = open(&dir, "school.db", "Kari");
+    assert_eq!(school.case_by_id(id).unwrap().unwrap().ppt.as_ref(), Some(&at_school));
+
+    // Both sides change who holds the case, with its day: one conflict, the step whole.
+    school.apply(id, &assign("Per Pedersen", d(2026, 11, 18)), today()).unwrap();
+    laptop.apply(id, &assign("Rådgiver Rønning og Per", d(2026, 11, 19)), today()).unwrap();
+    export(&mut laptop, &[id], &back);
+    let report = import(&mut school, &back);
+    let conflicts = school.kit_conflicts().unwrap();
+    assert_eq!(conflicts.len(), 1, "{conflicts:?} {report:?}");
+    assert_eq!(conflicts[0].field, "case.ppt.assigned");
+    let words = saksgang::i18n::Catalog::new(saksgang::i18n::Lang::Nb).kit_field(&conflicts[0].field);
+    assert_eq!(words, "PPT-sporet (PP-rådgiver)");
+    school.resolve_kit_conflict(&conflicts[0], Side::Kit).unwrap();
+    let adviser = school.case_by_id(id).unwrap().unwrap().ppt.unwrap().assigned.unwrap().adviser;
+    assert_eq!(adviser, "Rådgiver Rønning og Per");
+}
+
+#[test]
+fn a_kit_whose_track_breaks_ppts_rules_is_refused_and_changes_nothing() {
+    use saksgang::domain::ppt::{Assessment, PptStep};
+    let dir = tempfile::tempdir().unwrap();
+    let mut school = open(&dir, "school.db", "Kari");
+    let id = referred_case(&mut school, "Bjørkåsen skole");
+    school.apply(id, &Action::ReferralSent { date: d(2026, 11, 12) }, today()).unwrap();
+    school.apply(id, &Action::PptReceived { date: d(2026, 11, 13) }, today()).unwrap();
+    // No consent to the assessment: the rules refuse it typed...
+    let assessed = ppt(PptStep::Assessed(Assessment {
+        done_on: d(2026, 11, 20),
+        hours_per_year: Some(76),
+        assistant: false,
+        organisation: "liten gruppe".into(),
+    }));
+    assert!(school.apply(id, &assessed, today()).is_err());
+    // ...and the same track written into a kit by hand is refused too.
+    let case = school.case_by_id(id).unwrap().unwrap();
+    let mut track = case.ppt.clone().unwrap();
+    track.assessment = Some(Assessment {
+        done_on: d(2026, 11, 20),
+        hours_per_year: None,
+        assistant: true,
+        organisation: String::new(),
+    });
+    let mut forged = case.clone();
+    forged.ppt = Some(track);
+    let today = today();
+    let broken = forged.check_whole(today, 15).unwrap_err();
+    assert_eq!(
+        broken,
+        saksgang::domain::Broken::Rule(saksgang::domain::RuleError::Ppt(saksgang::domain::ppt::PptError::NoConsent))
+    );
+}

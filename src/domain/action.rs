@@ -4,6 +4,7 @@ use chrono::NaiveDate;
 
 use super::case::{CaseDetails, Decision, MeetingNo};
 use super::consent::{Consent, Identity};
+use super::ppt::PptStep;
 
 /// A change a user asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,6 +56,15 @@ pub enum Action {
     },
     /// Erases name and birth date (done when a consent has expired).
     EraseIdentity,
+    /// PPT registered the referral on `date`: its track starts.
+    PptReceived {
+        date: NaiveDate,
+    },
+    /// A step on PPT's track (the pupil's own consent counts from `consent_age`).
+    Ppt {
+        step: PptStep,
+        consent_age: u32,
+    },
 }
 
 impl Action {
@@ -67,7 +77,9 @@ impl Action {
             | Action::ReferralSent { date }
             | Action::Close { date, .. }
             | Action::Reopen { date, .. }
-            | Action::WithdrawConsent { date } => vec![*date],
+            | Action::WithdrawConsent { date }
+            | Action::PptReceived { date } => vec![*date],
+            Action::Ppt { step, .. } => step.dates(),
             Action::RecordConsent { consent, .. } => {
                 [Some(consent.given_on), consent.expires_on].into_iter().flatten().collect()
             }

@@ -47,6 +47,10 @@ pub enum AuditAction {
     KitExported,
     KitImported,
     KitConflictResolved,
+    /// PPT registered the referral: its track starts.
+    PptReceived,
+    /// A step on PPT's track: which, and its day.
+    PptStep,
 }
 
 coded!(AuditAction in "audit" {
@@ -71,6 +75,8 @@ coded!(AuditAction in "audit" {
     KitExported => "kit_exported",
     KitImported => "kit_imported",
     KitConflictResolved => "kit_conflict_resolved",
+    PptReceived => "ppt_received",
+    PptStep => "ppt_step",
 });
 
 impl AuditAction {
@@ -93,6 +99,8 @@ impl AuditAction {
             A::KitExported => &["expires_on", "school"],
             A::KitImported => &["new", "taken", "conflicts", "kit"],
             A::KitConflictResolved => &["field", "taken", "kit_from"],
+            A::PptReceived => &["date"],
+            A::PptStep => &["step", "date"],
         }
     }
 }

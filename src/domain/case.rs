@@ -153,6 +153,9 @@ pub struct Case {
     pub consent: Option<Consent>,
     /// The pupil's name and birth date: only while a consent is valid.
     pub identity: Option<Identity>,
+    /// PPT's track after the referral, from the day PPT received it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ppt: Option<super::ppt::PptTrack>,
 }
 
 impl Case {

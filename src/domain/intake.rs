@@ -69,6 +69,7 @@ impl Case {
         if let Some(consent) = &self.consent {
             days.extend([Some(consent.given_on), consent.expires_on, consent.withdrawn_on].into_iter().flatten());
         }
+        days.extend(self.ppt.iter().flat_map(super::ppt::PptTrack::days));
         if let Some(day) = days.into_iter().find(|d| !plausible(*d, today)) {
             return Err(RuleError::ImplausibleDate { date: day }.into());
         }
@@ -96,7 +97,13 @@ impl Case {
                 return Err(Broken::AfterClosure);
             }
         }
-        self.check_consent_and_identity(today, consent_age)
+        self.check_consent_and_identity(today, consent_age)?;
+        if let Some(track) = &self.ppt {
+            let pupil_born = self.identity.as_ref().and_then(|i| i.birth_date);
+            let context = super::ppt::TrackContext { today, pupil_born, consent_age };
+            track.check_whole(self.referral_sent, &context).map_err(RuleError::Ppt)?;
+        }
+        Ok(())
     }
 
     fn check_consent_and_identity(&self, today: NaiveDate, consent_age: u32) -> Result<(), Broken> {

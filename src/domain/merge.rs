@@ -94,6 +94,12 @@ impl Merged {
 /// measures, tasks) are one field each: entries have no identity across edits.
 const NUMBERED: [&str; 4] = ["meetings", "records", "statements", "services"];
 
+/// Each step on PPT's track (its consent, assignment, decision, …) is one field:
+/// its day and what it says were recorded together.
+fn is_whole_step(path: &str) -> bool {
+    path.strip_prefix("case.ppt.").is_some_and(|step| !step.contains('.'))
+}
+
 /// Fields that are not the case's content but this machine's name for it.
 const LOCAL: [&str; 2] = ["case.id", "case.reference"];
 
@@ -108,7 +114,26 @@ pub fn merge(base: Option<&CaseSnapshot>, here: &CaseSnapshot, kit: &CaseSnapsho
     let mut merged = Merged { snapshot, taken, conflicts };
     keep_records_whole(&mut merged, here, kit);
     keep_steps_in_order(&mut merged, here, kit);
+    keep_track_in_order(&mut merged, here, kit);
     merged
+}
+
+/// PPT's track merged step by step must still follow its rules (a decision kept
+/// from one side after the other side removed the assessment would not). Where
+/// it does not, this side's track stays and the kit's is one conflict.
+fn keep_track_in_order(merged: &mut Merged, here: &CaseSnapshot, kit: &CaseSnapshot) {
+    let in_order = |case: &Case| case.ppt.as_ref().is_none_or(|track| track.steps_in_order(case.referral_sent));
+    if merged.snapshot.case.ppt == here.case.ppt || in_order(&merged.snapshot.case) {
+        return;
+    }
+    merged.forget("case.ppt");
+    let as_json = |case: &Case| serde_json::to_value(&case.ppt).expect("a track always serialises");
+    merged.conflicts.push(FieldConflict {
+        field: "case.ppt".into(),
+        here: as_json(&here.case),
+        kit: as_json(&kit.case),
+    });
+    merged.snapshot.case.ppt = here.case.ppt.clone();
 }
 
 /// The fields that make up the process's steps.
@@ -174,7 +199,7 @@ fn merge_value(
     match (here, kit) {
         // Both sides still have the parts: merge part by part, so that the
         // fields taken and the conflicts are named as finely as they can be.
-        (Value::Object(h), Value::Object(k)) => {
+        (Value::Object(h), Value::Object(k)) if !is_whole_step(path) => {
             let base = base.and_then(Value::as_object);
             let mut merged = Map::new();
             for (key, here_child) in h {
@@ -183,6 +208,14 @@ fn merge_value(
                 let child_path = join(path, key);
                 merged
                     .insert(key.clone(), merge_value(base_child, here_child, kit_child, &child_path, taken, conflicts));
+            }
+            // A part only the kit has (PPT's track, which a case without one
+            // leaves out) is merged against nothing here.
+            for (key, kit_child) in k.iter().filter(|(key, _)| !h.contains_key(*key)) {
+                let base_child = base.map(|b| b.get(key).unwrap_or(&Value::Null));
+                let child_path = join(path, key);
+                let value = merge_value(base_child, &Value::Null, kit_child, &child_path, taken, conflicts);
+                merged.insert(key.clone(), value);
             }
             Value::Object(merged)
         }

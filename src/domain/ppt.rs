@@ -145,6 +145,38 @@ pub enum PptStep {
     State(TrackState),
 }
 
+impl PptStep {
+    /// The days the step records.
+    pub fn dates(&self) -> Vec<NaiveDate> {
+        match self {
+            PptStep::Consent(c) => vec![c.given_on],
+            PptStep::Assign(a) => vec![a.on],
+            PptStep::Startup(m) => vec![m.date],
+            PptStep::PreliminaryReply(r) => vec![r.sent_on, r.expected_by],
+            PptStep::Assessed(a) => vec![a.done_on],
+            PptStep::Decision(d) => [Some(d.on), d.valid_until].into_iter().flatten().collect(),
+            PptStep::Complaint(c) => [Some(c.received_on), c.outcome.map(|(_, on)| on)].into_iter().flatten().collect(),
+            PptStep::Revised(on) => vec![*on],
+            PptStep::State(_) => Vec::new(),
+        }
+    }
+
+    /// The step's name in the log and on the command line.
+    pub fn code(&self) -> &'static str {
+        match self {
+            PptStep::Consent(_) => "consent",
+            PptStep::Assign(_) => "assign",
+            PptStep::Startup(_) => "startup",
+            PptStep::PreliminaryReply(_) => "preliminary_reply",
+            PptStep::Assessed(_) => "assessed",
+            PptStep::Decision(_) => "decision",
+            PptStep::Complaint(_) => "complaint",
+            PptStep::Revised(_) => "revision",
+            PptStep::State(_) => "state",
+        }
+    }
+}
+
 /// What the rules need to know of the case around the track.
 #[derive(Debug, Clone, Copy)]
 pub struct TrackContext {
@@ -159,6 +191,9 @@ pub struct TrackContext {
 pub enum PptError {
     /// The track starts when the school has sent its referral.
     NotReferred,
+    /// A step comes after PPT has received the referral.
+    NotReceived,
+    AlreadyReceived,
     /// The referral cannot be received before it was sent.
     ReceivedBeforeSent {
         received: NaiveDate,
@@ -349,6 +384,61 @@ impl PptTrack {
             PptStep::State(state) => next.state = *state,
         }
         Ok(next)
+    }
+
+    /// The whole track as the rules let it be recorded step by step, for a track
+    /// that comes in from outside (a kit): it is recorded again from the day it
+    /// was received, in the order its steps follow each other. A start-up
+    /// meeting planned is held only to come after the assignment (the day it
+    /// was planned for may have passed since).
+    pub fn check_whole(&self, sent: Option<NaiveDate>, context: &TrackContext) -> Result<(), PptError> {
+        let mut track = PptTrack::received(sent, self.received, context.today)?;
+        let held = |step: &PptStep| !matches!(step, PptStep::Startup(m) if !m.held);
+        for step in self.steps().iter().filter(|s| held(s)) {
+            track = track.apply(step, context)?;
+        }
+        if let Some(planned) = self.startup.filter(|m| !m.held) {
+            let assigned = self.assigned.as_ref().ok_or(PptError::NotAssigned)?;
+            if planned.date < assigned.on {
+                return Err(PptError::BeforeStep { date: planned.date, step: assigned.on });
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether the steps follow each other as the rules let them be recorded,
+    /// whatever the day: what a merge of two sides must keep.
+    pub fn steps_in_order(&self, sent: Option<NaiveDate>) -> bool {
+        let any_day = TrackContext {
+            today: NaiveDate::MAX,
+            // The pupil's age is judged where the track is read in, not here.
+            pupil_born: NaiveDate::from_ymd_opt(1900, 1, 1),
+            consent_age: 0,
+        };
+        self.check_whole(sent, &any_day).is_ok()
+    }
+
+    /// The steps recorded, in the order they follow each other.
+    fn steps(&self) -> Vec<PptStep> {
+        [
+            self.consent.map(PptStep::Consent),
+            self.assigned.clone().map(PptStep::Assign),
+            self.startup.map(PptStep::Startup),
+            self.preliminary_reply.clone().map(PptStep::PreliminaryReply),
+            self.assessment.clone().map(PptStep::Assessed),
+            self.decision.clone().map(PptStep::Decision),
+            self.complaint.map(PptStep::Complaint),
+            self.revised_on.map(PptStep::Revised),
+            Some(PptStep::State(self.state)),
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
+    }
+
+    /// Every day the track records.
+    pub fn days(&self) -> Vec<NaiveDate> {
+        std::iter::once(self.received).chain(self.steps().iter().flat_map(PptStep::dates)).collect()
     }
 
     /// `date` may not fall after any of the steps recorded since.
@@ -660,6 +750,8 @@ mod tests {
         let d = day(2026, 9, 1);
         let errors = [
             PptError::NotReferred,
+            PptError::NotReceived,
+            PptError::AlreadyReceived,
             PptError::ReceivedBeforeSent { received: d, sent: d },
             PptError::InFuture { date: d },
             PptError::BeforeStep { date: d, step: d },
@@ -699,6 +791,24 @@ mod tests {
             prop_oneof![Just(TrackState::Active), Just(TrackState::Dormant), Just(TrackState::Closed)]
                 .prop_map(PptStep::State),
         ]
+    }
+
+    #[test]
+    fn a_track_from_outside_is_held_to_the_rules_of_one_recorded_here() {
+        let c = context(day(2026, 12, 4));
+        let sent = Some(day(2026, 9, 1));
+        assert_eq!(decided_track().check_whole(sent, &c), Ok(()));
+        let mut without_consent = decided_track();
+        without_consent.consent = None;
+        assert_eq!(without_consent.check_whole(sent, &c), Err(PptError::NoConsent));
+        let mut unexplained = decided_track();
+        unexplained.decision.as_mut().unwrap().departure = Some(String::new());
+        assert_eq!(unexplained.check_whole(sent, &c), Err(PptError::DepartureWithoutReason));
+        assert_eq!(decided_track().check_whole(None, &c), Err(PptError::NotReferred));
+        let mut planned =
+            received().apply(&PptStep::Assign(Assignment { adviser: "Per".into(), on: day(2026, 9, 20) }), &c).unwrap();
+        planned.startup = Some(StartupMeeting { date: day(2026, 10, 1), held: false });
+        assert_eq!(planned.check_whole(sent, &c), Ok(()), "a planned day since passed is no fault");
     }
 
     proptest! {

@@ -69,8 +69,12 @@ impl Catalog {
                 let side = Side::from_code(&get("taken")).map_or("", |side| c.word(side));
                 c.f("audit.kit_conflict_resolved", &[("field", &c.kit_field(&get("field"))), ("side", side)])
             }
-            A::DiscussionPlanned | A::Discussed | A::DiscussionRemoved => {
+            A::DiscussionPlanned | A::Discussed | A::DiscussionRemoved | A::PptReceived => {
                 c.f(&format!("audit.{action}"), &[("date", &date)])
+            }
+            A::PptStep => {
+                let step = c.t(&format!("ppt_step.{}", get("step"))).to_string();
+                c.f("audit.ppt_step", &[("step", &step), ("date", &date)])
             }
             A::RecordEdited | A::MinutesExported => {
                 let parts: Vec<String> = detail["parts"]
@@ -193,6 +197,7 @@ impl Catalog {
             RuleError::BornInFuture { date: d } => self.f("rule.born_in_future", &[("date", &date(d))]),
             RuleError::ImplausibleDate { date: d } => self.f("rule.implausible_date", &[("date", &date(d))]),
             RuleError::Text(e) => self.text_error(e),
+            RuleError::Ppt(e) => self.ppt_error(e),
         }
     }
 
@@ -202,6 +207,8 @@ impl Catalog {
         let date = |d: &chrono::NaiveDate| format_date(*d);
         match error {
             E::NotReferred => self.t("ppt_rule.not_referred").into(),
+            E::NotReceived => self.t("ppt_rule.not_received").into(),
+            E::AlreadyReceived => self.t("ppt_rule.already_received").into(),
             E::ReceivedBeforeSent { received, sent } => {
                 self.f("ppt_rule.received_before_sent", &[("date", &date(received)), ("sent", &date(sent))])
             }

@@ -131,6 +131,26 @@ pub(super) fn write_case(tx: &Transaction, case: &Case) -> Result<()> {
             insert.execute(params![case.id.to_string(), number.get(), iso_date(m.date), m.held])?;
         }
     }
+    match &case.ppt {
+        Some(track) => {
+            let adviser = track.assigned.as_ref().map(|a| a.adviser.as_str());
+            tx.prepare_cached(
+                "INSERT INTO ppt_tracks (case_id, track, state, adviser, received_on) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (case_id) DO UPDATE SET track = excluded.track, state = excluded.state,
+                     adviser = excluded.adviser, received_on = excluded.received_on",
+            )?
+            .execute(params![
+                case.id.to_string(),
+                serde_json::to_string(track)?,
+                track.state.code(),
+                adviser,
+                iso_date(track.received)
+            ])?;
+        }
+        None => {
+            tx.prepare_cached("DELETE FROM ppt_tracks WHERE case_id = ?1")?.execute([case.id.to_string()])?;
+        }
+    }
     Ok(())
 }
 
@@ -189,6 +209,7 @@ pub(super) fn case_from_row(row: &Row) -> rusqlite::Result<Case> {
             Some(name) => Some(Identity { name, birth_date: parse_opt_day(row.get(20)?)? }),
             None => None,
         },
+        ppt: None,
     })
 }
 
@@ -344,11 +365,12 @@ pub(super) fn load_case(conn: &rusqlite::Connection, column: &str, value: &str) 
     let Some(mut case) = conn.prepare_cached(&sql)?.query_row([value], case_from_row).optional()? else {
         return Ok(None);
     };
-    load_meetings(conn, &mut case)?;
+    load_parts(conn, &mut case)?;
     Ok(Some(case))
 }
 
-pub(super) fn load_meetings(conn: &rusqlite::Connection, case: &mut Case) -> Result<()> {
+/// The parts of a case kept in tables of their own: its meetings and PPT's track.
+pub(super) fn load_parts(conn: &rusqlite::Connection, case: &mut Case) -> Result<()> {
     let mut stmt = conn.prepare_cached("SELECT number, date, held FROM meetings WHERE case_id = ?1")?;
     let mut rows = stmt.query([case.id.to_string()])?;
     while let Some(row) = rows.next()? {
@@ -356,6 +378,18 @@ pub(super) fn load_meetings(conn: &rusqlite::Connection, case: &mut Case) -> Res
         let date = parse_day(&row.get::<_, String>(1)?)?;
         case.meetings[number.index()] = Some(Meeting { date, held: row.get(2)? });
     }
+    let track: Option<String> = match conn.prepare_cached("SELECT track FROM ppt_tracks WHERE case_id = ?1") {
+        Ok(mut stmt) => stmt.query_row([case.id.to_string()], |r| r.get(0)).optional()?,
+        // An older file being migrated (its cases sealed at schema 9) has no tracks yet.
+        Err(_)
+            if conn.pragma_query_value(None, "user_version", |r| r.get::<_, i64>(0))?
+                < super::schema::PPT_TRACKS_FROM =>
+        {
+            None
+        }
+        Err(error) => return Err(error.into()),
+    };
+    case.ppt = track.map(|json| serde_json::from_str(&json)).transpose().context("PPT's track in the database")?;
     Ok(())
 }
 
@@ -421,5 +455,12 @@ fn audit_detail(before: &Case, action: &Action) -> (AuditAction, Value) {
         // Never the values themselves: the log must not keep what an erasure removes.
         Action::SetIdentity { .. } => (AuditAction::IdentitySet, json!({})),
         Action::EraseIdentity => (AuditAction::IdentityErased, json!({})),
+        Action::PptReceived { date } => (AuditAction::PptReceived, json!({"date": iso_date(*date)})),
+        // Which step and its first day: the adviser's name, reasons and the
+        // recommendation stay in the track, not the log.
+        Action::Ppt { step, .. } => {
+            let date = step.dates().first().map(|d| iso_date(*d));
+            (AuditAction::PptStep, json!({"step": step.code(), "date": date}))
+        }
     }
 }

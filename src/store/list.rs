@@ -8,7 +8,7 @@ use rusqlite::{Row, params, params_from_iter};
 use uuid::Uuid;
 
 use super::Store;
-use super::cases::{CASE_COLUMNS, case_from_row, load_meetings, parse_day, parse_uuid, stored};
+use super::cases::{CASE_COLUMNS, case_from_row, load_parts, parse_day, parse_uuid, stored};
 use crate::domain::{Case, CaseKind, Coded, DeadlineKind, Gender, Stage, Status, iso_date};
 
 /// Which cases a list shows.
@@ -331,7 +331,7 @@ impl Store {
         let mut rows = stmt.query(params_from_iter(sql.params))?;
         while let Some(row) = rows.next()? {
             let mut case = case_from_row(row)?;
-            load_meetings(&self.conn, &mut case)?;
+            load_parts(&self.conn, &mut case)?;
             each(case)?;
         }
         Ok(())

@@ -333,10 +333,26 @@ pub const MIGRATIONS: &[&str] = &[
         INSERT INTO cases_words (rowid, search_text) VALUES (new.key, new.search_text);
     END;
     "#,
+    // 13: PPT's track of a referred case, as in a kit, with what the adviser's
+    // lists look it up by.
+    r#"
+    CREATE TABLE ppt_tracks (
+        case_id     TEXT PRIMARY KEY REFERENCES cases (id) ON DELETE CASCADE,
+        track       TEXT NOT NULL,                       -- JSON, as in a kit
+        state       TEXT NOT NULL CHECK (state IN ('waiting', 'active', 'dormant', 'closed')),
+        adviser     TEXT,
+        received_on TEXT NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX ppt_tracks_by_state ON ppt_tracks (state, received_on);
+    CREATE INDEX ppt_tracks_by_adviser ON ppt_tracks (adviser, received_on);
+    "#,
 ];
 
 /// The schema version from which every case carries a seal.
 pub const SEALED_FROM: i64 = 9;
+
+/// The schema version that brings PPT's tracks (`ppt_tracks`).
+pub const PPT_TRACKS_FROM: i64 = 13;
 
 /// The schema version this program writes.
 pub fn current_version() -> i64 {

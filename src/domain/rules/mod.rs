@@ -1,6 +1,7 @@
 //! Every change to a case goes through `Case::apply`: the one place where the
 //! order of the process and its dates are checked.
 
+use super::ppt::{PptError, PptTrack, TrackContext};
 use chrono::NaiveDate;
 use uuid::Uuid;
 
@@ -103,6 +104,8 @@ pub enum RuleError {
     },
     /// A control character, or a line break in a field of one line.
     Text(TextError),
+    /// A step on PPT's track that its rules refuse.
+    Ppt(PptError),
 }
 
 impl From<TextError> for RuleError {
@@ -156,6 +159,7 @@ impl Case {
             closure: None,
             consent: None,
             identity: None,
+            ppt: None,
         })
     }
 
@@ -190,8 +194,15 @@ impl Case {
     /// can be recorded as done and what can be planned.
     pub fn apply(&self, action: &Action, today: NaiveDate) -> Result<Case, RuleError> {
         // Withdrawing consent and erasing identity are never blocked by a closed case.
-        let always_allowed =
-            matches!(action, Action::Reopen { .. } | Action::WithdrawConsent { .. } | Action::EraseIdentity);
+        // PPT's track is PPT's own: the school closing its case does not stop it.
+        let always_allowed = matches!(
+            action,
+            Action::Reopen { .. }
+                | Action::WithdrawConsent { .. }
+                | Action::EraseIdentity
+                | Action::PptReceived { .. }
+                | Action::Ppt { .. }
+        );
         if self.closure.is_some() && !always_allowed {
             return Err(RuleError::CaseClosed);
         }
@@ -239,6 +250,22 @@ impl Case {
                 Ok(next)
             }
             Action::EraseIdentity => Ok(Case { identity: None, ..next }),
+            Action::PptReceived { date } => {
+                if self.ppt.is_some() {
+                    return Err(RuleError::Ppt(PptError::AlreadyReceived));
+                }
+                let track = PptTrack::received(self.referral_sent, *date, today).map_err(RuleError::Ppt)?;
+                Ok(Case { ppt: Some(track), ..next })
+            }
+            Action::Ppt { step, consent_age } => {
+                let track = self.ppt.as_ref().ok_or(RuleError::Ppt(PptError::NotReceived))?;
+                let context = TrackContext {
+                    today,
+                    pupil_born: self.identity.as_ref().and_then(|i| i.birth_date),
+                    consent_age: *consent_age,
+                };
+                Ok(Case { ppt: Some(track.apply(step, &context).map_err(RuleError::Ppt)?), ..next })
+            }
         }
     }
 
