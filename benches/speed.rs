@@ -93,6 +93,7 @@ fn measure(n: usize) {
         no_encryption: false,
         document_header: None,
         export_dir: dir.path().join("exports"),
+        ppt_periods: saksgang::domain::ppt::PptPeriods::default(),
     };
     queries(&db);
     println!("  key → frame, {PRESSES} presses each         median    worst  [≤ 16]");

@@ -1,5 +1,6 @@
 //! Settings: the command line and environment first, then the config file, then defaults.
 
+use crate::domain::ppt::PptPeriods;
 use std::path::{Path, PathBuf};
 
 use age::secrecy::SecretString;
@@ -18,6 +19,9 @@ const DUE_SOON_RANGE: std::ops::RangeInclusive<u64> = 0..=90;
 const BACKUPS_RANGE: std::ops::RangeInclusive<u64> = 0..=366;
 /// Norwegian municipalities use 15 or 16; the range leaves room for other rules.
 const CONSENT_AGE_RANGE: std::ops::RangeInclusive<u64> = 12..=18;
+/// PPT's periods: at least a month or a day, at most two years or half a year.
+const PPT_MONTHS_RANGE: std::ops::RangeInclusive<u64> = 1..=24;
+const PPT_DAYS_RANGE: std::ops::RangeInclusive<u64> = 1..=180;
 
 /// `config.toml` in the user's config folder. Every key is optional.
 #[derive(Debug, Default, Deserialize)]
@@ -37,6 +41,13 @@ pub struct ConfigFile {
     pub document_header: Option<String>,
     /// Where documents made in the screens are saved.
     pub export_dir: Option<PathBuf>,
+    /// PPT's deadlines: months to a preliminary reply, days from assigned to the
+    /// start-up meeting, months to the assessment, months before a decision ends
+    /// to take up its revision.
+    pub ppt_preliminary_reply_months: Option<u32>,
+    pub ppt_startup_days: Option<u32>,
+    pub ppt_assessment_months: Option<u32>,
+    pub ppt_revision_months: Option<u32>,
 }
 
 /// What the program runs with, resolved once at start.
@@ -58,6 +69,8 @@ pub struct Settings {
     pub document_header: Option<String>,
     /// Where documents made in the screens are saved.
     pub export_dir: PathBuf,
+    /// The periods of PPT's deadlines (`ppt_*` in the settings file).
+    pub ppt_periods: PptPeriods,
 }
 
 /// What the command line (or its environment variables) said.
@@ -146,6 +159,29 @@ impl Settings {
             ranged("backups_kept", file.backups_kept.map(|n| n as u64), BACKUPS_RANGE, DEFAULT_BACKUPS_KEPT as u64)?;
         let consent_age =
             ranged("consent_age", file.consent_age.map(u64::from), CONSENT_AGE_RANGE, DEFAULT_CONSENT_AGE.into())?;
+        let defaults = PptPeriods::default();
+        let months = |key: &str, value: Option<u32>, default: u32| {
+            ranged(key, value.map(u64::from), PPT_MONTHS_RANGE, default.into()).map(|n| n as u32)
+        };
+        let ppt_periods = PptPeriods {
+            preliminary_reply_months: months(
+                "ppt_preliminary_reply_months",
+                file.ppt_preliminary_reply_months,
+                defaults.preliminary_reply_months,
+            )?,
+            startup_days: ranged(
+                "ppt_startup_days",
+                file.ppt_startup_days.map(u64::from),
+                PPT_DAYS_RANGE,
+                defaults.startup_days.into(),
+            )? as u32,
+            assessment_months: months("ppt_assessment_months", file.ppt_assessment_months, defaults.assessment_months)?,
+            revision_months_before: months(
+                "ppt_revision_months",
+                file.ppt_revision_months,
+                defaults.revision_months_before,
+            )?,
+        };
         Ok(Settings {
             db_path,
             today,
@@ -158,6 +194,7 @@ impl Settings {
             no_encryption: overrides.no_encryption,
             document_header: file.document_header.filter(|h| !h.trim().is_empty()),
             export_dir: file.export_dir.unwrap_or_else(default_export_dir),
+            ppt_periods,
         })
     }
 }
@@ -254,6 +291,10 @@ mod tests {
             ("consent_age = 200\n", "consent_age"),
             ("due_soon_days = 4000000000\n", "due_soon_days"),
             ("backups_kept = 100000\n", "backups_kept"),
+            ("ppt_preliminary_reply_months = 0\n", "ppt_preliminary_reply_months"),
+            ("ppt_startup_days = 400\n", "ppt_startup_days"),
+            ("ppt_assessment_months = 25\n", "ppt_assessment_months"),
+            ("ppt_revision_months = 0\n", "ppt_revision_months"),
         ] {
             let (_dir, overrides) = with_config(text);
             let err = Settings::resolve(&overrides).unwrap_err();
@@ -262,6 +303,9 @@ mod tests {
         }
         let (_dir, overrides) = with_config("consent_age = 16\n");
         assert_eq!(Settings::resolve(&overrides).unwrap().consent_age, 16);
+        let (_dir, overrides) = with_config("ppt_assessment_months = 4\nppt_startup_days = 21\n");
+        let periods = Settings::resolve(&overrides).unwrap().ppt_periods;
+        assert_eq!((periods.assessment_months, periods.startup_days, periods.preliminary_reply_months), (4, 21, 1));
     }
 
     #[test]

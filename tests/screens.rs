@@ -28,6 +28,7 @@ fn settings(dir: &std::path::Path, lang: Lang) -> Settings {
         no_encryption: true,
         document_header: None,
         export_dir: dir.join("exports"),
+        ppt_periods: saksgang::domain::ppt::PptPeriods::default(),
     }
 }
 

@@ -6,6 +6,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::config::Overrides;
 use crate::documents::Format;
+use crate::domain::ppt::{ComplaintOutcome, DecisionOutcome, TrackState};
 use crate::domain::{CaseKind, Coded, ConsentGiver, Decision, Gender, Side};
 
 #[derive(Debug, Parser)]
@@ -77,6 +78,99 @@ pub enum ExportCommand {
         /// The file to write (default: besokspakke-SCHOOL-DATE.age in the current folder).
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
+    },
+}
+
+/// A step on PPT's track; `--date` is today where it is left out.
+#[derive(Debug, Subcommand)]
+pub enum PptCommand {
+    /// PPT registered the referral (the day starts PPT's clocks).
+    Received {
+        reference: String,
+        #[arg(long)]
+        date: Option<String>,
+    },
+    /// Consent to the expert assessment, by the guardians or the pupil.
+    Consent {
+        reference: String,
+        #[arg(long = "by", value_parser = coded::<ConsentGiver>())]
+        by: ConsentGiver,
+        #[arg(long)]
+        date: Option<String>,
+    },
+    /// The PPT adviser who holds the case.
+    Assign {
+        reference: String,
+        #[arg(long)]
+        adviser: String,
+        #[arg(long)]
+        date: Option<String>,
+    },
+    /// The start-up meeting with the school and the family, held or planned.
+    Startup {
+        reference: String,
+        #[arg(long)]
+        date: Option<String>,
+        #[arg(long)]
+        planned: bool,
+    },
+    /// The family told why no decision came within the month, and when to expect one.
+    PreliminaryReply {
+        reference: String,
+        #[arg(long)]
+        reason: String,
+        #[arg(long)]
+        expected_by: String,
+        #[arg(long)]
+        date: Option<String>,
+    },
+    /// The expert assessment done, with its recommendation.
+    Assessed {
+        reference: String,
+        #[arg(long)]
+        hours: Option<u32>,
+        #[arg(long)]
+        assistant: bool,
+        /// How the teaching is organised, in one line.
+        #[arg(long, default_value = "")]
+        organisation: String,
+        #[arg(long)]
+        date: Option<String>,
+    },
+    /// The decision: granted, partly granted or refused.
+    Decision {
+        reference: String,
+        #[arg(long, value_parser = coded::<DecisionOutcome>())]
+        outcome: DecisionOutcome,
+        /// Why the decision departs from the assessment, where it does.
+        #[arg(long)]
+        departure: Option<String>,
+        #[arg(long)]
+        valid_until: Option<String>,
+        #[arg(long)]
+        date: Option<String>,
+    },
+    /// A complaint received, and its outcome once there is one.
+    Complaint {
+        reference: String,
+        #[arg(long)]
+        date: Option<String>,
+        #[arg(long, value_parser = coded::<ComplaintOutcome>(), requires = "outcome_date")]
+        outcome: Option<ComplaintOutcome>,
+        #[arg(long)]
+        outcome_date: Option<String>,
+    },
+    /// The reassessment before the decision's period ends, taken up.
+    Revision {
+        reference: String,
+        #[arg(long)]
+        date: Option<String>,
+    },
+    /// Waiting, active, dormant (an adviser holds it) or closed.
+    State {
+        reference: String,
+        #[arg(value_parser = coded::<TrackState>())]
+        state: TrackState,
     },
 }
 
@@ -291,6 +385,13 @@ pub enum Command {
     Discussion {
         #[command(subcommand)]
         what: DiscussionCommand,
+    },
+    /// PPT's track of a referred case: received, consent to the expert
+    /// assessment, the adviser, the start-up meeting, a preliminary reply, the
+    /// assessment, the decision, a complaint, the revision and the state.
+    Ppt {
+        #[command(subcommand)]
+        what: PptCommand,
     },
     /// Write a document (the minutes of a meeting, or the form to PPT for a
     /// discussion meeting, as PDF/A-2b or Markdown), or a visit-day kit.

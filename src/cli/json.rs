@@ -1,5 +1,6 @@
 //! The stable JSON forms of the command line's output, for scripts.
 
+use crate::domain::ppt::PptTrack;
 use chrono::NaiveDate;
 use serde_json::{Value, json};
 
@@ -45,6 +46,48 @@ pub fn case(case: &Case, settings: &Settings) -> Value {
             "met_on": dl.met_on.map(iso_date),
             "planned": dl.planned.map(iso_date),
             "planned_too_late": dl.planned_too_late(),
+        })).collect::<Vec<_>>(),
+        "ppt": case.ppt.as_ref().map(|track| ppt(track, settings)),
+    })
+}
+
+/// PPT's track: its steps, the days on the waiting list, and its deadlines in
+/// the shape of the school's.
+fn ppt(track: &PptTrack, settings: &Settings) -> Value {
+    let day = |d: Option<chrono::NaiveDate>| d.map(iso_date);
+    json!({
+        "received": iso_date(track.received),
+        "state": track.state,
+        "days_waiting": track.days_waiting(settings.today),
+        "consent": track.consent.map(|c| json!({"given_on": iso_date(c.given_on), "given_by": c.by})),
+        "assigned": track.assigned.as_ref().map(|a| json!({"adviser": a.adviser, "date": iso_date(a.on)})),
+        "startup_meeting": track.startup.map(|m| json!({"date": iso_date(m.date), "held": m.held})),
+        "preliminary_reply": track.preliminary_reply.as_ref().map(|r| json!({
+            "sent_on": iso_date(r.sent_on), "reason": r.reason, "expected_by": iso_date(r.expected_by),
+        })),
+        "assessment": track.assessment.as_ref().map(|a| json!({
+            "done_on": iso_date(a.done_on),
+            "hours_per_year": a.hours_per_year,
+            "assistant": a.assistant,
+            "organisation": a.organisation,
+        })),
+        "decision": track.decision.as_ref().map(|d| json!({
+            "date": iso_date(d.on),
+            "outcome": d.outcome,
+            "departure": d.departure,
+            "valid_until": day(d.valid_until),
+        })),
+        "complaint": track.complaint.map(|c| json!({
+            "received_on": iso_date(c.received_on),
+            "outcome": c.outcome.map(|(outcome, _)| outcome),
+            "outcome_date": day(c.outcome.map(|(_, on)| on)),
+        })),
+        "revised_on": day(track.revised_on),
+        "deadlines": track.deadlines(&settings.ppt_periods).iter().map(|dl| json!({
+            "kind": dl.kind,
+            "due": iso_date(dl.due),
+            "state": dl.state(settings.today, settings.due_soon_days),
+            "met_on": day(dl.met_on),
         })).collect::<Vec<_>>(),
     })
 }

@@ -4,6 +4,7 @@ mod args;
 mod database;
 mod discussion;
 mod json;
+mod ppt;
 mod printable;
 mod report;
 
@@ -193,6 +194,7 @@ fn case_action<'c>(command: &'c Command, settings: &Settings, catalog: &Catalog)
                 Identity { name: name.clone(), birth_date: birth_date.as_deref().map(parse_date).transpose()? };
             (reference, Action::SetIdentity { identity, consent_age: settings.consent_age })
         }
+        Command::Ppt { what } => return ppt::action(what, settings).map(Some),
         _ => return Ok(None),
     };
     Ok(Some((reference.as_str(), action)))

@@ -35,6 +35,7 @@ pub fn settings() -> Settings {
         no_encryption: true,
         document_header: None,
         export_dir: "/nonexistent/exports".into(),
+        ppt_periods: crate::domain::ppt::PptPeriods::default(),
     }
 }
 
