@@ -98,6 +98,10 @@ fn a_case_walked_from_the_referral_to_the_decision_shows_its_deadlines_on_chosen
     assert_eq!(decided["decision"]["outcome"], "partly_granted");
     assert_eq!(decided["state"], "active");
 
+    let shown = ok(&db, "2027-03-25", &["show", &reference]);
+    assert!(shown.contains("PPT · aktiv · 63 dager på venteliste"), "the case view shows the track:\n{shown}");
+    assert!(shown.contains("05.10.2026: delvis innvilget · avvik fra sakkyndig vurdering: Færre timer"), "{shown}");
+    assert!(shown.contains("Revurdering") && shown.contains("frist 30.03.2027  Snart"), "{shown}");
     let log = ok(&db, "2027-03-25", &["log", &reference]);
     assert!(log.contains("Henvisningen mottatt i PPT 12.06.2026"), "{log}");
     assert!(log.contains("PPT: Vedtak (05.10.2026)"), "{log}");

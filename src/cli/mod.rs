@@ -215,7 +215,7 @@ fn show(
         writeln!(out, "{}", serde_json::to_string_pretty(&json::case_file(&file, settings))?)?;
     } else {
         writeln!(out, "{}", catalog.f("detail.title", &[("reference", &file.case.reference)]))?;
-        for line in service::case_detail(&file, catalog, settings.today, settings.due_soon_days) {
+        for line in service::case_detail(&file, catalog, settings) {
             writeln!(out, "{}", line.text().trim_end())?;
         }
     }

@@ -1,10 +1,12 @@
 //! A case's detail as one view model: the lines `show` prints and the case screen
 //! draws, warnings included, so the two can never tell different things.
 
+use crate::config::Settings;
+use crate::domain::ppt::PptTrack;
 use chrono::NaiveDate;
 
 use super::CaseFile;
-use crate::domain::{CaseKind, DeadlineState, MeetingNo, fit, format_date, format_time, unevaluated_ended};
+use crate::domain::{CaseKind, Coded, DeadlineState, MeetingNo, fit, format_date, format_time, unevaluated_ended};
 use crate::i18n::Catalog;
 
 /// How a part of a line stands out; the screen picks a style, the command line
@@ -100,9 +102,10 @@ pub fn marker(state: Option<DeadlineState>) -> &'static str {
     }
 }
 
-/// The detail of a case on `today`: its facts, timeline, warnings, measures,
-/// deadlines and log.
-pub fn case_detail(file: &CaseFile, c: &Catalog, today: NaiveDate, due_soon_days: u32) -> Vec<DetailLine> {
+/// The detail of a case on the settings' day: its facts, timeline, warnings,
+/// measures, deadlines, PPT's track and log.
+pub fn case_detail(file: &CaseFile, c: &Catalog, settings: &Settings) -> Vec<DetailLine> {
+    let (today, due_soon_days) = (settings.today, settings.due_soon_days);
     // What a kit left waiting stands above the facts it may contradict; the
     // warnings about the minutes under the timeline they are about.
     let (kit_warnings, minutes_warnings): (Vec<Warning>, Vec<Warning>) =
@@ -113,6 +116,9 @@ pub fn case_detail(file: &CaseFile, c: &Catalog, today: NaiveDate, due_soon_days
     lines.extend(minutes_warnings.iter().map(|w| warning_line(w, c)));
     measures(file, c, today, &mut lines);
     deadlines(file, c, today, due_soon_days, &mut lines);
+    if let Some(track) = &file.case.ppt {
+        ppt_track(track, c, settings, &mut lines);
+    }
     lines.push(DetailLine::plain(String::new()));
     lines.push(DetailLine::styled(format!(" {}", c.t("detail.audit")), Emphasis::Title));
     for entry in &file.audit {
@@ -225,6 +231,67 @@ fn deadlines(file: &CaseFile, c: &Catalog, today: NaiveDate, due_soon_days: u32,
             ),
             (c.word(state).to_string(), Emphasis::State(state)),
             (planned, Emphasis::Plain),
+        ]));
+    }
+}
+
+/// PPT's track under the school's: its state and waiting time, each step
+/// recorded, and its deadlines.
+fn ppt_track(track: &PptTrack, c: &Catalog, settings: &Settings, lines: &mut Vec<DetailLine>) {
+    let date = |d: NaiveDate| format_date(d);
+    let waiting = c.count("detail.ppt_days_waiting", track.days_waiting(settings.today) as u64, &[]);
+    lines.push(DetailLine::plain(String::new()));
+    let title = c.f("detail.ppt_title", &[("state", c.word(track.state)), ("waiting", &waiting)]);
+    lines.push(DetailLine::styled(format!(" {title}"), Emphasis::Title));
+    let mut steps: Vec<(String, String)> = Vec::new();
+    let mut step = |label: String, text: String| steps.push((label, text));
+    step(c.t("detail.ppt_received").into(), date(track.received));
+    if let Some(consent) = track.consent {
+        let by = c.t(&format!("consent.{}", consent.by.code())).to_string();
+        step(c.t("ppt_step.consent").into(), format!("{} ({by})", date(consent.given_on)));
+    }
+    if let Some(assigned) = &track.assigned {
+        step(c.t("ppt_step.assign").into(), format!("{}: {}", date(assigned.on), assigned.adviser));
+    }
+    if let Some(meeting) = track.startup {
+        let key = if meeting.held { "detail.held" } else { "detail.planned" };
+        step(c.t("ppt_step.startup").into(), c.f(key, &[("date", &date(meeting.date))]));
+    }
+    if let Some(reply) = &track.preliminary_reply {
+        let text = c.f("detail.ppt_reply", &[("date", &date(reply.sent_on)), ("expected", &date(reply.expected_by))]);
+        step(c.t("ppt_step.preliminary_reply").into(), format!("{text} · {}", reply.reason));
+    }
+    if let Some(assessment) = &track.assessment {
+        let mut parts = vec![date(assessment.done_on)];
+        parts.extend(assessment.hours_per_year.map(|h| c.f("detail.ppt_hours", &[("n", &h.to_string())])));
+        parts.push(c.f("detail.ppt_assistant", &[("answer", c.yes_no(assessment.assistant))]));
+        parts.extend(Some(assessment.organisation.clone()).filter(|o| !o.is_empty()));
+        step(c.t("ppt_step.assessed").into(), parts.join(" · "));
+    }
+    if let Some(decision) = &track.decision {
+        let mut parts = vec![format!("{}: {}", date(decision.on), c.word(decision.outcome))];
+        parts.extend(decision.departure.as_ref().map(|why| c.f("detail.ppt_departure", &[("why", why)])));
+        parts.extend(decision.valid_until.map(|until| c.f("detail.ppt_valid_until", &[("date", &date(until))])));
+        step(c.t("ppt_step.decision").into(), parts.join(" · "));
+    }
+    if let Some(complaint) = track.complaint {
+        let outcome = complaint.outcome.map(|(o, on)| format!(" · {} ({})", c.word(o), date(on))).unwrap_or_default();
+        step(c.t("ppt_step.complaint").into(), format!("{}{outcome}", date(complaint.received_on)));
+    }
+    if let Some(on) = track.revised_on {
+        step(c.t("ppt_step.revision").into(), date(on));
+    }
+    // The labels in one column, as wide as the longest.
+    let width = steps.iter().map(|(label, _)| label.chars().count()).max().unwrap_or(0);
+    for (label, text) in steps {
+        lines.push(DetailLine(vec![(format!("   {label:<width$} "), Emphasis::Dim), (text, Emphasis::Plain)]));
+    }
+    for dl in track.deadlines(&settings.ppt_periods) {
+        let state = dl.state(settings.today, settings.due_soon_days);
+        lines.push(DetailLine(vec![
+            (format!(" {}", marker(Some(state))), Emphasis::Plain),
+            (format!("{:<22} {}  ", c.word(dl.kind), c.f("detail.due", &[("date", &date(dl.due))])), Emphasis::Plain),
+            (c.word(state).to_string(), Emphasis::State(state)),
         ]));
     }
 }

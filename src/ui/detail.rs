@@ -39,7 +39,7 @@ impl App {
             return;
         };
         let s = &self.view.settings;
-        let lines = service::case_detail(&file, &self.view.catalog, s.today, s.due_soon_days);
+        let lines = service::case_detail(&file, &self.view.catalog, s);
         let same = self.view.detail.as_ref().filter(|v| v.case.id == file.case.id);
         let scroll = same.map_or(0, |v| v.scroll);
         self.view.detail = Some(DetailView { case: file.case, audit: file.audit, lines, scroll });
@@ -262,8 +262,46 @@ mod tests {
             audit: Vec::new(),
             waiting: Vec::new(),
         };
-        let lines = service::case_detail(&file, &view.catalog, view.settings.today, view.settings.due_soon_days);
+        let lines = service::case_detail(&file, &view.catalog, &view.settings);
         view.detail = Some(DetailView { case: file.case, audit: Vec::new(), lines, scroll: 0 });
+        view.open(Screen::Detail);
+        insta::assert_snapshot!(drawn(&view));
+    }
+
+    #[test]
+    fn a_referred_case_shows_ppts_track_and_its_deadlines_under_the_schools() {
+        use crate::domain::ppt::{AssessmentConsent, Assignment, PptStep};
+        use crate::domain::{ConsentGiver, Decision};
+        let mut view = view();
+        let today = view.settings.today;
+        let steps = [
+            Action::RecordMeeting { number: MeetingNo::ALL[0], date: date(2026, 9, 2) },
+            Action::RecordMeeting { number: MeetingNo::ALL[1], date: date(2026, 9, 20) },
+            Action::RecordMeeting { number: MeetingNo::ALL[2], date: date(2026, 10, 1) },
+            Action::Decide { decision: Decision::Refer, date: date(2026, 10, 1) },
+            Action::ReferralSent { date: date(2026, 10, 5) },
+            Action::PptReceived { date: date(2026, 10, 7) },
+            Action::Ppt {
+                step: PptStep::Consent(AssessmentConsent { given_on: date(2026, 10, 20), by: ConsentGiver::Guardians }),
+                consent_age: 15,
+            },
+            Action::Ppt {
+                step: PptStep::Assign(Assignment { adviser: "Rådgiver Rønning".into(), on: date(2026, 11, 2) }),
+                consent_age: 15,
+            },
+        ];
+        let case = steps.iter().fold(sample_case(), |case, step| case.apply(step, today).unwrap());
+        let file = CaseFile {
+            case,
+            records: Default::default(),
+            discussions: Vec::new(),
+            audit: Vec::new(),
+            waiting: Vec::new(),
+        };
+        let lines = service::case_detail(&file, &view.catalog, &view.settings);
+        let text: Vec<String> = lines.iter().map(DetailLine::text).collect();
+        assert!(text.iter().any(|l| l.contains("PPT · aktiv · 26 dager på venteliste")), "{text:#?}");
+        view.detail = Some(DetailView { case: file.case, audit: Vec::new(), lines, scroll: 22 });
         view.open(Screen::Detail);
         insta::assert_snapshot!(drawn(&view));
     }
