@@ -102,6 +102,12 @@ fn a_case_walked_from_the_referral_to_the_decision_shows_its_deadlines_on_chosen
     assert!(shown.contains("PPT · aktiv · 63 dager på venteliste"), "the case view shows the track:\n{shown}");
     assert!(shown.contains("05.10.2026: delvis innvilget · avvik fra sakkyndig vurdering: Færre timer"), "{shown}");
     assert!(shown.contains("Revurdering") && shown.contains("frist 30.03.2027  Snart"), "{shown}");
+    let other = referred(&db);
+    ok(&db, "2026-10-05", &["ppt", "received", &other, "--date", "15.06.2026"]);
+    ok(&db, "2026-10-05", &["ppt", "assign", &other, "--adviser", "Per Pedersen", "--date", "20.06.2026"]);
+    let held = ok(&db, "2027-03-25", &["list", "--adviser", "Rådgiver Rønning"]);
+    assert!(held.contains(&reference) && !held.contains(&other), "{held}");
+    assert!(ok(&db, "2027-03-25", &["list", "--adviser", "Ingen"]).trim().lines().all(|l| !l.contains("2026-")));
     let log = ok(&db, "2027-03-25", &["log", &reference]);
     assert!(log.contains("Henvisningen mottatt i PPT 12.06.2026"), "{log}");
     assert!(log.contains("PPT: Vedtak (05.10.2026)"), "{log}");

@@ -323,6 +323,9 @@ pub enum Command {
         /// Closed cases too.
         #[arg(long)]
         all: bool,
+        /// Only the referred cases this PPT adviser holds.
+        #[arg(long, value_name = "NAME")]
+        adviser: Option<String>,
         #[arg(long)]
         json: bool,
     },

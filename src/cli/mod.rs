@@ -70,14 +70,15 @@ pub fn run(command: &Command, settings: &Settings, out: &mut impl Write) -> Resu
             let case = store.create_case(details, date_or_today(date, today)?, today)?;
             writeln!(out, "{}", case.reference)?;
         }
-        Command::List { overdue, due_within, all, json } => {
+        Command::List { overdue, due_within, all, adviser, json } => {
             let due_by = match (overdue, due_within) {
                 (true, _) => Some(today.pred_opt().context("date out of range")?),
                 (false, Some(days)) => Some(add_days(today, u64::from(*days))),
                 (false, None) => None,
             };
             let status = if *all { StatusFilter::All } else { StatusFilter::Open };
-            let query = CaseQuery { status, due_by, order: Order::Urgency, ..CaseQuery::default() };
+            let adviser = adviser.clone();
+            let query = CaseQuery { status, due_by, adviser, order: Order::Urgency, ..CaseQuery::default() };
             list(&store, &catalog, settings, &query, *json, out)?;
         }
         Command::Show { reference, json } => show(&mut store, &catalog, settings, reference, *json, out)?,

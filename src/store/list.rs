@@ -37,6 +37,8 @@ pub struct CaseQuery {
     pub search: String,
     /// Only cases whose open deadline falls on or before this day.
     pub due_by: Option<NaiveDate>,
+    /// Only cases this PPT adviser holds.
+    pub adviser: Option<String>,
     pub order: Order,
 }
 
@@ -167,6 +169,10 @@ impl QuerySql {
             let n = sql.param(iso_date(due_by));
             sql.conditions.push(format!("cases.due_sort <= ?{n}"));
         }
+        if let Some(adviser) = &query.adviser {
+            let n = sql.param(adviser.trim().to_string());
+            sql.conditions.push(format!("cases.id IN (SELECT case_id FROM ppt_tracks WHERE adviser = ?{n})"));
+        }
         let words: Vec<String> = query.search.split_whitespace().map(str::to_lowercase).collect();
         // Every word a quoted phrase (quotes doubled): FTS5 reads no operators in it.
         let phrase = |w: &str| format!("\"{}\"", w.replace('"', "\"\""));
@@ -239,7 +245,7 @@ impl Store {
     /// How many cases match, counting no further than `cap` when one is given
     /// (a search matching half the municipality need not be counted while typing).
     pub fn count_cases(&self, query: &CaseQuery, cap: Option<u64>) -> Result<u64> {
-        if query.search.trim().is_empty() && query.due_by.is_none() {
+        if query.search.trim().is_empty() && query.due_by.is_none() && query.adviser.is_none() {
             // Status and stage alone: the counts the triggers keep.
             let status = match query.status {
                 StatusFilter::Open => Some("open"),
