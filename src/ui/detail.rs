@@ -250,18 +250,17 @@ mod tests {
     use crate::service::{self, CaseFile};
     use unicode_width::UnicodeWidthStr;
 
+    /// A case as the store hands it over, with nothing else read.
+    fn file_of(case: crate::domain::Case) -> CaseFile {
+        CaseFile { case, records: Default::default(), discussions: Vec::new(), audit: Vec::new(), waiting: Vec::new() }
+    }
+
     #[test]
     fn a_case_with_meeting_1_held_and_no_minutes_warns_from_a_view_in_memory() {
         let mut view = view();
         let held = Action::RecordMeeting { number: MeetingNo::ALL[0], date: date(2026, 10, 1) };
         let case = sample_case().apply(&held, view.settings.today).unwrap();
-        let file = CaseFile {
-            case,
-            records: Default::default(),
-            discussions: Vec::new(),
-            audit: Vec::new(),
-            waiting: Vec::new(),
-        };
+        let file = file_of(case);
         let lines = service::case_detail(&file, &view.catalog, &view.settings);
         view.detail = Some(DetailView { case: file.case, audit: Vec::new(), lines, scroll: 0 });
         view.open(Screen::Detail);
@@ -291,13 +290,7 @@ mod tests {
             },
         ];
         let case = steps.iter().fold(sample_case(), |case, step| case.apply(step, today).unwrap());
-        let file = CaseFile {
-            case,
-            records: Default::default(),
-            discussions: Vec::new(),
-            audit: Vec::new(),
-            waiting: Vec::new(),
-        };
+        let file = file_of(case);
         let lines = service::case_detail(&file, &view.catalog, &view.settings);
         let text: Vec<String> = lines.iter().map(DetailLine::text).collect();
         assert!(text.iter().any(|l| l.contains("PPT · aktiv · 26 dager på venteliste")), "{text:#?}");
