@@ -367,3 +367,19 @@ fn a_search_shows_each_letter_at_once_while_its_result_is_still_coming() {
     session.send("q");
     assert!(session.wait_for_exit().success());
 }
+
+#[test]
+fn quitting_at_once_while_the_lists_searcher_opens_its_connection_exits_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("quick.db");
+    saksgang(&db, &["demo", "--cases", "50"]);
+    // The searcher derives its key on its own thread after the first frame; a
+    // quit in that moment must wait for it, not end the process under it.
+    for _ in 0..5 {
+        let mut session = Session::start(&db);
+        session.wait_for("q avslutt");
+        session.write("q");
+        let status = session.wait_for_exit();
+        assert!(status.success(), "{status:?}: {}", session.contents());
+    }
+}

@@ -1,6 +1,7 @@
 //! The lists of cases: a query's filters, order and search as SQL over the
 //! covering index, counted, paged for the screens and streamed for the command line.
 
+use crate::domain::ppt::TrackState;
 use anyhow::Result;
 use chrono::NaiveDate;
 use rusqlite::types::Type;
@@ -57,6 +58,8 @@ pub struct CaseRow {
     pub next_kind: Option<DeadlineKind>,
     pub next_due: Option<NaiveDate>,
     pub next_planned: Option<NaiveDate>,
+    /// Where PPT has received the referral, the state of its track.
+    pub ppt_state: Option<TrackState>,
 }
 
 /// A case as `saksgang list` prints it, borrowed from the row the query is on.
@@ -87,8 +90,8 @@ impl ListLine<'_> {
     }
 }
 
-const ROW_COLUMNS: &str =
-    "id, reference, kind, school, grade, gender, teacher, stage, status, next_kind, next_due, next_planned";
+const ROW_COLUMNS: &str = "id, reference, kind, school, grade, gender, teacher, stage, status, next_kind, next_due,
+     next_planned, (SELECT state FROM ppt_tracks WHERE ppt_tracks.case_id = cases.id)";
 
 /// A text column read in place, without a copy.
 fn column_text<'r>(row: &'r Row, i: usize) -> rusqlite::Result<Option<&'r str>> {
@@ -118,6 +121,7 @@ fn case_row_from_row(row: &Row) -> rusqlite::Result<CaseRow> {
         next_kind: code(9)?.map(stored).transpose()?,
         next_due: day(10)?,
         next_planned: day(11)?,
+        ppt_state: code(12)?.map(stored).transpose()?,
     })
 }
 

@@ -128,6 +128,10 @@ fn deadline_text(c: &Catalog, row: &CaseRow, state: Option<DeadlineState>) -> St
             format!("{} {} {}{}", c.word(kind), format_date(due), c.word(state), if late { " ⚠" } else { "" })
         }
         _ if row.status == Status::Closed => String::new(),
+        // Referred and received: the school's part is done, PPT's goes on.
+        _ if row.ppt_state.is_some() => {
+            c.f("list.ppt_state", &[("state", row.ppt_state.map_or("", |state| c.word(state)))])
+        }
         _ => c.t("deadline.none").to_string(),
     }
 }
@@ -233,6 +237,18 @@ mod tests {
         view.search = Some(super::super::line_input::LineInput::new("7b"));
         view.searching = true;
         insta::assert_snapshot!(drawn(&view));
+    }
+
+    #[test]
+    fn a_referred_case_that_ppt_has_received_shows_its_tracks_state() {
+        let mut view = list_view();
+        let mut received = row(3, "Bjørkå skole", "5. trinn", Stage::Referred, None);
+        received.ppt_state = Some(crate::domain::ppt::TrackState::Waiting);
+        let sent = row(4, "Bjørkå skole", "6. trinn", Stage::Referred, None);
+        view.list = pager(view.list.query.clone(), vec![received, sent]);
+        let text = format!("{}", drawn(&view));
+        assert!(text.contains("2026-003  Bjørkå skole") && text.contains("PPT: venter"), "{text}");
+        assert!(text.contains("Ingen frist"), "not yet received: no deadline, as before\n{text}");
     }
 
     #[test]

@@ -40,6 +40,25 @@ pub struct Searcher {
     /// A refresh was asked and not answered: a move asked meanwhile starts from
     /// the same new count, not the rows on screen.
     refresh_pending: bool,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+/// The thread is stopped and waited for before the program ends: OpenSSL's
+/// clean-up at exit must not pull the ground from under a key derivation or a
+/// page being decrypted (the process then died by a signal at quit).
+impl Drop for Searcher {
+    fn drop(&mut self) {
+        let (closed, _) = mpsc::channel();
+        drop(std::mem::replace(&mut self.requests, closed));
+        if let Ok(slot) = self.interrupt.lock()
+            && let Some(handle) = slot.as_ref()
+        {
+            handle.interrupt();
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
 }
 
 impl Searcher {
@@ -50,7 +69,7 @@ impl Searcher {
         let (outbox, results) = mpsc::channel();
         let interrupt = Arc::new(Mutex::new(None));
         let handle = Arc::clone(&interrupt);
-        std::thread::spawn(move || {
+        let thread = std::thread::spawn(move || {
             let store = match Store::open_reader(&db, passphrase.as_ref().map(|p| p.as_str())) {
                 Ok(store) => store,
                 Err(error) => {
@@ -71,7 +90,7 @@ impl Searcher {
             }
             serve(&store, &inbox, &outbox, &wake);
         });
-        Searcher { requests, results, interrupt, asked: 0, answered: 0, refresh_pending: false }
+        Searcher { requests, results, interrupt, asked: 0, answered: 0, refresh_pending: false, thread: Some(thread) }
     }
 
     /// Asks for `pager` counted and read again (`target` None) or moved to the
@@ -110,7 +129,7 @@ impl Searcher {
 
 /// Answers requests until the app is gone. A request is skipped for a newer one
 /// waiting; one interrupted although no newer came (the interrupt was meant for
-/// the one before) is run again.
+/// the one before) is run again, unless the app is gone.
 fn serve(store: &Store, inbox: &mpsc::Receiver<Request>, outbox: &mpsc::Sender<Done>, wake: &Waker) {
     let mut next: Option<Request> = None;
     loop {
@@ -133,7 +152,12 @@ fn serve(store: &Store, inbox: &mpsc::Receiver<Request>, outbox: &mpsc::Sender<D
         if let Err(error) = &outcome
             && is_interrupted(error)
         {
-            next = Some(inbox.try_recv().unwrap_or(request));
+            next = match inbox.try_recv() {
+                Ok(newer) => Some(newer),
+                Err(mpsc::TryRecvError::Empty) => Some(request),
+                // The app is gone: it interrupted to be done.
+                Err(mpsc::TryRecvError::Disconnected) => return,
+            };
             continue;
         }
         let done = Done { generation: request.generation, pager: outcome.map(|()| pager) };
