@@ -209,6 +209,13 @@ mod tests {
         assert_eq!(c.kit_field("case.closure.reason"), "Avslutning (grunn)");
         assert_eq!(Catalog::new(Lang::En).kit_field("case.consent.given_on"), "Consent (given on)");
         assert_eq!(c.kit_field(crate::domain::STEPS_FIELD), "Møter, vedtak og henvisning");
+        let decision = serde_json::json!({"on": "2026-10-05", "outcome": "partly_granted", "departure": "Færre timer", "valid_until": "2027-06-30"});
+        assert_eq!(
+            c.kit_value_in_full(&decision),
+            "Dato: 05.10.2026\nUtfall: delvis innvilget\nAvvik fra sakkyndig vurdering: Færre timer\nGjelder til: 30.06.2027"
+        );
+        let consent = serde_json::json!({"given_on": "2026-08-10", "by": "guardians"});
+        assert_eq!(c.kit_value(&consent), "Gitt: 10.08.2026 · Gitt av: foresatte");
         let steps = serde_json::json!({"meetings": [{"date": "2026-10-05", "held": true}, null, null],
             "decision": null, "referral_sent": null});
         assert_eq!(

@@ -399,13 +399,17 @@ impl Catalog {
 
     /// A coded value (a role, a party, a kind of task) in words.
     fn kit_code(&self, key: &str, code: &str) -> Option<String> {
-        let section = match key {
-            "role" => "role",
-            "party" | "assigned_to" => "party",
-            "kind" => "task_kind",
+        let sections: &[&str] = match key {
+            "role" => &["role"],
+            "party" | "assigned_to" => &["party"],
+            "kind" => &["task_kind"],
+            // PPT's track: who consented, a decision's or complaint's outcome, its state.
+            "by" => &["consent"],
+            "outcome" => &["ppt_outcome", "complaint_outcome"],
+            "state" => &["ppt_state"],
             _ => return None,
         };
-        self.strings.get(&format!("{section}.{code}")).cloned()
+        sections.iter().find_map(|section| self.strings.get(&format!("{section}.{code}")).cloned())
     }
 
     pub fn resolve_error(&self, error: &ResolveError) -> String {
