@@ -105,6 +105,9 @@ fn a_case_walked_from_the_referral_to_the_decision_shows_its_deadlines_on_chosen
     let other = referred(&db);
     ok(&db, "2026-10-05", &["ppt", "received", &other, "--date", "15.06.2026"]);
     ok(&db, "2026-10-05", &["ppt", "assign", &other, "--adviser", "Per Pedersen", "--date", "20.06.2026"]);
+    let listed: Value = serde_json::from_str(&ok(&db, "2027-03-25", &["list", "--json"])).unwrap();
+    let of = |r: &str| listed.as_array().unwrap().iter().find(|c| c["reference"] == r).cloned().unwrap();
+    assert_eq!(of(&reference)["ppt"]["assigned"]["adviser"], "Rådgiver Rønning", "list --json carries the track");
     let held = ok(&db, "2027-03-25", &["list", "--adviser", "Rådgiver Rønning"]);
     assert!(held.contains(&reference) && !held.contains(&other), "{held}");
     assert!(ok(&db, "2027-03-25", &["list", "--adviser", "Ingen"]).trim().lines().all(|l| !l.contains("2026-")));

@@ -335,6 +335,35 @@ mod tests {
     }
 
     #[test]
+    fn a_track_merged_out_of_order_keeps_this_sides_and_is_one_conflict() {
+        use crate::domain::ConsentGiver;
+        use crate::domain::ppt::{Assessment, AssessmentConsent, PptStep, PptTrack, TrackContext};
+        let today = date(2026, 12, 4);
+        let c = TrackContext { today, pupil_born: None, consent_age: 15 };
+        let consent = |on| PptStep::Consent(AssessmentConsent { given_on: on, by: ConsentGiver::Guardians });
+        let mut base = snapshot();
+        base.case.referral_sent = Some(date(2026, 9, 1));
+        let track = PptTrack::received(Some(date(2026, 9, 1)), date(2026, 9, 2), today).unwrap();
+        base.case.ppt = Some(track.apply(&consent(date(2026, 9, 10)), &c).unwrap());
+        // Here the assessment is done under the consent of 10.09; the kit moves
+        // the consent to after it.
+        let mut here = base.clone();
+        let done = PptStep::Assessed(Assessment {
+            done_on: date(2026, 11, 20),
+            hours_per_year: None,
+            assistant: false,
+            organisation: String::new(),
+        });
+        here.case.ppt = Some(here.case.ppt.unwrap().apply(&done, &c).unwrap());
+        let mut kit = base.clone();
+        kit.case.ppt = Some(kit.case.ppt.unwrap().apply(&consent(date(2026, 11, 25)), &c).unwrap());
+        let merged = merge(Some(&base), &here, &kit);
+        assert_eq!(merged.snapshot.case.ppt, here.case.ppt, "this side's track stays whole");
+        assert_eq!(merged.conflicts.iter().map(|c| c.field.as_str()).collect::<Vec<_>>(), ["case.ppt"]);
+        assert!(merged.taken.is_empty());
+    }
+
+    #[test]
     fn both_texts_are_put_one_after_the_other_and_other_values_are_chosen_whole() {
         let text = |t: &str| Value::String(t.into());
         assert_eq!(both_texts(&text("Åse"), &text("Per")).as_deref(), Some("Åse / Per"));

@@ -129,10 +129,10 @@ fn deadline_text(c: &Catalog, row: &CaseRow, state: Option<DeadlineState>) -> St
         }
         _ if row.status == Status::Closed => String::new(),
         // Referred and received: the school's part is done, PPT's goes on.
-        _ if row.ppt_state.is_some() => {
-            c.f("list.ppt_state", &[("state", row.ppt_state.map_or("", |state| c.word(state)))])
-        }
-        _ => c.t("deadline.none").to_string(),
+        _ => match row.ppt_state {
+            Some(state) => c.f("list.ppt_state", &[("state", c.word(state))]),
+            None => c.t("deadline.none").to_string(),
+        },
     }
 }
 

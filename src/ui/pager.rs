@@ -99,11 +99,6 @@ impl CasePager {
         self.top < self.window_start || wanted_end > window_end || (self.rows.is_empty() && self.total > 0)
     }
 
-    pub fn move_by(&mut self, store: &Store, delta: i64, height: u64) -> Result<()> {
-        let target = self.selected.saturating_add_signed(delta);
-        self.select(store, target, height)
-    }
-
     /// The rows on screen, with their absolute index.
     pub fn visible(&self, height: u64) -> impl Iterator<Item = (u64, &CaseRow)> {
         let skip = self.top.saturating_sub(self.window_start) as usize;

@@ -312,3 +312,20 @@ fn edits_are_validated_like_new_cases() {
     let edited = CaseDetails { teacher: "Øystein Å".into(), ..case.details.clone() };
     assert_eq!(case.apply(&Action::Edit(edited), today()).unwrap().details.teacher, "Øystein Å");
 }
+
+#[test]
+fn the_school_closing_its_case_does_not_stop_ppts_track() {
+    let referred = through_meeting_3()
+        .apply(&Action::Decide { decision: Decision::Refer, date: date(2026, 11, 20) }, today())
+        .and_then(|c| c.apply(&Action::ReferralSent { date: date(2026, 11, 21) }, today()))
+        .and_then(|c| c.apply(&Action::PptReceived { date: date(2026, 11, 22) }, today()))
+        .unwrap();
+    let closed = referred.apply(&Action::Close { date: today(), reason: "Henvist".into() }, today()).unwrap();
+    let assign =
+        crate::domain::ppt::PptStep::Assign(crate::domain::ppt::Assignment { adviser: "Per".into(), on: today() });
+    let step = Action::Ppt { step: assign, consent_age: 15 };
+    let after = closed.apply(&step, today()).unwrap();
+    assert_eq!(after.ppt.and_then(|t| t.assigned).map(|a| a.adviser).as_deref(), Some("Per"));
+    let edit = Action::Edit(closed.details.clone());
+    assert_eq!(closed.apply(&edit, today()), Err(RuleError::CaseClosed), "the school's own part stays frozen");
+}
