@@ -3,7 +3,8 @@
 
 use chrono::{Duration, NaiveDate};
 
-use crate::domain::{Action, CaseDetails, CaseHistory, CaseKind, Decision, Gender, MeetingNo};
+use crate::domain::ppt::{AssessmentConsent, Assignment, PptStep};
+use crate::domain::{Action, CaseDetails, CaseHistory, CaseKind, ConsentGiver, Decision, Gender, MeetingNo};
 
 /// The most fictional cases one command makes: the benchmarks' largest database, twice.
 pub const MAX_CASES: u32 = 200_000;
@@ -29,6 +30,11 @@ const CONCERNS: [&str; 8] = [
     "Fiktiv: språkforståelse, nylig ankommet",
     "Fiktiv: utagerende atferd",
 ];
+
+const ADVISERS: [&str; 4] = ["Demo-rådgiver Ås", "Demo-rådgiver Bø", "Demo-rådgiver Lie", "Demo-rådgiver Øye"];
+
+/// The consent age the demo's steps are checked with (no demo pupil gives consent).
+const DEMO_CONSENT_AGE: u32 = 15;
 
 /// SplitMix64: small, fast and the same on every machine, so demo data is repeatable.
 struct Random(u64);
@@ -103,8 +109,11 @@ fn demo_case(random: &mut Random, today: NaiveDate) -> CaseHistory {
                 1 | 2 => {
                     history.push(Action::Decide { decision: Decision::Refer, date: held3 });
                     if random.below(2) == 0 {
-                        let sent = held3 + Duration::days(random.below(20) as i64);
-                        history.push(Action::ReferralSent { date: sent.min(today) });
+                        let sent = (held3 + Duration::days(random.below(20) as i64)).min(today);
+                        history.push(Action::ReferralSent { date: sent });
+                        if random.below(4) > 0 {
+                            ppt_track(random, today, sent, &mut history);
+                        }
                     }
                 }
                 _ => history.push(Action::Decide { decision: Decision::Close, date: held3 }),
@@ -119,9 +128,26 @@ fn demo_case(random: &mut Random, today: NaiveDate) -> CaseHistory {
     CaseHistory { details, created, history }
 }
 
+/// PPT's track of a referral sent on `sent`: received within a week, and two in
+/// three given an adviser (and the family's consent) since.
+fn ppt_track(random: &mut Random, today: NaiveDate, sent: NaiveDate, history: &mut Vec<Action>) {
+    let received = (sent + Duration::days(random.below(7) as i64)).min(today);
+    history.push(Action::PptReceived { date: received });
+    if random.below(3) == 0 {
+        return;
+    }
+    let assigned = (received + Duration::days(random.below(60) as i64)).min(today);
+    let steps = [
+        PptStep::Consent(AssessmentConsent { given_on: assigned, by: ConsentGiver::Guardians }),
+        PptStep::Assign(Assignment { adviser: random.pick(&ADVISERS).to_string(), on: assigned }),
+    ];
+    history.extend(steps.into_iter().map(|step| Action::Ppt { step, consent_age: DEMO_CONSENT_AGE }));
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::ppt::TrackState;
     use crate::domain::{Case, DeadlineState, Stage};
     use std::collections::HashSet;
 
@@ -130,6 +156,7 @@ mod tests {
         let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
         let mut stages = HashSet::new();
         let mut states = HashSet::new();
+        let mut tracks = HashSet::new();
         for (i, demo) in demo_cases(500, today, 7).into_iter().enumerate() {
             let mut case =
                 Case::new(uuid::Uuid::nil(), format!("2026-{i}"), demo.details, demo.created, today).unwrap();
@@ -137,6 +164,7 @@ mod tests {
                 case = case.apply(action, today).unwrap_or_else(|e| panic!("{action:?} refused: {e:?}"));
             }
             stages.insert(case.stage());
+            tracks.extend(case.ppt.as_ref().map(|t| t.state));
             for deadline in case.deadlines() {
                 states.insert(deadline.state(today, 7));
             }
@@ -144,6 +172,7 @@ mod tests {
         assert_eq!(stages.len(), 5, "{stages:?}");
         assert!(stages.contains(&Stage::Referred));
         assert_eq!(states.len(), 5, "{states:?}");
+        assert_eq!(tracks, HashSet::from([TrackState::Waiting, TrackState::Active]), "PPT's lists have both");
         assert!(states.contains(&DeadlineState::Overdue));
     }
 

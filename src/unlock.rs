@@ -26,6 +26,13 @@ pub fn open_store(settings: &Settings, catalog: &Catalog) -> Result<Store> {
 
 /// As `open_store`, shared with other programs or held alone.
 pub fn open_store_as(settings: &Settings, catalog: &Catalog, sharing: Sharing) -> Result<Store> {
+    let mut store = unlock(settings, catalog, sharing)?;
+    // PPT's deadlines are sorted by as the settings' periods make them.
+    store.use_ppt_periods(settings.ppt_periods)?;
+    Ok(store)
+}
+
+fn unlock(settings: &Settings, catalog: &Catalog, sharing: Sharing) -> Result<Store> {
     let path = &settings.db_path;
     let open = |passphrase: Option<&str>| Store::open_as(path, &settings.actor, passphrase, sharing);
     match probe(path)? {

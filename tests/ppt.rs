@@ -158,3 +158,149 @@ fn the_tracks_rules_refuse_with_one_line_and_change_nothing() {
     ok(&db, "2026-09-15", &["ppt", "state", &reference, "active"]);
     ok(&db, "2026-09-15", &["ppt", "assign", &reference, "--adviser", "Per"]);
 }
+
+mod adviser_lists {
+    //! The adviser's lists against a real SQLite file: PPT's tracks by their next
+    //! deadline, the waiting list, and the counts over them.
+
+    use chrono::NaiveDate;
+    use saksgang::domain::ppt::{AssessmentConsent, Assignment, PptDeadlineKind, PptPeriods, PptStep, TrackState};
+    use saksgang::domain::{Action, CaseDetails, CaseKind, ConsentGiver, Decision, MeetingNo};
+    use saksgang::store::{CaseQuery, Order, PptFilter, StatusFilter, Store};
+    use uuid::Uuid;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    const TODAY: (i32, u32, u32) = (2026, 11, 20);
+
+    fn today() -> NaiveDate {
+        d(TODAY.0, TODAY.1, TODAY.2)
+    }
+
+    /// A case referred on `sent` and received by PPT on `received`.
+    fn received(store: &mut Store, school: &str, sent: NaiveDate, received: NaiveDate) -> Uuid {
+        let details = CaseDetails {
+            kind: CaseKind::Individual,
+            school: school.into(),
+            grade: "4. trinn".into(),
+            gender: None,
+            teacher: String::new(),
+            description: String::new(),
+        };
+        let id = store.create_case(details, d(2026, 1, 5), today()).unwrap().id;
+        let meeting = |n: u8, date| Action::RecordMeeting { number: MeetingNo::new(n).unwrap(), date };
+        for action in [
+            meeting(1, d(2026, 1, 10)),
+            meeting(2, d(2026, 2, 1)),
+            meeting(3, d(2026, 3, 1)),
+            Action::Decide { decision: Decision::Refer, date: d(2026, 3, 1) },
+            Action::ReferralSent { date: sent },
+            Action::PptReceived { date: received },
+        ] {
+            store.apply(id, &action, today()).unwrap();
+        }
+        id
+    }
+
+    fn step(store: &mut Store, id: Uuid, step: PptStep) {
+        store.apply(id, &Action::Ppt { step, consent_age: 15 }, today()).unwrap();
+    }
+
+    fn schools(store: &Store, query: &CaseQuery) -> Vec<String> {
+        store.list_cases(query, 0, 50).unwrap().into_iter().map(|r| r.school).collect()
+    }
+
+    fn tracks(order: Order, ppt: PptFilter) -> CaseQuery {
+        CaseQuery { status: StatusFilter::All, ppt: Some(ppt), order, ..CaseQuery::default() }
+    }
+
+    #[test]
+    fn the_adviser_sees_tracks_by_next_deadline_and_the_waiting_list_by_days_waited() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ppt.db");
+        let mut store = Store::open(&path, "PPT", None).unwrap();
+        // Waiting since September: preliminary reply overdue since October, waited long.
+        received(&mut store, "Åsen skole", d(2026, 9, 1), d(2026, 9, 3));
+        // Waiting since November.
+        received(&mut store, "Bøen skole", d(2026, 11, 2), d(2026, 11, 4));
+        // Assigned on 16.11: the start-up meeting is due 30.11, before anything else.
+        let assigned = received(&mut store, "Lia skole", d(2026, 10, 20), d(2026, 10, 25));
+        step(
+            &mut store,
+            assigned,
+            PptStep::Consent(AssessmentConsent { given_on: d(2026, 11, 16), by: ConsentGiver::Guardians }),
+        );
+        step(&mut store, assigned, PptStep::Assign(Assignment { adviser: "Rådgiver Ås".into(), on: d(2026, 11, 16) }));
+        // A closed track is in no list of the adviser's.
+        let closed = received(&mut store, "Øya skole", d(2026, 8, 1), d(2026, 8, 3));
+        step(&mut store, closed, PptStep::State(TrackState::Closed));
+
+        let by_deadline = tracks(Order::PptDeadline, PptFilter::Open);
+        assert_eq!(schools(&store, &by_deadline), ["Åsen skole", "Lia skole", "Bøen skole"]);
+        assert_eq!(store.count_cases(&by_deadline, None).unwrap(), 3);
+        let rows = store.list_cases(&by_deadline, 0, 50).unwrap();
+        let first = rows[0].ppt.as_ref().unwrap();
+        assert_eq!((first.next_kind, first.next_due), (Some(PptDeadlineKind::PreliminaryReply), Some(d(2026, 10, 3))));
+        assert!(first.waited_too_long(today()) && first.days_waiting(today()) == 78);
+        let lia = rows[1].ppt.as_ref().unwrap();
+        assert_eq!((lia.adviser.as_deref(), lia.days_waiting(today())), (Some("Rådgiver Ås"), 22));
+        assert_eq!(lia.next_kind, Some(PptDeadlineKind::PreliminaryReply), "due 25.11, before the start-up meeting");
+
+        let waiting = tracks(Order::PptWaiting, PptFilter::Waiting);
+        assert_eq!(schools(&store, &waiting), ["Åsen skole", "Bøen skole"]);
+        assert_eq!(store.count_cases(&waiting, None).unwrap(), 2);
+
+        let counts = store.ppt_counts(today()).unwrap();
+        assert_eq!(counts.per_state, [(TrackState::Waiting, 2), (TrackState::Active, 1), (TrackState::Closed, 1)]);
+        assert_eq!((counts.waiting, counts.waiting_long, counts.waiting_since), (2, 1, Some(d(2026, 9, 3))));
+        assert_eq!(counts.per_adviser, [("Rådgiver Ås".to_string(), 1)]);
+    }
+
+    #[test]
+    fn the_next_deadlines_are_worked_out_again_when_the_periods_change() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ppt.db");
+        let mut store = Store::open(&path, "PPT", None).unwrap();
+        let id = received(&mut store, "Åsen skole", d(2026, 11, 1), d(2026, 11, 2));
+        let next = |store: &Store| {
+            let rows = store.list_cases(&tracks(Order::PptDeadline, PptFilter::Open), 0, 5).unwrap();
+            rows[0].ppt.as_ref().and_then(|t| t.next_due)
+        };
+        assert_eq!(next(&store), Some(d(2026, 12, 2)), "a month by default");
+        let two_months = PptPeriods { preliminary_reply_months: 2, ..PptPeriods::default() };
+        store.use_ppt_periods(two_months).unwrap();
+        assert_eq!(next(&store), Some(d(2027, 1, 2)));
+        // A step recorded later is worked out with the periods in use.
+        step(
+            &mut store,
+            id,
+            PptStep::Consent(AssessmentConsent { given_on: d(2026, 11, 3), by: ConsentGiver::Guardians }),
+        );
+        assert_eq!(next(&store), Some(d(2027, 1, 2)));
+        drop(store);
+        // Opened again with the same settings: nothing to do; the check still holds.
+        let mut store = Store::open(&path, "PPT", None).unwrap();
+        store.use_ppt_periods(two_months).unwrap();
+        assert_eq!(next(&store), Some(d(2027, 1, 2)));
+        assert!(store.check().unwrap().is_ok(), "working deadlines out touches nothing a seal covers");
+    }
+
+    #[test]
+    fn tracks_from_before_their_deadlines_were_stored_get_them_when_the_file_is_opened() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ppt.db");
+        let mut store = Store::open(&path, "PPT", None).unwrap();
+        received(&mut store, "Åsen skole", d(2026, 11, 1), d(2026, 11, 2));
+        drop(store);
+        // As a file migrated to schema 14 finds them: no periods, no deadlines.
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch("DELETE FROM ppt_periods; UPDATE ppt_tracks SET next_due = NULL, due_sort = '9999-12-31';")
+            .unwrap();
+        drop(conn);
+        let store = Store::open(&path, "PPT", None).unwrap();
+        let rows = store.list_cases(&tracks(Order::PptDeadline, PptFilter::Open), 0, 5).unwrap();
+        assert_eq!(rows[0].ppt.as_ref().and_then(|t| t.next_due), Some(d(2026, 12, 2)));
+    }
+}

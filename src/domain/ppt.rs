@@ -115,7 +115,7 @@ coded!(ComplaintOutcome in "complaint_outcome" {
     Rejected => "rejected",
 });
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TrackState {
     Waiting,
     Active,
@@ -463,6 +463,12 @@ impl PptTrack {
         (until - self.received).num_days().max(0)
     }
 
+    /// The family has waited more than two months for an adviser (until the
+    /// adviser was assigned, or until `today`).
+    pub fn waited_too_long(&self, today: NaiveDate) -> bool {
+        waited_long(self.received, self.assigned.as_ref().map_or(today, |a| a.on))
+    }
+
     /// The track's deadlines, in the order they start.
     pub fn deadlines(&self, periods: &PptPeriods) -> Vec<PptDeadline> {
         let mut deadlines = Vec::new();
@@ -497,6 +503,28 @@ impl PptTrack {
     pub fn next_deadline(&self, periods: &PptPeriods) -> Option<PptDeadline> {
         self.deadlines(periods).into_iter().filter(|d| d.met_on.is_none()).min_by_key(|d| d.due)
     }
+}
+
+/// A family waiting this many months for an adviser has waited too long: the
+/// adviser's start screen marks it.
+pub const LONG_WAIT_MONTHS: u32 = 2;
+
+/// Whether a referral received on `received` and still without an adviser on
+/// `day` (or assigned then) has waited too long.
+pub fn waited_long(received: NaiveDate, day: NaiveDate) -> bool {
+    add_months(received, LONG_WAIT_MONTHS) <= day
+}
+
+/// The last day a referral can have been received on and have waited too long
+/// by `today`: what the database compares its days with.
+pub fn long_wait_received_by(today: NaiveDate) -> NaiveDate {
+    // Two months back, clamped to a month's end, then on while the later days
+    // still count (from 31 December, two months reach 28 February too).
+    let mut day = today.checked_sub_months(Months::new(LONG_WAIT_MONTHS)).unwrap_or(NaiveDate::MIN);
+    while let Some(next) = day.succ_opt().filter(|next| waited_long(*next, today)) {
+        day = next;
+    }
+    day
 }
 
 /// The periods the track's deadlines run for: settings (`ppt_*`), with these
@@ -824,6 +852,15 @@ mod tests {
             let until = add_months(sent, 24);
             let revision = until.checked_sub_months(Months::new(months)).unwrap();
             prop_assert!(revision < until && add_months(revision, months) <= until);
+        }
+
+        #[test]
+        fn a_long_wait_is_the_same_counted_from_either_end(received_after in 0i64..1500, waited in 0i64..200) {
+            let received = day(2024, 1, 1) + chrono::Duration::days(received_after);
+            let today = received + chrono::Duration::days(waited);
+            prop_assert_eq!(waited_long(received, today), received <= long_wait_received_by(today));
+            prop_assert!(!waited_long(received, today) || waited >= 59, "two months are 59 days or more");
+            prop_assert!(waited_long(received, today) || waited <= 62, "and never more than 62");
         }
 
         #[test]

@@ -33,7 +33,7 @@ pub struct StageCounts {
     pub closed: u64,
 }
 
-const NO_DEADLINE: &str = "9999-12-31";
+pub(super) const NO_DEADLINE: &str = "9999-12-31";
 
 /// A value stored by its code; a code this program does not know is a damaged row.
 pub(super) fn stored<T: Coded>(code: &str) -> rusqlite::Result<T> {
@@ -131,26 +131,7 @@ pub(super) fn write_case(tx: &Transaction, case: &Case) -> Result<()> {
             insert.execute(params![case.id.to_string(), number.get(), iso_date(m.date), m.held])?;
         }
     }
-    match &case.ppt {
-        Some(track) => {
-            let adviser = track.assigned.as_ref().map(|a| a.adviser.as_str());
-            tx.prepare_cached(
-                "INSERT INTO ppt_tracks (case_id, track, state, adviser, received_on) VALUES (?1, ?2, ?3, ?4, ?5)
-                 ON CONFLICT (case_id) DO UPDATE SET track = excluded.track, state = excluded.state,
-                     adviser = excluded.adviser, received_on = excluded.received_on",
-            )?
-            .execute(params![
-                case.id.to_string(),
-                serde_json::to_string(track)?,
-                track.state.code(),
-                adviser,
-                iso_date(track.received)
-            ])?;
-        }
-        None => {
-            tx.prepare_cached("DELETE FROM ppt_tracks WHERE case_id = ?1")?.execute([case.id.to_string()])?;
-        }
-    }
+    super::ppt::write_track(tx, &case.id.to_string(), case.ppt.as_ref())?;
     Ok(())
 }
 

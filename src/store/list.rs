@@ -1,7 +1,6 @@
 //! The lists of cases: a query's filters, order and search as SQL over the
 //! covering index, counted, paged for the screens and streamed for the command line.
 
-use crate::domain::ppt::TrackState;
 use anyhow::Result;
 use chrono::NaiveDate;
 use rusqlite::types::Type;
@@ -10,6 +9,7 @@ use uuid::Uuid;
 
 use super::Store;
 use super::cases::{CASE_COLUMNS, case_from_row, load_parts, parse_day, parse_uuid, stored};
+use crate::domain::ppt::{PptDeadlineKind, TrackState};
 use crate::domain::{Case, CaseKind, Coded, DeadlineKind, Gender, Stage, Status, iso_date};
 
 /// Which cases a list shows.
@@ -28,6 +28,19 @@ pub enum Order {
     Urgency,
     /// Newest reference first.
     Newest,
+    /// PPT's tracks, the next PPT deadline first (the adviser's start screen).
+    PptDeadline,
+    /// PPT's tracks, the longest waiting first.
+    PptWaiting,
+}
+
+/// Which of PPT's tracks a list shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PptFilter {
+    /// Every track not closed.
+    Open,
+    /// The tracks waiting for an adviser.
+    Waiting,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -40,6 +53,8 @@ pub struct CaseQuery {
     pub due_by: Option<NaiveDate>,
     /// Only cases this PPT adviser holds.
     pub adviser: Option<String>,
+    /// Only cases with a track at PPT, in this state.
+    pub ppt: Option<PptFilter>,
     pub order: Order,
 }
 
@@ -58,8 +73,31 @@ pub struct CaseRow {
     pub next_kind: Option<DeadlineKind>,
     pub next_due: Option<NaiveDate>,
     pub next_planned: Option<NaiveDate>,
-    /// Where PPT has received the referral, the state of its track.
-    pub ppt_state: Option<TrackState>,
+    /// Where PPT has received the referral, its track.
+    pub ppt: Option<PptRow>,
+}
+
+/// What a list line shows of PPT's track.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PptRow {
+    pub state: TrackState,
+    pub adviser: Option<String>,
+    pub received: NaiveDate,
+    pub assigned_on: Option<NaiveDate>,
+    pub next_kind: Option<PptDeadlineKind>,
+    pub next_due: Option<NaiveDate>,
+}
+
+impl PptRow {
+    /// Days on the waiting list: until the adviser was assigned, or until `today`.
+    pub fn days_waiting(&self, today: NaiveDate) -> i64 {
+        (self.assigned_on.unwrap_or(today) - self.received).num_days().max(0)
+    }
+
+    /// Waited more than two months for an adviser.
+    pub fn waited_too_long(&self, today: NaiveDate) -> bool {
+        crate::domain::ppt::waited_long(self.received, self.assigned_on.unwrap_or(today))
+    }
 }
 
 /// A case as `saksgang list` prints it, borrowed from the row the query is on.
@@ -90,8 +128,9 @@ impl ListLine<'_> {
     }
 }
 
-const ROW_COLUMNS: &str = "id, reference, kind, school, grade, gender, teacher, stage, status, next_kind, next_due,
-     next_planned, (SELECT state FROM ppt_tracks WHERE ppt_tracks.case_id = cases.id)";
+const ROW_COLUMNS: &str = "cases.id, reference, kind, school, grade, gender, teacher, stage, status, cases.next_kind,
+     cases.next_due, next_planned, ppt_tracks.state, ppt_tracks.adviser, ppt_tracks.received_on,
+     ppt_tracks.assigned_on, ppt_tracks.next_kind, ppt_tracks.next_due";
 
 /// A text column read in place, without a copy.
 fn column_text<'r>(row: &'r Row, i: usize) -> rusqlite::Result<Option<&'r str>> {
@@ -121,7 +160,17 @@ fn case_row_from_row(row: &Row) -> rusqlite::Result<CaseRow> {
         next_kind: code(9)?.map(stored).transpose()?,
         next_due: day(10)?,
         next_planned: day(11)?,
-        ppt_state: code(12)?.map(stored).transpose()?,
+        ppt: match code(12)? {
+            Some(state) => Some(PptRow {
+                state: stored(state)?,
+                adviser: row.get(13)?,
+                received: parse_day(required(14)?)?,
+                assigned_on: day(15)?,
+                next_kind: code(16)?.map(stored).transpose()?,
+                next_due: day(17)?,
+            }),
+            None => None,
+        },
     })
 }
 
@@ -155,11 +204,25 @@ struct QuerySql {
     /// The search indexes to match, with the parameter number of each expression.
     matches: Vec<(SearchIndex, usize)>,
     order: &'static str,
+    /// The tables a row comes from, joined: cases with their tracks, or for
+    /// PPT's lists the tracks with their cases (walked in a track index's order).
+    tables: &'static str,
 }
+
+/// Cases, each with its track where it has one (SQLite leaves the join out
+/// where no column of the track is used).
+const CASES_WITH_TRACKS: &str = "cases LEFT JOIN ppt_tracks ON ppt_tracks.case_id = cases.id";
+const TRACKS_WITH_CASES: &str = "ppt_tracks CROSS JOIN cases ON cases.id = ppt_tracks.case_id";
 
 impl QuerySql {
     fn new(query: &CaseQuery) -> QuerySql {
-        let mut sql = QuerySql { conditions: Vec::new(), params: Vec::new(), matches: Vec::new(), order: "" };
+        let mut sql = QuerySql {
+            conditions: Vec::new(),
+            params: Vec::new(),
+            matches: Vec::new(),
+            order: "",
+            tables: CASES_WITH_TRACKS,
+        };
         match query.status {
             StatusFilter::Open => sql.conditions.push("cases.status = 'open'".to_string()),
             StatusFilter::Closed => sql.conditions.push("cases.status = 'closed'".to_string()),
@@ -176,6 +239,11 @@ impl QuerySql {
         if let Some(adviser) = &query.adviser {
             let n = sql.param(adviser.trim().to_string());
             sql.conditions.push(format!("cases.id IN (SELECT case_id FROM ppt_tracks WHERE adviser = ?{n})"));
+        }
+        match query.ppt {
+            Some(PptFilter::Open) => sql.conditions.push("ppt_tracks.state <> 'closed'".to_string()),
+            Some(PptFilter::Waiting) => sql.conditions.push("ppt_tracks.state = 'waiting'".to_string()),
+            None => {}
         }
         let words: Vec<String> = query.search.split_whitespace().map(str::to_lowercase).collect();
         // Every word a quoted phrase (quotes doubled): FTS5 reads no operators in it.
@@ -199,9 +267,15 @@ impl QuerySql {
             sql.conditions.push(format!("cases.search_text LIKE ?{n} ESCAPE '\\'"));
         }
         sql.order = match query.order {
-            Order::Urgency => " ORDER BY due_sort, ref_year, ref_seq",
+            Order::Urgency => " ORDER BY cases.due_sort, ref_year, ref_seq",
             Order::Newest => " ORDER BY ref_year DESC, ref_seq DESC",
+            // The order of the track indexes, to their primary key: no sort.
+            Order::PptDeadline => " ORDER BY ppt_tracks.due_sort, ppt_tracks.received_on, ppt_tracks.case_id",
+            Order::PptWaiting => " ORDER BY ppt_tracks.received_on, ppt_tracks.case_id",
         };
+        if matches!(query.order, Order::PptDeadline | Order::PptWaiting) {
+            sql.tables = TRACKS_WITH_CASES;
+        }
         sql
     }
 
@@ -224,7 +298,7 @@ impl QuerySql {
     fn source_by_list_order(&self) -> String {
         let mut conditions = self.conditions.clone();
         conditions.extend(self.matches.iter().map(Self::match_condition));
-        format!(" FROM cases{}", Self::where_clause(&conditions))
+        format!(" FROM {}{}", self.tables, Self::where_clause(&conditions))
     }
 
     /// `FROM … WHERE …` that starts from a search index: cost follows the matches.
@@ -236,7 +310,8 @@ impl QuerySql {
                 conditions.extend(self.conditions.iter().cloned());
                 conditions.extend(others.iter().map(Self::match_condition));
                 format!(
-                    " FROM {table} CROSS JOIN cases ON cases.key = {table}.rowid{}",
+                    " FROM {table} CROSS JOIN cases ON cases.key = {table}.rowid
+                     LEFT JOIN ppt_tracks ON ppt_tracks.case_id = cases.id{}",
                     Self::where_clause(&conditions)
                 )
             }
@@ -249,7 +324,17 @@ impl Store {
     /// How many cases match, counting no further than `cap` when one is given
     /// (a search matching half the municipality need not be counted while typing).
     pub fn count_cases(&self, query: &CaseQuery, cap: Option<u64>) -> Result<u64> {
-        if query.search.trim().is_empty() && query.due_by.is_none() && query.adviser.is_none() {
+        let plain = query.search.trim().is_empty() && query.due_by.is_none() && query.adviser.is_none();
+        if plain && query.stage.is_none() && query.status == StatusFilter::All && query.ppt.is_some() {
+            // PPT's tracks alone: counted in a track index, no case read.
+            let state = if query.ppt == Some(PptFilter::Waiting) { "= 'waiting'" } else { "<> 'closed'" };
+            let count: i64 = self
+                .conn
+                .prepare_cached(&format!("SELECT count(*) FROM ppt_tracks WHERE state {state}"))?
+                .query_row([], |r| r.get(0))?;
+            return Ok(count as u64);
+        }
+        if plain && query.ppt.is_none() {
             // Status and stage alone: the counts the triggers keep.
             let status = match query.status {
                 StatusFilter::Open => Some("open"),
@@ -310,7 +395,7 @@ impl Store {
     pub fn for_each_line(&self, query: &CaseQuery, mut each: impl FnMut(&ListLine) -> Result<()>) -> Result<()> {
         let sql = QuerySql::new(query);
         let text = format!(
-            "SELECT reference, stage, school, grade, status, next_kind, next_due{}{}",
+            "SELECT reference, stage, school, grade, status, cases.next_kind, cases.next_due{}{}",
             sql.source_by_list_order(),
             sql.order
         );

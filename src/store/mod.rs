@@ -9,6 +9,7 @@ mod discussions;
 mod erasure;
 mod file;
 mod list;
+mod ppt;
 mod records;
 mod schema;
 mod seals;
@@ -26,7 +27,8 @@ pub use check::{AuditBreak, AuditBreakReason, CheckReport};
 pub use copies::{CopyFailure, copies_of};
 pub use file::{FileKind, NotSaved, OpenError, Sharing, lock, probe, require_existing};
 use file::{classify_open_error, disk_refused, is_busy};
-pub use list::{CaseQuery, CaseRow, ListLine, Order, StatusFilter};
+pub use list::{CaseQuery, CaseRow, ListLine, Order, PptFilter, PptRow, StatusFilter};
+pub use ppt::PptCounts;
 pub use records::{CaseRecords, Sitting};
 pub use schema::current_version;
 pub use sync::{ImportReport, KitConflict, UnsettledConflicts};
@@ -100,6 +102,7 @@ impl Store {
             }
         };
         store._lock = Some(lock);
+        store.store_ppt_deadlines_once()?;
         store.finish_pending_purge()?;
         store.carry_erasures_to_copies();
         Ok(store)

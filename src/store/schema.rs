@@ -346,6 +346,20 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE INDEX ppt_tracks_by_state ON ppt_tracks (state, received_on);
     CREATE INDEX ppt_tracks_by_adviser ON ppt_tracks (adviser, received_on);
     "#,
+    // 14: the adviser's start screen read from indexes: each track's next deadline
+    // (as the school's is kept in `cases`), the day it was assigned, and the
+    // periods (settings) the deadlines were worked out with, so that a change of
+    // settings works them out again.
+    r#"
+    ALTER TABLE ppt_tracks ADD COLUMN assigned_on TEXT;
+    ALTER TABLE ppt_tracks ADD COLUMN next_kind TEXT;
+    ALTER TABLE ppt_tracks ADD COLUMN next_due TEXT;
+    ALTER TABLE ppt_tracks ADD COLUMN due_sort TEXT NOT NULL DEFAULT '9999-12-31';
+    CREATE INDEX ppt_tracks_by_due ON ppt_tracks (due_sort, received_on) WHERE state <> 'closed';
+    DROP INDEX ppt_tracks_by_adviser;
+    CREATE INDEX ppt_tracks_by_adviser ON ppt_tracks (adviser, state);
+    CREATE TABLE ppt_periods (periods TEXT NOT NULL);
+    "#,
 ];
 
 /// The schema version from which every case carries a seal.

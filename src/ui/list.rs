@@ -129,8 +129,8 @@ fn deadline_text(c: &Catalog, row: &CaseRow, state: Option<DeadlineState>) -> St
         }
         _ if row.status == Status::Closed => String::new(),
         // Referred and received: the school's part is done, PPT's goes on.
-        _ => match row.ppt_state {
-            Some(state) => c.f("list.ppt_state", &[("state", c.word(state))]),
+        _ => match &row.ppt {
+            Some(track) => c.f("list.ppt_state", &[("state", c.word(track.state))]),
             None => c.t("deadline.none").to_string(),
         },
     }
@@ -243,7 +243,14 @@ mod tests {
     fn a_referred_case_that_ppt_has_received_shows_its_tracks_state() {
         let mut view = list_view();
         let mut received = row(3, "Bjørkå skole", "5. trinn", Stage::Referred, None);
-        received.ppt_state = Some(crate::domain::ppt::TrackState::Waiting);
+        received.ppt = Some(crate::store::PptRow {
+            state: crate::domain::ppt::TrackState::Waiting,
+            adviser: None,
+            received: date(2026, 11, 2),
+            assigned_on: None,
+            next_kind: None,
+            next_due: None,
+        });
         let sent = row(4, "Bjørkå skole", "6. trinn", Stage::Referred, None);
         view.list = pager(view.list.query.clone(), vec![received, sent]);
         let text = format!("{}", drawn(&view));

@@ -59,7 +59,7 @@ pub fn row(n: u8, school: &str, grade: &str, stage: Stage, next: Option<NaiveDat
         next_kind: next.map(|_| DeadlineKind::Meeting2),
         next_due: next,
         next_planned: None,
-        ppt_state: None,
+        ppt: None,
     }
 }
 
