@@ -94,6 +94,7 @@ fn measure(n: usize) {
         document_header: None,
         export_dir: dir.path().join("exports"),
         ppt_periods: saksgang::domain::ppt::PptPeriods::default(),
+        role: saksgang::config::Role::School,
     };
     queries(&db);
     println!("  key → frame, {PRESSES} presses each         median    worst  [≤ 16]");

@@ -48,6 +48,28 @@ pub struct ConfigFile {
     pub ppt_startup_days: Option<u32>,
     pub ppt_assessment_months: Option<u32>,
     pub ppt_revision_months: Option<u32>,
+    /// `school` (default) or `ppt`: whose start screen the program opens on.
+    pub role: Option<String>,
+}
+
+/// Who uses the program: the school follows its cases to the referral, PPT's
+/// adviser follows the track after it. Each opens on a start screen of its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Role {
+    #[default]
+    School,
+    Ppt,
+}
+
+impl Role {
+    /// The role a setting or `--role` names, or the message for a value that names none.
+    fn parse(text: &str, catalog: &Catalog) -> Result<Role> {
+        match text.trim().to_lowercase().as_str() {
+            "school" | "skole" => Ok(Role::School),
+            "ppt" => Ok(Role::Ppt),
+            other => Err(Explained(catalog.f("error.bad_role", &[("value", other)])).into()),
+        }
+    }
 }
 
 /// What the program runs with, resolved once at start.
@@ -71,6 +93,7 @@ pub struct Settings {
     pub export_dir: PathBuf,
     /// The periods of PPT's deadlines (`ppt_*` in the settings file).
     pub ppt_periods: PptPeriods,
+    pub role: Role,
 }
 
 /// What the command line (or its environment variables) said.
@@ -81,6 +104,7 @@ pub struct Overrides {
     pub lang: Option<String>,
     pub config: Option<PathBuf>,
     pub no_encryption: bool,
+    pub role: Option<String>,
 }
 
 fn project_dirs() -> Option<directories::ProjectDirs> {
@@ -182,7 +206,12 @@ impl Settings {
                 defaults.revision_months_before,
             )?,
         };
+        let role = match overrides.role.as_deref().or(file.role.as_deref()) {
+            Some(text) => Role::parse(text, &Catalog::new(lang))?,
+            None => Role::default(),
+        };
         Ok(Settings {
+            role,
             db_path,
             today,
             lang,
@@ -306,6 +335,19 @@ mod tests {
         let (_dir, overrides) = with_config("ppt_assessment_months = 4\nppt_startup_days = 21\n");
         let periods = Settings::resolve(&overrides).unwrap().ppt_periods;
         assert_eq!((periods.assessment_months, periods.startup_days, periods.preliminary_reply_months), (4, 21, 1));
+    }
+
+    #[test]
+    fn the_role_comes_from_the_command_line_or_the_file_and_a_bad_one_is_named() {
+        let (_dir, mut overrides) = with_config("role = \"ppt\"\n");
+        assert_eq!(Settings::resolve(&overrides).unwrap().role, Role::Ppt);
+        overrides.role = Some("skole".into());
+        assert_eq!(Settings::resolve(&overrides).unwrap().role, Role::School, "--role wins");
+        let (_dir, overrides) = with_config("");
+        assert_eq!(Settings::resolve(&overrides).unwrap().role, Role::School, "the school by default");
+        let (_dir, overrides) = with_config("role = \"rektor\"\n");
+        let said = crate::service::explain(&Catalog::new(Lang::Nb), &Settings::resolve(&overrides).unwrap_err());
+        assert!(said.contains("rektor") && said.contains("ppt"), "{said}");
     }
 
     #[test]

@@ -29,6 +29,7 @@ fn settings(dir: &std::path::Path, lang: Lang) -> Settings {
         document_header: None,
         export_dir: dir.join("exports"),
         ppt_periods: saksgang::domain::ppt::PptPeriods::default(),
+        role: saksgang::config::Role::School,
     }
 }
 
@@ -1021,4 +1022,90 @@ fn moves_made_while_the_searcher_counts_are_kept_when_its_answer_comes() {
     press(&mut app, KeyCode::End);
     wait_for_searcher(&mut app);
     assert_eq!(app.view.list.selected, app.view.list.total - 1);
+}
+
+/// Referred cases PPT has received, as the adviser's start screen tells them apart:
+/// waiting long, waiting a short while, assigned to an adviser, and closed.
+fn app_for_the_adviser(dir: &std::path::Path, size: (u16, u16)) -> App {
+    use saksgang::domain::Decision;
+    use saksgang::domain::consent::ConsentGiver;
+    use saksgang::domain::ppt::{AssessmentConsent, Assignment, PptStep, TrackState};
+    let mut settings = settings(dir, Lang::Nb);
+    settings.role = saksgang::config::Role::Ppt;
+    let mut store = Store::open(&settings.db_path, &settings.actor, None).unwrap();
+    let today = settings.today;
+    let m = |n| MeetingNo::new(n).unwrap();
+    let tracks: [(&str, NaiveDate, NaiveDate, Vec<PptStep>); 4] = [
+        ("Åsen skole", d(2026, 9, 1), d(2026, 9, 3), vec![]),
+        ("Bøen skole", d(2026, 11, 2), d(2026, 11, 4), vec![]),
+        (
+            "Lia skole",
+            d(2026, 10, 20),
+            d(2026, 10, 25),
+            vec![
+                PptStep::Consent(AssessmentConsent { given_on: d(2026, 11, 16), by: ConsentGiver::Guardians }),
+                PptStep::Assign(Assignment { adviser: "Rådgiver Ås".into(), on: d(2026, 11, 16) }),
+            ],
+        ),
+        ("Øya skole", d(2026, 8, 1), d(2026, 8, 3), vec![PptStep::State(TrackState::Closed)]),
+    ];
+    for (school, sent, received, steps) in tracks {
+        let details = CaseDetails {
+            kind: CaseKind::Individual,
+            school: school.into(),
+            grade: "4. trinn".into(),
+            gender: None,
+            teacher: String::new(),
+            description: String::new(),
+        };
+        let id = store.create_case(details, d(2026, 1, 5), today).unwrap().id;
+        let school_steps = [
+            Action::RecordMeeting { number: m(1), date: d(2026, 1, 10) },
+            Action::RecordMeeting { number: m(2), date: d(2026, 2, 1) },
+            Action::RecordMeeting { number: m(3), date: d(2026, 3, 1) },
+            Action::Decide { decision: Decision::Refer, date: d(2026, 3, 1) },
+            Action::ReferralSent { date: sent },
+            Action::PptReceived { date: received },
+        ];
+        let ppt_steps = steps.into_iter().map(|step| Action::Ppt { step, consent_age: 15 });
+        for action in school_steps.into_iter().chain(ppt_steps) {
+            store.apply(id, &action, today).unwrap();
+        }
+    }
+    App::new(store, &settings, size).unwrap()
+}
+
+#[test]
+fn the_adviser_starts_on_ppts_tracks_by_next_deadline_and_the_waiting_list_is_one_key_away() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app_for_the_adviser(dir.path(), SMALL);
+    assert_eq!(app.view.screen(), Screen::Ppt);
+    snapshot("ppt_start", &draw(&app, SMALL));
+    press(&mut app, KeyCode::Char('v'));
+    snapshot("ppt_waiting_list", &draw(&app, SMALL));
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.view.screen(), Screen::Detail);
+    let opened = app.view.detail.as_ref().unwrap();
+    assert_eq!(opened.case.details.school, "Åsen skole", "the longest waiting first");
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('s'));
+    assert_eq!(app.view.screen(), Screen::Start, "the school's stages are one key away");
+    press(&mut app, KeyCode::Char('r'));
+    assert_eq!(app.view.screen(), Screen::Ppt);
+}
+
+#[test]
+fn the_adviser_start_screen_is_wide_with_the_state_in_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let wide = (120, 20);
+    let app = app_for_the_adviser(dir.path(), wide);
+    snapshot("ppt_start_wide", &draw(&app, wide));
+}
+
+#[test]
+fn the_adviser_start_screen_without_tracks_says_how_to_get_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app_with_cases(dir.path(), Lang::Nb, SMALL);
+    press(&mut app, KeyCode::Char('r'));
+    snapshot("ppt_start_empty", &draw(&app, SMALL));
 }

@@ -34,6 +34,9 @@ pub struct Cli {
     /// Create a new database without encryption (not recommended: it holds data about children).
     #[arg(long, global = true)]
     pub no_encryption: bool,
+    /// Whose start screen to open on: school (default) or ppt (the PPT adviser's).
+    #[arg(long, global = true, env = "SAKSGANG_ROLE", value_name = "ROLE")]
+    pub role: Option<String>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -469,6 +472,7 @@ impl Cli {
             lang: self.lang.clone(),
             config: self.config.clone(),
             no_encryption: self.no_encryption,
+            role: self.role.clone(),
         }
     }
 }

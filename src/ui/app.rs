@@ -57,8 +57,10 @@ impl App {
         if let Some(id) = self.view.agenda.as_ref().map(|a| a.meeting.id) {
             self.open_agenda(id)?;
         }
+        self.view.ppt_counts = self.store.ppt_counts(self.view.settings.today)?;
         let height = self.view.page_height();
         self.view.start.refresh(&self.store, height)?;
+        self.view.ppt.refresh(&self.store, height)?;
         self.refresh_list()?;
         if let Some(id) = self.view.detail.as_ref().map(|v| v.case.id) {
             self.show_case(service::cases::reread(&self.store, id)?);
@@ -116,6 +118,7 @@ impl App {
     fn move_selection(&mut self, target: u64, height: u64) -> Result<()> {
         match self.view.screen() {
             Screen::List => self.move_in_list(target, height),
+            Screen::Ppt => self.view.ppt.select(&self.store, target, height),
             _ => self.view.start.select(&self.store, target, height),
         }
     }
@@ -235,6 +238,7 @@ impl App {
         let page = height as i64;
         let pager = match self.view.screen() {
             Screen::Start => Some(&self.view.start),
+            Screen::Ppt => Some(&self.view.ppt),
             Screen::List => Some(&self.view.list),
             _ => None,
         };
@@ -273,6 +277,13 @@ impl App {
             (Command::Quit, _) => self.quit = true,
             (Command::Help, _) => self.view.help = true,
             (Command::ShowList, _) => self.view.open(Screen::List),
+            (Command::ShowSchoolStart, _) => self.view.switch_to(Screen::Start),
+            (Command::ShowPptStart, _) => self.view.switch_to(Screen::Ppt),
+            (Command::ToggleWaitingList, _) => {
+                let waiting = !super::ppt_start::shows_waiting_list(&self.view);
+                self.view.ppt = super::pager::CasePager::new(super::ppt_start::query(waiting));
+                self.view.ppt.refresh(&self.store, height)?;
+            }
             (Command::ShowKit, _) => self.open_kit_screen(),
             (Command::ShowDiscussions, _) => {
                 self.view.open(Screen::Discussions);

@@ -16,6 +16,7 @@ pub(super) fn render_help(view: &View, theme: &Theme, frame: &mut Frame, area: R
         (true, _, _) => c.t("help.record"),
         (_, true, _) => c.t("help.form"),
         (_, _, Screen::Start) => c.t("help.start"),
+        (_, _, Screen::Ppt) => c.t("ppt_start.title"),
         (_, _, Screen::List) => c.t("help.list"),
         (_, _, Screen::Detail) => c.t("help.detail"),
         (_, _, Screen::Discussions) => c.t("discussion.screen_title"),

@@ -17,6 +17,12 @@ pub enum Command {
     Help,
     NewCase,
     ShowList,
+    /// The school's start screen, from the adviser's.
+    ShowSchoolStart,
+    /// The adviser's start screen, from the school's.
+    ShowPptStart,
+    /// The adviser's list between next deadline and the waiting list.
+    ToggleWaitingList,
     Search,
     CycleStage,
     CycleStatus,
@@ -105,6 +111,26 @@ pub const START: &[Binding] = &[
     bind(&[K::Char('n')], C::NewCase, Some("keys.new"), true),
     bind(&[K::Char('l'), K::Tab], C::ShowList, Some("keys.list"), true),
     bind(&[K::Char('d')], C::ShowDiscussions, Some("keys.discussions"), true),
+    bind(&[K::Char('p')], C::ShowKit, Some("keys.kit"), true),
+    bind(&[K::Char('r')], C::ShowPptStart, Some("keys.ppt_start"), false),
+    bind(&[K::Char('x')], C::EraseExpired, Some("keys.erase_expired"), false),
+    bind(&[K::Char('?'), K::F(1)], C::Help, Some("keys.help"), true),
+    bind(&[K::Char('q')], C::Quit, Some("keys.quit"), true),
+];
+
+/// The PPT adviser's start screen.
+pub const PPT_START: &[Binding] = &[
+    MOVE[0],
+    MOVE[1],
+    MOVE[2],
+    MOVE[3],
+    MOVE[4],
+    MOVE[5],
+    bind(&[K::Enter], C::Open, Some("keys.open"), true),
+    bind(&[K::Char('v')], C::ToggleWaitingList, Some("keys.waiting_list"), true),
+    bind(&[K::Char('s')], C::ShowSchoolStart, Some("keys.school_start"), true),
+    bind(&[K::Char('l'), K::Tab], C::ShowList, Some("keys.list"), true),
+    bind(&[K::Char('d')], C::ShowDiscussions, Some("keys.discussions"), false),
     bind(&[K::Char('p')], C::ShowKit, Some("keys.kit"), true),
     bind(&[K::Char('x')], C::EraseExpired, Some("keys.erase_expired"), false),
     bind(&[K::Char('?'), K::F(1)], C::Help, Some("keys.help"), true),
@@ -315,6 +341,7 @@ mod tests {
     fn no_key_is_bound_twice_in_a_table() {
         for table in [
             START,
+            PPT_START,
             LIST,
             DETAIL,
             DISCUSSIONS,
@@ -342,7 +369,7 @@ mod tests {
 
     #[test]
     fn every_screen_can_be_left_and_has_help() {
-        for table in [START, LIST, DETAIL, DISCUSSIONS, AGENDA_SCREEN, KIT_SCREEN, KIT_FULL] {
+        for table in [START, PPT_START, LIST, DETAIL, DISCUSSIONS, AGENDA_SCREEN, KIT_SCREEN, KIT_FULL] {
             let commands: Vec<_> = table.iter().map(|b| b.command).collect();
             assert!(commands.contains(&Command::Help));
             assert!(commands.contains(&Command::Quit));

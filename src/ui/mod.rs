@@ -14,6 +14,7 @@ mod line_input;
 mod list;
 mod merge;
 mod pager;
+mod ppt_start;
 mod record;
 mod render;
 mod searcher;

@@ -70,6 +70,7 @@ fn draw(view: &View, theme: &Theme, frame: &mut Frame) {
     match (&view.record, view.screen()) {
         (Some(editor), _) => render_record(view, editor, theme, frame, body),
         (None, Screen::Start) => render_start(view, theme, frame, body),
+        (None, Screen::Ppt) => super::ppt_start::render_ppt_start(view, theme, frame, body),
         (None, Screen::List) => render_list(view, theme, frame, body),
         (None, Screen::Detail) => render_detail(view, theme, frame, body),
         (None, Screen::Discussions) => render_discussions(view, theme, frame, body),
@@ -102,6 +103,8 @@ fn screen_title(view: &View) -> String {
     let c = &view.catalog;
     match view.screen() {
         Screen::Start => c.t("start.title").to_string(),
+        Screen::Ppt if super::ppt_start::shows_waiting_list(view) => c.t("ppt_start.waiting_title").to_string(),
+        Screen::Ppt => c.t("ppt_start.title").to_string(),
         Screen::List => c.t("list.title").to_string(),
         Screen::Detail => {
             view.detail.as_ref().map_or(String::new(), |v| c.f("detail.title", &[("reference", &v.case.reference)]))

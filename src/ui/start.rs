@@ -22,14 +22,10 @@ pub(super) fn warning_rows(view: &View) -> u16 {
 
 pub(super) fn render_start(view: &View, theme: &Theme, frame: &mut Frame, area: Rect) {
     let c = &view.catalog;
-    let warnings = consent_warnings(view);
-    let shown = warnings.len().min(MAX_WARNING_ROWS);
+    let shown = warning_rows(view);
     let [counts_area, warning_area, table] =
-        Layout::vertical([Constraint::Length(2), Constraint::Length(shown as u16), Constraint::Min(1)]).areas(area);
-    // One line each, so that none hides another; what does not fit ends in "…".
-    let width = usize::from(warning_area.width).saturating_sub(4);
-    let lines = warnings[..shown].iter().map(|w| Line::styled(format!(" ⚠ {}", fit(w, width)), theme.focus()));
-    frame.render_widget(Paragraph::new(lines.collect::<Vec<_>>()), warning_area);
+        Layout::vertical([Constraint::Length(2), Constraint::Length(shown), Constraint::Min(1)]).areas(area);
+    frame.render_widget(Paragraph::new(warning_lines(view, theme, warning_area.width)), warning_area);
     let mut counts: Vec<_> =
         view.counts.per_stage.iter().map(|(stage, n)| (format!("{} {n}", c.word(*stage)), Style::default())).collect();
     counts.push((format!("{} {}", c.t("start.closed_count"), view.counts.closed), theme.dim()));
@@ -40,6 +36,15 @@ pub(super) fn render_start(view: &View, theme: &Theme, frame: &mut Frame, area: 
         return;
     }
     render_rows(view, theme, frame, table, &view.start);
+}
+
+/// The warnings, a line each so that none hides another; what does not fit
+/// ends in "…".
+pub(super) fn warning_lines<'a>(view: &View, theme: &Theme, width: u16) -> Vec<Line<'a>> {
+    let width = usize::from(width).saturating_sub(4);
+    let warnings = consent_warnings(view);
+    let lines = warnings.iter().take(MAX_WARNING_ROWS);
+    lines.map(|w| Line::styled(format!(" ⚠ {}", fit(w, width)), theme.focus())).collect()
 }
 
 /// The warnings of the start screen, in words: forms to PPT not sent (the most
@@ -68,7 +73,7 @@ fn consent_warnings(view: &View) -> Vec<String> {
 
 /// `label`, then items side by side two spaces apart, onto as many lines as they
 /// need: an item ("Henvist PPT 1") is never split over two.
-fn packed<'a>(label: Span<'a>, items: Vec<(String, Style)>, width: usize) -> Vec<Line<'a>> {
+pub(super) fn packed<'a>(label: Span<'a>, items: Vec<(String, Style)>, width: usize) -> Vec<Line<'a>> {
     use unicode_width::UnicodeWidthStr;
     let mut used = label.content.width();
     let (mut lines, mut spans, mut first) = (Vec::new(), vec![label], true);

@@ -36,6 +36,7 @@ pub fn settings() -> Settings {
         document_header: None,
         export_dir: "/nonexistent/exports".into(),
         ppt_periods: crate::domain::ppt::PptPeriods::default(),
+        role: crate::config::Role::School,
     }
 }
 

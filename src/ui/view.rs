@@ -12,14 +12,17 @@ use super::line_input::LineInput;
 use super::merge::MergeEdit;
 use super::pager::CasePager;
 use super::record::RecordEditor;
+use crate::config::Role;
 use crate::config::Settings;
 use crate::domain::DiscussionMeeting;
 use crate::i18n::Catalog;
-use crate::store::{CaseQuery, ConsentWarnings, KitConflict, Order, StageCounts, StatusFilter};
+use crate::store::{CaseQuery, ConsentWarnings, KitConflict, Order, PptCounts, StageCounts, StatusFilter};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Screen {
     Start,
+    /// The PPT adviser's start screen.
+    Ppt,
     List,
     Detail,
     /// The discussion meetings with PPT.
@@ -64,9 +67,12 @@ pub struct View {
     pub settings: Settings,
     pub catalog: Catalog,
     /// The screens opened, the one shown last; Esc goes back one. Never empty:
-    /// the start screen is at the bottom.
+    /// the role's start screen is at the bottom.
     screens: Vec<Screen>,
     pub start: CasePager,
+    /// The adviser's tracks, by next PPT deadline or as the waiting list.
+    pub ppt: CasePager,
+    pub ppt_counts: PptCounts,
     pub counts: StageCounts,
     pub warnings: ConsentWarnings,
     /// Discussion meetings soon whose form to PPT is not sent.
@@ -108,12 +114,17 @@ impl View {
         View {
             settings: settings.clone(),
             catalog: Catalog::new(settings.lang),
-            screens: vec![Screen::Start],
+            screens: vec![match settings.role {
+                Role::School => Screen::Start,
+                Role::Ppt => Screen::Ppt,
+            }],
             start: CasePager::new(CaseQuery {
                 status: StatusFilter::Open,
                 order: Order::Urgency,
                 ..CaseQuery::default()
             }),
+            ppt: CasePager::new(super::ppt_start::query(false)),
+            ppt_counts: PptCounts::default(),
             counts: StageCounts::default(),
             warnings: ConsentWarnings::default(),
             unsent_forms: Vec::new(),
@@ -154,6 +165,15 @@ impl View {
         }
     }
 
+    /// Shows one of the start screens: back to it where it was opened before
+    /// (so that the two never pile up), over the others where not.
+    pub fn switch_to(&mut self, screen: Screen) {
+        match self.screens.iter().position(|s| *s == screen) {
+            Some(at) => self.screens.truncate(at + 1),
+            None => self.screens.push(screen),
+        }
+    }
+
     /// Back to the screen before, never past the start screen.
     pub fn back(&mut self) {
         if self.screens.len() > 1 {
@@ -172,6 +192,7 @@ impl View {
         // list's filters one.
         let chrome = match self.screen() {
             Screen::Start => CHROME_ROWS + 2 + super::start::warning_rows(self),
+            Screen::Ppt => CHROME_ROWS + super::ppt_start::HEADER_ROWS + super::start::warning_rows(self),
             _ => CHROME_ROWS + 1,
         } + self.message_rows()
             - 1;
@@ -220,6 +241,7 @@ impl View {
     pub fn screen_bindings(&self) -> &'static [Binding] {
         match self.screen() {
             Screen::Start => keymap::START,
+            Screen::Ppt => keymap::PPT_START,
             Screen::List => keymap::LIST,
             Screen::Detail => keymap::DETAIL,
             Screen::Discussions => keymap::DISCUSSIONS,
