@@ -181,3 +181,87 @@ fn an_emoji_or_a_private_character_never_stops_the_pdf_and_its_field_is_named() 
     assert!(text.contains("Kantina □ og □□ ved □"), "one □ per character, the joiner gone: {text}");
     assert!(text.contains("Åse Ødegård □□"), "{text}");
 }
+
+/// A referred case PPT received on 12.06.2026 and sent a preliminary reply on 08.07.2026.
+fn case_with_a_preliminary_reply(db: &Path) -> String {
+    let reference = common::cli::referred(db);
+    saksgang(db, &["ppt", "received", &reference, "--date", "12.06.2026"]);
+    saksgang(db, &["ppt", "assign", &reference, "--adviser", "Rådgiver Øyvor Ås", "--date", "20.06.2026"]);
+    let reply =
+        ["--reason", "Vi venter på observasjon i klassen.", "--expected-by", "01.10.2026", "--date", "08.07.2026"];
+    saksgang(db, &[&["ppt", "preliminary-reply", &reference][..], &reply].concat());
+    reference
+}
+
+#[test]
+fn the_preliminary_reply_is_a_letter_with_the_reason_the_day_the_school_and_the_adviser() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    let reference = case_with_a_preliminary_reply(&db);
+    let pdf = dir.path().join("svar.pdf");
+    let said = saksgang(&db, &["export", "preliminary-reply", &reference, "-o", pdf.to_str().unwrap()]);
+    assert!(said.contains(pdf.to_str().unwrap()), "the path is said: {said}");
+    assert!(String::from_utf8_lossy(&std::fs::read(&pdf).unwrap()).contains("pdfaid:part"), "PDF/A metadata");
+    let text = pdf_text(&pdf);
+    for piece in [
+        "Foreløpig svar",
+        "forvaltningsloven § 11 a",
+        "Vi venter på observasjon i klassen.",
+        "Vedtak ventes innen: 01.10.2026",
+        "Bjørkåsen skole",
+        "Rådgiver Øyvor Ås",
+        "Mottatt hos PPT: 12.06.2026",
+        "Dato: 08.07.2026",
+    ] {
+        assert!(text.contains(piece), "{piece:?} not in {text}");
+    }
+    assert!(!text.contains("Elev:"), "no consent: the pupil is not named");
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(std::fs::metadata(&pdf).unwrap().permissions().mode() & 0o777, 0o600, "the family's letter is private");
+
+    let md = dir.path().join("reply.md");
+    let args =
+        ["--lang", "en", "export", "preliminary-reply", &reference, "--format", "md", "-o", md.to_str().unwrap()];
+    saksgang(&db, &args);
+    let text = std::fs::read_to_string(&md).unwrap();
+    assert!(text.contains("# Preliminary reply"), "{text}");
+    assert!(text.contains("**Decision expected by:** 01.10.2026"), "{text}");
+    let log = saksgang(&db, &["log", &reference]);
+    assert!(log.contains("Foreløpig svar eksportert som brev (pdf)"), "{log}");
+    assert!(log.contains("Foreløpig svar eksportert som brev (md)"), "{log}");
+}
+
+#[test]
+fn the_letter_names_the_pupil_only_under_a_valid_consent() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    let reference = case_with_a_preliminary_reply(&db);
+    let consent = ["--given-by", "guardians", "--date", "01.07.2026", "--expires", "01.12.2026"];
+    saksgang(&db, &[&["consent", &reference][..], &consent].concat());
+    saksgang(&db, &["name", &reference, "--name", "Guro Løvås"]);
+    let md = dir.path().join("named.md");
+    saksgang(&db, &["export", "preliminary-reply", &reference, "--format", "md", "-o", md.to_str().unwrap()]);
+    assert!(std::fs::read_to_string(&md).unwrap().contains("**Elev:** Guro Løvås"));
+
+    // A day after the consent ran out, the same letter goes by the reference.
+    let anonymous = dir.path().join("anonymous.md");
+    let export = ["export", "preliminary-reply", &reference, "--format", "md", "-o", anonymous.to_str().unwrap()];
+    common::cli::ok(&db, "2026-12-02", &export);
+    let text = std::fs::read_to_string(&anonymous).unwrap();
+    assert!(!text.contains("Løvås") && !text.contains("Elev:"), "{text}");
+}
+
+#[test]
+fn without_a_preliminary_reply_the_letter_is_refused_in_one_line_and_no_file_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    let reference = common::cli::referred(&db);
+    let file = dir.path().join("svar.pdf");
+    let out =
+        common::cli::run(&db, "2026-11-24", &["export", "preliminary-reply", &reference, "-o", file.to_str().unwrap()]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("ikke noe foreløpig svar"), "{err}");
+    assert!(!file.exists());
+}

@@ -6,23 +6,8 @@ mod common;
 
 use std::path::Path;
 
-use common::cli::{add_case, ok, run};
+use common::cli::{add_case, ok, referred, run};
 use serde_json::Value;
-
-/// A case at the school taken through meetings 1–3 to a referral sent 15.09.2026.
-fn referred(db: &Path) -> String {
-    let reference = add_case(db, "2026-09-15", "01.03.2026");
-    for args in [
-        &["meeting", &reference, "1", "--date", "10.03.2026"][..],
-        &["meeting", &reference, "2", "--date", "01.04.2026"],
-        &["meeting", &reference, "3", "--date", "01.06.2026"],
-        &["decide", &reference, "refer", "--date", "01.06.2026"],
-        &["referral-sent", &reference, "--date", "10.06.2026"],
-    ] {
-        ok(db, "2026-09-15", args);
-    }
-    reference
-}
 
 fn track(db: &Path, today: &str, reference: &str) -> Value {
     let shown: Value = serde_json::from_str(&ok(db, today, &["show", reference, "--json"])).unwrap();

@@ -383,3 +383,33 @@ fn quitting_at_once_while_the_lists_searcher_opens_its_connection_exits_cleanly(
         assert!(status.success(), "{status:?}: {}", session.contents());
     }
 }
+
+#[test]
+fn the_adviser_opens_a_received_referral_and_assigns_it_with_the_keyboard() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("saksgang.db");
+    let reference = common::cli::referred(&db);
+    saksgang(&db, &["ppt", "received", &reference, "--date", "01.11.2026"]);
+    let mut session = Session::command(&db, Some(common::pty::PASSPHRASE), &["--role", "ppt"]);
+    session.wait_for("PPT: neste frist");
+    session.wait_for(&reference);
+    session.send(ENTER);
+    session.wait_for(&format!("Sak {reference}"));
+    session.send("r");
+    session.wait_for("t tildel PP-rådgiver");
+    session.send("t");
+    session.wait_for("Tildelt PP-rådgiver");
+    session.send("Øystein Ås");
+    session.wait_for("Øystein Ås");
+    session.send(ENTER);
+    session.wait_until("the form closes", |screen| !screen.contains("Tildelt PP-rådgiver ·"));
+    session.send(ESC);
+    session.wait_for("PPT: neste frist");
+    session.wait_for("Øystein Ås");
+    session.send("q");
+    assert!(session.wait_for_exit().success());
+
+    let shown: serde_json::Value = serde_json::from_str(&saksgang(&db, &["show", &reference, "--json"])).unwrap();
+    assert_eq!(shown["ppt"]["assigned"]["adviser"], "Øystein Ås");
+    assert_eq!(shown["ppt"]["assigned"]["date"], "2026-11-23");
+}

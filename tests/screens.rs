@@ -1109,3 +1109,69 @@ fn the_adviser_start_screen_without_tracks_says_how_to_get_one() {
     press(&mut app, KeyCode::Char('r'));
     snapshot("ppt_start_empty", &draw(&app, SMALL));
 }
+
+#[test]
+fn the_adviser_records_ppts_steps_from_the_case_and_is_told_at_the_field_what_is_missing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app_for_the_adviser(dir.path(), SMALL);
+    press(&mut app, KeyCode::Char('v'));
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('r'));
+    snapshot("ppt_steps_menu", &draw(&app, SMALL));
+
+    // The start-up meeting follows an assignment, and is held only with
+    // consent to the assessment: each refusal is said at the form.
+    press(&mut app, KeyCode::Char('o'));
+    press(&mut app, KeyCode::Enter);
+    snapshot("ppt_startup_before_an_adviser", &draw(&app, SMALL));
+    press(&mut app, KeyCode::Esc);
+    assert!(app.view.form.is_none(), "an unchanged form closes at once");
+
+    press(&mut app, KeyCode::Char('r'));
+    press(&mut app, KeyCode::Char('t'));
+    type_text(&mut app, "Åse Ødegård");
+    press(&mut app, KeyCode::Enter);
+    assert!(app.view.form.is_none(), "saved: {:?}", app.view.message);
+    let track = app.view.detail.as_ref().unwrap().case.ppt.clone().unwrap();
+    let assigned = track.assigned.expect("assigned from the form");
+    assert_eq!((assigned.adviser.as_str(), assigned.on), ("Åse Ødegård", d(2026, 11, 23)));
+
+    press(&mut app, KeyCode::Char('r'));
+    press(&mut app, KeyCode::Char('o'));
+    press(&mut app, KeyCode::Enter);
+    let refused = app.view.form.as_ref().and_then(|f| f.error.clone()).map(|(_, e)| e).unwrap_or_default();
+    assert!(refused.contains("uten samtykke"), "{refused}");
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('r'));
+    press(&mut app, KeyCode::Char('s'));
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('r'));
+    press(&mut app, KeyCode::Char('o'));
+    press(&mut app, KeyCode::Enter);
+    let track = app.view.detail.as_ref().unwrap().case.ppt.clone().unwrap();
+    assert!(track.startup.is_some_and(|m| m.held), "held once consent is given: {:?}", app.view.message);
+
+    // The receipt is recorded once; the menu says so instead of a form.
+    press(&mut app, KeyCode::Char('r'));
+    press(&mut app, KeyCode::Char('m'));
+    assert!(app.view.form.is_none());
+    assert!(app.view.message.as_deref().unwrap_or("").contains("allerede"), "{:?}", app.view.message);
+
+    // The preliminary reply becomes a letter once it is recorded.
+    press(&mut app, KeyCode::Char('r'));
+    press(&mut app, KeyCode::F(5));
+    assert!(app.view.message.as_deref().unwrap_or("").contains("ikke noe foreløpig svar"), "{:?}", app.view.message);
+    press(&mut app, KeyCode::Char('r'));
+    press(&mut app, KeyCode::Char('f'));
+    press(&mut app, KeyCode::Tab);
+    type_text(&mut app, "Venter på observasjon");
+    press(&mut app, KeyCode::Tab);
+    type_text(&mut app, "15.01.2027");
+    press(&mut app, KeyCode::Enter);
+    assert!(app.view.form.is_none(), "saved: {:?}", app.view.form.as_ref().and_then(|f| f.error.clone()));
+    press(&mut app, KeyCode::Char('r'));
+    press(&mut app, KeyCode::F(6));
+    let letter = std::fs::read_to_string(dir.path().join("exports/forelopig-svar-2026-001.md")).unwrap();
+    assert!(letter.contains("Venter på observasjon") && letter.contains("15.01.2027"), "{letter}");
+    assert!(app.view.message.as_deref().unwrap_or("").contains("forelopig-svar-2026-001.md"), "{:?}", app.view.message);
+}

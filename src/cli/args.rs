@@ -54,6 +54,15 @@ pub enum ExportCommand {
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
+    /// PPT's preliminary reply to the family (forvaltningsloven § 11 a) as a letter.
+    PreliminaryReply {
+        reference: String,
+        #[arg(long, value_parser = coded::<Format>(), default_value = "pdf")]
+        format: Format,
+        /// The file to write (default: forelopig-svar-REF.pdf in the current folder).
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
     /// The form to PPT for the discussion meeting on DATE: no names, ever.
     Discussion {
         date: String,

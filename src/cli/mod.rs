@@ -246,6 +246,12 @@ fn export_document(
             let exported = export::minutes(store, catalog, settings, &case, number, *format, &target)?;
             writeln!(out, "{}", wording::exported(catalog, "minutes.exported", &exported))?;
         }
+        ExportCommand::PreliminaryReply { reference, format, output } => {
+            let case = find(store, catalog, reference)?;
+            let target = Target { folder: Path::new(""), file: output.clone() };
+            let exported = export::preliminary_reply(store, catalog, settings, &case, *format, &target)?;
+            writeln!(out, "{}", wording::exported(catalog, "letter.exported", &exported))?;
+        }
         ExportCommand::Kit { school, cases, valid_days, output } => {
             let ids = service::kit::cases_to_send(store, school.as_deref().unwrap_or_default(), cases, today)?;
             let path = output.clone().unwrap_or_else(|| kit::file_name(school.as_deref(), today).into());

@@ -1,5 +1,6 @@
-//! Documents that leave the program: the minutes of a meeting for the archive, and
-//! the form to PPT before a discussion meeting.
+//! Documents that leave the program: the minutes of a meeting for the archive,
+//! the form to PPT before a discussion meeting, and PPT's preliminary reply to
+//! the family.
 //! A document is built once as plain blocks (`minutes`), then written as Markdown
 //! (`markdown`) or as PDF/A (`pdf`), so both always hold the same.
 
@@ -7,6 +8,7 @@ pub mod discussion;
 pub mod markdown;
 pub mod minutes;
 pub mod pdf;
+pub mod preliminary_reply;
 
 /// A document as headings, labelled values, texts and tables, in reading order.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -72,6 +72,7 @@ impl Catalog {
             A::DiscussionPlanned | A::Discussed | A::DiscussionRemoved | A::PptReceived => {
                 c.f(&format!("audit.{action}"), &[("date", &date)])
             }
+            A::LetterExported => c.f("audit.letter_exported", &[("format", &get("format"))]),
             A::PptStep => {
                 let step = c.t(&format!("ppt_step.{}", get("step"))).to_string();
                 c.f("audit.ppt_step", &[("step", &step), ("date", &date)])

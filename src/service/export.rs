@@ -9,8 +9,9 @@ use serde_json::json;
 
 use crate::config::Settings;
 use crate::documents::minutes::{self, MinutesSource};
+use crate::documents::preliminary_reply::{self, LetterSource};
 use crate::documents::{Format, discussion};
-use crate::domain::{Case, DiscussionMeeting, MeetingNo};
+use crate::domain::{AuditAction, Case, DiscussionMeeting, MeetingNo};
 use crate::files::write_private;
 use crate::i18n::Catalog;
 use crate::store::Store;
@@ -55,7 +56,11 @@ pub fn minutes(
     let source = MinutesSource { case, number, record: &record, measures: &measures, header, today: settings.today };
     let written = format.write(&minutes::build(c, &source), c)?;
     write_private(&path, &written.bytes)?;
-    store.note_minutes_exported(case, json!({"meeting": number.get(), "format": format.extension()}))?;
+    store.note_exported(
+        case,
+        AuditAction::MinutesExported,
+        json!({"meeting": number.get(), "format": format.extension()}),
+    )?;
     Ok(Exported { path, replaced: written.replaced })
 }
 
@@ -71,5 +76,27 @@ pub fn discussion_form(
     let cases = store.cases_on_agenda(meeting)?;
     let written = format.write(&discussion::build(c, meeting, &cases), c)?;
     write_private(&path, &written.bytes)?;
+    Ok(Exported { path, replaced: written.replaced })
+}
+
+/// Writes the preliminary reply recorded on `case`'s PPT track as a letter to
+/// the family and logs the export; without a reply recorded, says how to record one.
+pub fn preliminary_reply(
+    store: &mut Store,
+    c: &Catalog,
+    settings: &Settings,
+    case: &Case,
+    format: Format,
+    target: &Target,
+) -> Result<Exported> {
+    let Some((track, reply)) = case.ppt.as_ref().and_then(|t| t.preliminary_reply.as_ref().map(|r| (t, r))) else {
+        anyhow::bail!("{}", c.t("letter.no_reply"));
+    };
+    let path = target.path(preliminary_reply::file_name(c, case, format.extension()));
+    let header = settings.document_header.as_deref();
+    let source = LetterSource { case, track, reply, header, today: settings.today };
+    let written = format.write(&preliminary_reply::build(c, &source), c)?;
+    write_private(&path, &written.bytes)?;
+    store.note_exported(case, AuditAction::LetterExported, json!({"format": format.extension()}))?;
     Ok(Exported { path, replaced: written.replaced })
 }

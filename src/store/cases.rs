@@ -256,9 +256,10 @@ impl Store {
         load_case(&self.conn, "id", &id.to_string())
     }
 
-    /// Logs that a document about the case left the program (`detail` says which).
-    pub fn note_minutes_exported(&mut self, case: &Case, detail: Value) -> Result<()> {
-        self.write(|tx, actor| audit::append(tx, actor, case.id, AuditAction::MinutesExported, &detail))
+    /// Logs that a document about the case left the program: the minutes, a
+    /// letter (`action`; `detail` says which and in what format).
+    pub fn note_exported(&mut self, case: &Case, action: AuditAction, detail: Value) -> Result<()> {
+        self.write(|tx, actor| audit::append(tx, actor, case.id, action, &detail))
     }
 
     /// Records that someone looked at a case with a name ("who looked at whom").

@@ -211,6 +211,9 @@ impl App {
         if self.view.form.is_some() {
             return self.handle_form_key(key);
         }
+        if self.view.ppt_steps.is_some() {
+            return self.handle_ppt_steps_key(key);
+        }
         if self.view.kit_files.is_some() {
             return self.handle_kit_files_key(key);
         }
@@ -408,6 +411,7 @@ impl App {
             Purpose::AddToAgenda(id) => return self.add_to_agenda(id),
             Purpose::ExportKit => return self.submit_export_kit(),
             Purpose::ImportKit => return self.submit_import_kit(),
+            Purpose::Ppt(id, step) => return self.submit_ppt_form(id, step),
             Purpose::NewCase => {
                 let created = match date() {
                     Ok(d) => d,
@@ -501,7 +505,7 @@ impl App {
         self.apply(action.0, &action.1)
     }
 
-    fn apply(&mut self, id: Uuid, action: &Action) -> Result<()> {
+    pub(super) fn apply(&mut self, id: Uuid, action: &Action) -> Result<()> {
         match self.store.apply(id, action, self.view.settings.today) {
             Ok(_) => {
                 self.view.form = None;
@@ -517,7 +521,10 @@ impl App {
 
     /// A refused change: at its field when a form is open, else in the message line.
     fn refused(&mut self, error: anyhow::Error) -> Result<()> {
-        let slot = error.downcast_ref::<RuleError>().map(Form::slot_of).unwrap_or(Slot::Date);
+        let slot = match (error.downcast_ref::<RuleError>(), &self.view.form) {
+            (Some(RuleError::Ppt(ppt)), Some(form)) => super::ppt_steps::slot_of(ppt, form),
+            (rule, _) => rule.map(Form::slot_of).unwrap_or(Slot::Date),
+        };
         let text = explain(&self.view.catalog, &error);
         if self.view.form.is_some() { self.form_error(slot, text) } else { Err(error) }
     }

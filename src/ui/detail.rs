@@ -153,6 +153,10 @@ impl App {
                     Form::identity_fields(case.identity.as_ref()),
                 )
             }
+            Command::PptSteps => {
+                self.open_ppt_steps(&case);
+                return Ok(());
+            }
             Command::WithdrawConsent => {
                 let action = Action::WithdrawConsent { date: self.view.settings.today };
                 if let Err(rule) = case.apply(&action, self.view.settings.today) {

@@ -41,6 +41,23 @@ pub enum Purpose {
     ExportKit,
     /// Read a visit-day kit in.
     ImportKit,
+    /// A step on PPT's track of a case.
+    Ppt(Uuid, PptForm),
+}
+
+/// The steps of PPT's track the case view records, a form each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PptForm {
+    Received,
+    Consent,
+    Assign,
+    Startup,
+    PreliminaryReply,
+    Assessed,
+    Decision,
+    Complaint,
+    Revision,
+    State,
 }
 
 /// What a field holds and how it is edited.
@@ -82,6 +99,16 @@ pub enum Slot {
     File,
     Passphrase,
     Repeat,
+    // PPT's track:
+    Adviser,
+    Held,
+    /// A day after the step's own: expected by, valid until, ruled on.
+    Until,
+    Hours,
+    Assistant,
+    Organisation,
+    Outcome,
+    TrackState,
 }
 
 #[derive(Debug, Clone)]
@@ -108,11 +135,11 @@ pub struct Form {
 const KINDS: [&str; 2] = ["kind.individual", "kind.system"];
 const GENDERS: [&str; 4] = ["form.gender_none", "gender.jente", "gender.gutt", "gender.annet"];
 const DECISIONS: [&str; 3] = ["decision.refer", "decision.continue", "decision.close"];
-const GIVERS: [&str; 2] = ["consent.guardians", "consent.pupil"];
-const YES_NO: [&str; 2] = ["discussion.yes", "discussion.no"];
+pub(super) const GIVERS: [&str; 2] = ["consent.guardians", "consent.pupil"];
+pub(super) const YES_NO: [&str; 2] = ["discussion.yes", "discussion.no"];
 const DIFFICULTIES: [&str; 3] = ["difficulty.academic", "difficulty.social_behaviour", "difficulty.other"];
 
-fn text(slot: Slot, label: &'static str, value: &str) -> FormField {
+pub(super) fn text(slot: Slot, label: &'static str, value: &str) -> FormField {
     FormField { slot, label, value: Value::Text(LineInput::new(value)), secret: false }
 }
 
@@ -120,7 +147,7 @@ fn secret(slot: Slot, label: &'static str) -> FormField {
     FormField { secret: true, ..text(slot, label, "") }
 }
 
-fn choice(slot: Slot, label: &'static str, options: &[&'static str], index: usize) -> FormField {
+pub(super) fn choice(slot: Slot, label: &'static str, options: &[&'static str], index: usize) -> FormField {
     FormField { slot, label, value: Value::Choice { options: options.to_vec(), index }, secret: false }
 }
 
@@ -263,7 +290,7 @@ impl Form {
         }
     }
 
-    fn choice_index(&self, slot: Slot) -> usize {
+    pub(super) fn choice_index(&self, slot: Slot) -> usize {
         match self.field(slot).map(|f| &f.value) {
             Some(Value::Choice { index, .. }) => *index,
             _ => 0,

@@ -3,6 +3,8 @@
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+use super::form::PptForm;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Command {
     Up,
@@ -68,6 +70,10 @@ pub enum Command {
     PrevField,
     Submit,
     Cancel,
+    /// The steps of PPT's track, over the case view.
+    PptSteps,
+    /// One step's form.
+    PptStep(PptForm),
     // In a confirmation:
     Yes,
     /// The second answer of a choice between two ways on (discard, where yes saves).
@@ -165,6 +171,7 @@ pub const DETAIL: &[Binding] = &[
     bind(&[K::Char('s')], C::RecordConsent, Some("keys.consent"), true),
     bind(&[K::Char('t')], C::WithdrawConsent, Some("keys.withdraw"), false),
     bind(&[K::Char('i')], C::EditIdentity, Some("keys.identity"), false),
+    bind(&[K::Char('r')], C::PptSteps, Some("keys.ppt_steps"), true),
     bind(&[K::Char('1')], C::OpenRecord(1), Some("keys.records"), true),
     bind(&[K::Char('2')], C::OpenRecord(2), None, false),
     bind(&[K::Char('3')], C::OpenRecord(3), None, false),
@@ -173,6 +180,23 @@ pub const DETAIL: &[Binding] = &[
     bind(&[K::Esc, K::Backspace], C::Back, Some("keys.back"), true),
     bind(&[K::Char('?'), K::F(1)], C::Help, Some("keys.help"), true),
     bind(&[K::Char('q')], C::Quit, Some("keys.quit"), true),
+];
+
+/// The steps of PPT's track over the case view: a letter opens the step's form.
+pub const PPT_STEPS: &[Binding] = &[
+    bind(&[K::Char('m')], C::PptStep(PptForm::Received), Some("ppt_keys.received"), false),
+    bind(&[K::Char('s')], C::PptStep(PptForm::Consent), Some("ppt_keys.consent"), false),
+    bind(&[K::Char('t')], C::PptStep(PptForm::Assign), Some("ppt_keys.assign"), false),
+    bind(&[K::Char('o')], C::PptStep(PptForm::Startup), Some("ppt_keys.startup"), false),
+    bind(&[K::Char('f')], C::PptStep(PptForm::PreliminaryReply), Some("ppt_keys.preliminary_reply"), false),
+    bind(&[K::Char('a')], C::PptStep(PptForm::Assessed), Some("ppt_keys.assessed"), false),
+    bind(&[K::Char('v')], C::PptStep(PptForm::Decision), Some("ppt_keys.decision"), false),
+    bind(&[K::Char('k')], C::PptStep(PptForm::Complaint), Some("ppt_keys.complaint"), false),
+    bind(&[K::Char('r')], C::PptStep(PptForm::Revision), Some("ppt_keys.revision"), false),
+    bind(&[K::Char('p')], C::PptStep(PptForm::State), Some("ppt_keys.state"), false),
+    bind(&[K::F(5)], C::ExportPdf, Some("ppt_keys.letter_pdf"), false),
+    bind(&[K::F(6)], C::ExportMarkdown, Some("ppt_keys.letter_md"), false),
+    bind(&[K::Esc], C::Back, Some("keys.cancel"), true),
 ];
 
 /// The discussion meetings with PPT, soonest first.
@@ -342,6 +366,7 @@ mod tests {
         for table in [
             START,
             PPT_START,
+            PPT_STEPS,
             LIST,
             DETAIL,
             DISCUSSIONS,

@@ -15,6 +15,7 @@ mod list;
 mod merge;
 mod pager;
 mod ppt_start;
+mod ppt_steps;
 mod record;
 mod render;
 mod searcher;

@@ -91,6 +91,9 @@ fn draw(view: &View, theme: &Theme, frame: &mut Frame) {
     if view.merge.is_some() {
         render_merge(view, theme, frame, area);
     }
+    if view.ppt_steps.is_some() {
+        super::ppt_steps::render_ppt_steps(view, theme, frame, area);
+    }
     if view.form.is_some() {
         render_form(view, theme, frame, area);
     }

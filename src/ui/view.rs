@@ -100,6 +100,8 @@ pub struct View {
     /// editor, a form, help, and a question on top.
     pub record: Option<RecordEditor>,
     pub form: Option<Form>,
+    /// The steps of PPT's track offered for this case, over the case view.
+    pub ppt_steps: Option<uuid::Uuid>,
     pub help: bool,
     pub confirm: Option<Confirm>,
     /// A one-line message: what just happened, or why it did not.
@@ -146,6 +148,7 @@ impl View {
             detail: None,
             record: None,
             form: None,
+            ppt_steps: None,
             help: false,
             confirm: None,
             message: None,
@@ -227,6 +230,8 @@ impl View {
             }
         } else if self.form.is_some() {
             keymap::FORM
+        } else if self.ppt_steps.is_some() {
+            keymap::PPT_STEPS
         } else if self.kit_files.is_some() {
             keymap::KIT_FILES
         } else if self.merge.is_some() {

@@ -43,3 +43,19 @@ pub fn add_case(db: &Path, today: &str, created: &str) -> String {
     ];
     ok(db, today, &add).lines().last().unwrap_or_default().to_string()
 }
+
+/// A case at the school taken through meetings 1–3 to a referral sent 10.06.2026
+/// (recorded on 15.09.2026); its reference.
+pub fn referred(db: &Path) -> String {
+    let reference = add_case(db, "2026-09-15", "01.03.2026");
+    for args in [
+        &["meeting", &reference, "1", "--date", "10.03.2026"][..],
+        &["meeting", &reference, "2", "--date", "01.04.2026"],
+        &["meeting", &reference, "3", "--date", "01.06.2026"],
+        &["decide", &reference, "refer", "--date", "01.06.2026"],
+        &["referral-sent", &reference, "--date", "10.06.2026"],
+    ] {
+        ok(db, "2026-09-15", args);
+    }
+    reference
+}
