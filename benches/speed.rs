@@ -14,7 +14,7 @@ use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use saksgang::config::Settings;
 use saksgang::i18n::Lang;
-use saksgang::store::{CaseQuery, Order, StatusFilter, Store};
+use saksgang::store::{CaseQuery, Order, PptFilter, StatusFilter, Store};
 use saksgang::ui::{App, Theme, render};
 
 // Shared with the end-to-end tests, which use parts the benchmark does not.
@@ -131,6 +131,11 @@ fn measure(n: usize) {
     assert!(app.view.record.as_ref().is_some_and(|e| e.error.is_none()), "the minutes were saved");
     key_latency("minutes: F5 (PDF/A written)", &mut app, &mut terminal, |_| key(KeyCode::F(5)));
     assert!(settings.export_dir.read_dir().is_ok_and(|mut d| d.next().is_some()), "F5 wrote the minutes");
+    drop(app);
+    let adviser = Settings { role: saksgang::config::Role::Ppt, ..settings.clone() };
+    let mut app = new_app(&adviser);
+    key_latency("adviser start ↓", &mut app, &mut terminal, |_| key(KeyCode::Down));
+    key_latency("adviser: v (waiting list)", &mut app, &mut terminal, |_| key(KeyCode::Char('v')));
     drop(app);
     kit_round_trip(&db, dir.path());
     compare_with_taskwarrior(n, dir.path(), &db);
@@ -251,8 +256,13 @@ fn queries(db: &Path) {
     let list = CaseQuery { status: StatusFilter::Open, order: Order::Newest, ..CaseQuery::default() };
     let total = store.count_cases(&list, None).unwrap();
     let search = CaseQuery { search: "bjørkelia".into(), ..list.clone() };
+    // The adviser's start screen: every track PPT holds, whatever the school did.
+    let tracks =
+        CaseQuery { status: StatusFilter::All, ppt: Some(PptFilter::Open), order: Order::PptDeadline, ..list.clone() };
+    let waiting = CaseQuery { ppt: Some(PptFilter::Waiting), order: Order::PptWaiting, ..tracks.clone() };
+    let today = saksgang::domain::parse_date(TODAY).unwrap();
     println!("  queries, 50 runs each                  median    worst  [≤ 10]");
-    let runs: [(&str, Query); 9] = [
+    let runs: [(&str, Query); 14] = [
         (
             "stage counts",
             Box::new(|| {
@@ -305,6 +315,36 @@ fn queries(db: &Path) {
             "search: first page",
             Box::new(|| {
                 black_box(store.list_cases(&search, 0, 200).unwrap());
+            }),
+        ),
+        (
+            "adviser: counts",
+            Box::new(|| {
+                black_box(store.ppt_counts(today).unwrap());
+            }),
+        ),
+        (
+            "adviser: count tracks",
+            Box::new(|| {
+                black_box(store.count_cases(&tracks, None).unwrap());
+            }),
+        ),
+        (
+            "adviser: first page",
+            Box::new(|| {
+                black_box(store.list_cases(&tracks, 0, 200).unwrap());
+            }),
+        ),
+        (
+            "adviser: count waiting",
+            Box::new(|| {
+                black_box(store.count_cases(&waiting, None).unwrap());
+            }),
+        ),
+        (
+            "adviser: waiting list page",
+            Box::new(|| {
+                black_box(store.list_cases(&waiting, 0, 200).unwrap());
             }),
         ),
     ];

@@ -33,13 +33,25 @@ pub struct App {
     /// Where the list's selection was moved while the searcher was busy: the
     /// answer it gives was asked before, so the move is made again on it.
     list_moved_to: Option<u64>,
+    /// The row the searcher was asked to move the list's selection to: the
+    /// next key moves on from there, so quick PgDn PgDn goes two pages.
+    list_asked_to: Option<u64>,
     pub quit: bool,
 }
 
 impl App {
     pub fn new(store: Store, settings: &Settings, size: (u16, u16)) -> Result<App> {
         let view = View::new(settings, size);
-        let mut app = App { store, view, kit_job: None, waker: None, searcher: None, list_moved_to: None, quit: false };
+        let mut app = App {
+            store,
+            view,
+            kit_job: None,
+            waker: None,
+            searcher: None,
+            list_moved_to: None,
+            list_asked_to: None,
+            quit: false,
+        };
         app.reload()?;
         Ok(app)
     }
@@ -131,6 +143,7 @@ impl App {
                 } else {
                     searcher.ask(&self.view.list, Some(target), height);
                     self.list_moved_to = None;
+                    self.list_asked_to = Some(target);
                     self.view.searching = true;
                 }
                 Ok(())
@@ -146,6 +159,7 @@ impl App {
         match &mut self.searcher {
             Some(searcher) => {
                 searcher.ask(&self.view.list, None, height);
+                self.list_asked_to = None;
                 self.view.searching = true;
                 Ok(())
             }
@@ -167,6 +181,7 @@ impl App {
         match answer {
             Some(Ok(pager)) => {
                 self.view.list = pager;
+                self.list_asked_to = None;
                 // Moves made while it was asked are made again on the answer.
                 if let Some(selected) = self.list_moved_to.take() {
                     let result = self.move_in_list(selected, self.view.page_height());
@@ -245,14 +260,11 @@ impl App {
             Screen::List => Some(&self.view.list),
             _ => None,
         };
-        let target = pager.and_then(|p| match command {
-            Command::Up => Some(p.selected.saturating_sub(1)),
-            Command::Down => Some(p.selected.saturating_add(1)),
-            Command::PageUp => Some(p.selected.saturating_add_signed(-page)),
-            Command::PageDown => Some(p.selected.saturating_add_signed(page)),
-            Command::First => Some(0),
-            Command::Last => Some(u64::MAX),
-            _ => None,
+        let target = pager.and_then(|p| {
+            // A move still being read is where the next one starts.
+            let asked = self.list_asked_to.filter(|_| self.view.screen() == Screen::List);
+            let from = asked.map_or(p.selected, |row| row.min(p.total.saturating_sub(1)));
+            move_target(command, from, page)
         });
         if let Some(target) = target {
             return self.move_selection(target, height);
@@ -534,5 +546,61 @@ impl App {
             form.set_error(slot, message);
         }
         Ok(())
+    }
+}
+
+/// The row a movement key goes to from row `from`, a page being `page` rows.
+fn move_target(command: Command, from: u64, page: i64) -> Option<u64> {
+    match command {
+        Command::Up => Some(from.saturating_sub(1)),
+        Command::Down => Some(from.saturating_add(1)),
+        Command::PageUp => Some(from.saturating_add_signed(-page)),
+        Command::PageDown => Some(from.saturating_add_signed(page)),
+        Command::First => Some(0),
+        Command::Last => Some(u64::MAX),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, mpsc};
+    use std::time::Duration;
+
+    use ratatui::crossterm::event::{KeyEvent, KeyModifiers};
+
+    use super::*;
+    use crate::ui::testing;
+
+    #[test]
+    fn quick_page_downs_past_the_rows_at_hand_each_move_a_page_while_the_searcher_reads() {
+        let dir = tempfile::tempdir().unwrap();
+        let settings = Settings { db_path: dir.path().join("s.db"), ..testing::settings() };
+        let mut store = Store::open(&settings.db_path, "test", None).unwrap();
+        store.create_with_history(&crate::demo::demo_cases(1000, settings.today, 7), settings.today).unwrap();
+        let mut app = App::new(store, &settings, (80, 24)).unwrap();
+        let (woke, wakes) = mpsc::channel();
+        app.start_searcher(Arc::new(move || {
+            let _ = woke.send(());
+        }));
+        let press = |app: &mut App, code| app.handle_event(&Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+        press(&mut app, KeyCode::Char('l'));
+        let settle = |app: &mut App| {
+            while app.view.searching {
+                wakes.recv_timeout(Duration::from_secs(30)).expect("the searcher answers");
+                app.search_reported();
+            }
+        };
+        settle(&mut app);
+        let page = app.view.page_height();
+        assert!(app.view.list.total > 15 * page, "more rows than the window holds");
+        // Written at once, as a held key or a paste of keys: none waits for an answer.
+        for _ in 0..15 {
+            press(&mut app, KeyCode::PageDown);
+        }
+        press(&mut app, KeyCode::PageUp);
+        settle(&mut app);
+        assert_eq!(app.view.list.selected, 14 * page);
+        assert!(app.view.list.selected_row().is_some(), "its row is read");
     }
 }
