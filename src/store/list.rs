@@ -383,7 +383,11 @@ impl Store {
         let mut sql = QuerySql::new(query);
         let limit_n = sql.param(limit.to_string());
         let offset_n = sql.param(offset.to_string());
-        let text = format!("SELECT {ROW_COLUMNS}{}{} LIMIT ?{limit_n} OFFSET ?{offset_n}", source(&sql), sql.order);
+        // The page's keys first, from the list's index alone; only its rows then
+        // read their tracks. Joined while paging, every row skipped by the
+        // offset looked its track up (170 ms to the end of 100,000 cases).
+        let page = format!("SELECT cases.key{}{} LIMIT ?{limit_n} OFFSET ?{offset_n}", source(&sql), sql.order);
+        let text = format!("SELECT {ROW_COLUMNS} FROM {CASES_WITH_TRACKS} WHERE cases.key IN ({page}){}", sql.order);
         let mut stmt = self.conn.prepare_cached(&text)?;
         let rows = stmt.query_map(params_from_iter(sql.params), case_row_from_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
