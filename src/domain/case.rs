@@ -156,6 +156,9 @@ pub struct Case {
     /// PPT's track after the referral, from the day PPT received it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ppt: Option<super::ppt::PptTrack>,
+    /// The child's individual plan (IP), for an ansvarsgruppe.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub individual_plan: Option<super::team::IndividualPlan>,
 }
 
 impl Case {

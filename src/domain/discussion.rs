@@ -126,6 +126,22 @@ pub enum DiscussionError {
     SentAfterMeeting,
 }
 
+/// Where a paper due a week before a meeting on `date` stands: the form to PPT,
+/// a team meeting's agenda.
+pub fn sent_ahead_state(date: NaiveDate, sent_on: Option<NaiveDate>, today: NaiveDate) -> FormState {
+    if sent_on.is_some() {
+        FormState::Sent
+    } else if today > date {
+        FormState::Past
+    } else if today > date - Days::new(FORM_DAYS_BEFORE) {
+        FormState::Overdue
+    } else if today >= date - Days::new(FORM_WARNING_DAYS) {
+        FormState::DueSoon
+    } else {
+        FormState::NotYet
+    }
+}
+
 impl DiscussionMeeting {
     pub fn new(
         id: Uuid,
@@ -168,17 +184,7 @@ impl DiscussionMeeting {
     }
 
     pub fn form_state(&self, today: NaiveDate) -> FormState {
-        if self.form_sent_on.is_some() {
-            FormState::Sent
-        } else if today > self.date {
-            FormState::Past
-        } else if today > self.form_due() {
-            FormState::Overdue
-        } else if today >= self.date - Days::new(FORM_WARNING_DAYS) {
-            FormState::DueSoon
-        } else {
-            FormState::NotYet
-        }
+        sent_ahead_state(self.date, self.form_sent_on, today)
     }
 
     /// Where the next case's slot starts: right after the last one.
@@ -190,8 +196,6 @@ impl DiscussionMeeting {
         self.items.iter().find(|i| i.case_id == case_id)
     }
 
-    /// Puts `case` on the agenda at `starts_at` (or the next free slot) for
-    /// `minutes`; the agenda stays in time order.
     /// The school and contact on one line; the preparation and outcome of each
     /// case on as many as needed.
     pub fn check_texts(&self) -> Result<(), DiscussionError> {
@@ -205,6 +209,8 @@ impl DiscussionMeeting {
         lines.and(texts).map_err(DiscussionError::Text)
     }
 
+    /// Puts `case` on the agenda at `starts_at` (or the next free slot) for
+    /// `minutes`; the agenda stays in time order.
     pub fn add_case(
         &mut self,
         case: &Case,

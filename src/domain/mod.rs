@@ -13,6 +13,7 @@ pub mod merge;
 pub mod ppt;
 pub mod record;
 pub mod rules;
+pub mod team;
 pub mod text;
 
 pub use action::{Action, CaseHistory};

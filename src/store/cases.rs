@@ -191,6 +191,7 @@ pub(super) fn case_from_row(row: &Row) -> rusqlite::Result<Case> {
             None => None,
         },
         ppt: None,
+        individual_plan: None,
     })
 }
 

@@ -160,6 +160,7 @@ impl Case {
             consent: None,
             identity: None,
             ppt: None,
+            individual_plan: None,
         })
     }
 
